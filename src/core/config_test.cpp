@@ -1,0 +1,51 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+namespace ekyc {
+namespace {
+
+TEST(ConfigTest, DefaultsWhenUnset) {
+  auto c = Config::Load(MapEnv({{"HOME", "/home/u"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 8443);
+  EXPECT_EQ(c->data_dir, "./var");
+  EXPECT_EQ(c->api_keys_file, "./var/api-keys.json");
+  EXPECT_EQ(c->cache_dir, "/home/u/.cache/ekyc");
+  EXPECT_GE(c->workers, 1);
+  EXPECT_FALSE(c->allow_private_urls);
+  EXPECT_EQ(c->max_image_bytes, 15 << 20);
+}
+
+TEST(ConfigTest, ReadsValues) {
+  auto c = Config::Load(MapEnv({{"EKYC_PORT", "9000"},
+                                {"EKYC_DATA_DIR", "/srv/ekyc"},
+                                {"EKYC_WORKERS", "3"},
+                                {"EKYC_ALLOW_PRIVATE_URLS", "yes"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->port, 9000);
+  EXPECT_EQ(c->api_keys_file, "/srv/ekyc/api-keys.json");
+  EXPECT_EQ(c->workers, 3);
+  EXPECT_TRUE(c->allow_private_urls);
+}
+
+TEST(ConfigTest, InvalidValuesNameTheVariable) {
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"EKYC_PORT", "eighty"}, {"EKYC_PORT", "70000"}, {"EKYC_WORKERS", "-1"},
+           {"EKYC_ALLOW_PLAIN_HTTP", "maybe"}, {"EKYC_LOG_LEVEL", "loud"},
+           {"EKYC_MAX_IMAGE_BYTES", "12abc"}}) {
+    auto c = Config::Load(MapEnv({{name, value}}));
+    ASSERT_FALSE(c.ok()) << name << "=" << value;
+    EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();
+    EXPECT_EQ(c.status().reason(), "config.invalid");
+  }
+}
+
+TEST(ConfigTest, TlsCertAndKeyGoTogether) {
+  auto c = Config::Load(MapEnv({{"EKYC_TLS_CERT", "/etc/cert.pem"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("EKYC_TLS_KEY"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ekyc
