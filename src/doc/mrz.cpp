@@ -1,0 +1,419 @@
+#include "doc/mrz.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <ctime>
+#include <functional>
+
+#include "doc/text.h"
+
+namespace ekyc::doc {
+namespace {
+
+// Position classes of an MRZ layout.
+enum Cls : char {
+  kDigit = 'D',   // 0-9 only
+  kCheck = 'C',   // check digit: 0-9 (or '<' if its field is all fillers)
+  kAlpha = 'A',   // A-Z or '<'
+  kAlnum = 'X',   // A-Z, 0-9 or '<'
+  kFiller = 'F',  // expected '<' (OCR often reads it as K, S, E, C)
+  kName = 'N',    // A-Z or '<'
+  kSex = 'S',     // M, F or '<'
+};
+
+char LetterToDigit(char c) {
+  switch (c) {
+    case 'O': case 'Q': case 'D': case 'U': return '0';
+    case 'I': case 'L': case 'J': return '1';
+    case 'Z': return '2';
+    case 'S': return '5';
+    case 'G': return '6';
+    case 'T': return '7';
+    case 'B': return '8';
+    default: return c;
+  }
+}
+char DigitToLetter(char c) {
+  switch (c) {
+    case '0': return 'O';
+    case '1': return 'I';
+    case '2': return 'Z';
+    case '5': return 'S';
+    case '6': return 'G';
+    case '8': return 'B';
+    case '4': return 'A';
+    default: return c;
+  }
+}
+// Letter/digit confusions that are ambiguous in alphanumeric fields.
+char AmbiguousPartner(char c) {
+  switch (c) {
+    case 'O': return '0'; case '0': return 'O';
+    case 'I': return '1'; case '1': return 'I';
+    case 'B': return '8'; case '8': return 'B';
+    case 'S': return '5'; case '5': return 'S';
+    case 'Z': return '2'; case '2': return 'Z';
+    case 'G': return '6'; case '6': return 'G';
+    default: return 0;
+  }
+}
+bool LooksLikeFiller(char c) { return c == '<' || c == 'K' || c == 'S' || c == 'E' || c == 'C' || c == 'X'; }
+
+std::string CleanLine(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (std::isspace(c)) continue;
+    if (c == 0xC2 && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xAB) {  // «
+      out.push_back('<');
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) continue;  // other non-ASCII OCR noise
+    if (std::isalnum(c)) {
+      out.push_back(static_cast<char>(std::toupper(c)));
+    } else if (c == '<' || c == '(' || c == '[' || c == '{') {
+      out.push_back('<');
+    }
+  }
+  return out;
+}
+
+// Brings a line to `len` by adding/removing fillers in its longest '<' run (OCR often merges or
+// splits fillers), else padding/cutting at the end.
+std::string FixLength(std::string s, size_t len) {
+  while (s.size() != len) {
+    size_t best_start = std::string::npos, best_len = 0;
+    for (size_t i = 0; i < s.size();) {
+      if (s[i] != '<') { ++i; continue; }
+      size_t j = i;
+      while (j < s.size() && s[j] == '<') ++j;
+      if (j - i > best_len) { best_len = j - i; best_start = i; }
+      i = j;
+    }
+    if (s.size() > len) {
+      if (best_len >= 2) s.erase(best_start, 1);
+      else s.pop_back();
+    } else {
+      if (best_len >= 1 && best_start + best_len < s.size()) s.insert(best_start, 1, '<');
+      else s.push_back('<');
+    }
+  }
+  return s;
+}
+
+struct Range { int line, start, len; };
+struct Check { std::string name; std::vector<Range> ranges; int line, pos; };
+
+class Repairer {
+ public:
+  Repairer(std::vector<std::string> lines, std::vector<std::string> layout)
+      : orig_(lines), cur_(std::move(lines)), layout_(std::move(layout)) {
+    alts_.resize(cur_.size());
+    for (size_t l = 0; l < cur_.size(); ++l) {
+      alts_[l].resize(cur_[l].size());
+      for (size_t i = 0; i < cur_[l].size(); ++i) InitPosition(l, i);
+    }
+  }
+
+  // Tries alternatives (fewest changes first, at most `max_changes`) until `check` validates.
+  bool Satisfy(const Check& check, int max_changes) {
+    std::vector<std::pair<int, int>> amb;
+    auto add_range = [&](const Range& r) {
+      for (int i = r.start; i < r.start + r.len; ++i) {
+        if (alts_[r.line][i].size() > 1) amb.emplace_back(r.line, i);
+      }
+    };
+    for (const Range& r : check.ranges) add_range(r);
+    if (alts_[check.line][check.pos].size() > 1) amb.emplace_back(check.line, check.pos);
+    if (amb.size() > 16) amb.resize(16);
+    if (Valid(check)) {
+      Freeze(check);
+      return true;
+    }
+    for (int k = 1; k <= max_changes && k <= static_cast<int>(amb.size()); ++k) {
+      std::vector<int> idx(k);
+      std::function<bool(int, int)> rec = [&](int depth, int from) -> bool {
+        if (depth == k) return Valid(check);
+        for (int j = from; j < static_cast<int>(amb.size()); ++j) {
+          auto [l, i] = amb[j];
+          char keep = cur_[l][i];
+          for (size_t a = 1; a < alts_[l][i].size(); ++a) {
+            cur_[l][i] = alts_[l][i][a];
+            if (rec(depth + 1, j + 1)) return true;
+          }
+          cur_[l][i] = keep;
+        }
+        return false;
+      };
+      if (rec(0, 0)) {
+        Freeze(check);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool Valid(const Check& check) const {
+    std::string field;
+    for (const Range& r : check.ranges) field += cur_[r.line].substr(r.start, r.len);
+    char c = cur_[check.line][check.pos];
+    if (c == '<') return field.find_first_not_of('<') == std::string::npos;
+    int d = MrzCheckDigit(field);
+    return d >= 0 && c == static_cast<char>('0' + d);
+  }
+
+  const std::vector<std::string>& lines() const { return cur_; }
+  int Changed() const {
+    int n = 0;
+    for (size_t l = 0; l < cur_.size(); ++l)
+      for (size_t i = 0; i < cur_[l].size(); ++i) n += cur_[l][i] != orig_[l][i];
+    return n;
+  }
+
+ private:
+  void InitPosition(size_t l, size_t i) {
+    char c = cur_[l][i];
+    std::string& alt = alts_[l][i];
+    switch (layout_[l][i]) {
+      case kDigit:
+      case kCheck:
+        c = LetterToDigit(c);
+        alt = std::string(1, c);
+        break;
+      case kAlpha:
+      case kName:
+      case kSex:
+        c = DigitToLetter(c);
+        alt = std::string(1, c);
+        break;
+      case kFiller:
+        alt = "<";
+        if (c != '<') alt.push_back(c);
+        c = '<';
+        break;
+      default: {
+        alt = std::string(1, c);
+        if (char p = AmbiguousPartner(c)) alt.push_back(p);
+        if (c != '<' && LooksLikeFiller(c)) alt.push_back('<');
+      }
+    }
+    cur_[l][i] = c;
+  }
+  // Once a check validates, its positions stop being candidates for later (composite) repairs.
+  void Freeze(const Check& check) {
+    for (const Range& r : check.ranges)
+      for (int i = r.start; i < r.start + r.len; ++i) alts_[r.line][i] = std::string(1, cur_[r.line][i]);
+    alts_[check.line][check.pos] = std::string(1, cur_[check.line][check.pos]);
+  }
+
+  std::vector<std::string> orig_, cur_, layout_;
+  std::vector<std::vector<std::string>> alts_;
+};
+
+int CurrentYear() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
+
+// YYMMDD → dd/mm/yyyy with the given century; empty when not a date.
+std::string MrzDate(std::string_view yymmdd, int century) {
+  if (yymmdd.size() != 6) return {};
+  for (char c : yymmdd) if (!std::isdigit(static_cast<unsigned char>(c))) return {};
+  int yy = std::stoi(std::string(yymmdd.substr(0, 2)));
+  int mm = std::stoi(std::string(yymmdd.substr(2, 2)));
+  int dd = std::stoi(std::string(yymmdd.substr(4, 2)));
+  int y = century * 100 + yy;
+  if (!IsValidDate(y, mm, dd)) return {};
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", dd, mm, y);
+  return buf;
+}
+
+int BirthCentury(std::string_view yymmdd, const std::string& vn_id) {
+  if (vn_id.size() == 12 && std::isdigit(static_cast<unsigned char>(vn_id[3]))) {
+    return 19 + (vn_id[3] - '0') / 2;
+  }
+  int yy = yymmdd.size() >= 2 && std::isdigit(static_cast<unsigned char>(yymmdd[0])) &&
+                   std::isdigit(static_cast<unsigned char>(yymmdd[1]))
+               ? std::stoi(std::string(yymmdd.substr(0, 2)))
+               : 0;
+  return yy > CurrentYear() % 100 ? 19 : 20;
+}
+
+std::string StripFillers(std::string_view s) {
+  std::string out(s);
+  while (!out.empty() && out.back() == '<') out.pop_back();
+  std::replace(out.begin(), out.end(), '<', ' ');
+  return out;
+}
+
+// A trailing run of '<'/'K' (3+ chars) in a name field is fillers misread as K.
+void FixNameFillers(std::string& s, size_t from) {
+  size_t end = s.size();
+  while (end > from && (s[end - 1] == '<' || s[end - 1] == 'K')) --end;
+  if (s.size() - end >= 3) std::fill(s.begin() + static_cast<long>(end), s.end(), '<');
+}
+
+// Name field: trailing K/< runs are fillers read wrongly; '<<' separates surname and given names.
+void ParseName(std::string field, MrzData* out) {
+  size_t end = field.size();
+  while (end > 0 && (field[end - 1] == '<' || field[end - 1] == 'K')) --end;
+  if (field.size() - end >= 3) std::fill(field.begin() + end, field.end(), '<');
+  size_t sep = field.find("<<");
+  std::string surname = sep == std::string::npos ? field : field.substr(0, sep);
+  std::string given = sep == std::string::npos ? "" : field.substr(sep + 2);
+  out->surname = CollapseSpaces(StripFillers(surname));
+  out->given_names = CollapseSpaces(StripFillers(given));
+}
+
+std::string SexOf(char c) { return c == 'M' ? "M" : c == 'F' ? "F" : ""; }
+
+MrzData Finish(const Repairer& rep, const std::vector<Check>& checks, const char* format) {
+  MrzData d;
+  d.format = format;
+  d.lines = rep.lines();
+  d.repaired_chars = rep.Changed();
+  d.checks_ok = true;
+  for (const Check& c : checks) {
+    if (!rep.Valid(c)) {
+      d.checks_ok = false;
+      d.failed_checks.push_back(c.name);
+    }
+  }
+  return d;
+}
+
+Result<MrzData> ParseTd1(std::vector<std::string> lines) {
+  for (auto& l : lines) l = FixLength(l, 30);
+  FixNameFillers(lines[2], 0);
+  // The issuing state decides the VN-specific layout (numeric document number and ID).
+  std::string state = lines[0].substr(2, 3);
+  for (char& c : state) c = DigitToLetter(c);
+  bool vn = state == "VNM";
+  std::string l1 = "AAAAA" + std::string(9, kAlnum) + "C" + std::string(15, kAlnum);
+  std::string l2 = "DDDDDDCSDDDDDDCAAAXXXXXXXXXXXC";
+  std::string l3(30, kName);
+  if (vn) {
+    l1 = "AAAAADDDDDDDDDCDDDDDDDDDDDDFFC";
+    l2 = "DDDDDDCSDDDDDDCAAAFFFFFFFFFFFC";
+  }
+  Repairer rep(lines, {l1, l2, l3});
+  std::vector<Check> checks = {
+      {"document_number", {{0, 5, 9}}, 0, 14},
+      {"birth_date", {{1, 0, 6}}, 1, 6},
+      {"expiry_date", {{1, 8, 6}}, 1, 14},
+  };
+  if (vn) checks.push_back({"personal_number", {{0, 15, 12}}, 0, 29});
+  checks.push_back({"composite", {{0, 5, 25}, {1, 0, 7}, {1, 8, 7}, {1, 18, 11}}, 1, 29});
+  for (const Check& c : checks) rep.Satisfy(c, c.name == "composite" ? 2 : 3);
+  MrzData d = Finish(rep, checks, "TD1");
+  const auto& L = d.lines;
+  d.document_code = StripFillers(L[0].substr(0, 2));
+  d.issuing_state = L[0].substr(2, 3);
+  d.document_number = StripFillers(L[0].substr(5, 9));
+  d.personal_number = StripFillers(L[0].substr(15, vn ? 12 : 15));
+  d.birth_date = MrzDate(L[1].substr(0, 6), BirthCentury(L[1].substr(0, 6), d.personal_number));
+  d.sex = SexOf(L[1][7]);
+  d.expiry_date = MrzDate(L[1].substr(8, 6), 20);
+  d.nationality = StripFillers(L[1].substr(15, 3));
+  ParseName(L[2], &d);
+  return d;
+}
+
+Result<MrzData> ParseTd3(std::vector<std::string> lines) {
+  for (auto& l : lines) l = FixLength(l, 44);
+  FixNameFillers(lines[0], 5);
+  std::string state = lines[0].substr(2, 3);
+  for (char& c : state) c = DigitToLetter(c);
+  bool vn = state == "VNM";
+  std::string l1 = "AAAAA" + std::string(39, kName);
+  std::string l2 = "XXXXXXXXXCAAADDDDDDCSDDDDDDCXXXXXXXXXXXXXXCC";
+  if (vn) l2 = "ADDDDDDDFCAAADDDDDDCSDDDDDDCDDDDDDDDDDDDFFCC";
+  Repairer rep(lines, {l1, l2});
+  std::vector<Check> checks = {
+      {"document_number", {{1, 0, 9}}, 1, 9},
+      {"birth_date", {{1, 13, 6}}, 1, 19},
+      {"expiry_date", {{1, 21, 6}}, 1, 27},
+      {"personal_number", {{1, 28, 14}}, 1, 42},
+      {"composite", {{1, 0, 10}, {1, 13, 7}, {1, 21, 22}}, 1, 43},
+  };
+  for (const Check& c : checks) rep.Satisfy(c, c.name == "composite" ? 2 : 3);
+  MrzData d = Finish(rep, checks, "TD3");
+  const auto& L = d.lines;
+  d.document_code = StripFillers(L[0].substr(0, 2));
+  d.issuing_state = L[0].substr(2, 3);
+  d.document_number = StripFillers(L[1].substr(0, 9));
+  d.nationality = StripFillers(L[1].substr(10, 3));
+  d.personal_number = StripFillers(L[1].substr(28, 14));
+  d.birth_date = MrzDate(L[1].substr(13, 6), BirthCentury(L[1].substr(13, 6), d.personal_number));
+  d.sex = SexOf(L[1][20]);
+  d.expiry_date = MrzDate(L[1].substr(21, 6), 20);
+  ParseName(L[0].substr(5), &d);
+  return d;
+}
+
+}  // namespace
+
+int MrzCharValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+  if (c == '<') return 0;
+  return -1;
+}
+
+int MrzCheckDigit(std::string_view field) {
+  static const int kWeights[] = {7, 3, 1};
+  int sum = 0;
+  for (size_t i = 0; i < field.size(); ++i) {
+    int v = MrzCharValue(field[i]);
+    if (v < 0) return -1;
+    sum += v * kWeights[i % 3];
+  }
+  return sum % 10;
+}
+
+Result<MrzData> ParseMrz(const std::vector<std::string>& raw) {
+  std::vector<std::string> lines;
+  for (const auto& r : raw) {
+    std::string c = CleanLine(r);
+    if (!c.empty()) lines.push_back(c);
+  }
+  auto near = [](size_t n, size_t target) { return n + 4 >= target && n <= target + 4; };
+  if (lines.size() == 3 && near(lines[0].size(), 30) && near(lines[1].size(), 30) &&
+      near(lines[2].size(), 30)) {
+    return ParseTd1(lines);
+  }
+  if (lines.size() == 2 && near(lines[0].size(), 44) && near(lines[1].size(), 44)) {
+    return ParseTd3(lines);
+  }
+  return InvalidArgument("mrz.shape",
+                         "the text is not a machine-readable zone (expected 3 lines of 30 or "
+                         "2 lines of 44 characters)");
+}
+
+std::vector<std::string> FindMrzLines(const std::vector<std::string>& ocr_lines) {
+  std::vector<std::string> clean;
+  for (const auto& l : ocr_lines) clean.push_back(CleanLine(l));
+  auto td1_like = [](const std::string& s) { return s.size() >= 26 && s.size() <= 34; };
+  auto td3_like = [](const std::string& s) { return s.size() >= 40 && s.size() <= 48; };
+  auto has_fill = [](const std::string& s) { return s.find('<') != std::string::npos; };
+  for (int i = static_cast<int>(clean.size()) - 2; i >= 0; --i) {
+    if (td3_like(clean[i]) && td3_like(clean[i + 1]) && has_fill(clean[i]) &&
+        clean[i][0] == 'P') {
+      return {clean[i], clean[i + 1]};
+    }
+  }
+  for (int i = static_cast<int>(clean.size()) - 3; i >= 0; --i) {
+    if (td1_like(clean[i]) && td1_like(clean[i + 1]) && td1_like(clean[i + 2]) &&
+        (has_fill(clean[i]) || has_fill(clean[i + 1]) || has_fill(clean[i + 2]))) {
+      return {clean[i], clean[i + 1], clean[i + 2]};
+    }
+  }
+  return {};
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,123 @@
+#include "doc/mrz.h"
+
+#include <gtest/gtest.h>
+
+namespace ekyc::doc {
+namespace {
+
+const std::vector<std::string> kTd1 = {"IDVNM1900012342079190001234<<2",
+                                       "9005156F3005154VNM<<<<<<<<<<<6",
+                                       "NGUYEN<<THI<AN<<<<<<<<<<<<<<<<"};
+const std::vector<std::string> kTd3 = {"P<VNMNGUYEN<<THI<AN<<<<<<<<<<<<<<<<<<<<<<<<<",
+                                       "C1234567<0VNM9005156F3206010079190001234<<26"};
+
+}  // namespace
+
+TEST(DocMrz, CheckDigit) {
+  EXPECT_EQ(MrzCheckDigit("190001234"), 2);
+  EXPECT_EQ(MrzCheckDigit("900515"), 6);
+  EXPECT_EQ(MrzCheckDigit("L898902C3"), 6);  // ICAO 9303 specimen
+  EXPECT_EQ(MrzCheckDigit("<<<<"), 0);
+  EXPECT_EQ(MrzCheckDigit("ab"), -1);
+  EXPECT_EQ(MrzCharValue('Z'), 35);
+}
+
+TEST(DocMrz, Td1Clean) {
+  auto r = ParseMrz(kTd1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->format, "TD1");
+  EXPECT_EQ(r->document_code, "ID");
+  EXPECT_EQ(r->issuing_state, "VNM");
+  EXPECT_EQ(r->document_number, "190001234");
+  EXPECT_EQ(r->personal_number, "079190001234");
+  EXPECT_EQ(r->birth_date, "15/05/1990");
+  EXPECT_EQ(r->expiry_date, "15/05/2030");
+  EXPECT_EQ(r->sex, "F");
+  EXPECT_EQ(r->nationality, "VNM");
+  EXPECT_EQ(r->surname, "NGUYEN");
+  EXPECT_EQ(r->given_names, "THI AN");
+  EXPECT_EQ(r->repaired_chars, 0);
+}
+
+TEST(DocMrz, Td1CenturyFromIdDigit) {
+  // Born 2005 (ID digit 4 = 3: female, 2000s). Check digits computed for this data.
+  std::string id = "001305012345";
+  std::string l1 = "IDVNM" + id.substr(3) + std::to_string(MrzCheckDigit(id.substr(3))) + id +
+                   "<<" + std::to_string(MrzCheckDigit(id));
+  std::string l2a = "050302" + std::to_string(MrzCheckDigit("050302")) + "F" + "300302" +
+                    std::to_string(MrzCheckDigit("300302")) + "VNM" + std::string(11, '<');
+  std::string comp = l1.substr(5, 25) + l2a.substr(0, 7) + l2a.substr(8, 7) + l2a.substr(18, 11);
+  std::string l2 = l2a + std::to_string(MrzCheckDigit(comp));
+  auto r = ParseMrz({l1, l2, "LE<<MINH<CHAU<<<<<<<<<<<<<<<<<"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->birth_date, "02/03/2005");
+}
+
+TEST(DocMrz, Td1RepairsOcrConfusions) {
+  // O for 0, I for 1, B for 8, S for 5, Z for 2, G for 6, K for '<', lower case, spaces, « .
+  auto r = ParseMrz({"IDVNMI9OOOI234Z O79I9OOOI234KK2", "9OO5ISGF3OO5IS4VNM«<<<<<<<<<<6",
+                     "NGUYEN<<THI<AN<<<<<<<<<<KKKKKK"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok) << r->failed_checks.size();
+  EXPECT_EQ(r->lines, kTd1);
+  EXPECT_GT(r->repaired_chars, 5);
+  EXPECT_EQ(r->given_names, "THI AN");
+}
+
+TEST(DocMrz, Td1LengthOffByFillers) {
+  auto r = ParseMrz({kTd1[0], "9005156F3005154VNM<<<<<<<<<<6", "NGUYEN<<THI<AN<<<<<<<<<<<<<<<<<<"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->lines, kTd1);
+}
+
+TEST(DocMrz, Td1WrongDigitFailsCheck) {
+  // A digit-for-digit misread cannot be repaired: the failure must be reported, not hidden.
+  auto r = ParseMrz({"IDVNM1900012342079190001234<<2", "9005166F3005154VNM<<<<<<<<<<<6",
+                     kTd1[2]});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->checks_ok);
+  EXPECT_NE(std::find(r->failed_checks.begin(), r->failed_checks.end(), "birth_date"),
+            r->failed_checks.end());
+}
+
+TEST(DocMrz, Td3Clean) {
+  auto r = ParseMrz(kTd3);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->format, "TD3");
+  EXPECT_EQ(r->document_code, "P");
+  EXPECT_EQ(r->document_number, "C1234567");
+  EXPECT_EQ(r->personal_number, "079190001234");
+  EXPECT_EQ(r->birth_date, "15/05/1990");
+  EXPECT_EQ(r->expiry_date, "01/06/2032");
+  EXPECT_EQ(r->sex, "F");
+  EXPECT_EQ(r->surname, "NGUYEN");
+  EXPECT_EQ(r->given_names, "THI AN");
+}
+
+TEST(DocMrz, Td3RepairsLetterDigitAndFillerInDocumentNumber) {
+  // Passport number starts with a letter: 'C' must stay a letter, digits O→0, trailing K→'<'.
+  auto r = ParseMrz({"P<VNMNGUYEN<<THI<AN<<<<<<<<<<<<<<<<<<<<<<<<<",
+                     "CI234S67K0VNM9OO5156F32O60IO079I9000I234<<26"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->lines, kTd3);
+}
+
+TEST(DocMrz, RejectsNonMrz) {
+  EXPECT_FALSE(ParseMrz({"hello"}).ok());
+  EXPECT_FALSE(ParseMrz({}).ok());
+  EXPECT_FALSE(ParseMrz({std::string(30, '<'), std::string(44, '<')}).ok());
+}
+
+TEST(DocMrz, FindsLinesInOcrOutput) {
+  std::vector<std::string> ocr = {"CUC TRUONG", "some text", kTd1[0], kTd1[1], kTd1[2]};
+  EXPECT_EQ(FindMrzLines(ocr).size(), 3u);
+  EXPECT_EQ(FindMrzLines({"abc", "def"}).size(), 0u);
+  EXPECT_EQ(FindMrzLines({"Ho chieu", kTd3[0], kTd3[1]}).size(), 2u);
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,31 @@
+#include "doc/text.h"
+
+#include <gtest/gtest.h>
+
+namespace ekyc::doc {
+
+TEST(DocText, FoldsVietnamese) {
+  EXPECT_EQ(FoldKey("Nguyễn  Đức Ẩn"), "NGUYEN DUC AN");
+  EXPECT_EQ(StripAccents("Quê quán"), "Que quan");
+  // NFD input folds the same as NFC.
+  EXPECT_EQ(FoldKey("Nguye\xCC\x82\xCC\x83n"), "NGUYEN");
+  EXPECT_EQ(ToNfc("e\xCC\x82\xCC\xA3"), "\xE1\xBB\x87");  // ệ
+  EXPECT_EQ(ToUpper("nguyễn thị ánh"), "NGUYỄN THỊ ÁNH");
+}
+
+TEST(DocText, Distances) {
+  EXPECT_EQ(EditDistance("KITTEN", "SITTING"), 3);
+  size_t end = 0;
+  EXPECT_EQ(BestSubstringDistance("XX HO VA TEN: AN", "HO VA TEN", &end), 0);
+  EXPECT_EQ(end, 12u);
+  EXPECT_EQ(BestSubstringDistance("H0 VA TFN", "HO VA TEN"), 2);
+}
+
+TEST(DocText, Dates) {
+  EXPECT_TRUE(IsValidDmy("29/02/2024"));
+  EXPECT_FALSE(IsValidDmy("29/02/2023"));
+  EXPECT_FALSE(IsValidDmy("31/04/2020"));
+  EXPECT_FALSE(IsValidDmy("1/04/2020"));
+}
+
+}  // namespace ekyc::doc
