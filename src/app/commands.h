@@ -8,5 +8,6 @@
 namespace ekyc::app {
 
 void AddVersionCommand(CLI::App& app, int* exit_code);
+void AddLiveCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ekyc::app

@@ -1,0 +1,167 @@
+// `ekyc live check FILE` (selfie video or photo -> JSON decision and signals) and
+// `ekyc live eval LIST.csv` (APCER per attack type / BPCER over a labelled list of clips).
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "app/commands.h"
+#include "live/live.h"
+
+namespace ekyc::app {
+namespace {
+
+struct Clip {
+  std::vector<cv::Mat> frames;
+  double fps = 0.0;
+  int decoded = 0;
+};
+
+// Reads a video with OpenCV, keeping about `keep` evenly spaced frames (the CLI stands in for the
+// input module's sampler here).
+Result<Clip> ReadVideo(const std::string& path, int keep) {
+  cv::VideoCapture cap(path, cv::CAP_FFMPEG);
+  if (!cap.isOpened()) return Unsupported("live.bad_video", "cannot open " + path + " as an image or a video");
+  Clip c;
+  double fps = cap.get(cv::CAP_PROP_FPS);
+  if (!(fps > 0 && fps < 240)) fps = 25.0;
+  const double count = cap.get(cv::CAP_PROP_FRAME_COUNT);
+  const int step = count > keep ? static_cast<int>(count / keep) : 1;
+  cv::Mat f;
+  for (int i = 0; cap.read(f); ++i) {
+    ++c.decoded;
+    if (i % step == 0) c.frames.push_back(f.clone());
+  }
+  if (c.frames.empty()) return Unsupported("live.bad_video", "no frame could be decoded from " + path);
+  c.fps = fps / step;
+  return c;
+}
+
+double Ms(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// Returns the JSON for one file (decision or refusal).
+nlohmann::json CheckFile(live::LivenessChecker& checker, const std::string& path, int max_frames) {
+  using Clock = std::chrono::steady_clock;
+  nlohmann::json j;
+  const auto t0 = Clock::now();
+  cv::Mat img = cv::imread(path, cv::IMREAD_COLOR);
+  if (!img.empty()) {
+    auto r = checker.CheckPhoto(img);
+    const auto t1 = Clock::now();
+    if (!r.ok()) return {{"kind", "photo"}, {"error", r.status().reason()}, {"message", r.status().message()}};
+    j = live::ToJson(*r);
+    j["timing_ms"] = {{"check", std::round(Ms(t0, t1))}};
+    return j;
+  }
+  auto clip = ReadVideo(path, max_frames);
+  if (!clip.ok()) return {{"error", clip.status().reason()}, {"message", clip.status().message()}};
+  const auto t1 = Clock::now();
+  auto r = checker.CheckVideo(clip->frames, clip->fps);
+  const auto t2 = Clock::now();
+  if (!r.ok()) {
+    j = {{"kind", "video"}, {"live", false}, {"error", r.status().reason()}, {"message", r.status().message()}};
+  } else {
+    j = live::ToJson(*r);
+    const Status s = r->DecisionStatus();
+    if (!s.ok()) j["error"] = s.reason();
+  }
+  j["timing_ms"] = {{"decode", std::round(Ms(t0, t1))}, {"check", std::round(Ms(t1, t2))}};
+  j["frames_decoded"] = clip->decoded;
+  return j;
+}
+
+int RunCheck(const std::string& path, const live::LivenessOptions& opt) {
+  auto checker = live::LivenessChecker::Create(opt);
+  if (!checker.ok()) {
+    std::cerr << checker.status().ToString() << "\n";
+    return 2;
+  }
+  const nlohmann::json j = CheckFile(**checker, path, opt.max_frames);
+  std::cout << j.dump(2) << "\n";
+  if (j.contains("error") && !j.contains("score")) return 3;  // could not decide
+  return j.value("live", false) ? 0 : 1;
+}
+
+// LIST.csv: path,label[,attack_type]; label genuine = bona fide, anything else = attack.
+// A refusal (no face, several faces, face lost) counts as "not accepted": it rejects an attack and
+// costs a genuine user a retry, so it is counted in APCER/BPCER like a spoof decision.
+int RunEval(const std::string& list, const live::LivenessOptions& opt, const std::string& details) {
+  std::ifstream in(list);
+  if (!in) {
+    std::cerr << "cannot read " << list << "\n";
+    return 2;
+  }
+  auto checker = live::LivenessChecker::Create(opt);
+  if (!checker.ok()) {
+    std::cerr << checker.status().ToString() << "\n";
+    return 2;
+  }
+  std::ofstream det;
+  if (!details.empty()) det.open(details);
+  struct Tally { int n = 0, accepted = 0; double check_ms = 0; };
+  std::map<std::string, Tally> by_type;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#' || line.rfind("path,", 0) == 0) continue;
+    std::stringstream ss(line);
+    std::string path, label, type;
+    std::getline(ss, path, ',');
+    std::getline(ss, label, ',');
+    std::getline(ss, type, ',');
+    if (label == "genuine") type = "genuine";
+    else if (type.empty()) type = label;
+    nlohmann::json j = CheckFile(**checker, path, opt.max_frames);
+    const bool accepted = j.value("live", false);
+    auto& t = by_type[type];
+    ++t.n;
+    t.accepted += accepted ? 1 : 0;
+    if (j.contains("timing_ms") && j["timing_ms"].contains("check")) t.check_ms += j["timing_ms"]["check"].get<double>();
+    j["path"] = path;
+    j["type"] = type;
+    if (det) det << j.dump() << "\n";
+    std::cerr << (accepted ? "ACCEPT " : "reject ") << type << " " << path << " score="
+              << j.value("score", 0.0) << " " << j.value("error", "") << "\n";
+  }
+  nlohmann::json s;
+  s["threshold"] = opt.threshold;
+  for (const auto& [type, t] : by_type) {
+    nlohmann::json e = {{"n", t.n}, {"accepted", t.accepted}, {"mean_check_ms", t.n ? std::round(t.check_ms / t.n) : 0}};
+    if (type == "genuine") e["bpcer"] = t.n ? static_cast<double>(t.n - t.accepted) / t.n : 0.0;
+    else e["apcer"] = t.n ? static_cast<double>(t.accepted) / t.n : 0.0;
+    s["types"][type] = e;
+  }
+  std::cout << s.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddLiveCommand(CLI::App& app, int* exit_code) {
+  auto* live_cmd = app.add_subcommand("live", "Liveness (presentation-attack detection) for selfie videos and photos");
+  live_cmd->require_subcommand(1);
+  auto opt = std::make_shared<live::LivenessOptions>();
+  live_cmd->add_option("--threshold", opt->threshold, "Decision threshold on the liveness score")->capture_default_str();
+  live_cmd->add_option("--max-frames", opt->max_frames, "Frames sampled from a video")->capture_default_str();
+  live_cmd->add_option("--shape-predictor", opt->shape_predictor_path, "dlib 68-landmark model")->capture_default_str();
+
+  auto* check = live_cmd->add_subcommand("check", "Print the liveness decision and signals of a selfie video or photo as JSON "
+                                                  "(exit 0 live, 1 spoof, 3 refused, 2 error)");
+  auto path = std::make_shared<std::string>();
+  check->add_option("file", *path, "Video (MP4/WebM/MOV/AVI) or photo (JPEG/PNG)")->required();
+  check->callback([=] { *exit_code = RunCheck(*path, *opt); });
+
+  auto* eval = live_cmd->add_subcommand("eval", "APCER per attack type and BPCER over a labelled list (path,label[,type])");
+  auto list = std::make_shared<std::string>();
+  auto details = std::make_shared<std::string>();
+  eval->add_option("list", *list, "CSV: path,label[genuine|print|replay|...],attack_type")->required();
+  eval->add_option("--details", *details, "Write one JSON line per clip here");
+  eval->callback([=] { *exit_code = RunEval(*list, *opt, *details); });
+}
+
+}  // namespace ekyc::app

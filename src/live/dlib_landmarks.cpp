@@ -1,0 +1,87 @@
+// The only translation unit that includes dlib.
+#include <algorithm>
+#include <filesystem>
+
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/opencv/cv_image.h>
+#include <opencv2/imgproc.hpp>
+
+#include "live/landmarks.h"
+
+namespace ekyc::live {
+namespace {
+
+class DlibLandmarkDetector final : public LandmarkDetector {
+ public:
+  DlibLandmarkDetector(dlib::shape_predictor sp, int detect_height)
+      : detector_(dlib::get_frontal_face_detector()), sp_(std::move(sp)), detect_height_(detect_height) {}
+
+  Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img) override {
+    if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
+      return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
+    }
+    cv::Mat gray;
+    if (img.channels() == 3) cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+    else gray = img;
+    if (!gray.isContinuous()) gray = gray.clone();
+
+    double scale = 1.0;
+    cv::Mat small = gray;
+    if (detect_height_ > 0 && gray.rows > detect_height_) {
+      scale = static_cast<double>(detect_height_) / gray.rows;
+      cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    }
+    dlib::cv_image<unsigned char> dsmall(small);
+    std::vector<dlib::rect_detection> dets;
+    detector_(dsmall, dets, 0.0);
+
+    dlib::cv_image<unsigned char> dfull(gray);
+    std::vector<FaceLandmarks> out;
+    out.reserve(dets.size());
+    for (const auto& d : dets) {
+      const dlib::rectangle& r = d.rect;
+      dlib::rectangle full(std::lround(r.left() / scale), std::lround(r.top() / scale),
+                           std::lround(r.right() / scale), std::lround(r.bottom() / scale));
+      dlib::full_object_detection shape = sp_(dfull, full);
+      if (shape.num_parts() != 68) continue;
+      FaceLandmarks f;
+      f.box = cv::Rect2f(static_cast<float>(full.left()), static_cast<float>(full.top()),
+                         static_cast<float>(full.width()), static_cast<float>(full.height()));
+      f.score = d.detection_confidence;
+      for (unsigned i = 0; i < 68; ++i) {
+        f.pts[i] = cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+      }
+      out.push_back(f);
+    }
+    std::sort(out.begin(), out.end(), [](const FaceLandmarks& a, const FaceLandmarks& b) {
+      return a.box.area() > b.box.area();
+    });
+    return out;
+  }
+
+ private:
+  dlib::frontal_face_detector detector_;
+  dlib::shape_predictor sp_;
+  int detect_height_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(const std::string& path, int detect_height) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return FailedPrecondition("live.model_missing",
+                              "dlib landmark model not found at " + path + " (install libdlib-data)");
+  }
+  dlib::shape_predictor sp;
+  try {
+    dlib::deserialize(path) >> sp;
+  } catch (const std::exception& e) {
+    return FailedPrecondition("live.model_unreadable", "cannot read dlib landmark model " + path + ": " + e.what());
+  }
+  std::unique_ptr<LandmarkDetector> det = std::make_unique<DlibLandmarkDetector>(std::move(sp), detect_height);
+  return det;
+}
+
+}  // namespace ekyc::live

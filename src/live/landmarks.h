@@ -1,0 +1,38 @@
+// Face detection + 68-point landmarks behind one small interface, so the liveness code does not
+// depend on which detector produced them (the dlib implementation lives in dlib_landmarks.cpp;
+// the face module's detector can be plugged in by implementing LandmarkDetector).
+//
+// Thread-safety: a LandmarkDetector instance is NOT thread-safe; use one per worker.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+
+namespace ekyc::live {
+
+// One detected face in full-frame pixel coordinates, landmarks in the iBUG 68-point order.
+struct FaceLandmarks {
+  cv::Rect2f box;
+  double score = 0.0;  // detector confidence (dlib HOG margin; larger is surer)
+  std::array<cv::Point2f, 68> pts{};
+};
+
+class LandmarkDetector {
+ public:
+  virtual ~LandmarkDetector() = default;
+  // Every face found in `bgr_or_gray` (8-bit, 1 or 3 channels), largest first.
+  virtual Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& bgr_or_gray) = 0;
+};
+
+// dlib HOG frontal detector + shape_predictor_68. Detection runs on a copy scaled so that its
+// height is at most `detect_height` (HOG cost grows with pixels); landmarks run at full resolution.
+Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(const std::string& shape_predictor_path,
+                                                                   int detect_height);
+
+}  // namespace ekyc::live

@@ -1,0 +1,369 @@
+#include "live/live.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "live/landmarks.h"
+#include "live/signals.h"
+
+namespace ekyc::live {
+namespace {
+
+// Calibration constants (see docs/liveness.md for the data they were chosen on).
+// Non-rigid residual (90th pct over frame pairs, in inter-ocular distances): below kNonRigidLow the
+// face moved like a flat picture; above kNonRigidHigh it clearly deformed or showed parallax.
+constexpr double kNonRigidLow = 0.045;
+constexpr double kNonRigidHigh = 0.085;
+// Blink: EAR (after removing the face's planar motion) drops by this share below the open-eye level.
+constexpr double kBlinkDrop = 0.30;
+constexpr double kBlinkMaxSeconds = 0.7;
+// Passive: moire peak (ln units over the ring median) and glare share that indicate a display.
+constexpr double kMoireLow = 2.4, kMoireHigh = 3.2;
+constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
+// A second face at least this wide relative to the tracked one counts as another person.
+constexpr double kOtherFaceMinWidth = 0.5;
+
+double Clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
+double Ramp(double x, double lo, double hi) { return Clamp01((x - lo) / (hi - lo)); }
+
+double Percentile(std::vector<double> v, double q) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const size_t k = static_cast<size_t>(std::clamp(q, 0.0, 1.0) * (v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+double Round(double x, double unit = 1e-4) { return std::isfinite(x) ? std::round(x / unit) * unit : 0.0; }
+
+std::string Fmt(double x, int prec = 3) {
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(prec);
+  os << x;
+  return os.str();
+}
+
+float IoU(const cv::Rect2f& a, const cv::Rect2f& b) {
+  const float inter = (a & b).area();
+  const float uni = a.area() + b.area() - inter;
+  return uni > 0 ? inter / uni : 0.f;
+}
+
+std::vector<cv::Point2f> ToVec(const Landmarks68& p) { return {p.begin(), p.end()}; }
+
+cv::Rect ClipRect(const cv::Rect2f& r, cv::Size size) {
+  return cv::Rect(cv::Point(static_cast<int>(r.x), static_cast<int>(r.y)),
+                  cv::Size(static_cast<int>(r.width), static_cast<int>(r.height))) &
+         cv::Rect(0, 0, size.width, size.height);
+}
+
+cv::Mat Gray(const cv::Mat& m) {
+  if (m.channels() == 1) return m;
+  cv::Mat g;
+  cv::cvtColor(m, g, cv::COLOR_BGR2GRAY);
+  return g;
+}
+
+// Passive signals on one face crop.
+PassiveSignals Passive(const cv::Mat& frame, const cv::Rect2f& box) {
+  PassiveSignals s;
+  const cv::Rect r = ClipRect(box, frame.size());
+  if (r.width < 32 || r.height < 32) return s;
+  const cv::Mat crop = frame(r);
+  s.moire_peak = MoirePeak(Gray(crop));
+  s.glare_fraction = crop.channels() == 3 ? GlareFraction(crop) : 0.0;
+  return s;
+}
+
+void ScorePassive(PassiveSignals& s, std::vector<std::string>& reasons) {
+  const double m = Ramp(s.moire_peak, kMoireLow, kMoireHigh);
+  const double g = Ramp(s.glare_fraction, kGlareLow, kGlareHigh);
+  s.spoof_score = std::max(m, g);
+  if (m >= 0.5) reasons.push_back("periodic (moire/halftone) pattern on the face, typical of a screen or print");
+  if (g >= 0.5) reasons.push_back("large specular glare on the face, typical of a screen or glossy photo");
+}
+
+}  // namespace
+
+Status VideoLiveness::DecisionStatus() const {
+  if (live) return Status::Ok();
+  std::string msg = "the selfie video does not look like a live person";
+  for (const auto& r : reasons) msg += "; " + r;
+  return {StatusCode::kPermissionDenied, "live.spoof_detected", msg};
+}
+
+Status PhotoLiveness::DecisionStatus() const {
+  if (live) return Status::Ok();
+  std::string msg = "the selfie photo looks like a picture of a screen or print (passive check)";
+  for (const auto& r : reasons) msg += "; " + r;
+  return {StatusCode::kPermissionDenied, "live.spoof_detected", msg};
+}
+
+nlohmann::json ToJson(const PassiveSignals& p) {
+  return {{"moire_peak", Round(p.moire_peak)}, {"glare_fraction", Round(p.glare_fraction)},
+          {"spoof_score", Round(p.spoof_score)}};
+}
+
+nlohmann::json ToJson(const VideoLiveness& v) {
+  nlohmann::json j;
+  j["kind"] = "video";
+  j["live"] = v.live;
+  j["score"] = Round(v.score);
+  j["threshold"] = v.threshold;
+  j["reasons"] = v.reasons;
+  j["frames"] = {{"used", v.frames_used}, {"with_face", v.frames_with_face},
+                 {"multi_face", v.frames_multi_face}, {"fps", Round(v.fps, 0.01)}};
+  j["active"] = {{"score", Round(v.active_score)},
+                 {"blinks", v.blinks},
+                 {"ear_baseline", Round(v.ear_baseline)},
+                 {"ear_min_ratio", Round(v.ear_min_ratio)},
+                 {"yaw_range_deg", Round(v.yaw_range_deg, 0.1)},
+                 {"pitch_range_deg", Round(v.pitch_range_deg, 0.1)},
+                 {"nonrigid_residual", Round(v.nonrigid_residual)},
+                 {"motion", Round(v.motion)}};
+  j["passive"] = ToJson(v.passive);
+  j["best_frame"] = {{"index", v.best_frame_index},
+                     {"box", {v.best_face_box.x, v.best_face_box.y, v.best_face_box.width, v.best_face_box.height}}};
+  return j;
+}
+
+nlohmann::json ToJson(const PhotoLiveness& p) {
+  nlohmann::json j;
+  j["kind"] = "photo";
+  j["passive_only"] = true;
+  j["live"] = p.live;
+  j["score"] = Round(p.score);
+  j["threshold"] = p.threshold;
+  j["reasons"] = p.reasons;
+  j["passive"] = ToJson(p.passive);
+  j["face_box"] = {p.face_box.x, p.face_box.y, p.face_box.width, p.face_box.height};
+  return j;
+}
+
+Result<std::unique_ptr<LivenessChecker>> LivenessChecker::Create(const LivenessOptions& options) {
+  EKYC_ASSIGN_OR_RETURN(auto det, MakeDlibLandmarkDetector(options.shape_predictor_path, options.detect_height));
+  return std::make_unique<LivenessChecker>(options, std::move(det));
+}
+
+LivenessChecker::LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector)
+    : options_(std::move(options)), detector_(std::move(detector)) {}
+
+LivenessChecker::~LivenessChecker() = default;
+
+Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& frames, double fps) {
+  if (frames.size() < 5) {
+    return InvalidArgument("live.too_few_frames", "the selfie video has " + std::to_string(frames.size()) +
+                                                      " frames; at least 5 are needed (record 2-5 s)");
+  }
+  if (!(fps > 0.0) || !std::isfinite(fps)) {
+    return InvalidArgument("live.bad_fps", "the video frame rate must be positive");
+  }
+  // Even subsampling down to max_frames.
+  const int n = static_cast<int>(frames.size());
+  const int m = std::min(n, std::max(5, options_.max_frames));
+  std::vector<int> idx(m);
+  for (int k = 0; k < m; ++k) idx[k] = m == 1 ? 0 : static_cast<int>(std::lround(k * (n - 1.0) / (m - 1.0)));
+  const double eff_fps = n > 1 ? fps * (m - 1.0) / (n - 1.0) : fps;
+
+  VideoLiveness out;
+  out.threshold = options_.threshold;
+  out.frames_used = m;
+  out.fps = eff_fps;
+
+  // Detect and track the main face.
+  std::vector<bool> has(m, false);
+  std::vector<FaceLandmarks> track(m);
+  std::optional<cv::Rect2f> prev;
+  for (int k = 0; k < m; ++k) {
+    EKYC_ASSIGN_OR_RETURN(auto faces, detector_->Detect(frames[idx[k]]));
+    if (faces.empty()) continue;
+    size_t main = 0;  // largest, or the one overlapping the previous main face
+    if (prev) {
+      float best = -1.f;
+      for (size_t i = 0; i < faces.size(); ++i) {
+        const float o = IoU(faces[i].box, *prev);
+        if (o > best) { best = o; main = i; }
+      }
+      if (best < 0.05f) main = 0;
+    }
+    int others = 0;
+    for (size_t i = 0; i < faces.size(); ++i) {
+      if (i != main && faces[i].box.width >= kOtherFaceMinWidth * faces[main].box.width) ++others;
+    }
+    if (others > 0) ++out.frames_multi_face;
+    has[k] = true;
+    track[k] = faces[main];
+    prev = faces[main].box;
+    ++out.frames_with_face;
+  }
+
+  // Refusals: several people, no face, face leaving the frame.
+  if (out.frames_multi_face >= std::max(2, static_cast<int>(std::ceil(0.2 * m)))) {
+    return InvalidArgument("live.multiple_faces", "more than one face is visible in " +
+                                                      std::to_string(out.frames_multi_face) + " of " +
+                                                      std::to_string(m) + " sampled frames; only the applicant may be in the video");
+  }
+  if (out.frames_with_face < std::max(3, static_cast<int>(std::ceil(0.3 * m)))) {
+    return InvalidArgument("live.no_face", "no face was found in " + std::to_string(m - out.frames_with_face) +
+                                               " of " + std::to_string(m) +
+                                               " sampled frames; face the camera in good light");
+  }
+  int gap = 0, longest_gap = 0;
+  for (int k = 0; k < m; ++k) {
+    gap = has[k] ? 0 : gap + 1;
+    longest_gap = std::max(longest_gap, gap);
+  }
+  const double duration = m / eff_fps;
+  const double gap_s = longest_gap / eff_fps;
+  if (out.frames_with_face < static_cast<int>(std::ceil(0.6 * m)) || gap_s > std::max(1.0, 0.3 * duration)) {
+    return InvalidArgument("live.face_lost", "the face left the frame for " + Fmt(gap_s, 1) +
+                                                 " s (found in " + std::to_string(out.frames_with_face) + " of " +
+                                                 std::to_string(m) + " sampled frames); keep the face in view");
+  }
+
+  std::vector<int> t;  // tracked sample indices
+  for (int k = 0; k < m; ++k) if (has[k]) t.push_back(k);
+  const int nt = static_cast<int>(t.size());
+
+  std::vector<std::vector<cv::Point2f>> pts(nt);
+  std::vector<double> iod(nt), raw_ear(nt);
+  std::vector<HeadPose> pose(nt);
+  for (int i = 0; i < nt; ++i) {
+    const auto& f = track[t[i]];
+    pts[i] = ToVec(f.pts);
+    iod[i] = InterOcular(f.pts);
+    raw_ear[i] = MeanEyeAspectRatio(f.pts);
+    pose[i] = EstimateHeadPose(f.pts, frames[idx[t[i]]].size());
+  }
+
+  // Non-rigid motion: homography residual over all frame pairs; and plain motion for context.
+  std::vector<double> resid, motion;
+  resid.reserve(nt * (nt - 1) / 2);
+  for (int i = 0; i < nt; ++i) {
+    for (int j = i + 1; j < nt; ++j) {
+      resid.push_back(PlanarResidual(pts[i], pts[j], iod[j]));
+      std::vector<double> d(68);
+      for (int p = 0; p < 68; ++p) d[p] = cv::norm(pts[i][p] - pts[j][p]) / iod[j];
+      motion.push_back(Percentile(std::move(d), 0.5));
+    }
+  }
+  out.nonrigid_residual = Percentile(resid, 0.9);
+  out.motion = Percentile(motion, 0.9);
+
+  // Head rotation (descriptive: a tilted photo also "rotates"; 3D rotation shows up as parallax in
+  // the non-rigid residual).
+  std::vector<double> yaw, pitch;
+  for (const auto& p : pose) if (p.ok) { yaw.push_back(p.yaw_deg); pitch.push_back(p.pitch_deg); }
+  if (!yaw.empty()) {
+    out.yaw_range_deg = Percentile(yaw, 0.9) - Percentile(yaw, 0.1);
+    out.pitch_range_deg = Percentile(pitch, 0.9) - Percentile(pitch, 0.1);
+  }
+
+  // Blinks on EAR after removing the face's planar motion: map each frame's eyes into a reference
+  // frame through a homography fitted on the rigid-ish points (brows, nose, jaw), so tilting a photo
+  // (which squashes the eyes in the image) does not look like a blink.
+  const double ear75 = Percentile(raw_ear, 0.75);
+  int ref = 0;
+  for (int i = 1; i < nt; ++i) {
+    if (std::abs(raw_ear[i] - ear75) < std::abs(raw_ear[ref] - ear75)) ref = i;
+  }
+  std::vector<cv::Point2f> ref_rigid;
+  for (int p = 0; p < 36; ++p) ref_rigid.push_back(pts[ref][p]);
+  std::vector<double> ear(m, std::numeric_limits<double>::quiet_NaN());
+  for (int i = 0; i < nt; ++i) {
+    std::vector<cv::Point2f> rigid(pts[i].begin(), pts[i].begin() + 36);
+    cv::Mat h = cv::findHomography(rigid, ref_rigid, 0);
+    if (h.empty()) continue;
+    std::vector<cv::Point2f> eyes(pts[i].begin() + 36, pts[i].begin() + 48), mapped;
+    cv::perspectiveTransform(eyes, mapped, h);
+    ear[t[i]] = 0.5 * (EyeAspectRatio(&mapped[0]) + EyeAspectRatio(&mapped[6]));
+  }
+  const int max_run = std::max(1, static_cast<int>(std::lround(kBlinkMaxSeconds * eff_fps)));
+  const BlinkStats bs = DetectBlinks(ear, kBlinkDrop, max_run);
+  out.blinks = bs.blinks;
+  out.ear_baseline = bs.baseline;
+  out.ear_min_ratio = bs.min_ratio;
+
+  const double s_nonrigid = Ramp(out.nonrigid_residual, kNonRigidLow, kNonRigidHigh);
+  const double s_blink = out.blinks > 0 ? 0.75 : 0.0;
+  out.active_score = std::max(s_nonrigid, s_blink);
+  if (out.blinks > 0) out.reasons.push_back("blinks: " + std::to_string(out.blinks));
+  if (s_nonrigid >= 0.5) {
+    out.reasons.push_back("face deforms / shows parallax like a live 3D face (residual " +
+                          Fmt(out.nonrigid_residual) + ")");
+  } else if (out.blinks == 0) {
+    out.reasons.push_back(out.motion < kNonRigidLow
+                              ? "no blink and almost no facial movement: blink or turn the head slowly"
+                              : "the face moved like a flat picture (planar motion, residual " +
+                                    Fmt(out.nonrigid_residual) + ") and did not blink");
+  }
+
+  // Passive signals on a few evenly spaced tracked frames; the median resists one odd frame.
+  const int np = std::min(nt, std::max(1, options_.passive_frames));
+  std::vector<double> moire, glare;
+  for (int q = 0; q < np; ++q) {
+    const int i = np == 1 ? nt / 2 : static_cast<int>(std::lround(q * (nt - 1.0) / (np - 1.0)));
+    const PassiveSignals s = Passive(frames[idx[t[i]]], track[t[i]].box);
+    moire.push_back(s.moire_peak);
+    glare.push_back(s.glare_fraction);
+  }
+  out.passive.moire_peak = Percentile(moire, 0.5);
+  out.passive.glare_fraction = Percentile(glare, 0.5);
+  ScorePassive(out.passive, out.reasons);
+
+  out.score = std::min(out.active_score, 1.0 - out.passive.spoof_score);
+  out.live = out.score >= options_.threshold;
+
+  // Best frame: sharp, frontal, eyes open.
+  double best = -1.0;
+  for (int i = 0; i < nt; ++i) {
+    const int k = t[i];
+    if (std::isfinite(ear[k]) && bs.baseline > 0 && ear[k] < 0.85 * bs.baseline) continue;
+    const cv::Rect r = ClipRect(track[k].box, frames[idx[k]].size());
+    if (r.area() <= 0) continue;
+    const double frontal = pose[i].ok ? std::exp(-(std::abs(pose[i].yaw_deg) + std::abs(pose[i].pitch_deg)) / 20.0) : 0.1;
+    const double q = Sharpness(Gray(frames[idx[k]](r))) * frontal;
+    if (q > best) {
+      best = q;
+      out.best_frame_index = idx[k];
+      out.best_face_box = r;
+    }
+  }
+  if (out.best_frame_index < 0) {  // every frame had closed eyes: fall back to the middle tracked one
+    const int k = t[nt / 2];
+    out.best_frame_index = idx[k];
+    out.best_face_box = ClipRect(track[k].box, frames[idx[k]].size());
+  }
+  out.best_frame = frames[out.best_frame_index];
+  return out;
+}
+
+Result<PhotoLiveness> LivenessChecker::CheckPhoto(const cv::Mat& image) {
+  if (image.empty()) return InvalidArgument("live.bad_frame", "the selfie image is empty");
+  EKYC_ASSIGN_OR_RETURN(auto faces, detector_->Detect(image));
+  if (faces.empty()) return InvalidArgument("live.no_face", "no face was found in the selfie; face the camera in good light");
+  for (size_t i = 1; i < faces.size(); ++i) {
+    if (faces[i].box.width >= kOtherFaceMinWidth * faces[0].box.width) {
+      return InvalidArgument("live.multiple_faces", "more than one face is visible; only the applicant may be in the selfie");
+    }
+  }
+  PhotoLiveness out;
+  out.threshold = options_.threshold;
+  out.face_box = ClipRect(faces[0].box, image.size());
+  out.passive = Passive(image, faces[0].box);
+  ScorePassive(out.passive, out.reasons);
+  out.reasons.push_back("passive check only (a single photo cannot show motion; use a selfie video for a stronger check)");
+  out.score = 1.0 - out.passive.spoof_score;
+  out.live = out.score >= options_.threshold;
+  return out;
+}
+
+}  // namespace ekyc::live

@@ -1,0 +1,112 @@
+// Liveness (presentation-attack detection) for selfie videos and single selfie photos.
+//
+// Video: the face is tracked over the sampled frames; active signals (blinks, head rotation,
+// non-rigid motion measured as the residual of a homography fitted between frames on the 68
+// landmarks) show that a 3D, moving face was in front of the camera; passive signals (screen moire,
+// glare) look for a display. A video is live when its score reaches the threshold. A printed photo
+// moved in front of the camera moves as one plane and is rejected; a screen replay of a live
+// recording moves non-rigidly and can only be caught by the passive signals (see docs/liveness.md
+// for measured error rates and limits).
+// Photo: passive signals only; weaker than video and marked as such.
+//
+// Thread-safety: LivenessChecker is NOT thread-safe (it owns a detector with scratch state):
+// create one per worker. Result types are plain values.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+
+namespace ekyc::live {
+
+class LandmarkDetector;
+
+struct LivenessOptions {
+  std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  int max_frames = 30;       // frames beyond this are subsampled evenly
+  int detect_height = 360;   // HOG detection runs on frames scaled to this height
+  double threshold = 0.5;    // score >= threshold -> live (documented in docs/liveness.md)
+  int passive_frames = 5;    // frames the (costlier) passive signals are computed on
+};
+
+// Signals shared by video and photo results.
+struct PassiveSignals {
+  double moire_peak = 0.0;     // ln units above the spectrum ring median; screens/halftone are high
+  double glare_fraction = 0.0; // share of face pixels that are specular glare
+  double spoof_score = 0.0;    // 0 = looks like skin in front of a camera, 1 = display/print artefacts
+};
+
+struct VideoLiveness {
+  bool live = false;
+  double score = 0.0;          // 0..1; live when >= threshold
+  double threshold = 0.5;
+  std::vector<std::string> reasons;  // why the decision went the way it did (no personal data)
+
+  int frames_used = 0;
+  int frames_with_face = 0;
+  int frames_multi_face = 0;
+  double fps = 0.0;
+
+  // Active signals.
+  int blinks = 0;
+  double ear_baseline = 0.0;
+  double ear_min_ratio = 1.0;
+  double yaw_range_deg = 0.0;    // 10th..90th percentile spread over the clip
+  double pitch_range_deg = 0.0;
+  double nonrigid_residual = 0.0;  // 90th pct over frame pairs of the homography residual / IOD
+  double motion = 0.0;             // 90th pct of landmark displacement between frames / IOD
+  double active_score = 0.0;
+
+  PassiveSignals passive;
+
+  // Sharpest, most frontal open-eyed frame, for face matching.
+  int best_frame_index = -1;     // index into the frames passed to CheckVideo
+  cv::Rect best_face_box;
+  cv::Mat best_frame;            // shallow copy of that input frame
+
+  // Ok when live; otherwise live.spoof_detected with the reasons, for the API's error mapping.
+  Status DecisionStatus() const;
+};
+
+struct PhotoLiveness {
+  bool live = false;
+  double score = 0.0;
+  double threshold = 0.5;
+  bool passive_only = true;  // always true: a single photo cannot show motion
+  std::vector<std::string> reasons;
+  cv::Rect face_box;
+  PassiveSignals passive;
+  Status DecisionStatus() const;
+};
+
+nlohmann::json ToJson(const VideoLiveness& v);
+nlohmann::json ToJson(const PhotoLiveness& p);
+
+class LivenessChecker {
+ public:
+  // Loads the landmark model (about 100 MB, ~1 s): create once per worker and reuse.
+  static Result<std::unique_ptr<LivenessChecker>> Create(const LivenessOptions& options = {});
+  // For callers that bring their own detector (e.g. the face module's).
+  LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector);
+  ~LivenessChecker();
+  LivenessChecker(const LivenessChecker&) = delete;
+  LivenessChecker& operator=(const LivenessChecker&) = delete;
+
+  // `frames`: decoded BGR (or gray) frames in time order; `fps`: their rate (after any sampling).
+  // Errors: live.no_face, live.multiple_faces, live.face_lost, live.too_few_frames (InvalidArgument).
+  // A decided spoof is NOT an error: the result has live=false (see DecisionStatus()).
+  Result<VideoLiveness> CheckVideo(const std::vector<cv::Mat>& frames, double fps);
+  // Passive-only check of one selfie. Errors: live.no_face, live.multiple_faces.
+  Result<PhotoLiveness> CheckPhoto(const cv::Mat& image);
+
+ private:
+  LivenessOptions options_;
+  std::unique_ptr<LandmarkDetector> detector_;
+};
+
+}  // namespace ekyc::live

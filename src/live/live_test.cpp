@@ -1,0 +1,103 @@
+// End-to-end checks on shared dev data (skipped when /work/shared/data is absent): a genuine
+// selfie clip is accepted and a printed photo moved in front of the camera is rejected.
+#include "live/live.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+namespace ekyc::live {
+namespace {
+
+const std::string kVideos = std::string(EKYC_SHARED_DIR) + "/data/face-videos-dev";
+const std::string kFaces = std::string(EKYC_SHARED_DIR) + "/data/faces-dev/deepface";
+const std::string kPredictor = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+
+std::vector<cv::Mat> ReadFrames(const std::string& path, double* fps) {
+  cv::VideoCapture cap(path);
+  std::vector<cv::Mat> frames;
+  cv::Mat f;
+  while (cap.read(f)) frames.push_back(f.clone());
+  *fps = cap.get(cv::CAP_PROP_FPS);
+  return frames;
+}
+
+// A photo printed on a sheet held in front of a webcam: panned, zoomed and tilted by a
+// deterministic perspective warp per frame over a plain background.
+std::vector<cv::Mat> PrintAttack(const cv::Mat& photo, int n) {
+  std::vector<cv::Mat> frames;
+  const cv::Size out(640, 480);
+  const float w = static_cast<float>(photo.cols), h = static_cast<float>(photo.rows);
+  const float s = 380.f / h;
+  for (int i = 0; i < n; ++i) {
+    const double t = i / static_cast<double>(n - 1);
+    const float dx = static_cast<float>(40 * std::sin(2 * CV_PI * t));
+    const float z = static_cast<float>(1.0 + 0.1 * std::sin(CV_PI * t));
+    const float tilt = static_cast<float>(0.12 * std::sin(2 * CV_PI * t + 1.0));  // sheet rotated about its vertical axis
+    const float cx = 320 + dx, cy = 240, hw = 0.5f * w * s * z, hh = 0.5f * h * s * z;
+    const std::vector<cv::Point2f> src = {{0, 0}, {w, 0}, {w, h}, {0, h}};
+    const std::vector<cv::Point2f> dst = {{cx - hw, cy - hh * (1 + tilt)}, {cx + hw, cy - hh * (1 - tilt)},
+                                          {cx + hw, cy + hh * (1 - tilt)}, {cx - hw, cy + hh * (1 + tilt)}};
+    cv::Mat frame(out, CV_8UC3, cv::Scalar(70, 90, 100));
+    cv::warpPerspective(photo, frame, cv::getPerspectiveTransform(src, dst), out, cv::INTER_LINEAR,
+                        cv::BORDER_TRANSPARENT);
+    frames.push_back(frame);
+  }
+  return frames;
+}
+
+class LiveData : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(kVideos + "/grid_bbaf2n.mp4") || !std::filesystem::exists(kFaces + "/img1.jpg")) {
+      GTEST_SKIP() << "shared dev data not found under " << EKYC_SHARED_DIR;
+    }
+    if (!std::filesystem::exists(kPredictor)) GTEST_SKIP() << "dlib landmark model not installed";
+    auto c = LivenessChecker::Create();
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    checker_ = std::move(c).value();
+  }
+  std::unique_ptr<LivenessChecker> checker_;
+};
+
+TEST_F(LiveData, GenuineClipIsAccepted) {
+  double fps = 0;
+  const auto frames = ReadFrames(kVideos + "/grid_bbaf2n.mp4", &fps);
+  ASSERT_GT(frames.size(), 10u);
+  auto r = checker_->CheckVideo(frames, fps);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->live) << ToJson(*r).dump();
+  EXPECT_GE(r->best_frame_index, 0);
+  EXPECT_FALSE(r->best_frame.empty());
+  EXPECT_TRUE(r->DecisionStatus().ok());
+}
+
+TEST_F(LiveData, PrintAttackIsRejected) {
+  const cv::Mat photo = cv::imread(kFaces + "/img1.jpg");
+  ASSERT_FALSE(photo.empty());
+  auto r = checker_->CheckVideo(PrintAttack(photo, 30), 10.0);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->live) << ToJson(*r).dump();
+  EXPECT_EQ(r->DecisionStatus().reason(), "live.spoof_detected");
+}
+
+TEST_F(LiveData, EmptyVideoIsRefusedWithNoFace) {
+  std::vector<cv::Mat> frames(10, cv::Mat(240, 320, CV_8UC3, cv::Scalar(30, 30, 30)));
+  auto r = checker_->CheckVideo(frames, 10.0);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "live.no_face");
+}
+
+TEST_F(LiveData, PhotoCheckIsPassiveOnly) {
+  const cv::Mat photo = cv::imread(kFaces + "/img1.jpg");
+  auto r = checker_->CheckPhoto(photo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->passive_only);
+  EXPECT_TRUE(ToJson(*r)["passive_only"].get<bool>());
+}
+
+}  // namespace
+}  // namespace ekyc::live

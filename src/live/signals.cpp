@@ -1,0 +1,197 @@
+#include "live/signals.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+
+namespace ekyc::live {
+namespace {
+
+double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+double Percentile(std::vector<double> v, double q) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const size_t k = static_cast<size_t>(std::clamp(q, 0.0, 1.0) * (v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+cv::Point2f Centre(const Landmarks68& p, int from) {
+  cv::Point2f c(0, 0);
+  for (int i = from; i < from + 6; ++i) c += p[i];
+  return c * (1.0f / 6.0f);
+}
+
+}  // namespace
+
+double EyeAspectRatio(const cv::Point2f* e) {
+  const double w = Dist(e[0], e[3]);
+  if (w <= 1e-6) return 0.0;
+  return (Dist(e[1], e[5]) + Dist(e[2], e[4])) / (2.0 * w);
+}
+
+double MeanEyeAspectRatio(const Landmarks68& p) {
+  return 0.5 * (EyeAspectRatio(&p[36]) + EyeAspectRatio(&p[42]));
+}
+
+double InterOcular(const Landmarks68& p) { return Dist(Centre(p, 36), Centre(p, 42)); }
+
+BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run) {
+  BlinkStats s;
+  std::vector<double> valid;
+  for (double e : ear) if (std::isfinite(e)) valid.push_back(e);
+  if (valid.size() < 3) return s;
+  s.baseline = Percentile(valid, 0.75);
+  if (s.baseline <= 1e-6) return s;
+  for (double e : valid) s.min_ratio = std::min(s.min_ratio, e / s.baseline);
+  const double closed = s.baseline * (1.0 - drop);
+  const double open = s.baseline * (1.0 - drop / 2.0);
+
+  bool seen_open = false;  // eyes were open since the last blink
+  size_t i = 0;
+  while (i < ear.size()) {
+    const double e = ear[i];
+    if (!std::isfinite(e)) { ++i; continue; }
+    if (e >= open) { seen_open = true; ++i; continue; }
+    if (e >= closed) { ++i; continue; }
+    // Start of a closed run: extend over closed/in-between frames.
+    size_t j = i;
+    while (j < ear.size() && std::isfinite(ear[j]) && ear[j] < open) ++j;
+    const bool open_after = j < ear.size() && std::isfinite(ear[j]) && ear[j] >= open;
+    const int run = static_cast<int>(j - i);
+    if (seen_open && open_after && run <= max_run) {
+      ++s.blinks;
+      for (size_t k = i; k < j; ++k) s.closed_frames.push_back(static_cast<int>(k));
+    }
+    seen_open = false;
+    i = j;
+  }
+  return s;
+}
+
+double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b, double norm,
+                      cv::Mat* h_out) {
+  if (a.size() != b.size() || a.size() < 8 || norm <= 0) return std::numeric_limits<double>::quiet_NaN();
+  // RANSAC threshold: 3% of the inter-ocular distance, about dlib's landmark jitter.
+  cv::Mat h = cv::findHomography(a, b, cv::RANSAC, 0.03 * norm, cv::noArray(), 500, 0.995);
+  if (h.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<cv::Point2f> proj;
+  cv::perspectiveTransform(a, proj, h);
+  std::vector<double> r(a.size());
+  for (size_t i = 0; i < a.size(); ++i) r[i] = Dist(proj[i], b[i]) / norm;
+  if (h_out) *h_out = h;
+  return Percentile(std::move(r), 0.9);
+}
+
+HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size size) {
+  // Generic face, x right, y down, z away from the camera (mm-ish units); identity rotation = frontal.
+  static const std::vector<cv::Point3f> kModel = {
+      {0.f, 0.f, 0.f},          // 30 nose tip
+      {0.f, 330.f, 65.f},       // 8 chin
+      {-225.f, -170.f, 135.f},  // 36 left eye outer corner (image left)
+      {225.f, -170.f, 135.f},   // 45 right eye outer corner
+      {-150.f, 150.f, 125.f},   // 48 mouth left
+      {150.f, 150.f, 125.f}};   // 54 mouth right
+  const std::vector<cv::Point2f> img = {p[30], p[8], p[36], p[45], p[48], p[54]};
+  const double f = size.width;
+  cv::Matx33d k(f, 0, size.width / 2.0, 0, f, size.height / 2.0, 0, 0, 1);
+  cv::Mat rvec, tvec;
+  HeadPose out;
+  // Start from a frontal pose in front of the camera so the solver does not flip behind it.
+  rvec = cv::Mat::zeros(3, 1, CV_64F);
+  tvec = (cv::Mat_<double>(3, 1) << 0, 0, f * 500.0 / std::max(1.0, InterOcular(p)));
+  if (!cv::solvePnP(kModel, img, k, cv::noArray(), rvec, tvec, true, cv::SOLVEPNP_ITERATIVE)) return out;
+  cv::Mat r;
+  cv::Rodrigues(rvec, r);
+  cv::Mat mtxR, mtxQ;
+  cv::Vec3d euler = cv::RQDecomp3x3(r, mtxR, mtxQ);
+  out.pitch_deg = euler[0];
+  out.yaw_deg = euler[1];
+  out.roll_deg = euler[2];
+  out.ok = std::isfinite(out.yaw_deg) && std::isfinite(out.pitch_deg);
+  return out;
+}
+
+double MoirePeak(const cv::Mat& gray_crop) {
+  if (gray_crop.empty() || gray_crop.rows < 32 || gray_crop.cols < 32) return 0.0;
+  // Native resolution (resampling would move codec block-grid frequencies off their known bins):
+  // a centred square whose side is a multiple of 8, at most 256.
+  const int kN = std::min(256, std::min(gray_crop.rows, gray_crop.cols) / 8 * 8);
+  const cv::Mat g = gray_crop(cv::Rect((gray_crop.cols - kN) / 2, (gray_crop.rows - kN) / 2, kN, kN));
+  cv::Mat f;
+  g.convertTo(f, CV_32F);
+  f -= cv::mean(f)[0];
+  cv::Mat win;
+  cv::createHanningWindow(win, f.size(), CV_32F);
+  f = f.mul(win);
+  cv::Mat spec;
+  cv::dft(f, spec, cv::DFT_COMPLEX_OUTPUT);
+  cv::Mat planes[2];
+  cv::split(spec, planes);
+  cv::Mat power = planes[0].mul(planes[0]) + planes[1].mul(planes[1]);
+  // Average 3x3 bins (with wrap-around) so single-bin speckle of a smooth spectrum does not look like a peak.
+  cv::Mat padded;
+  cv::copyMakeBorder(power, padded, 1, 1, 1, 1, cv::BORDER_WRAP);
+  cv::blur(padded, padded, cv::Size(3, 3));
+  power = padded(cv::Rect(1, 1, kN, kN)).clone();
+  cv::Mat logp;
+  cv::log(power + 1e-6f, logp);
+  logp *= 0.5f;  // log magnitude
+
+  // Ring statistics over the band 0.12..0.48 of the sampling rate, excluding the two axes
+  // (row/column structure such as borders and block edges) and the exact 8-pixel block-grid
+  // frequencies of JPEG/video codecs.
+  const int rmin = static_cast<int>(0.12 * kN), rmax = static_cast<int>(0.48 * kN);
+  std::vector<std::vector<float>> ring(rmax + 1);
+  std::vector<std::tuple<int, int, int>> bins;
+  const int grid = kN / 8;  // bins per 8-pixel period
+  auto on_grid = [grid](int k) { const int m = std::abs(k) % grid; return m <= 1 || m >= grid - 1; };
+  for (int v = -kN / 2; v < kN / 2; ++v) {
+    for (int u = 0; u < kN / 2; ++u) {  // half plane: the spectrum of a real image is symmetric
+      if (std::abs(u) <= 2 || std::abs(v) <= 2) continue;
+      if (on_grid(u) || on_grid(v)) continue;
+      const int r = static_cast<int>(std::lround(std::hypot(u, v)));
+      if (r < rmin || r > rmax) continue;
+      ring[r].push_back(logp.at<float>((v + kN) % kN, u));
+      bins.emplace_back(u, v, r);
+    }
+  }
+  std::vector<float> med(rmax + 1, 0.f);
+  for (int r = rmin; r <= rmax; ++r) {
+    auto& v = ring[r];
+    if (v.empty()) continue;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    med[r] = v[v.size() / 2];
+  }
+  double best = 0.0;
+  for (const auto& [u, v, r] : bins) {
+    best = std::max(best, static_cast<double>(logp.at<float>((v + kN) % kN, u) - med[r]));
+  }
+  return best;
+}
+
+double GlareFraction(const cv::Mat& bgr_crop) {
+  if (bgr_crop.empty() || bgr_crop.channels() != 3) return 0.0;
+  cv::Mat hsv;
+  cv::cvtColor(bgr_crop, hsv, cv::COLOR_BGR2HSV);
+  cv::Mat mask;
+  cv::inRange(hsv, cv::Scalar(0, 0, 240), cv::Scalar(180, 60, 255), mask);
+  return static_cast<double>(cv::countNonZero(mask)) / mask.total();
+}
+
+double Sharpness(const cv::Mat& gray_crop) {
+  if (gray_crop.empty()) return 0.0;
+  cv::Mat g;
+  const double s = 128.0 / gray_crop.rows;
+  cv::resize(gray_crop, g, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+  cv::Mat lap;
+  cv::Laplacian(g, lap, CV_64F);
+  cv::Scalar mean, sd;
+  cv::meanStdDev(lap, mean, sd);
+  return sd[0] * sd[0];
+}
+
+}  // namespace ekyc::live

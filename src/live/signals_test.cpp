@@ -1,0 +1,154 @@
+#include "live/signals.h"
+
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+namespace ekyc::live {
+namespace {
+
+// A plausible frontal 68-point layout (iBUG order), inter-ocular distance ~60 px.
+Landmarks68 MakeFace(double eye_open = 1.0) {
+  Landmarks68 p;
+  const cv::Point2f c(200, 200);
+  for (int i = 0; i < 17; ++i) {  // jaw: from the left ear down round the chin to the right ear
+    const double a = CV_PI * (1.0 - i / 16.0);
+    p[i] = c + cv::Point2f(static_cast<float>(75 * std::cos(a)), static_cast<float>(-20 + 110 * std::sin(CV_PI * i / 16.0)));
+  }
+  for (int i = 0; i < 5; ++i) {  // brows
+    p[17 + i] = c + cv::Point2f(-65.f + 11.f * i, -55.f - (i == 2 ? 6.f : 0.f));
+    p[22 + i] = c + cv::Point2f(21.f + 11.f * i, -55.f - (i == 2 ? 6.f : 0.f));
+  }
+  for (int i = 0; i < 4; ++i) p[27 + i] = c + cv::Point2f(0.f, -35.f + 12.f * i);  // nose bridge
+  for (int i = 0; i < 5; ++i) p[31 + i] = c + cv::Point2f(-14.f + 7.f * i, 20.f);  // nostrils
+  auto eye = [&](int at, float cx) {
+    const float h = static_cast<float>(6.0 * eye_open);
+    p[at + 0] = c + cv::Point2f(cx - 15, -30);
+    p[at + 1] = c + cv::Point2f(cx - 5, -30 - h);
+    p[at + 2] = c + cv::Point2f(cx + 5, -30 - h);
+    p[at + 3] = c + cv::Point2f(cx + 15, -30);
+    p[at + 4] = c + cv::Point2f(cx + 5, -30 + h);
+    p[at + 5] = c + cv::Point2f(cx - 5, -30 + h);
+  };
+  eye(36, -30);
+  eye(42, 30);
+  for (int i = 0; i < 12; ++i) {  // outer lip
+    const double a = 2 * CV_PI * i / 12.0;
+    p[48 + i] = c + cv::Point2f(static_cast<float>(-25 * std::cos(a)), static_cast<float>(50 - 10 * std::sin(a)));
+  }
+  for (int i = 0; i < 8; ++i) {  // inner lip
+    const double a = 2 * CV_PI * i / 8.0;
+    p[60 + i] = c + cv::Point2f(static_cast<float>(-16 * std::cos(a)), static_cast<float>(50 - 4 * std::sin(a)));
+  }
+  return p;
+}
+
+std::vector<cv::Point2f> Vec(const Landmarks68& p) { return {p.begin(), p.end()}; }
+
+TEST(EyeAspectRatio, OpenVersusClosed) {
+  const Landmarks68 open = MakeFace(1.0), closed = MakeFace(0.15);
+  EXPECT_NEAR(EyeAspectRatio(&open[36]), 0.4, 1e-6);  // (12+12)/(2*30)
+  EXPECT_LT(MeanEyeAspectRatio(closed), 0.1);
+  EXPECT_NEAR(InterOcular(open), 60.0, 1e-3);
+}
+
+TEST(DetectBlinks, CountsOneClearBlink) {
+  std::vector<double> ear(20, 0.30);
+  ear[9] = 0.12;
+  ear[10] = 0.15;
+  const BlinkStats s = DetectBlinks(ear, 0.3, 3);
+  EXPECT_EQ(s.blinks, 1);
+  EXPECT_NEAR(s.baseline, 0.30, 1e-9);
+  EXPECT_EQ(s.closed_frames, (std::vector<int>{9, 10}));
+}
+
+TEST(DetectBlinks, BlinksFromLandmarkSequence) {
+  // Open, close, open, close, open: two blinks computed from synthetic landmark frames.
+  const double openness[] = {1, 1, 1, 0.1, 1, 1, 1, 1, 0.2, 0.3, 1, 1};
+  std::vector<double> ear;
+  for (double o : openness) ear.push_back(MeanEyeAspectRatio(MakeFace(o)));
+  EXPECT_EQ(DetectBlinks(ear, 0.3, 3).blinks, 2);
+}
+
+TEST(DetectBlinks, IgnoresNoiseClosedEndAndSlowClosure) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> noise(0.0, 0.01);
+  std::vector<double> ear(30);
+  for (auto& e : ear) e = 0.30 + noise(rng);
+  EXPECT_EQ(DetectBlinks(ear, 0.3, 3).blinks, 0);
+
+  std::vector<double> end_closed(20, 0.3);
+  end_closed[18] = end_closed[19] = 0.1;  // eyes shut at the end, never reopened
+  EXPECT_EQ(DetectBlinks(end_closed, 0.3, 3).blinks, 0);
+
+  std::vector<double> slow(20, 0.3);
+  for (int i = 5; i < 12; ++i) slow[i] = 0.1;  // closed for 7 frames > max_run
+  EXPECT_EQ(DetectBlinks(slow, 0.3, 3).blinks, 0);
+
+  std::vector<double> gaps(12, 0.3);
+  gaps[4] = std::nan("");
+  gaps[6] = 0.1;
+  EXPECT_EQ(DetectBlinks(gaps, 0.3, 3).blinks, 1);
+}
+
+TEST(PlanarResidual, HomographyWarpedSetIsPlanar) {
+  const auto a = Vec(MakeFace());
+  // Tilt + pan + zoom as when a printed photo is moved in front of the camera.
+  const cv::Matx33d h(1.1, 0.08, 12, -0.05, 0.95, 30, 0.0004, -0.0003, 1);
+  std::vector<cv::Point2f> b;
+  cv::perspectiveTransform(a, b, h);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> jitter(0.f, 0.4f);  // sub-pixel landmark noise
+  for (auto& q : b) q += cv::Point2f(jitter(rng), jitter(rng));
+  EXPECT_LT(PlanarResidual(a, b, 60.0), 0.03);
+}
+
+TEST(PlanarResidual, NonRigidlyPerturbedSetIsNot) {
+  const auto a = Vec(MakeFace());
+  Landmarks68 moved = MakeFace(0.2);  // blink
+  for (int i = 48; i < 68; ++i) moved[i].y += (i == 57 || i == 58 || i == 56 || i >= 65) ? 14.f : 6.f;  // mouth opens
+  for (int i = 27; i < 36; ++i) moved[i].x += 8.f;  // nose parallax of a small head turn
+  std::vector<cv::Point2f> b;
+  cv::perspectiveTransform(Vec(moved), b, cv::Matx33d(1.0, 0.0, 5, 0.0, 1.0, -3, 0, 0, 1));
+  EXPECT_GT(PlanarResidual(a, b, 60.0), 0.085);
+}
+
+TEST(HeadPose, YawSignFollowsNoseShift) {
+  const Landmarks68 front = MakeFace();
+  Landmarks68 turned = front;
+  for (int i = 27; i < 36; ++i) turned[i].x += 15.f;
+  const HeadPose p0 = EstimateHeadPose(front, {400, 400});
+  const HeadPose p1 = EstimateHeadPose(turned, {400, 400});
+  ASSERT_TRUE(p0.ok && p1.ok);
+  EXPECT_GT(std::abs(p1.yaw_deg - p0.yaw_deg), 5.0);
+}
+
+TEST(MoirePeak, GratingScoresAboveSmoothTexture) {
+  cv::Mat noise(200, 200, CV_32F);
+  cv::RNG rng(11);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 40);
+  cv::GaussianBlur(noise, noise, cv::Size(0, 0), 1.5);
+  cv::Mat smooth;
+  noise.convertTo(smooth, CV_8U, 1, 128);
+  cv::Mat grating = noise.clone();
+  for (int y = 0; y < grating.rows; ++y)
+    for (int x = 0; x < grating.cols; ++x)
+      grating.at<float>(y, x) += static_cast<float>(25 * std::sin(2 * CV_PI * (0.23 * x + 0.17 * y)));
+  cv::Mat screen;
+  grating.convertTo(screen, CV_8U, 1, 128);
+  const double s = MoirePeak(smooth), g = MoirePeak(screen);
+  EXPECT_LT(s, 2.0);
+  EXPECT_GT(g, 3.5);
+}
+
+TEST(GlareFraction, CountsBrightUnsaturatedPixels) {
+  cv::Mat img(100, 100, CV_8UC3, cv::Scalar(90, 120, 170));  // skin-ish
+  EXPECT_EQ(GlareFraction(img), 0.0);
+  img(cv::Rect(0, 0, 50, 40)).setTo(cv::Scalar(255, 255, 255));
+  EXPECT_NEAR(GlareFraction(img), 0.2, 1e-9);
+}
+
+}  // namespace
+}  // namespace ekyc::live
