@@ -9,5 +9,7 @@ namespace ekyc::app {
 
 void AddVersionCommand(CLI::App& app, int* exit_code);
 void AddLiveCommand(CLI::App& app, int* exit_code);
+void AddFaceCommand(CLI::App& app, int* exit_code);
+void AddAddressCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ekyc::app

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   ekyc::app::AddVersionCommand(app, &exit_code);
   ekyc::app::AddLiveCommand(app, &exit_code);
+  ekyc::app::AddFaceCommand(app, &exit_code);
+  ekyc::app::AddAddressCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,0 +1,311 @@
+// `ekyc face ...`: compare / embed / eval for the face engine (src/face).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "app/commands.h"
+#include "face/face.h"
+
+namespace ekyc::app {
+namespace {
+
+using face::FaceEngine;
+using face::Source;
+
+Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration) {
+  face::FaceEngineOptions o = face::FaceEngineOptions::FromEnv();
+  o.flip_tta = tta;
+  if (!need_calibration) {
+    std::ifstream probe(o.calibration_path);
+    if (!probe) o.calibration_path.clear();
+  }
+  return FaceEngine::Create(o);
+}
+
+Result<cv::Mat> ReadImage(const std::string& path) {
+  cv::Mat m = cv::imread(path, cv::IMREAD_COLOR);
+  if (m.empty()) return InvalidArgument("image.unreadable", "cannot read image '" + path + "'");
+  return m;
+}
+
+int Fail(const Status& s) {
+  std::cerr << "error: " << s.ToString() << "\n";
+  return 1;
+}
+
+uint64_t Fnv1a(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct SetMetrics {
+  double auc = 0, eer = 0, tar_1e2 = 0, tar_1e3 = 0, thr_1e2 = 0, thr_1e3 = 0, best_thr = 0, best_acc = 0;
+  size_t genuine = 0, impostor = 0;
+};
+
+// Scores: failed pairs carry -2 so they count as rejections in every TAR figure.
+SetMetrics Metrics(const std::vector<double>& gen, const std::vector<double>& imp) {
+  SetMetrics m;
+  m.genuine = gen.size();
+  m.impostor = imp.size();
+  if (gen.empty() || imp.empty()) return m;
+  std::vector<double> g = gen, i = imp;
+  std::sort(g.begin(), g.end());
+  std::sort(i.begin(), i.end());
+  // AUC = P(genuine > impostor) + 0.5 P(tie).
+  double wins = 0;
+  for (double s : g) {
+    const auto lo = std::lower_bound(i.begin(), i.end(), s), hi = std::upper_bound(i.begin(), i.end(), s);
+    wins += static_cast<double>(lo - i.begin()) + 0.5 * static_cast<double>(hi - lo);
+  }
+  m.auc = wins / (static_cast<double>(g.size()) * i.size());
+  auto tar_at = [&](double thr) {  // accept score > thr
+    return static_cast<double>(g.end() - std::upper_bound(g.begin(), g.end(), thr)) / g.size();
+  };
+  auto far_at = [&](double thr) {
+    return static_cast<double>(i.end() - std::upper_bound(i.begin(), i.end(), thr)) / i.size();
+  };
+  auto thr_for_far = [&](double far) {  // smallest impostor-score threshold with FAR <= far
+    const size_t allowed = static_cast<size_t>(std::floor(far * i.size()));
+    return i[i.size() - 1 - std::min(allowed, i.size() - 1)];
+  };
+  m.thr_1e2 = thr_for_far(1e-2);
+  m.thr_1e3 = thr_for_far(1e-3);
+  m.tar_1e2 = tar_at(m.thr_1e2);
+  m.tar_1e3 = tar_at(m.thr_1e3);
+  std::vector<double> cands = g;
+  cands.insert(cands.end(), i.begin(), i.end());
+  double best_gap = 2;
+  for (double t : cands) {
+    const double frr = 1 - tar_at(t), far = far_at(t);
+    if (std::abs(frr - far) < best_gap) best_gap = std::abs(frr - far), m.eer = (frr + far) / 2;
+    const double acc = (tar_at(t) * g.size() + (1 - far) * i.size()) / (g.size() + i.size());
+    if (acc > m.best_acc) m.best_acc = acc, m.best_thr = t;
+  }
+  return m;
+}
+
+struct Pair {
+  std::string a, b, set;
+  bool same = false;
+};
+
+Result<std::vector<Pair>> ReadPairs(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return NotFound("face.pairs_missing", "cannot read pairs file '" + path + "'");
+  std::vector<Pair> pairs;
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    std::string cell;
+    while (std::getline(ss, cell, ',')) f.push_back(cell);
+    if (first && f.size() >= 3 && f[2] == "same") {
+      first = false;
+      continue;
+    }
+    first = false;
+    if (f.size() < 3) return InvalidArgument("face.pairs_invalid", "pairs line needs img_a,img_b,same[,set]: " + line);
+    pairs.push_back({f[0], f[1], f.size() > 3 ? f[3] : "all", f[2] == "1"});
+  }
+  return pairs;
+}
+
+int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta, const std::string& scores_out) {
+  cv::setNumThreads(1);  // speed figures are per core
+  auto engine = MakeEngine(tta, false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto pairs = ReadPairs(pairs_path);
+  if (!pairs.ok()) return Fail(pairs.status());
+  if (root.empty()) root = pairs_path.substr(0, pairs_path.find_last_of('/') + 1);
+  if (!root.empty() && root.back() != '/') root += '/';
+
+  struct Entry {
+    bool ok = false;
+    std::string reason;
+    bool quality_ok = false;
+    std::vector<float> emb;
+    double ms = 0;
+  };
+  std::map<std::string, Entry> cache;  // key: (degraded?) + path
+  std::vector<double> times[2];
+  auto analyse = [&](const std::string& rel, bool as_card) -> const Entry& {
+    const std::string key = (as_card ? "card:" : "selfie:") + rel;
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+    Entry e;
+    cv::Mat img = cv::imread(root + rel, cv::IMREAD_COLOR);
+    if (img.empty()) {
+      e.reason = "image.unreadable";
+      return cache[key] = e;
+    }
+    if (as_card) {
+      // Imitate the card path: a head-and-shoulders portrait crop around the face (found on the
+      // clean image), printed and re-photographed.
+      auto det = (*engine)->Detect(img, Source::kSelfie);
+      cv::Mat portrait = img;
+      if (det.ok() && !det->faces.empty()) {
+        const cv::Rect b = det->faces.front().box;
+        cv::Rect r(b.x - b.width * 3 / 10, b.y - b.height * 45 / 100, b.width * 16 / 10, b.height * 2);
+        portrait = img(r & cv::Rect(0, 0, img.cols, img.rows)).clone();
+      }
+      img = face::DegradeLikeCardPortrait(portrait, Fnv1a(rel));
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    auto a = (*engine)->Analyze(img, as_card ? Source::kCard : Source::kSelfie, false);
+    e.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    times[as_card ? 1 : 0].push_back(e.ms);
+    if (!a.ok()) {
+      e.reason = a.status().reason();
+    } else {
+      e.ok = true;
+      e.emb = a->embedding.values;
+      e.quality_ok = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).ok();
+      if (!e.quality_ok) e.reason = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).reason();
+    }
+    return cache[key] = e;
+  };
+
+  std::ofstream scores;
+  if (!scores_out.empty()) {
+    scores.open(scores_out);
+    scores << "img_a,img_b,same,set,cosine,ok\n";
+  }
+  struct SetData {
+    std::vector<double> gen, imp;
+    size_t failed_pairs = 0, quality_rejected_pairs = 0;
+  };
+  std::map<std::string, SetData> sets;
+  std::vector<double> pair_ms;
+  for (const Pair& p : *pairs) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Entry& ea = analyse(p.a, degrade);
+    const Entry& eb = analyse(p.b, false);
+    (void)t0;
+    if (degrade && ea.ms > 0 && eb.ms > 0) pair_ms.push_back(ea.ms + eb.ms);
+    double s = -2;
+    const bool ok = ea.ok && eb.ok;
+    if (ok) s = face::Cosine(ea.emb, eb.emb);
+    for (const std::string& name : {p.set, std::string("ALL")}) {
+      SetData& d = sets[name];
+      if (!ok) ++d.failed_pairs;
+      else if (!ea.quality_ok || !eb.quality_ok) ++d.quality_rejected_pairs;
+      (p.same ? d.gen : d.imp).push_back(s);
+    }
+    if (scores) scores << p.a << "," << p.b << "," << (p.same ? 1 : 0) << "," << p.set << "," << s << "," << (ok ? 1 : 0) << "\n";
+  }
+  size_t failed_images = 0;
+  std::map<std::string, int> reasons;
+  for (const auto& [k, e] : cache) {
+    if (!e.ok) ++failed_images;
+    if (!e.reason.empty()) ++reasons[e.reason];
+  }
+  nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta},
+                        {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images},
+                        {"image_issue_counts", reasons},
+                        {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}}};
+  if (degrade) out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
+  for (const auto& [name, d] : sets) {
+    const SetMetrics m = Metrics(d.gen, d.imp);
+    nlohmann::json j = {{"genuine", m.genuine}, {"impostor", m.impostor}, {"auc", m.auc}, {"eer", m.eer},
+                        {"tar_at_far_1e-2", m.tar_1e2}, {"cosine_at_far_1e-2", m.thr_1e2},
+                        {"tar_at_far_1e-3", m.tar_1e3}, {"cosine_at_far_1e-3", m.thr_1e3},
+                        {"best_accuracy", m.best_acc}, {"best_cosine_threshold", m.best_thr},
+                        {"detection_failed_pairs", d.failed_pairs}, {"quality_gate_rejected_pairs", d.quality_rejected_pairs}};
+    if (m.impostor < 1000) j["note"] = "fewer than 1000 impostor pairs: FAR 1e-3 equals the highest impostor score";
+    out["sets"][name] = j;
+  }
+  std::cout << out.dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddFaceCommand(CLI::App& app, int* exit_code) {
+  auto* face_cmd = app.add_subcommand("face", "Face detection, embedding, comparison and evaluation");
+  face_cmd->require_subcommand(1);
+
+  auto* cmp = face_cmd->add_subcommand("compare", "Compare a card portrait (A) with a selfie (B); prints the vendor match block");
+  static std::string card_path, selfie_path;
+  static double threshold = 0.5;
+  static bool verbose = false;
+  cmp->add_option("card", card_path, "Card image or its portrait crop")->required();
+  cmp->add_option("selfie", selfie_path, "Selfie image")->required();
+  cmp->add_option("--threshold", threshold, "Similarity threshold in [0,1] (vendor default 0.5)");
+  cmp->add_flag("--verbose", verbose, "Also print raw cosine, quality and timing");
+  cmp->callback([exit_code] {
+    auto engine = MakeEngine(false, true);
+    if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
+    auto card = ReadImage(card_path);
+    if (!card.ok()) return void(*exit_code = Fail(card.status()));
+    auto selfie = ReadImage(selfie_path);
+    if (!selfie.ok()) return void(*exit_code = Fail(selfie.status()));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = (*engine)->Compare(*card, *selfie, threshold);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!r.ok()) return void(*exit_code = Fail(r.status()));
+    nlohmann::json j = r->MatchBlock();
+    if (verbose) {
+      j["debug"] = {{"cosine", r->cosine}, {"ms", ms}};
+      if (r->card) j["debug"]["card_quality"] = r->card->quality.ToJson(), j["debug"]["card_faces"] = r->card->faces_found;
+      if (r->selfie) j["debug"]["selfie_quality"] = r->selfie->quality.ToJson(), j["debug"]["selfie_faces"] = r->selfie->faces_found;
+    }
+    std::cout << j.dump(2) << "\n";
+    *exit_code = 0;
+  });
+
+  auto* emb = face_cmd->add_subcommand("embed", "Print the embedding and quality of the largest face in an image");
+  static std::string image_path;
+  static bool as_card = false, tta = false;
+  emb->add_option("image", image_path, "Image file")->required();
+  emb->add_flag("--card", as_card, "Treat the image as a card portrait (extra scales, looser gates)");
+  emb->add_flag("--flip-tta", tta, "Average with the horizontally flipped face");
+  emb->callback([exit_code] {
+    auto engine = MakeEngine(tta, false);
+    if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
+    auto img = ReadImage(image_path);
+    if (!img.ok()) return void(*exit_code = Fail(img.status()));
+    const Source src = as_card ? Source::kCard : Source::kSelfie;
+    auto a = (*engine)->Analyze(*img, src, false);
+    if (!a.ok()) return void(*exit_code = Fail(a.status()));
+    const Status gate = face::CheckQuality(a->quality, src);
+    nlohmann::json j = {{"faces_found", a->faces_found},
+                        {"box", {a->face.box.x, a->face.box.y, a->face.box.width, a->face.box.height}},
+                        {"quality", a->quality.ToJson()},
+                        {"quality_ok", gate.ok()},
+                        {"embedding", a->embedding.ToJson()}};
+    if (!gate.ok()) j["quality_issue"] = {{"reason", gate.reason()}, {"message", gate.message()}};
+    std::cout << j.dump() << "\n";
+    *exit_code = 0;
+  });
+
+  auto* ev = face_cmd->add_subcommand("eval", "Verification metrics over a pairs file (img_a,img_b,same[,set])");
+  static std::string pairs_path, root, scores_out;
+  static bool degrade = false, eval_tta = false;
+  ev->add_option("pairs", pairs_path, "Pairs CSV")->required();
+  ev->add_option("--root", root, "Directory the image paths are relative to (default: the pairs file's)");
+  ev->add_flag("--degrade", degrade, "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
+  ev->add_flag("--flip-tta", eval_tta, "Average embeddings with the flipped face");
+  ev->add_option("--scores-out", scores_out, "Write per-pair cosine scores to this CSV");
+  ev->callback([exit_code] { *exit_code = RunEval(pairs_path, root, degrade, eval_tta, scores_out); });
+}
+
+}  // namespace ekyc::app

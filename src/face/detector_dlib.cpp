@@ -1,0 +1,108 @@
+#include <algorithm>
+#include <filesystem>
+
+#include <dlib/image_processing.h>
+#include <dlib/image_processing/frontal_face_detector.h>
+#include <dlib/opencv/cv_image.h>
+#include <opencv2/imgproc.hpp>
+
+#include "face/detector.h"
+
+namespace ekyc::face {
+namespace {
+
+// dlib's HOG window is 80x80 and it is slow on large images: detect on a copy whose longer side
+// is at most this, and map boxes back.
+constexpr int kSelfieDetectSide = 640;
+
+}  // namespace
+
+struct DlibFaceDetector::Impl {
+  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+  dlib::shape_predictor predictor;
+
+  // Runs detection + landmarks on `gray` (already scaled); returns faces in `gray` coordinates.
+  std::vector<Face> DetectScaled(const cv::Mat& gray) {
+    dlib::cv_image<unsigned char> img(gray);
+    std::vector<dlib::rect_detection> dets;
+    detector(img, dets, 0.0);
+    std::vector<Face> faces;
+    for (const auto& d : dets) {
+      dlib::full_object_detection shape = predictor(img, d.rect);
+      Face f;
+      f.box = cv::Rect(static_cast<int>(d.rect.left()), static_cast<int>(d.rect.top()),
+                       static_cast<int>(d.rect.width()), static_cast<int>(d.rect.height()));
+      f.score = d.detection_confidence;
+      f.landmarks68.reserve(shape.num_parts());
+      for (unsigned long i = 0; i < shape.num_parts(); ++i)
+        f.landmarks68.emplace_back(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+      faces.push_back(std::move(f));
+    }
+    return faces;
+  }
+};
+
+DlibFaceDetector::DlibFaceDetector() : impl_(std::make_unique<Impl>()) {}
+DlibFaceDetector::~DlibFaceDetector() = default;
+
+Result<std::unique_ptr<DlibFaceDetector>> DlibFaceDetector::Create(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return FailedPrecondition("face.landmark_model_missing",
+                              "dlib 68-point shape predictor not found at '" + path +
+                                  "' (install Debian package libdlib-data or set EKYC_DLIB_SHAPE_PREDICTOR)");
+  }
+  std::unique_ptr<DlibFaceDetector> d(new DlibFaceDetector());
+  try {
+    dlib::deserialize(path) >> d->impl_->predictor;
+  } catch (const std::exception& e) {
+    return FailedPrecondition("face.landmark_model_invalid", "cannot load dlib shape predictor '" + path + "': " + e.what());
+  }
+  return d;
+}
+
+Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
+  Detection out;
+  cv::Mat gray;
+  if (bgr.channels() == 3) cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  else if (bgr.channels() == 4) cv::cvtColor(bgr, gray, cv::COLOR_BGRA2GRAY);
+  else gray = bgr;
+  const int side = std::max(gray.cols, gray.rows);
+
+  // Passes (border padding as a fraction of the longer side, target longer side in px) tried in
+  // order until a face is found. Selfies: one pass at <=640 px, then a padded pass for tight
+  // crops. Card portraits are small, printed and tightly cropped, so they are padded (the HOG
+  // window needs context around the face) and tried at growing scales.
+  struct Pass { double pad; int target; };
+  std::vector<Pass> passes;
+  if (source == Source::kSelfie) {
+    passes = {{0.0, std::min(side, kSelfieDetectSide)}, {0.25, kSelfieDetectSide}};
+  } else {
+    passes = {{0.25, 480}, {0.25, 800}, {0.25, 1100}, {0.0, std::min(side, kSelfieDetectSide)}};
+  }
+  for (const Pass& pass : passes) {
+    const int pad = static_cast<int>(side * pass.pad);
+    cv::Mat src = gray;
+    if (pad > 0) cv::copyMakeBorder(gray, src, pad, pad, pad, pad, cv::BORDER_REPLICATE);
+    const double s = static_cast<double>(pass.target) / std::max(src.cols, src.rows);
+    cv::Mat scaled;
+    if (std::abs(s - 1.0) < 1e-3) scaled = src;
+    else cv::resize(src, scaled, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    ++out.scales_tried;
+    std::vector<Face> faces = impl_->DetectScaled(scaled);
+    if (faces.empty()) continue;
+    auto back = [&](double v) { return static_cast<float>(v / s - pad); };
+    for (auto& f : faces) {
+      for (auto& p : f.landmarks68) p = {back(p.x), back(p.y)};
+      f.box = cv::Rect(cv::Point(static_cast<int>(back(f.box.x)), static_cast<int>(back(f.box.y))),
+                       cv::Size(static_cast<int>(f.box.width / s), static_cast<int>(f.box.height / s)));
+      f.landmarks5 = ReduceTo5(f.landmarks68);
+    }
+    std::sort(faces.begin(), faces.end(), [](const Face& a, const Face& b) { return a.box.area() > b.box.area(); });
+    out.faces = std::move(faces);
+    break;
+  }
+  return out;
+}
+
+}  // namespace ekyc::face

