@@ -122,6 +122,33 @@ Result<Config> Config::Load(const EnvSource& env) {
                         EnvInt(env, "EKYC_URL_TIMEOUT_MS", c.url_timeout_ms, 100, 120'000));
   c.url_timeout_ms = static_cast<int>(url_ms);
   EKYC_ASSIGN_OR_RETURN(c.allow_private_urls, EnvBool(env, "EKYC_ALLOW_PRIVATE_URLS", false));
+  EKYC_ASSIGN_OR_RETURN(int64_t queue, EnvInt(env, "EKYC_QUEUE", 0, 0, 100'000));
+  c.queue = queue > 0 ? static_cast<int>(queue) : 2 * c.workers;
+  EKYC_ASSIGN_OR_RETURN(int64_t http_threads, EnvInt(env, "EKYC_HTTP_THREADS", 0, 0, 4096));
+  c.http_threads = static_cast<int>(http_threads);
+  EKYC_ASSIGN_OR_RETURN(c.max_body_bytes,
+                        EnvInt(env, "EKYC_MAX_BODY_BYTES", c.max_body_bytes, 1024, 1LL << 31));
+  EKYC_ASSIGN_OR_RETURN(int64_t read_s, EnvInt(env, "EKYC_READ_TIMEOUT_S", c.read_timeout_s, 1, 3600));
+  c.read_timeout_s = static_cast<int>(read_s);
+  EKYC_ASSIGN_OR_RETURN(int64_t write_s, EnvInt(env, "EKYC_WRITE_TIMEOUT_S", c.write_timeout_s, 1, 3600));
+  c.write_timeout_s = static_cast<int>(write_s);
+  EKYC_ASSIGN_OR_RETURN(int64_t req_ms,
+                        EnvInt(env, "EKYC_REQUEST_TIMEOUT_MS", c.request_timeout_ms, 100, 3'600'000));
+  c.request_timeout_ms = static_cast<int>(req_ms);
+  EKYC_ASSIGN_OR_RETURN(c.rate_limit_rps, EnvDouble(env, "EKYC_RATE_LIMIT_RPS", c.rate_limit_rps, 0, 1e6));
+  EKYC_ASSIGN_OR_RETURN(int64_t burst, EnvInt(env, "EKYC_RATE_LIMIT_BURST", c.rate_limit_burst, 1, 1'000'000));
+  c.rate_limit_burst = static_cast<int>(burst);
+  EKYC_ASSIGN_OR_RETURN(c.store_backend, EnvString(env, "EKYC_STORE", c.store_backend));
+  if (c.store_backend != "sqlite" && c.store_backend != "postgres") {
+    return BadVar("EKYC_STORE", c.store_backend, "sqlite or postgres");
+  }
+  EKYC_ASSIGN_OR_RETURN(c.pg_dsn, EnvString(env, "EKYC_PG_DSN", ""));
+  if (c.store_backend == "postgres" && c.pg_dsn.empty()) {
+    return InvalidArgument("config.invalid", "EKYC_STORE=postgres needs EKYC_PG_DSN");
+  }
+  EKYC_ASSIGN_OR_RETURN(c.data_key_file, EnvString(env, "EKYC_DATA_KEY_FILE", c.data_dir + "/data.key"));
+  EKYC_ASSIGN_OR_RETURN(c.duplicate_threshold,
+                        EnvDouble(env, "EKYC_DUPLICATE_THRESHOLD", c.duplicate_threshold, 0.0, 1.0));
   return c;
 }
 

@@ -52,6 +52,22 @@ struct Config {
   int url_timeout_ms = 10'000;           // EKYC_URL_TIMEOUT_MS
   bool allow_private_urls = false;       // EKYC_ALLOW_PRIVATE_URLS: permit loopback/private URL fetches
 
+  // Server limits and admission control (see src/api, docs/api.md).
+  int queue = 0;                         // EKYC_QUEUE: jobs waiting for a worker (0 -> 2 x workers)
+  int http_threads = 0;                  // EKYC_HTTP_THREADS (0 -> workers + queue + 4)
+  int64_t max_body_bytes = 20LL << 20;   // EKYC_MAX_BODY_BYTES: larger requests get 413
+  int read_timeout_s = 30;               // EKYC_READ_TIMEOUT_S: per socket read, against slow clients
+  int write_timeout_s = 30;              // EKYC_WRITE_TIMEOUT_S
+  int request_timeout_ms = 30'000;       // EKYC_REQUEST_TIMEOUT_MS: per-request deadline
+  double rate_limit_rps = 10;            // EKYC_RATE_LIMIT_RPS: per API key (0 disables)
+  int rate_limit_burst = 20;             // EKYC_RATE_LIMIT_BURST
+
+  // Face database (see src/store, docs/store.md).
+  std::string store_backend = "sqlite"; // EKYC_STORE: sqlite|postgres
+  std::string pg_dsn;                    // EKYC_PG_DSN: libpq connection string (postgres backend)
+  std::string data_key_file;             // EKYC_DATA_KEY_FILE (default <data_dir>/data.key)
+  double duplicate_threshold = 0.95;     // EKYC_DUPLICATE_THRESHOLD: same face, another user -> E850
+
   // Fills every field from the environment, resolving defaults that depend on other fields.
   static Result<Config> Load(const EnvSource& env);
 };

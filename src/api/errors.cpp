@@ -1,0 +1,131 @@
+#include "api/errors.h"
+
+#include <map>
+#include <string_view>
+
+#include "api/api.h"
+
+namespace ekyc::api {
+namespace {
+
+constexpr const char* kOutcomeKey = "__ekyc_outcome__";
+constexpr const char* kOutputKey = "__ekyc_output__";
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+struct Fixed {
+  int http;
+  const char* code;
+  const char* vendor_message;  // the vendor's exact text for its own codes; nullptr: Status message
+  int retry_after_s;
+};
+
+// Reasons with a fixed mapping. The vendor's business outcomes keep the vendor's messages verbatim
+// so clients matching on them keep working.
+const std::map<std::string, Fixed, std::less<>>& ByReason() {
+  static const std::map<std::string, Fixed, std::less<>> kTable = {
+      {"face.no_face_on_capture_and_card", {200, "0", "There's no face on capture and card image", 0}},
+      {"face.no_face_on_capture", {200, "1", "There's no face on capture image", 0}},
+      {"face.no_face_on_card", {200, "2", "There's no face on card image", 0}},
+      {"face.match_failed", {200, "4", "Matching fail", 0}},
+      {"face.already_registered", {200, "E850", "User face is already existing, can not registered", 0}},
+      {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
+      {kReasonMalformed, {400, "E400", nullptr, 0}},
+      {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
+      {kReasonUnknownRoute, {404, "E404", nullptr, 0}},
+      {kReasonTooLarge, {413, "E413", nullptr, 0}},
+      {kReasonUnsupportedMedia, {415, "E415", nullptr, 0}},
+      {kReasonRateLimited, {429, "E429", nullptr, 1}},
+      {kReasonNotAvailable, {501, "E501", nullptr, 0}},
+      {kReasonOverloaded, {503, "E503", nullptr, 1}},
+      {kReasonDeadline, {504, "E504", nullptr, 0}},
+  };
+  return kTable;
+}
+
+}  // namespace
+
+ErrorInfo MapStatus(const Status& status) {
+  const std::string& reason = status.reason();
+  const std::string& msg = status.message();
+  if (auto it = ByReason().find(reason); it != ByReason().end()) {
+    const Fixed& f = it->second;
+    return {f.http, f.code, f.vendor_message != nullptr ? f.vendor_message : msg, f.retry_after_s};
+  }
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return {200, "", "", 0};
+    case StatusCode::kInvalidArgument:
+      // Syntax problems of the request itself are 400; a well-formed request whose image or field
+      // value is unusable is 422.
+      if (StartsWith(reason, "request.")) return {400, "E400", msg, 0};
+      return {422, "E422", msg, 0};
+    case StatusCode::kUnauthenticated:
+      return {401, "E401", msg, 0};
+    case StatusCode::kPermissionDenied:
+      return {403, "E403", msg, 0};
+    case StatusCode::kNotFound:
+      return {404, "E404", msg, 0};
+    case StatusCode::kAlreadyExists:
+      return {409, "E409", msg, 0};
+    case StatusCode::kResourceExhausted:
+      if (EndsWith(reason, "too_large") || EndsWith(reason, "too_many_pixels") ||
+          EndsWith(reason, "too_long")) {
+        return {413, "E413", msg, 0};
+      }
+      if (EndsWith(reason, "rate_limited")) return {429, "E429", msg, 1};
+      return {503, "E503", msg, 1};
+    case StatusCode::kUnsupported:
+      return {415, "E415", msg, 0};
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kUnavailable:
+      return {503, "E503", msg, 5};
+    case StatusCode::kDeadlineExceeded:
+      return {504, "E504", msg, 0};
+    case StatusCode::kDataLoss:
+    case StatusCode::kInternal:
+      return {500, "E500", msg, 0};
+  }
+  return {500, "E500", msg, 0};
+}
+
+nlohmann::json Envelope(const nlohmann::json& output, double seconds, const std::string& api_version,
+                        const std::string& mlchain_version, const std::string& request_id,
+                        const ErrorInfo* error) {
+  nlohmann::json e = nlohmann::json::object();
+  e["output"] = output;
+  e["time"] = seconds;
+  e["api_version"] = api_version;
+  e["mlchain_version"] = mlchain_version;
+  e["request_id"] = request_id;
+  if (error != nullptr && !error->code.empty()) {
+    e["error"] = error->message;
+    e["code"] = error->code;
+  }
+  return e;
+}
+
+nlohmann::json OutputWithOutcome(nlohmann::json output, const Status& outcome) {
+  return nlohmann::json{{kOutputKey, std::move(output)},
+                        {kOutcomeKey,
+                         {{"category", static_cast<int>(outcome.code())},
+                          {"reason", outcome.reason()},
+                          {"message", outcome.message()}}}};
+}
+
+std::optional<SplitOutcome> TakeOutcome(const nlohmann::json& value) {
+  if (!value.is_object() || value.size() != 2 || !value.contains(kOutcomeKey) ||
+      !value.contains(kOutputKey)) {
+    return std::nullopt;
+  }
+  const auto& o = value[kOutcomeKey];
+  Status s(static_cast<StatusCode>(o.value("category", static_cast<int>(StatusCode::kInternal))),
+           o.value("reason", ""), o.value("message", ""));
+  if (s.ok()) return SplitOutcome{value[kOutputKey], Status::Ok()};
+  return SplitOutcome{value[kOutputKey], s};
+}
+
+}  // namespace ekyc::api

@@ -1,0 +1,93 @@
+#include "api/errors.h"
+
+#include <gtest/gtest.h>
+
+#include "api/api.h"
+#include "api/metrics.h"
+
+namespace ekyc::api {
+namespace {
+
+TEST(ErrorsTest, VendorOutcomesAre200WithVendorText) {
+  auto e = MapStatus(Status(StatusCode::kFailedPrecondition, "face.match_failed", "similarity 0.2 < 0.5"));
+  EXPECT_EQ(e.http_status, 200);
+  EXPECT_EQ(e.code, "4");
+  EXPECT_EQ(e.message, "Matching fail");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kNotFound, "face.id_not_found", "x")).code, "E855");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kAlreadyExists, "face.already_registered", "x")).code, "E850");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture_and_card", "x")).code, "0");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture", "x")).code, "1");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_card", "x")).code, "2");
+}
+
+TEST(ErrorsTest, CategoriesMapToHttp) {
+  struct Case {
+    Status s;
+    int http;
+    const char* code;
+  };
+  for (const auto& c : std::vector<Case>{
+           {InvalidArgument("request.malformed", "m"), 400, "E400"},
+           {InvalidArgument("image.truncated", "m"), 422, "E422"},
+           {Status(StatusCode::kUnauthenticated, "auth.invalid_key", "m"), 401, "E401"},
+           {ResourceExhausted("image.too_large", "m"), 413, "E413"},
+           {ResourceExhausted("request.rate_limited", "m"), 429, "E429"},
+           {ResourceExhausted("server.overloaded", "m"), 503, "E503"},
+           {Unsupported("image.format", "m"), 415, "E415"},
+           {Status(StatusCode::kUnsupported, "route.not_available", "m"), 501, "E501"},
+           {FailedPrecondition("models.not_loaded", "m"), 503, "E503"},
+           {Status(StatusCode::kDeadlineExceeded, "x", "m"), 504, "E504"},
+           {Internal("x", "m"), 500, "E500"},
+       }) {
+    auto e = MapStatus(c.s);
+    EXPECT_EQ(e.http_status, c.http) << c.s.ToString();
+    EXPECT_EQ(e.code, c.code) << c.s.ToString();
+    EXPECT_EQ(e.message, "m");
+  }
+  EXPECT_GT(MapStatus(ResourceExhausted("server.overloaded", "m")).retry_after_s, 0);
+}
+
+TEST(ErrorsTest, EnvelopeOmitsErrorOnSuccess) {
+  auto ok = Envelope({{"a", 1}}, 0.5, "0.2", "0.1.0", "rid", nullptr);
+  EXPECT_EQ(ok["output"]["a"], 1);
+  EXPECT_EQ(ok["api_version"], "0.2");
+  EXPECT_EQ(ok["mlchain_version"], "0.1.0");
+  EXPECT_EQ(ok["request_id"], "rid");
+  EXPECT_DOUBLE_EQ(ok["time"].get<double>(), 0.5);
+  EXPECT_FALSE(ok.contains("error"));
+  EXPECT_FALSE(ok.contains("code"));
+  ErrorInfo e{401, "E401", "bad key", 0};
+  auto err = Envelope(nullptr, 0.1, "0.2", "0.1.0", "rid", &e);
+  EXPECT_TRUE(err["output"].is_null());
+  EXPECT_EQ(err["error"], "bad key");
+  EXPECT_EQ(err["code"], "E401");
+}
+
+TEST(ErrorsTest, OutcomeRoundTrip) {
+  auto wrapped = OutputWithOutcome({{"is_matched", false}}, Status(StatusCode::kFailedPrecondition,
+                                                                   "face.match_failed", "low"));
+  auto split = TakeOutcome(wrapped);
+  ASSERT_TRUE(split.has_value());
+  EXPECT_EQ(split->output["is_matched"], false);
+  EXPECT_EQ(split->outcome.reason(), "face.match_failed");
+  EXPECT_FALSE(TakeOutcome({{"is_matched", false}}).has_value());
+}
+
+TEST(MetricsTest, TextHasCountersAndHistograms) {
+  Metrics m(2);
+  m.RecordRequest("predict", 200, "", 0.03);
+  m.RecordRequest("predict", 401, "E401", 0.001);
+  m.RecordStage("predict", "ocr", 0.2);
+  m.SetQueueDepth(3);
+  std::string t = m.Text();
+  EXPECT_NE(t.find("ekyc_requests_total{route=\"predict\",status=\"200\",code=\"\"} 1"), std::string::npos) << t;
+  EXPECT_NE(t.find("ekyc_errors_total{route=\"predict\",code=\"E401\"} 1"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_request_duration_seconds_bucket{route=\"predict\",le=\"0.05\"} 2"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_request_duration_seconds_count{route=\"predict\"} 2"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_stage_duration_seconds_count{route=\"predict\",stage=\"ocr\"} 1"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_queue_depth 3"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_workers 2"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ekyc::api

@@ -1,0 +1,477 @@
+#include <arpa/inet.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "api/api.h"
+#include "api/errors.h"
+#include "api/metrics.h"
+#include "api/parse.h"
+#include "api/rate_limit.h"
+#include "api/tls.h"
+#include "api/worker_pool.h"
+#include "core/ids.h"
+
+namespace ekyc::api {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Per-request values handed from the pre-routing hook to the route handler travel as response
+// headers with this prefix (httplib offers no per-request context); all are removed before sending.
+constexpr const char* kHdrStart = "X-Ekyc-Internal-Start";
+constexpr const char* kHdrKey = "X-Ekyc-Internal-Key";
+constexpr const char* kHdrRoute = "X-Ekyc-Internal-Route";
+
+const std::regex& CallPath() {
+  static const std::regex kRe("^/call/([A-Za-z0-9_]+)/?$");
+  return kRe;
+}
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+}
+
+// State shared by the HTTP thread waiting for a job and the worker running it; either may outlive
+// the other (a timed-out request leaves the job to finish or be skipped).
+struct JobState {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  bool abandoned = false;
+  Result<nlohmann::json> result{Internal("server.no_result", "the job did not produce a result")};
+  Request request;
+};
+
+}  // namespace
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  in_addr a4{};
+  if (inet_pton(AF_INET, host.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
+  return false;
+}
+
+ServerOptions ServerOptions::FromConfig(const Config& c) {
+  ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.data_dir = c.data_dir;
+  o.tls_cert = c.tls_cert;
+  o.tls_key = c.tls_key;
+  o.allow_plain_http = c.allow_plain_http;
+  o.api_keys_file = c.api_keys_file;
+  o.workers = c.workers;
+  o.queue = c.queue;
+  o.http_threads = c.http_threads;
+  o.max_body_bytes = c.max_body_bytes;
+  o.read_timeout_s = c.read_timeout_s;
+  o.write_timeout_s = c.write_timeout_s;
+  o.request_timeout_ms = c.request_timeout_ms;
+  o.rate_limit_rps = c.rate_limit_rps;
+  o.rate_limit_burst = c.rate_limit_burst;
+  return o;
+}
+
+struct Server::Impl {
+  Impl(ServerOptions o, RouteTable r, std::vector<ReadinessCheck> c, Logger l)
+      : opt(std::move(o)),
+        routes(std::move(r)),
+        checks(std::move(c)),
+        log(std::move(l)),
+        metrics(opt.workers),
+        keys(opt.api_keys_file),
+        limiter(opt.rate_limit_rps, opt.rate_limit_burst),
+        pool(opt.workers, opt.queue, &metrics) {}
+
+  ServerOptions opt;
+  RouteTable routes;
+  std::vector<ReadinessCheck> checks;
+  Logger log;
+  Metrics metrics;
+  ApiKeyStore keys;
+  RateLimiter limiter;
+  WorkerPool pool;
+  TlsFiles tls;
+  bool use_tls = true;
+  std::unique_ptr<httplib::Server> http;
+  std::thread listener;
+  int port = 0;
+  bool started = false;
+  std::atomic<bool> stopped{false};
+
+  Status Init(const std::vector<WorkerInit>& inits);
+  void Install();
+
+  // Writes the envelope, records metrics and the request's log line.
+  void Finish(const httplib::Request& req, httplib::Response& res, const std::string& route,
+              const nlohmann::json& output, const ErrorInfo* error);
+  void Fail(const httplib::Request& req, httplib::Response& res, const std::string& route,
+            const Status& status) {
+    ErrorInfo e = MapStatus(status);
+    Finish(req, res, route, nullptr, &e);
+  }
+  httplib::Server::HandlerResponse PreRoute(const httplib::Request& req, httplib::Response& res);
+  void HandleCall(const httplib::Request& req, httplib::Response& res);
+  void HandleReady(httplib::Response& res);
+};
+
+Status Server::Impl::Init(const std::vector<WorkerInit>& inits) {
+  if (opt.workers < 1) return InvalidArgument("config.invalid", "at least one worker is needed");
+  if (opt.max_body_bytes < 1) return InvalidArgument("config.invalid", "max body size must be positive");
+  if (opt.allow_plain_http) {
+    if (!IsLoopbackHost(opt.host)) {
+      return FailedPrecondition(
+          "config.plain_http_not_loopback",
+          "refusing to serve plain HTTP on '" + opt.host +
+              "': EKYC_ALLOW_PLAIN_HTTP=true is only allowed with a loopback EKYC_HOST (127.0.0.1 or ::1), "
+              "for a TLS-terminating reverse proxy on the same machine. Unset it to serve HTTPS.");
+    }
+    use_tls = false;
+  }
+  if (use_tls) {
+    if (opt.tls_cert.empty() != opt.tls_key.empty()) {
+      return InvalidArgument("config.invalid", "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together");
+    }
+    if (opt.tls_cert.empty()) {
+      EKYC_ASSIGN_OR_RETURN(tls, EnsureSelfSignedCert(opt.data_dir + "/tls"));
+    } else {
+      tls = {opt.tls_cert, opt.tls_key, false};
+    }
+    Status ctx_status;
+    auto ssl = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+      ctx_status = ConfigureServerContext(ctx, tls.cert, tls.key);
+      return ctx_status.ok();
+    });
+    if (!ctx_status.ok()) return ctx_status;
+    if (!ssl->is_valid()) return Internal("tls.setup_failed", "the HTTPS server could not be initialised");
+    http = std::move(ssl);
+  } else {
+    http = std::make_unique<httplib::Server>();
+  }
+  // Keys file problems (bad permissions, corrupt JSON) stop start-up rather than 401 every call.
+  if (auto listed = keys.List(); !listed.ok()) return listed.status();
+  EKYC_RETURN_IF_ERROR(pool.Start(inits));
+  Install();
+  return Status::Ok();
+}
+
+void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, const std::string& route,
+                          const nlohmann::json& output, const ErrorInfo* error) {
+  double secs = 0;
+  if (res.has_header(kHdrStart)) {
+    secs = static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
+  }
+  std::string key_name = res.get_header_value(kHdrKey);
+  std::string rid = res.get_header_value("X-Request-Id");
+  if (rid.empty()) {
+    rid = NewUuid();
+    res.set_header("X-Request-Id", rid);
+  }
+  for (const char* h : {kHdrStart, kHdrKey, kHdrRoute}) res.headers.erase(h);
+
+  int http_status = error != nullptr ? error->http_status : 200;
+  std::string code = error != nullptr ? error->code : "";
+  nlohmann::json env = Envelope(output, secs, opt.api_version, opt.server_version, rid, error);
+  res.status = http_status;
+  if (error != nullptr && error->retry_after_s > 0) {
+    res.set_header("Retry-After", std::to_string(error->retry_after_s));
+  }
+  res.set_content(env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+  metrics.RecordRequest(route, http_status, code, secs);
+  // Never field contents: ids, route, outcome and timing only.
+  log.Info("request", {{"request_id", rid},
+                       {"route", route},
+                       {"method", req.method},
+                       {"status", http_status},
+                       {"code", code},
+                       {"ms", std::round(secs * 1e6) / 1e3},
+                       {"api_key", key_name}});
+}
+
+httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& req, httplib::Response& res) {
+  using HR = httplib::Server::HandlerResponse;
+  res.set_header(kHdrStart, std::to_string(NowNs()));
+  res.set_header("X-Request-Id", NewUuid());
+  std::smatch m;
+  if (req.path.rfind("/call", 0) != 0) return HR::Unhandled;
+  // Anything refused here has an unread body: close the connection rather than parse it as the
+  // next request.
+  auto refuse = [&](const std::string& route, const Status& s) {
+    res.set_header("Connection", "close");
+    Fail(req, res, route, s);
+    return HR::Handled;
+  };
+  if (!std::regex_match(req.path, m, CallPath()) || !routes.Has(m[1].str())) {
+    return refuse("_unknown", Status(StatusCode::kNotFound, kReasonUnknownRoute,
+                                     "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
+  }
+  std::string route = m[1].str();
+  if (req.method != "POST") {
+    Status s(StatusCode::kInvalidArgument, kReasonMalformed, "/call/" + route + " accepts POST only");
+    res.set_header("Allow", "POST");
+    refuse(route, s);
+    res.status = 405;
+    return HR::Handled;
+  }
+  auto key_name = keys.Verify(req.get_header_value("x-api-key"));
+  if (!key_name.ok()) {
+    if (key_name.status().code() != StatusCode::kUnauthenticated) {
+      log.Error("api_keys_unavailable", {{"error", key_name.status().ToString()}});
+      return refuse(route, Internal("auth.unavailable", "the server cannot read its API keys; see its log"));
+    }
+    metrics.RecordRejected("auth");
+    return refuse(route, key_name.status());
+  }
+  res.set_header(kHdrKey, *key_name);
+  if (routes.Find(route) == nullptr) {
+    return refuse(route, Status(StatusCode::kUnsupported, kReasonNotAvailable,
+                                "route '" + route + "' is not available: its capability is not installed in "
+                                                    "this build"));
+  }
+  int retry = 0;
+  if (!limiter.Allow(*key_name, Clock::now(), &retry)) {
+    metrics.RecordRejected("rate_limit");
+    ErrorInfo e = MapStatus(Status(StatusCode::kResourceExhausted, kReasonRateLimited,
+                                   "rate limit exceeded for API key '" + *key_name + "'; retry later"));
+    e.retry_after_s = retry;
+    res.set_header("Connection", "close");
+    Finish(req, res, route, nullptr, &e);
+    return HR::Handled;
+  }
+  std::string media = MediaType(req.get_header_value("Content-Type"));
+  if (!SupportedMediaType(media)) {
+    return refuse(route, Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
+                                "Content-Type '" + media +
+                                    "' is not supported; use multipart/form-data or application/json"));
+  }
+  res.set_header(kHdrRoute, route);
+  return HR::Unhandled;
+}
+
+void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& res) {
+  std::string route = res.get_header_value(kHdrRoute);
+  const Handler* handler = routes.Find(route);
+  if (handler == nullptr) {  // pre-routing guarantees this; keep the invariant explicit
+    Fail(req, res, route, Internal("route.missing", "no handler for route '" + route + "'"));
+    return;
+  }
+  auto state = std::make_shared<JobState>();
+  Request& r = state->request;
+  r.route = route;
+  r.request_id = res.get_header_value("X-Request-Id");
+  r.api_key_name = res.get_header_value(kHdrKey);
+  auto start = Clock::time_point(std::chrono::nanoseconds(std::stoll(res.get_header_value(kHdrStart))));
+  r.deadline = start + std::chrono::milliseconds(opt.request_timeout_ms);
+  if (Status s = ParseBody(req, r); !s.ok()) {
+    Fail(req, res, route, s);
+    return;
+  }
+  bool queued = pool.Submit([state, handler](WorkerContext& ctx, bool cancelled) {
+    Result<nlohmann::json> result{Internal("server.no_result", "no result")};
+    bool skip;
+    {
+      std::lock_guard lock(state->mu);
+      skip = cancelled || state->abandoned;
+    }
+    if (cancelled) {
+      result = Status(StatusCode::kUnavailable, kReasonOverloaded, "the server is shutting down");
+    } else if (skip || state->request.DeadlinePassed()) {
+      result = Status(StatusCode::kDeadlineExceeded, kReasonDeadline,
+                      "the request waited for a worker past its deadline; retry later");
+    } else {
+      ctx.set_current_route(state->request.route);
+      try {
+        result = (*handler)(state->request, ctx);
+      } catch (const std::exception& e) {
+        result = Internal("handler.exception", std::string("the handler failed: ") + e.what());
+      }
+    }
+    {
+      std::lock_guard lock(state->mu);
+      state->result = std::move(result);
+      state->done = true;
+    }
+    state->cv.notify_all();
+  });
+  if (!queued) {
+    metrics.RecordRejected("overloaded");
+    Fail(req, res, route,
+         Status(StatusCode::kResourceExhausted, kReasonOverloaded,
+                "the server is at capacity (all workers busy and the queue full); retry shortly"));
+    return;
+  }
+  Result<nlohmann::json> result{Internal("server.no_result", "no result")};
+  {
+    std::unique_lock lock(state->mu);
+    if (!state->cv.wait_until(lock, r.deadline, [&] { return state->done; })) {
+      state->abandoned = true;
+      lock.unlock();
+      Fail(req, res, route,
+           Status(StatusCode::kDeadlineExceeded, kReasonDeadline,
+                  "the request did not finish within " + std::to_string(opt.request_timeout_ms) + " ms"));
+      return;
+    }
+    result = std::move(state->result);
+  }
+  if (!result.ok()) {
+    Fail(req, res, route, result.status());
+    return;
+  }
+  if (auto split = TakeOutcome(*result)) {
+    if (split->outcome.ok()) {
+      Finish(req, res, route, split->output, nullptr);
+    } else {
+      ErrorInfo e = MapStatus(split->outcome);
+      Finish(req, res, route, split->output, &e);
+    }
+    return;
+  }
+  Finish(req, res, route, *result, nullptr);
+}
+
+void Server::Impl::HandleReady(httplib::Response& res) {
+  nlohmann::json list = nlohmann::json::array();
+  bool ready = !stopped.load();
+  list.push_back({{"name", "workers"}, {"ok", ready}, {"message", ready ? "running" : "stopping"}});
+  for (const auto& c : checks) {
+    Status s = c.check ? c.check() : Internal("readiness.no_check", "no check function");
+    ready = ready && s.ok();
+    list.push_back({{"name", c.name}, {"ok", s.ok()}, {"message", s.ok() ? "ok" : s.ToString()}});
+  }
+  res.status = ready ? 200 : 503;
+  res.set_content(nlohmann::json{{"ready", ready}, {"checks", list}}.dump(), "application/json");
+}
+
+void Server::Impl::Install() {
+  int threads = opt.http_threads > 0 ? opt.http_threads : opt.workers + opt.queue + 4;
+  // httplib takes ownership of the returned queue (its API requires a raw pointer).
+  http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http->set_payload_max_length(static_cast<size_t>(opt.max_body_bytes));
+  http->set_read_timeout(opt.read_timeout_s, 0);
+  http->set_write_timeout(opt.write_timeout_s, 0);
+  http->set_keep_alive_timeout(5);
+  http->set_keep_alive_max_count(100);
+
+  http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    return PreRoute(req, res);
+  });
+  http->Post(R"(/call/([A-Za-z0-9_]+)/?)",
+             [this](const httplib::Request& req, httplib::Response& res) { HandleCall(req, res); });
+  auto simple = [this](const char* route, auto body) {
+    return [this, route, body](const httplib::Request& req, httplib::Response& res) {
+      body(res);
+      double secs = static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
+      for (const char* h : {kHdrStart, kHdrKey, kHdrRoute}) res.headers.erase(h);
+      metrics.RecordRequest(route, res.status, "", secs);
+      log.Debug("request", {{"request_id", res.get_header_value("X-Request-Id")},
+                            {"route", route},
+                            {"status", res.status}});
+    };
+  };
+  http->Get("/healthz", simple("healthz", [](httplib::Response& res) {
+              res.set_content(R"({"status":"ok"})", "application/json");
+            }));
+  http->Get("/readyz", simple("readyz", [this](httplib::Response& res) { HandleReady(res); }));
+  http->Get("/metrics", simple("metrics", [this](httplib::Response& res) {
+              res.set_content(metrics.Text(), "text/plain; version=0.0.4");
+            }));
+  // Errors httplib produces itself (400 malformed multipart or headers, 413 body too large, 404)
+  // get the same envelope.
+  http->set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::smatch m;
+    std::string route = std::regex_match(req.path, m, CallPath()) ? m[1].str() : "_unknown";
+    Status s;
+    switch (res.status) {
+      case 413:
+        metrics.RecordRejected("too_large");
+        s = Status(StatusCode::kResourceExhausted, kReasonTooLarge,
+                   "request body is larger than the limit of " + std::to_string(opt.max_body_bytes) +
+                       " bytes (EKYC_MAX_BODY_BYTES)");
+        break;
+      case 400:
+        s = InvalidArgument(kReasonMalformed, "malformed request (headers or multipart/form-data body)");
+        break;
+      case 404:
+        s = Status(StatusCode::kNotFound, kReasonUnknownRoute, "no such endpoint: " + req.path);
+        break;
+      default: {
+        int status = res.status;
+        ErrorInfo e{status, "E" + std::to_string(status), "request failed with HTTP " + std::to_string(status), 0};
+        Finish(req, res, route, nullptr, &e);
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    Fail(req, res, route, s);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    Fail(req, res, "_unknown", Internal("server.exception", "internal error"));
+  });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, RouteTable routes,
+                                               std::vector<ReadinessCheck> checks,
+                                               std::vector<WorkerInit> worker_inits, Logger logger) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(routes), std::move(checks), std::move(logger));
+  EKYC_RETURN_IF_ERROR(impl->Init(worker_inits));
+  return std::unique_ptr<Server>(new Server(std::move(impl)));  // private constructor
+}
+
+Status Server::Start() {
+  Impl& s = *impl_;
+  if (s.started) return FailedPrecondition("server.started", "the server is already started");
+  if (s.opt.port == 0) {
+    s.port = s.http->bind_to_any_port(s.opt.host);
+  } else {
+    s.port = s.http->bind_to_port(s.opt.host, s.opt.port) ? s.opt.port : -1;
+  }
+  if (s.port <= 0) {
+    return Status(StatusCode::kUnavailable, "server.bind_failed",
+                  "cannot listen on " + s.opt.host + ":" + std::to_string(s.opt.port) +
+                      " (address in use or not available; set EKYC_HOST/EKYC_PORT)");
+  }
+  s.started = true;
+  s.listener = std::thread([&s] { s.http->listen_after_bind(); });
+  s.log.Info("server_started", {{"url", url()}, {"tls", s.use_tls}, {"workers", s.opt.workers},
+                                {"queue", s.opt.queue}});
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  Impl& s = *impl_;
+  if (s.stopped.exchange(true)) return;
+  if (s.started) {
+    s.http->stop();
+    if (s.listener.joinable()) s.listener.join();
+  }
+  s.pool.Shutdown();
+  if (s.started) s.log.Info("server_stopped", {});
+}
+
+int Server::port() const { return impl_->port; }
+bool Server::tls() const { return impl_->use_tls; }
+std::string Server::url() const {
+  std::string host = impl_->opt.host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(impl_->use_tls ? "https" : "http") + "://" + host + ":" + std::to_string(impl_->port);
+}
+const std::string& Server::cert_path() const { return impl_->tls.cert; }
+std::string Server::MetricsText() const { return impl_->metrics.Text(); }
+int64_t Server::queue_depth() const { return impl_->pool.queue_depth(); }
+
+}  // namespace ekyc::api
