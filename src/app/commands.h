@@ -8,8 +8,11 @@
 namespace ekyc::app {
 
 void AddVersionCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
+void AddKeysCommand(CLI::App& app, int* exit_code);
 void AddLiveCommand(CLI::App& app, int* exit_code);
 void AddFaceCommand(CLI::App& app, int* exit_code);
 void AddAddressCommand(CLI::App& app, int* exit_code);
+void AddStoreCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ekyc::app

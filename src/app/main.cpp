@@ -10,9 +10,12 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   int exit_code = 0;
   ekyc::app::AddVersionCommand(app, &exit_code);
+  ekyc::app::AddServeCommand(app, &exit_code);
+  ekyc::app::AddKeysCommand(app, &exit_code);
   ekyc::app::AddLiveCommand(app, &exit_code);
   ekyc::app::AddFaceCommand(app, &exit_code);
   ekyc::app::AddAddressCommand(app, &exit_code);
+  ekyc::app::AddStoreCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

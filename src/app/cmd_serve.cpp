@@ -1,0 +1,89 @@
+// `ekyc serve`: the HTTPS API server. Configuration comes from EKYC_* environment variables
+// (docs/api.md). Stops gracefully on SIGINT/SIGTERM: in-flight requests finish first.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+
+#include "api/api.h"
+#include "app/commands.h"
+#include "app/version.h"
+#include "core/config.h"
+#include "core/log.h"
+
+namespace ekyc::app {
+namespace {
+
+int RunServe() {
+  auto config = Config::Load(ProcessEnv());
+  if (!config.ok()) {
+    std::cerr << "error: " << config.status().ToString() << "\n";
+    return 2;
+  }
+  Logger log = Logger::Stderr(config->log_level);
+  api::ServerOptions options = api::ServerOptions::FromConfig(*config);
+  options.api_version = kApiVersion;
+  options.server_version = kEkycVersion;
+
+  // Capabilities register their handlers here as they land; unwired routes answer E501.
+  api::RouteTable routes = api::RouteTable::WithVendorRoutes();
+
+  auto keys = std::make_shared<api::ApiKeyStore>(options.api_keys_file);
+  std::vector<api::ReadinessCheck> checks;
+  checks.push_back({"api_keys", [keys]() -> Status {
+                      auto list = keys->List();
+                      if (!list.ok()) return list.status();
+                      if (list->empty()) {
+                        return FailedPrecondition("keys.none", "no API keys in " + keys->path() +
+                                                                   "; create one with: ekyc keys add NAME");
+                      }
+                      return Status::Ok();
+                    }});
+
+  // Block the stop signals in every thread (threads inherit the mask) and wait for them here,
+  // so no signal handler or global flag is needed.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = api::Server::Create(options, std::move(routes), std::move(checks), {}, log);
+  if (!server.ok()) {
+    std::cerr << "error: " << server.status().ToString() << "\n";
+    return 1;
+  }
+  if (Status s = (*server)->Start(); !s.ok()) {
+    std::cerr << "error: " << s.ToString() << "\n";
+    return 1;
+  }
+  std::cout << "ekyc " << kEkycVersion << " serving " << (*server)->url() << "  (workers " << options.workers
+            << ", queue " << options.queue << ")\n";
+  if ((*server)->tls()) {
+    std::cout << "  TLS certificate: " << (*server)->cert_path()
+              << (options.tls_cert.empty() ? " (self-signed; clients can trust it with curl --cacert)" : "")
+              << "\n";
+  }
+  auto listed = keys->List();
+  std::cout << "  API keys file:   " << options.api_keys_file << " ("
+            << (listed.ok() ? std::to_string(listed->size()) : std::string("unreadable")) << " keys; add one with: "
+            << "ekyc keys add NAME)\n"
+            << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n"
+            << std::flush;
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cout << "ekyc: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  (*server)->Stop();
+  return 0;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("serve", "Run the HTTPS API server (configured by EKYC_* variables; see docs/api.md)");
+  cmd->callback([exit_code] { *exit_code = RunServe(); });
+}
+
+}  // namespace ekyc::app
