@@ -431,13 +431,12 @@ Result<Image> LoadImage(std::string_view content, const InputPolicy& policy) {
     return InvalidArgument("image.empty", std::string("The image field is empty: ") + kWhatToSend +
                                               ", its base64 text, or an http(s) URL to one");
   }
-  // Binary content (or a recognised file magic, e.g. "%PDF-" or "GIF89a" which are ASCII) is a
-  // file. Only the first bytes decide: base64 and URLs are printable ASCII throughout.
-  const bool has_magic = !internal::DescribeContent(content).empty();
+  // Base64 and URLs are printable ASCII throughout; anything else is a file. The first 4 KiB
+  // decide (a stray byte further on makes base64 decoding fail with its position).
   const size_t probe = std::min<size_t>(content.size(), 4096);
   const bool is_text = std::all_of(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(probe),
                                    [](char c) { return IsTextByte(static_cast<unsigned char>(c)); });
-  if (has_magic || !is_text) return DecodeImageBytes(content, policy);
+  if (!is_text) return DecodeImageBytes(content, policy);
 
   const std::string_view text = TrimAscii(content);
   if (text.empty()) {
@@ -456,6 +455,12 @@ Result<Image> LoadImage(std::string_view content, const InputPolicy& policy) {
                            "Only http:// and https:// image URLs are accepted (got " +
                                std::string(text.substr(0, text.find(':'))) +
                                "://): use an http(s) URL or send the image itself");
+  }
+  // Text file formats (HTML, SVG, XML, a PDF header) get named. Magics made only of base64
+  // characters ("GIF89a", "MZ", "OggS") are ambiguous in pure text and left to base64.
+  if (Base64Value(static_cast<unsigned char>(text.front())) < 0 &&
+      !internal::DescribeContent(text).empty()) {
+    return DecodeImageBytes(text, policy);
   }
   const bool data_url = StartsWithNoCase(text, "data:");
   EKYC_ASSIGN_OR_RETURN(std::string bytes, DecodeBase64(text, policy.max_bytes));

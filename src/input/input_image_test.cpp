@@ -66,6 +66,10 @@ TEST(InputImage, TextIsBadBase64OrNotAnImage) {
   // Valid base64 of text: decodes, but the result is no image.
   ExpectReason(LoadImage(Base64Encode("just some words"), DefaultPolicy()).status(),
                "image.not_an_image");
+  // Text that happens to start like a file magic made of base64 letters is still base64.
+  for (const std::string s : {"OggSAAAA", "GIF89aAA", "MZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+    ExpectReason(LoadImage(s, DefaultPolicy()).status(), "image.not_an_image");
+  }
 }
 
 TEST(InputImage, RoundTripEveryFormat) {

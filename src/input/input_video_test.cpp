@@ -125,6 +125,9 @@ TEST(InputVideo, SyntheticAvi) {
 
   p.max_duration_s = 4.0;
   ExpectReason(DecodeVideo(avi, p).status(), "video.too_long");
+  p.max_duration_s = 15.0;
+  p.max_frame_pixels = 64 * 48 - 1;
+  ExpectReason(DecodeVideo(avi, p).status(), "video.too_many_pixels");
   EXPECT_TRUE(dir.Empty());
 }
 

@@ -235,14 +235,18 @@ Result<std::string> FetchUrl(std::string_view url, const InputPolicy& policy) {
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   const std::string limit = internal::HumanBytes(policy.max_bytes);
-  if (t.blocked) {
+  // With several resolved addresses a refused one may be followed by a good one, so "blocked"
+  // only explains a failure to connect, never a successful transfer.
+  const bool connect_failed = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                              rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR;
+  if (t.blocked && connect_failed) {
     return UrlError(StatusCode::kPermissionDenied, "url.blocked_address",
                     "The image URL leads to a private, loopback or link-local address (" +
                         t.blocked_address +
                         "), which this server does not fetch from: use a public URL or send the "
                         "image itself");
   }
-  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+  if ((t.too_large && rc == CURLE_WRITE_ERROR) || rc == CURLE_FILESIZE_EXCEEDED) {
     return ResourceExhausted("url.too_large", "The image at the URL is larger than the " + limit +
                                                   " limit: link to (or send) a JPEG or PNG under " +
                                                   limit);

@@ -171,8 +171,8 @@ const char* VideoContainerName(VideoContainer container) {
 
 VideoPolicy VideoPolicy::FromConfig(const Config& config) {
   VideoPolicy p;
-  // Config has no video-specific variables yet; frames obey the image pixel limit.
-  p.max_frame_pixels = config.max_image_pixels;
+  // Config has no video-specific variables yet; frames also obey the image pixel limit.
+  p.max_frame_pixels = std::min(p.max_frame_pixels, config.max_image_pixels);
   return p;
 }
 
@@ -218,7 +218,7 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   if (int64_t{width} * height > policy.max_frame_pixels) {
     return ResourceExhausted("video.too_many_pixels",
                              "The video frames are " + std::to_string(width) + "x" +
-                                 std::to_string(height) + ", too large: record at 1080p or less");
+                                 std::to_string(height) + " pixels, over the limit: record at 1080p (4K at most)");
   }
   // Refuse an over-long clip from its metadata before decoding; the decode pass enforces the
   // limit again on the frames actually present, in case the metadata lies.
