@@ -1,5 +1,6 @@
 // Image sniffing, header checks and decoding.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -259,14 +260,19 @@ std::string_view TrimAscii(std::string_view s) {
   return s;
 }
 
-int Base64Value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;  // standard / URL-safe
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
+// Both alphabets at once: '+' and '-' are 62, '/' and '_' are 63; -1 = not base64.
+constexpr std::array<int8_t, 256> kBase64Table = [] {
+  std::array<int8_t, 256> t{};
+  t.fill(-1);
+  for (int i = 0; i < 26; ++i) t['A' + i] = static_cast<int8_t>(i);
+  for (int i = 0; i < 26; ++i) t['a' + i] = static_cast<int8_t>(26 + i);
+  for (int i = 0; i < 10; ++i) t['0' + i] = static_cast<int8_t>(52 + i);
+  t['+'] = t['-'] = 62;
+  t['/'] = t['_'] = 63;
+  return t;
+}();
+
+int Base64Value(unsigned char c) { return kBase64Table[c]; }
 
 Status BadBase64(const std::string& detail) {
   return InvalidArgument("image.bad_base64",

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -226,6 +227,25 @@ TEST_F(InputUrl, Unreachable) {
   }
   auto r = FetchUrl("http://127.0.0.1:" + std::to_string(port) + "/x.png", Private());
   ExpectReason(r.status(), "url.unreachable");
+}
+
+TEST_F(InputUrl, ConcurrentCallsAreIndependent) {
+  // Several threads fetching, decoding and being refused at once must not disturb each other
+  // (per-call curl handles, no shared buffers).
+  std::atomic<int> ok{0}, blocked{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 5; ++i) {
+        auto img = LoadImage(server_->Url("/img.png"), t % 2 == 0 ? Private() : InputPolicy{});
+        if (img.ok() && img->bgr.cols == 50) ++ok;
+        if (!img.ok() && img.status().reason() == "url.blocked_address") ++blocked;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 10);
+  EXPECT_EQ(blocked.load(), 10);
 }
 
 // ---------------------------------------------------------------------------------------------
