@@ -158,6 +158,41 @@ TEST(InputImage, TruncatedWebpAndBmp) {
                "image.truncated");
 }
 
+TEST(InputImage, EveryPrefixIsRefused) {
+  // No strict prefix of a valid file may decode "successfully" into a partial picture.
+  for (const std::string ext : {".jpg", ".png", ".webp", ".bmp"}) {
+    SCOPED_TRACE(ext);
+    const std::string full = Encode(TestImage(24, 16), ext);
+    ASSERT_TRUE(DecodeImageBytes(full, DefaultPolicy()).ok());
+    for (size_t n = 0; n < full.size(); ++n) {
+      auto r = DecodeImageBytes(full.substr(0, n), DefaultPolicy());
+      ASSERT_FALSE(r.ok()) << "prefix of " << n << " of " << full.size() << " bytes decoded";
+    }
+  }
+}
+
+TEST(InputImage, MutatedFilesNeverCrash) {
+  std::mt19937 rng(42);
+  int decoded = 0, refused = 0;
+  for (const std::string ext : {".jpg", ".png", ".webp", ".bmp"}) {
+    const std::string full = Encode(TestImage(48, 32), ext);
+    for (int trial = 0; trial < 150; ++trial) {
+      std::string m = full;
+      const int flips = 1 + static_cast<int>(rng() % 8);
+      for (int k = 0; k < flips; ++k) m[rng() % m.size()] = static_cast<char>(rng() & 0xFF);
+      auto r = LoadImage(m, DefaultPolicy());
+      if (r.ok()) {
+        ++decoded;
+        EXPECT_EQ(r->bgr.type(), CV_8UC3);
+      } else {
+        ++refused;
+        EXPECT_FALSE(r.status().reason().empty());
+      }
+    }
+  }
+  EXPECT_EQ(decoded + refused, 600);
+}
+
 TEST(InputImage, DecompressionBombPngRefusedFromHeader) {
   // A real small PNG whose IHDR is rewritten to claim 30000x30000 (900 MP); CRC fixed so only
   // the size gives it away.
