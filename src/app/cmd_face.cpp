@@ -20,9 +20,10 @@ namespace {
 using face::FaceEngine;
 using face::Source;
 
-Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration) {
+Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration, double card_sigma = -1) {
   face::FaceEngineOptions o = face::FaceEngineOptions::FromEnv();
   o.flip_tta = tta;
+  if (card_sigma >= 0) o.card_smoothing_sigma = card_sigma;
   if (!need_calibration) {
     std::ifstream probe(o.calibration_path);
     if (!probe) o.calibration_path.clear();
@@ -51,6 +52,19 @@ double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
+}
+
+// Imitates the card path for evaluation: a head-and-shoulders portrait crop around the face
+// (found on the clean image), printed and re-photographed (seeded by the image's name).
+cv::Mat CardLike(FaceEngine& engine, const cv::Mat& img, const std::string& name) {
+  auto det = engine.Detect(img, Source::kSelfie);
+  cv::Mat portrait = img;
+  if (det.ok() && !det->faces.empty()) {
+    const cv::Rect b = det->faces.front().box;
+    cv::Rect r(b.x - b.width * 3 / 10, b.y - b.height * 45 / 100, b.width * 16 / 10, b.height * 2);
+    portrait = img(r & cv::Rect(0, 0, img.cols, img.rows)).clone();
+  }
+  return face::DegradeLikeCardPortrait(portrait, Fnv1a(name));
 }
 
 struct SetMetrics {
@@ -129,9 +143,10 @@ Result<std::vector<Pair>> ReadPairs(const std::string& path) {
   return pairs;
 }
 
-int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta, const std::string& scores_out) {
+int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta, double card_sigma,
+            const std::string& scores_out) {
   cv::setNumThreads(1);  // speed figures are per core
-  auto engine = MakeEngine(tta, false);
+  auto engine = MakeEngine(tta, false, card_sigma);
   if (!engine.ok()) return Fail(engine.status());
   auto pairs = ReadPairs(pairs_path);
   if (!pairs.ok()) return Fail(pairs.status());
@@ -157,18 +172,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       e.reason = "image.unreadable";
       return cache[key] = e;
     }
-    if (as_card) {
-      // Imitate the card path: a head-and-shoulders portrait crop around the face (found on the
-      // clean image), printed and re-photographed.
-      auto det = (*engine)->Detect(img, Source::kSelfie);
-      cv::Mat portrait = img;
-      if (det.ok() && !det->faces.empty()) {
-        const cv::Rect b = det->faces.front().box;
-        cv::Rect r(b.x - b.width * 3 / 10, b.y - b.height * 45 / 100, b.width * 16 / 10, b.height * 2);
-        portrait = img(r & cv::Rect(0, 0, img.cols, img.rows)).clone();
-      }
-      img = face::DegradeLikeCardPortrait(portrait, Fnv1a(rel));
-    }
+    if (as_card) img = CardLike(**engine, img, rel);
     const auto t0 = std::chrono::steady_clock::now();
     auto a = (*engine)->Analyze(img, as_card ? Source::kCard : Source::kSelfie, false);
     e.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -218,7 +222,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     if (!e.ok) ++failed_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
-  nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta},
+  nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta}, {"card_smoothing_sigma", card_sigma},
                         {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images},
                         {"image_issue_counts", reasons},
                         {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}}};
@@ -297,15 +301,32 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
     *exit_code = 0;
   });
 
+  auto* dg = face_cmd->add_subcommand("degrade", "Write the card-like degraded copy that `eval --degrade` uses");
+  static std::string dg_in, dg_out, dg_name;
+  dg->add_option("image", dg_in, "Input image")->required();
+  dg->add_option("out", dg_out, "Output image")->required();
+  dg->add_option("--name", dg_name, "Seed name (default: the input path as given; eval uses the pairs-file path)");
+  dg->callback([exit_code] {
+    auto engine = MakeEngine(false, false);
+    if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
+    auto img = ReadImage(dg_in);
+    if (!img.ok()) return void(*exit_code = Fail(img.status()));
+    if (!cv::imwrite(dg_out, CardLike(**engine, *img, dg_name.empty() ? dg_in : dg_name)))
+      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + dg_out + "'")));
+    *exit_code = 0;
+  });
+
   auto* ev = face_cmd->add_subcommand("eval", "Verification metrics over a pairs file (img_a,img_b,same[,set])");
   static std::string pairs_path, root, scores_out;
   static bool degrade = false, eval_tta = false;
+  static double card_sigma = -1;
   ev->add_option("pairs", pairs_path, "Pairs CSV")->required();
   ev->add_option("--root", root, "Directory the image paths are relative to (default: the pairs file's)");
   ev->add_flag("--degrade", degrade, "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
   ev->add_flag("--flip-tta", eval_tta, "Average embeddings with the flipped face");
   ev->add_option("--scores-out", scores_out, "Write per-pair cosine scores to this CSV");
-  ev->callback([exit_code] { *exit_code = RunEval(pairs_path, root, degrade, eval_tta, scores_out); });
+  ev->add_option("--card-sigma", card_sigma, "Override the card-portrait smoothing sigma (px; 0 = off)");
+  ev->callback([exit_code] { *exit_code = RunEval(pairs_path, root, degrade, eval_tta, card_sigma, scores_out); });
 }
 
 }  // namespace ekyc::app

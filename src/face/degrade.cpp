@@ -15,8 +15,9 @@ cv::Mat DegradeLikeCardPortrait(const cv::Mat& bgr_in, uint64_t seed) {
   if (bgr_in.channels() == 1) cv::cvtColor(bgr_in, bgr, cv::COLOR_GRAY2BGR);
   else bgr = bgr_in.clone();
 
-  // 1. The printed portrait is ~2x3 cm: a phone photo of the card holds roughly 90-140 px across it.
-  const int target = 90 + static_cast<int>(u(rng) * 50);
+  // 1. The printed portrait is ~2x3 cm; a phone photo with the card filling a 720-1080p guide
+  // frame holds ~200-330 px over its height. Go lower (120-220 px) to cover poor captures.
+  const int target = 120 + static_cast<int>(u(rng) * 100);
   const double s = static_cast<double>(target) / std::max(bgr.cols, bgr.rows);
   cv::Mat small;
   cv::resize(bgr, small, cv::Size(), s, s, cv::INTER_AREA);

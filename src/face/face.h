@@ -17,6 +17,7 @@
 #include <opencv2/core.hpp>
 
 #include "core/status.h"
+#include "infer/infer.h"
 
 namespace ekyc::face {
 
@@ -84,12 +85,21 @@ struct Calibration {
 };
 
 struct FaceEngineOptions {
-  std::string model_path;               // MobileFaceNet ONNX (converted by tools/convert/tflite2onnx.py)
+  // Preferred: the shared, sha256-verified model set (`make models`), model id below.
+  std::shared_ptr<const infer::ModelSet> models;
+  std::string model_id = "mobilefacenet-tflite";
+  // Fallback when `models` is null or lacks model_id: an ONNX file converted by
+  // tools/convert/tflite2onnx.py (development, or EKYC_FACE_MODEL).
+  std::string model_path;
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   std::string calibration_path;         // models/calibration-mobilefacenet.json; empty: raw cosine only
   bool flip_tta = false;                // average the embedding of the horizontally flipped crop
-  // Fills paths from the environment: EKYC_FACE_MODEL, else EKYC_MODEL_DIR (looks for
-  // mobilefacenet-tflite.onnx then mobilefacenet.onnx; default: the build's model dir),
+  // Gaussian sigma (px, in the card image) applied to card portraits before alignment, to damp
+  // print halftone and JPEG blocking; 0 = off. See docs/face.md for the measurement.
+  double card_smoothing_sigma = 0.0;
+  // Fills paths from the environment: EKYC_FACE_MODEL (an ONNX file), else the model set in
+  // EKYC_MODEL_DIR (default: the build's model dir; falls back to its mobilefacenet.onnx when it
+  // has no manifest),
   // EKYC_DLIB_SHAPE_PREDICTOR, EKYC_FACE_CALIBRATION (default: the source tree's
   // models/calibration-mobilefacenet.json).
   static FaceEngineOptions FromEnv();
@@ -139,6 +149,7 @@ class FaceEngine {
   bool calibrated_ = false;
   std::string model_id_;
   bool flip_tta_ = false;
+  double card_sigma_ = 0.0;
 };
 
 // ---- Pure helpers (exposed for tests and tools) ----

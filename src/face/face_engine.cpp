@@ -21,9 +21,26 @@ std::string Env(const char* name) {
 
 }  // namespace
 
-// Until src/infer lands this is the one place that owns a cv::dnn::Net for the face model.
+// Runs the embedding network either through infer::Session (shared verified model set) or,
+// for development without a manifest, a cv::dnn::Net read from one ONNX file.
 struct FaceEngine::Net {
+  std::unique_ptr<infer::Session> session;
+  std::string model_id;
   cv::dnn::Net net;
+
+  Result<cv::Mat> Run(const cv::Mat& blob) {
+    if (session) {
+      EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session->Run(model_id, blob));
+      if (outs.empty()) return Internal("face.embed_failed", "embedding network returned no output");
+      return outs.front();
+    }
+    try {
+      net.setInput(blob);
+      return net.forward().clone();
+    } catch (const cv::Exception& ex) {
+      return Internal("face.embed_failed", std::string("embedding network failed: ") + ex.what());
+    }
+  }
 };
 
 nlohmann::json Embedding::ToJson() const { return {{"model", model}, {"dim", values.size()}, {"values", values}}; }
@@ -33,7 +50,12 @@ FaceEngineOptions FaceEngineOptions::FromEnv() {
   std::string model_dir = Env("EKYC_MODEL_DIR");
   if (model_dir.empty()) model_dir = EKYC_FACE_DEFAULT_MODEL_DIR;
   o.model_path = Env("EKYC_FACE_MODEL");
-  if (o.model_path.empty()) {
+  std::error_code ec;
+  if (o.model_path.empty() && std::filesystem::exists(model_dir + "/manifest.json", ec)) {
+    auto set = infer::ModelSet::Load(model_dir);
+    if (set.ok() && (*set)->Has(o.model_id)) o.models = *set;
+  }
+  if (o.model_path.empty() && !o.models) {
     for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
       std::error_code ec;
       const std::string p = model_dir + "/" + name;
@@ -53,18 +75,24 @@ FaceEngineOptions FaceEngineOptions::FromEnv() {
 Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& options) {
   std::unique_ptr<FaceEngine> e(new FaceEngine());
   EKYC_ASSIGN_OR_RETURN(e->detector_, DlibFaceDetector::Create(options.shape_predictor_path));
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(options.model_path, ec))
-    return FailedPrecondition("face.model_missing", "face embedding model not found at '" + options.model_path +
-                                                         "' (run `make models` or set EKYC_FACE_MODEL)");
   e->net_ = std::make_unique<Net>();
-  try {
-    e->net_->net = cv::dnn::readNetFromONNX(options.model_path);
-  } catch (const cv::Exception& ex) {
-    return FailedPrecondition("face.model_invalid", "cannot load face model '" + options.model_path + "': " + ex.what());
+  if (options.models && options.models->Has(options.model_id)) {
+    e->net_->session = std::make_unique<infer::Session>(options.models);
+    e->net_->model_id = options.model_id;
+  } else {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(options.model_path, ec))
+      return FailedPrecondition("face.model_missing", "face embedding model not found (model set lacks '" +
+                                                           options.model_id + "', no file at '" + options.model_path +
+                                                           "'); run `make models` or set EKYC_FACE_MODEL");
+    try {
+      e->net_->net = cv::dnn::readNetFromONNX(options.model_path);
+    } catch (const cv::Exception& ex) {
+      return FailedPrecondition("face.model_invalid", "cannot load face model '" + options.model_path + "': " + ex.what());
+    }
+    e->net_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    e->net_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
   }
-  e->net_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-  e->net_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
   e->model_id_ = kModelId;
   // An empty path means "raw cosine only" (used while fitting the calibration itself).
   if (!options.calibration_path.empty()) {
@@ -76,6 +104,7 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
     return FailedPrecondition("face.calibration_mismatch", "calibration was fitted for '" + e->calibration_.model +
                                                                "', engine uses '" + e->model_id_ + "'");
   e->flip_tta_ = options.flip_tta;
+  e->card_sigma_ = options.card_smoothing_sigma;
   return e;
 }
 
@@ -93,13 +122,7 @@ Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {
   auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
     // MobileFaceNet.kt: RGB, (x - 127.5) / 128.
     cv::Mat blob = cv::dnn::blobFromImage(img, 1.0 / 128.0, cv::Size(112, 112), cv::Scalar(127.5, 127.5, 127.5), true, false);
-    cv::Mat out;
-    try {
-      net_->net.setInput(blob);
-      out = net_->net.forward();
-    } catch (const cv::Exception& ex) {
-      return Internal("face.embed_failed", std::string("embedding network failed: ") + ex.what());
-    }
+    EKYC_ASSIGN_OR_RETURN(cv::Mat out, net_->Run(blob));
     if (out.total() != kEmbeddingDim) return Internal("face.embed_failed", "unexpected embedding size");
     return std::vector<float>(out.ptr<float>(), out.ptr<float>() + kEmbeddingDim);
   };
@@ -128,7 +151,13 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   cv::Mat bgr3 = bgr;
   if (bgr.channels() == 1) cv::cvtColor(bgr, bgr3, cv::COLOR_GRAY2BGR);
   else if (bgr.channels() == 4) cv::cvtColor(bgr, bgr3, cv::COLOR_BGRA2BGR);
-  a.aligned = AlignFace(bgr3, a.face.landmarks5);
+  if (source == Source::kCard && card_sigma_ > 0) {
+    cv::Mat smoothed;
+    cv::GaussianBlur(bgr3, smoothed, cv::Size(), card_sigma_);
+    a.aligned = AlignFace(smoothed, a.face.landmarks5);
+  } else {
+    a.aligned = AlignFace(bgr3, a.face.landmarks5);
+  }
   a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
   if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));
   EKYC_ASSIGN_OR_RETURN(a.embedding, EmbedAligned(a.aligned));

@@ -33,28 +33,38 @@ std::vector<float> ReadF32(const std::string& path) {
 }
 
 // The converted ONNX model must reproduce the original TFLite graph (run by the independent
-// numpy reference interpreter) within 1e-4 on the stored fixed inputs.
+// numpy reference interpreter, tools/convert/tflite_reference.py) within 1e-4 on stored inputs.
+// Checks both layouts: `make models` (mobilefacenet-tflite.onnx + ref/*.in.bin/out.bin) and a
+// manual conversion (mobilefacenet.onnx + ref/mobilefacenet.input.f32/output.f32).
 TEST(FaceModel, ConvertedMatchesReference) {
-  const std::string model = ModelPath();
-  const std::string ref = std::string(EKYC_MODEL_DIR) + "/ref/mobilefacenet";
-  if (model.empty() || !fs::exists(ref + ".input.f32")) GTEST_SKIP() << "converted model or reference data absent";
-  const std::vector<float> in = ReadF32(ref + ".input.f32"), out = ReadF32(ref + ".output.f32");
-  const size_t per_in = 3 * 112 * 112, per_out = 192;
-  ASSERT_GT(in.size(), 0u);
-  ASSERT_EQ(in.size() % per_in, 0u);
-  const size_t n = in.size() / per_in;
-  ASSERT_EQ(out.size(), n * per_out);
-  cv::dnn::Net net = cv::dnn::readNetFromONNX(model);
-  for (size_t i = 0; i < n; ++i) {
-    const int shape[] = {1, 3, 112, 112};
-    cv::Mat blob(4, shape, CV_32F, const_cast<float*>(in.data() + i * per_in));
-    net.setInput(blob);
-    cv::Mat y = net.forward();
-    ASSERT_EQ(y.total(), per_out);
-    float max_diff = 0;
-    for (size_t k = 0; k < per_out; ++k) max_diff = std::max(max_diff, std::abs(y.ptr<float>()[k] - out[i * per_out + k]));
-    EXPECT_LE(max_diff, 1e-4f) << "input " << i;
+  const std::string dir = std::string(EKYC_MODEL_DIR) + "/";
+  const std::vector<std::array<std::string, 3>> layouts = {
+      {"mobilefacenet-tflite.onnx", "ref/mobilefacenet-tflite.in.bin", "ref/mobilefacenet-tflite.out.bin"},
+      {"mobilefacenet.onnx", "ref/mobilefacenet.input.f32", "ref/mobilefacenet.output.f32"}};
+  int checked = 0;
+  for (const auto& [model, in_path, out_path] : layouts) {
+    if (!fs::exists(dir + model) || !fs::exists(dir + in_path) || !fs::exists(dir + out_path)) continue;
+    SCOPED_TRACE(model);
+    const std::vector<float> in = ReadF32(dir + in_path), out = ReadF32(dir + out_path);
+    const size_t per_in = 3 * 112 * 112, per_out = 192;
+    ASSERT_GT(in.size(), 0u);
+    ASSERT_EQ(in.size() % per_in, 0u);
+    const size_t n = in.size() / per_in;
+    ASSERT_EQ(out.size(), n * per_out);
+    cv::dnn::Net net = cv::dnn::readNetFromONNX(dir + model);
+    for (size_t i = 0; i < n; ++i) {
+      const int shape[] = {1, 3, 112, 112};
+      cv::Mat blob(4, shape, CV_32F, const_cast<float*>(in.data() + i * per_in));
+      net.setInput(blob);
+      cv::Mat y = net.forward();
+      ASSERT_EQ(y.total(), per_out);
+      float max_diff = 0;
+      for (size_t k = 0; k < per_out; ++k) max_diff = std::max(max_diff, std::abs(y.ptr<float>()[k] - out[i * per_out + k]));
+      EXPECT_LE(max_diff, 1e-4f) << "input " << i;
+    }
+    ++checked;
   }
+  if (checked == 0) GTEST_SKIP() << "converted model or reference data absent (run `make models`)";
 }
 
 TEST(FaceAlign, TemplatePointsMapExactly) {
@@ -143,16 +153,18 @@ TEST(FaceDegrade, DeterministicAndSmall) {
   cv::Mat a = DegradeLikeCardPortrait(img, 7), b = DegradeLikeCardPortrait(img, 7), c = DegradeLikeCardPortrait(img, 8);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
-  EXPECT_LE(std::max(a.cols, a.rows), 140);
+  EXPECT_LE(std::max(a.cols, a.rows), 220);
   EXPECT_TRUE(a.size() != c.size() || cv::norm(a, c, cv::NORM_INF) > 0);
 }
 
 class FaceEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (ModelPath().empty() || !fs::exists(kPredictor)) GTEST_SKIP() << "model or dlib shape predictor absent";
     FaceEngineOptions o;
+    auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
+    if (set.ok() && (*set)->Has(o.model_id)) o.models = *set;
     o.model_path = ModelPath();
+    if ((!o.models && o.model_path.empty()) || !fs::exists(kPredictor)) GTEST_SKIP() << "model or dlib shape predictor absent";
     o.shape_predictor_path = kPredictor;
     o.calibration_path = CalibrationPath();
     auto e = FaceEngine::Create(o);
