@@ -1,0 +1,477 @@
+// Address normalization: right-to-left, hierarchical, fuzzy matching of free text against the
+// administrative-unit index. See docs/vn.md for the scoring rules and their rationale.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+#include "vn/internal.h"
+#include "vn/vn.h"
+
+namespace ekyc::vn {
+
+std::string MatchKeyFolded(std::string_view f) {
+  std::string out;
+  out.reserve(f.size());
+  size_t i = 0;
+  while (i < f.size()) {
+    char c = f[i];
+    if (c >= '0' && c <= '9') {
+      size_t j = i;
+      while (j < f.size() && f[j] >= '0' && f[j] <= '9') ++j;
+      size_t k = i;
+      while (k + 1 < j && f[k] == '0') ++k;  // drop leading zeros, keep one digit
+      out.append(f.substr(k, j - k));
+      i = j;
+      continue;
+    }
+    if (c >= 'a' && c <= 'z') out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string MatchKey(std::string_view utf8) { return MatchKeyFolded(TextTools::Fold(utf8)); }
+
+int BoundedEditDistance(std::string_view a, std::string_view b, int max_d) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > max_d) return max_d + 1;
+  if (n == 0) return m;
+  if (m == 0) return n;
+  constexpr int kMax = 64;
+  if (n >= kMax || m >= kMax) return a == b ? 0 : max_d + 1;
+  // Three rows for the transposition term.
+  std::array<int, kMax + 1> prev2{}, prev{}, cur{};
+  for (int j = 0; j <= m; ++j) prev[j] = j;
+  for (int i = 1; i <= n; ++i) {
+    cur[0] = i;
+    int row_min = cur[0];
+    for (int j = 1; j <= m; ++j) {
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      row_min = std::min(row_min, v);
+    }
+    if (row_min > max_d) return max_d + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[m] > max_d ? max_d + 1 : prev[m];
+}
+
+namespace {
+
+// One word of the input after folding, with the punctuation facts the scorer uses.
+struct Token {
+  std::string text;          // folded ASCII, letters/digits/apostrophe
+  bool boundary_before = false;  // a comma/semicolon/newline (or the start) precedes it
+};
+
+enum class Level { kProvince, kDistrict, kCommune };
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<Token> Tokenize(const std::string& folded) {
+  std::vector<Token> raw;
+  bool boundary = true;
+  std::string cur;
+  auto flush = [&] {
+    if (cur.empty()) return;
+    raw.push_back({cur, boundary});
+    boundary = false;
+    cur.clear();
+  };
+  for (char c : folded) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
+      // Split letter->digit and digit->letter junctions ("q3", "p12", "3quan").
+      if (!cur.empty()) {
+        bool d0 = std::isdigit(static_cast<unsigned char>(cur.back())) != 0;
+        bool d1 = std::isdigit(static_cast<unsigned char>(c)) != 0;
+        if (d0 != d1 && cur.back() != '\'') flush();
+      }
+      cur.push_back(c);
+    } else {
+      flush();
+      if (c == ',' || c == ';' || c == '\n' || c == '|') boundary = true;
+    }
+  }
+  flush();
+  // Rewrite well-known abbreviations that are not plain type words.
+  std::vector<Token> out;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const std::string& t = raw[i].text;
+    bool b = raw[i].boundary_before;
+    auto emit = [&](std::initializer_list<const char*> words) {
+      bool first = true;
+      for (const char* w : words) {
+        out.push_back({w, first && b});
+        first = false;
+      }
+    };
+    auto next_is = [&](size_t k, const char* w) { return i + k < raw.size() && raw[i + k].text == w; };
+    // "TT. Huế", "T.T.Huế", "TT Huế" = Thừa Thiên Huế (a province, not a thị trấn).
+    if (t == "tt" && next_is(1, "hue")) { emit({"thua", "thien"}); continue; }
+    if (t == "t" && next_is(1, "t") && next_is(2, "hue")) { emit({"thua", "thien"}); ++i; continue; }
+    if (t == "tthue") { emit({"thua", "thien", "hue"}); continue; }
+    if (t == "tphcm") { emit({"tp", "ho", "chi", "minh"}); continue; }
+    if (t == "hcm" || t == "hcmc") { emit({"ho", "chi", "minh"}); continue; }
+    if (t == "tp" && next_is(1, "hcm")) { emit({"tp", "ho", "chi", "minh"}); ++i; continue; }
+    if (t == "brvt" || (t == "br" && next_is(1, "vt"))) {
+      emit({"ba", "ria", "vung", "tau"});
+      if (t == "br") ++i;
+      continue;
+    }
+    out.push_back(raw[i]);
+  }
+  return out;
+}
+
+// A type word starting at token i: its type class and length in tokens (0 when none).
+struct TypeWord {
+  int len = 0;
+  // Which unit types the word can denote.
+  bool province = false, district = false, commune = false;
+  UnitType type = UnitType::kUnknown;
+};
+
+TypeWord TypeAt(const std::vector<Token>& toks, size_t i, size_t end) {
+  TypeWord w;
+  if (i >= end) return w;
+  const std::string& a = toks[i].text;
+  const std::string* b = i + 1 < end ? &toks[i + 1].text : nullptr;
+  auto set = [&](int len, UnitType t, bool p, bool d, bool c) {
+    w.len = len;
+    w.type = t;
+    w.province = p;
+    w.district = d;
+    w.commune = c;
+  };
+  if (b) {
+    if (a == "thanh" && *b == "pho") { set(2, UnitType::kThanhPho, true, true, false); return w; }
+    if (a == "t" && *b == "p") { set(2, UnitType::kThanhPho, true, true, false); return w; }
+    if (a == "thi" && *b == "xa") { set(2, UnitType::kThiXa, false, true, false); return w; }
+    if (a == "thi" && *b == "tran") { set(2, UnitType::kThiTran, false, false, true); return w; }
+    if (a == "dac" && *b == "khu") { set(2, UnitType::kDacKhu, false, false, true); return w; }
+  }
+  if (a == "tp") set(1, UnitType::kThanhPho, true, true, false);
+  else if (a == "tinh" || a == "t") set(1, UnitType::kTinh, true, false, false);
+  else if (a == "quan" || a == "q") set(1, UnitType::kQuan, false, true, false);
+  else if (a == "huyen" || a == "h") set(1, UnitType::kHuyen, false, true, false);
+  else if (a == "tx") set(1, UnitType::kThiXa, false, true, false);
+  else if (a == "phuong" || a == "p" || a == "f") set(1, UnitType::kPhuong, false, false, true);
+  else if (a == "xa" || a == "x") set(1, UnitType::kXa, false, false, true);
+  else if (a == "tt") set(1, UnitType::kThiTran, false, false, true);
+  else if (a == "dk") set(1, UnitType::kDacKhu, false, false, true);
+  return w;
+}
+
+bool TypeFitsLevel(const TypeWord& w, Level l) {
+  return (l == Level::kProvince && w.province) || (l == Level::kDistrict && w.district) ||
+         (l == Level::kCommune && w.commune);
+}
+
+// A candidate span [a, b) of tokens for one level, split into the optional type word and the name.
+struct Span {
+  size_t a = 0, b = 0;
+  TypeWord type;
+  std::string key;         // MatchKey of the name part
+  bool aligned = false;    // starts at a separator or with a type word
+  bool crosses = false;    // a separator falls inside it (names never contain one)
+  bool numeric = false;
+};
+
+Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level) {
+  Span s;
+  s.a = a;
+  s.b = b;
+  TypeWord w = TypeAt(toks, a, b);
+  if (w.len > 0 && TypeFitsLevel(w, level)) s.type = w;
+  else if (w.len > 0 && static_cast<size_t>(w.len) < b - a) s.type = w;  // a type word of another level
+  size_t name_start = a + s.type.len;
+  for (size_t i = name_start; i < b; ++i) {
+    if (i > a && toks[i].boundary_before) s.crosses = true;
+    s.key += MatchKeyFolded(toks[i].text);
+  }
+  s.aligned = toks[a].boundary_before || s.type.len > 0;
+  s.numeric = IsDigits(s.key);
+  return s;
+}
+
+int AllowedEdits(size_t len) {
+  if (len <= 3) return 0;
+  if (len <= 6) return 1;
+  if (len <= 11) return 2;
+  return 3;
+}
+
+// Match quality of a span against a unit in [0, ~1.15]; < 0 when it does not match.
+double ScoreSpan(const Span& s, const Unit& u, Level level) {
+  if (s.key.empty() || s.crosses) return -1;
+  const bool unit_numeric = IsDigits(u.key);
+  int d;
+  if (s.numeric || unit_numeric) {
+    // Numbers are names ("Phường 1"): exact only, and only when typed or a whole segment.
+    if (s.key != u.key) return -1;
+    if (s.type.len == 0 && !s.aligned) return -1;
+    d = 0;
+  } else {
+    // Short names need the hierarchy's help: no fuzziness for <= 3 letters.
+    d = BoundedEditDistance(s.key, u.key, AllowedEdits(u.key.size()));
+    if (d > AllowedEdits(u.key.size())) return -1;
+  }
+  double q = 1.0 - static_cast<double>(d) / static_cast<double>(std::max(s.key.size(), u.key.size()));
+  if (s.type.len > 0) {
+    if (s.type.type == u.type) {
+      q += 0.1;
+    } else if (TypeFitsLevel(s.type, level)) {
+      q -= 0.05;  // right level, other kind (e.g. Huyện vs Thị xã after an upgrade)
+    } else {
+      q -= 0.3;   // a type word of another level
+    }
+  }
+  if (!s.aligned) q -= 0.05;
+  return q;
+}
+
+struct Pick {
+  int unit = -1;
+  double score = -1;
+  size_t start = 0;  // span start token
+};
+
+// The best unit among `candidates` for any span ending at `end` starting in [end-max_len, end).
+// Returns one pick per distinct unit with its best span (sorted by score, at most `keep`).
+std::vector<Pick> BestSpans(const std::vector<Token>& toks, size_t end, size_t max_len,
+                            const std::vector<Unit>& units, const std::vector<int>& candidates, Level level,
+                            size_t keep) {
+  std::vector<Pick> picks;
+  if (end == 0) return picks;
+  size_t lo = end > max_len ? end - max_len : 0;
+  for (size_t a = end; a-- > lo;) {
+    Span s = MakeSpan(toks, a, end, level);
+    if (s.key.empty() || s.crosses) {
+      if (s.crosses) break;  // longer spans cross it too
+      continue;
+    }
+    for (int idx : candidates) {
+      double q = ScoreSpan(s, units[idx], level);
+      if (q < 0) continue;
+      auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == idx; });
+      if (it == picks.end()) picks.push_back({idx, q, a});
+      else if (q > it->score) *it = {idx, q, a};
+    }
+  }
+  std::sort(picks.begin(), picks.end(), [](const Pick& x, const Pick& y) { return x.score > y.score; });
+  // Only candidates close to the best survive: keeps the search small and avoids weak guesses.
+  if (!picks.empty()) {
+    double best = picks.front().score;
+    picks.erase(std::remove_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.score < best - 0.35; }),
+                picks.end());
+  }
+  if (picks.size() > keep) picks.resize(keep);
+  return picks;
+}
+
+struct Hypothesis {
+  AddressScheme scheme = AddressScheme::kNone;
+  int prov = -1, dist = -1, comm = -1;  // indices in the scheme's vectors
+  double qp = 0, qd = 0, qc = 0;
+  double total = -1;
+};
+
+constexpr size_t kMaxNameTokens = 7;  // longest unit name + type word ("Văn Miếu - Quốc Tử Giám")
+
+std::vector<int> Iota(size_t n) {
+  std::vector<int> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<int>(i);
+  return v;
+}
+
+// Province names people write instead of the official one.
+struct ProvinceAlias { const char* key; int old_code; };
+constexpr ProvinceAlias kProvinceAliases[] = {
+    {"saigon", 79}, {"hcm", 79}, {"tphcm", 79}, {"hochiminh", 79},
+    {"thuathienhue", 46}, {"hue", 46}, {"bariavungtau", 77}, {"brvt", 77},
+};
+
+}  // namespace
+
+AddressNormalizer::AddressNormalizer(std::shared_ptr<const AdminIndex> index, std::shared_ptr<const TextTools> text)
+    : index_(std::move(index)), text_(std::move(text)) {}
+
+NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
+  NormalizedAddress out;
+  const AdminIndex& ix = *index_;
+  std::vector<Token> toks = Tokenize(TextTools::Fold(TextTools::Nfc(text)));
+  // Drop a trailing country name.
+  size_t end = toks.size();
+  if (end >= 2 && toks[end - 2].text == "viet" && toks[end - 1].text == "nam") end -= 2;
+  else if (end >= 1 && (toks[end - 1].text == "vietnam" || toks[end - 1].text == "vn")) end -= 1;
+  if (end == 0) return out;
+
+  static const std::vector<int> kNoCandidates;
+  const std::vector<int> old_prov_all = Iota(ix.old_provinces.size());
+  const std::vector<int> new_prov_all = Iota(ix.new_provinces.size());
+
+  // Province aliases are matched on the last tokens exactly.
+  std::vector<Pick> old_p = BestSpans(toks, end, 6, ix.old_provinces, old_prov_all, Level::kProvince, 4);
+  std::vector<Pick> new_p = BestSpans(toks, end, 6, ix.new_provinces, new_prov_all, Level::kProvince, 4);
+  for (size_t a = end; a-- > (end > 5 ? end - 5 : 0);) {
+    Span s = MakeSpan(toks, a, end, Level::kProvince);
+    if (s.crosses) break;
+    for (const auto& al : kProvinceAliases) {
+      if (s.key != al.key) continue;
+      int oi = ix.OldProvinceByCode(al.old_code);
+      if (oi >= 0 && std::none_of(old_p.begin(), old_p.end(), [&](const Pick& p) { return p.unit == oi; }))
+        old_p.push_back({oi, 1.0, a});
+      // "Huế"/"Sài Gòn" also name the post-2025 city.
+      auto it = ix.province_old_to_new.find(al.old_code);
+      int ni = it == ix.province_old_to_new.end() ? -1 : ix.NewProvinceByCode(it->second);
+      if (ni >= 0 && std::string_view(al.key) != "bariavungtau" && std::string_view(al.key) != "brvt" &&
+          std::none_of(new_p.begin(), new_p.end(), [&](const Pick& p) { return p.unit == ni; }))
+        new_p.push_back({ni, 1.0, a});
+    }
+  }
+
+  Hypothesis best;
+  auto consider = [&](Hypothesis h) {
+    if (h.total > best.total + 1e-9) best = h;
+  };
+
+  // Old 3-level scheme.
+  for (const Pick& p : old_p) {
+    consider({AddressScheme::kOld3Level, p.unit, -1, -1, p.score, 0, 0, p.score});
+    std::vector<Pick> dists = BestSpans(toks, p.start, kMaxNameTokens, ix.old_districts,
+                                        ix.districts_of_province[p.unit], Level::kDistrict, 4);
+    for (const Pick& d : dists) {
+      consider({AddressScheme::kOld3Level, p.unit, d.unit, -1, p.score, d.score, 0, p.score + d.score});
+      std::vector<Pick> comms = BestSpans(toks, d.start, kMaxNameTokens, ix.old_communes,
+                                          ix.communes_of_district[d.unit], Level::kCommune, 2);
+      for (const Pick& c : comms)
+        consider({AddressScheme::kOld3Level, p.unit, d.unit, c.unit, p.score, d.score, c.score,
+                  p.score + d.score + c.score});
+    }
+    // District missing: a commune directly before the province, unique within the province.
+    std::vector<int> all_comms;
+    for (int di : ix.districts_of_province[p.unit])
+      all_comms.insert(all_comms.end(), ix.communes_of_district[di].begin(), ix.communes_of_district[di].end());
+    std::vector<Pick> comms = BestSpans(toks, p.start, kMaxNameTokens, ix.old_communes, all_comms,
+                                        Level::kCommune, 3);
+    if (!comms.empty()) {
+      const Pick& c = comms.front();
+      bool unique = comms.size() == 1 || comms[1].score < c.score - 1e-9 ||
+                    ix.old_communes[comms[1].unit].code == ix.old_communes[c.unit].code;
+      if (unique) {
+        int di = ix.old_communes[c.unit].parent;
+        // Penalised so that a new-scheme reading of the same text wins.
+        consider({AddressScheme::kOld3Level, p.unit, di, c.unit, p.score, 0, c.score,
+                  p.score + c.score - 0.15});
+      }
+    }
+  }
+  // New 2-level scheme.
+  for (const Pick& p : new_p) {
+    consider({AddressScheme::kNew2Level, p.unit, -1, -1, p.score, 0, 0, p.score - 0.01});
+    std::vector<Pick> comms = BestSpans(toks, p.start, kMaxNameTokens, ix.new_communes,
+                                        ix.communes_of_new_province[p.unit], Level::kCommune, 2);
+    for (const Pick& c : comms)
+      consider({AddressScheme::kNew2Level, p.unit, -1, c.unit, p.score, 0, c.score, p.score + c.score - 0.01});
+  }
+  if (best.total < 0) return out;
+
+  auto fill = [&](MatchedUnit& m, const Unit& u, double q, bool province) {
+    std::string prefix;
+    if (province) prefix = u.type == UnitType::kThanhPho ? "TP" : "TỈNH";
+    else prefix = TextTools::Upper(UnitTypeName(u.type));
+    m.value = prefix.empty() ? TextTools::Upper(u.name) : prefix + " " + TextTools::Upper(u.name);
+    m.code = u.code;
+    m.score = std::min(1.0, std::max(0.0, q));
+  };
+  out.scheme = best.scheme;
+  int new_prov_code = -1;
+  if (best.scheme == AddressScheme::kOld3Level) {
+    const Unit& p = ix.old_provinces[best.prov];
+    fill(out.tinh, p, best.qp, true);
+    if (best.dist >= 0) fill(out.huyen, ix.old_districts[best.dist], best.qd, false);
+    if (best.dist >= 0 && best.qd == 0) out.huyen.score = 0;  // inferred from the commune
+    if (best.comm >= 0) fill(out.xa, ix.old_communes[best.comm], best.qc, false);
+    auto pt = ix.province_old_to_new.find(p.code);
+    if (pt != ix.province_old_to_new.end()) new_prov_code = pt->second;
+    if (best.comm >= 0) {
+      auto mt = ix.old_to_new.find(ix.old_communes[best.comm].code);
+      if (mt != ix.old_to_new.end()) {
+        out.xa_moi_candidates = mt->second;
+        out.split = mt->second.size() > 1;
+        if (!out.split) {
+          int ni = ix.NewCommuneByCode(mt->second.front());
+          if (ni >= 0) {
+            fill(out.xa_moi, ix.new_communes[ni], 1.0, false);
+            new_prov_code = ix.new_provinces[ix.new_communes[ni].parent].code;
+          }
+        }
+      }
+    }
+  } else {
+    const Unit& p = ix.new_provinces[best.prov];
+    fill(out.tinh, p, best.qp, true);
+    new_prov_code = p.code;
+    if (best.comm >= 0) {
+      fill(out.xa, ix.new_communes[best.comm], best.qc, false);
+      out.xa_moi = out.xa;
+      out.xa_moi_candidates = {out.xa.code};
+    }
+  }
+  if (int ni = ix.NewProvinceByCode(new_prov_code); ni >= 0) fill(out.tinh_moi, ix.new_provinces[ni], 1.0, true);
+  if (best.scheme == AddressScheme::kNew2Level) out.tinh_moi.score = out.tinh.score;
+
+  auto join = [](std::initializer_list<const MatchedUnit*> parts) {
+    std::string s;
+    for (const MatchedUnit* m : parts) {
+      if (m->code == -1 && m->value == "N/A") continue;
+      if (!s.empty()) s += ", ";
+      s += m->value;
+    }
+    return s.empty() ? std::string("N/A") : s;
+  };
+  out.value = join({&out.xa, &out.huyen, &out.tinh});
+  out.value_moi = join({&out.xa_moi, &out.tinh_moi});
+  int levels = best.scheme == AddressScheme::kOld3Level ? 3 : 2;
+  double sum = out.tinh.score + out.xa.score + (levels == 3 ? out.huyen.score : 0);
+  out.score = sum / levels;
+  return out;
+}
+
+nlohmann::json AddressNormalizer::ToJson(const NormalizedAddress& a) const {
+  auto unit = [&](const MatchedUnit& m) {
+    return nlohmann::json{{"value", m.value}, {"code", m.code}, {"value_unidecode", text_->Unidecode(m.value)}};
+  };
+  nlohmann::json j;
+  j["value"] = a.value;
+  j["tinh"] = unit(a.tinh);
+  j["huyen"] = unit(a.huyen);
+  j["xa"] = unit(a.xa);
+  j["value_unidecode"] = text_->Unidecode(a.value);
+  // Extensions beyond the vendor sample (docs/vn.md).
+  j["scheme"] = a.scheme == AddressScheme::kOld3Level ? "old" : a.scheme == AddressScheme::kNew2Level ? "new" : "none";
+  j["score"] = std::round(a.score * 1000) / 1000;
+  j["tinh_moi"] = unit(a.tinh_moi);
+  j["xa_moi"] = unit(a.xa_moi);
+  j["split"] = a.split;
+  nlohmann::json cands = nlohmann::json::array();
+  for (int code : a.xa_moi_candidates) {
+    int ni = index_->NewCommuneByCode(code);
+    if (ni < 0) continue;
+    const Unit& u = index_->new_communes[ni];
+    std::string v = TextTools::Upper(UnitTypeName(u.type)) + " " + TextTools::Upper(u.name);
+    cands.push_back({{"value", v}, {"code", code}, {"value_unidecode", text_->Unidecode(v)}});
+  }
+  j["xa_moi_candidates"] = std::move(cands);
+  j["value_moi"] = a.value_moi;
+  j["value_moi_unidecode"] = text_->Unidecode(a.value_moi);
+  return j;
+}
+
+}  // namespace ekyc::vn
