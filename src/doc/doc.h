@@ -1,0 +1,94 @@
+// Public interface of the document reader: finds a Vietnamese ID card / passport data page in a
+// photo, rectifies and orients it, classifies type and side, reads the printed fields with
+// Tesseract (`vie` LSTM), decodes the QR code and the MRZ, and cross-checks them.
+//
+// Field values are returned as printed (NFC); normalisation to codes and validation (dates,
+// addresses, ID rules, expiry) belongs to src/vn and is attached by the API layer
+// (see docs/doc.md, "Seam with vn").
+//
+// Thread-safety: DocReader is NOT thread-safe (it owns Tesseract engines): create one per worker
+// thread. DocResult and the free functions are value types / pure and safe to share.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+
+#include "core/status.h"
+#include "doc/mrz.h"
+#include "doc/qr.h"
+
+namespace ekyc::doc {
+
+enum class DocType { kUnknown, kCmnd9, kCmnd12, kCccd2016, kCccdChip, kCanCuoc, kPassport };
+enum class Side { kUnknown, kFront, kBack };
+
+// The vendor-compatible class of a (type, side): value/code/name as in docs/doc.md.
+struct ClassInfo {
+  int value = -1;     // e.g. 4 = chip CCCD front, 5 = chip CCCD back (vendor values)
+  std::string code;   // e.g. "CCCD_CHIP"
+  std::string name;   // e.g. "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC"
+};
+ClassInfo ClassOf(DocType type, Side side);
+const char* DocTypeName(DocType type);  // "CMND9", "CMND12", "CCCD2016", "CCCD_CHIP", "CAN_CUOC", "PASSPORT"
+
+struct Field {
+  std::string value = "N/A";  // NFC, "N/A" when absent
+  double confidence = 0.0;    // [0, 1]
+  std::string source;         // "ocr", "qr", "mrz", "ocr+qr", "ocr+mrz" (what the value rests on)
+  bool present() const { return value != "N/A"; }
+};
+
+struct DocResult {
+  DocType type = DocType::kUnknown;
+  Side side = Side::kUnknown;
+  double class_confidence = 0.0;
+  std::vector<std::pair<std::string, Field>> fields;  // vendor field names, in output order
+  std::optional<MrzData> mrz;
+  std::optional<QrPayload> qr;
+  int rotation = 0;                     // degrees clockwise the card was turned to read it upright
+  std::vector<cv::Point2f> corners;     // card corners in the input image (TL, TR, BR, BL of the upright card)
+  bool card_located = false;            // false: the whole image was taken as the card
+  cv::Mat card;                         // rectified upright card (BGR)
+  cv::Rect portrait;                    // portrait slot in `card`, empty when the side has none
+
+  const Field* Get(const std::string& name) const;
+  // The vendor-shaped "output" element for this side (fields + class_name + mrz/qr blocks), without
+  // the `normalized`/`validate` parts that the API layer adds from src/vn.
+  nlohmann::json ToJson() const;
+};
+
+struct DocReaderOptions {
+  std::string tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
+  int card_width = 1000;  // rectified card width in pixels
+};
+
+class DocReader {
+ public:
+  // Loads Tesseract `vie` (fields) and `eng` (MRZ only) once. Fails with a clear message when
+  // the traineddata files are missing.
+  static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options = {});
+  ~DocReader();
+  DocReader(const DocReader&) = delete;
+  DocReader& operator=(const DocReader&) = delete;
+
+  // Reads one side. `check_rotate`: also try the card upside down / sideways.
+  // Errors: image.empty, doc.image_too_small, doc.card_not_found, doc.card_too_small,
+  // doc.unreadable (no document text found).
+  Result<DocResult> Read(const cv::Mat& image, bool check_rotate = true);
+
+ private:
+  struct Impl;
+  explicit DocReader(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Accent-free form used for `value_unidecode` (case kept; đ→d as in ICAO transliteration).
+std::string Unidecode(const std::string& utf8);
+
+}  // namespace ekyc::doc

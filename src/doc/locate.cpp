@@ -1,0 +1,155 @@
+#include "doc/locate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+
+namespace ekyc::doc {
+namespace {
+
+constexpr double kId1Aspect = 85.6 / 53.98;
+constexpr double kPassportAspect = 125.0 / 88.0;
+
+double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+// Orders 4 points clockwise starting at the top-left, then rotates so TL→TR is a long side.
+std::vector<cv::Point2f> OrderCorners(std::vector<cv::Point2f> p) {
+  cv::Point2f c(0, 0);
+  for (auto& q : p) c += q;
+  c *= 0.25f;
+  std::sort(p.begin(), p.end(), [&](cv::Point2f a, cv::Point2f b) {
+    return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
+  });
+  // atan2 order from -pi: TL-ish first (upper-left quadrant), then TR, BR, BL (clockwise in image coords).
+  int tl = 0;
+  double best = 1e18;
+  for (int i = 0; i < 4; ++i) {
+    double s = p[i].x + p[i].y;
+    if (s < best) { best = s; tl = i; }
+  }
+  std::rotate(p.begin(), p.begin() + tl, p.end());
+  double top = Dist(p[0], p[1]) + Dist(p[2], p[3]);
+  double side = Dist(p[1], p[2]) + Dist(p[3], p[0]);
+  if (side > top) std::rotate(p.begin(), p.begin() + 3, p.end());  // portrait: BL becomes "TL"
+  return p;
+}
+
+double QuadAspect(const std::vector<cv::Point2f>& p) {
+  double a = (Dist(p[0], p[1]) + Dist(p[2], p[3])) / 2;
+  double b = (Dist(p[1], p[2]) + Dist(p[3], p[0])) / 2;
+  return b > 0 ? std::max(a, b) / std::min(a, b) : 0;
+}
+
+bool PlausibleAspect(double a) { return a > 1.25 && a < 1.85; }
+
+}  // namespace
+
+Result<CardQuad> LocateCard(const cv::Mat& bgr) {
+  double scale = 640.0 / std::max(bgr.cols, bgr.rows);
+  cv::Mat small, gray;
+  cv::resize(bgr, small, {}, scale, scale, cv::INTER_AREA);
+  cv::cvtColor(small, gray, cv::COLOR_BGR2GRAY);
+  const double img_area = static_cast<double>(small.cols) * small.rows;
+
+  std::vector<cv::Point2f> best;
+  double best_score = 0;
+  auto consider = [&](const std::vector<cv::Point>& contour) {
+    double area = cv::contourArea(contour);
+    if (area < 0.12 * img_area || area > 0.985 * img_area) return;
+    std::vector<cv::Point> hull, approx;
+    cv::convexHull(contour, hull);
+    double peri = cv::arcLength(hull, true);
+    for (double eps : {0.015, 0.025, 0.04}) {
+      cv::approxPolyDP(hull, approx, eps * peri, true);
+      if (approx.size() == 4) break;
+    }
+    std::vector<cv::Point2f> quad;
+    if (approx.size() == 4) {
+      for (auto& q : approx) quad.emplace_back(static_cast<float>(q.x), static_cast<float>(q.y));
+    } else {
+      cv::RotatedRect rr = cv::minAreaRect(hull);
+      if (cv::contourArea(hull) < 0.85 * rr.size.area()) return;
+      cv::Point2f pts[4];
+      rr.points(pts);
+      quad.assign(pts, pts + 4);
+    }
+    quad = OrderCorners(quad);
+    double aspect = QuadAspect(quad);
+    if (!PlausibleAspect(aspect)) return;
+    double fill = cv::contourArea(hull) / std::max(1.0, cv::contourArea(quad));
+    double score = cv::contourArea(quad) * std::min(1.0, fill) *
+                   (1.0 - 0.5 * std::min(std::abs(aspect - kId1Aspect), std::abs(aspect - kPassportAspect)));
+    if (score > best_score) {
+      best_score = score;
+      best = quad;
+    }
+  };
+
+  cv::Mat blurred;
+  cv::GaussianBlur(gray, blurred, {5, 5}, 0);
+  for (auto [lo, hi] : {std::pair{30, 90}, std::pair{10, 40}, std::pair{60, 160}}) {
+    cv::Mat edges;
+    cv::Canny(blurred, edges, lo, hi);
+    cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(edges, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    for (const auto& c : contours) consider(c);
+    if (!best.empty()) break;
+  }
+  if (best.empty()) {
+    // Card brighter/darker than the background: Otsu segmentation.
+    cv::Mat bin;
+    cv::threshold(blurred, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    for (int inv = 0; inv < 2 && best.empty(); ++inv) {
+      cv::Mat b = inv ? 255 - bin : bin;
+      cv::morphologyEx(b, b, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
+      std::vector<std::vector<cv::Point>> contours;
+      cv::findContours(b, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+      for (const auto& c : contours) consider(c);
+    }
+  }
+
+  // An image that already has a card's aspect and no clear card outline filling it is a crop of
+  // the card: inner boxes (MRZ band, photo frame) must not be taken for the card.
+  const double img_aspect = static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
+  const bool crop_like = std::abs(img_aspect - kId1Aspect) < 0.06 || std::abs(img_aspect - kPassportAspect) < 0.05;
+  if (!best.empty() && crop_like && cv::contourArea(best) < 0.6 * img_area) best.clear();
+
+  CardQuad out;
+  if (!best.empty()) {
+    for (auto& p : best) out.corners.emplace_back(p.x / static_cast<float>(scale), p.y / static_cast<float>(scale));
+    out.located = true;
+    out.aspect = QuadAspect(out.corners);
+    // Contours from a dilated edge map sit slightly outside the card; that margin is harmless.
+  } else {
+    double a = static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
+    if (!PlausibleAspect(a)) {
+      return NotFound("doc.card_not_found",
+                      "no ID card found in the image: photograph the whole card on a plain, "
+                      "contrasting background, or crop the image to the card");
+    }
+    float w = static_cast<float>(bgr.cols - 1), h = static_cast<float>(bgr.rows - 1);
+    out.corners = OrderCorners({{0, 0}, {w, 0}, {w, h}, {0, h}});
+    out.aspect = a;
+  }
+  double long_side = (Dist(out.corners[0], out.corners[1]) + Dist(out.corners[2], out.corners[3])) / 2;
+  if (long_side < 400) {
+    return InvalidArgument("doc.card_too_small",
+                           "the card is too small in the image (" + std::to_string(static_cast<int>(long_side)) +
+                               " px wide; at least 400 px, ideally 900+, are needed to read it)");
+  }
+  return out;
+}
+
+cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width, double aspect) {
+  int height = static_cast<int>(std::lround(width / aspect));
+  std::vector<cv::Point2f> dst = {{0, 0}, {static_cast<float>(width - 1), 0},
+                                  {static_cast<float>(width - 1), static_cast<float>(height - 1)},
+                                  {0, static_cast<float>(height - 1)}};
+  cv::Mat m = cv::getPerspectiveTransform(corners, dst);
+  cv::Mat out;
+  cv::warpPerspective(bgr, out, m, {width, height}, cv::INTER_AREA, cv::BORDER_REPLICATE);
+  return out;
+}
+
+}  // namespace ekyc::doc

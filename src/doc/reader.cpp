@@ -1,0 +1,1108 @@
+// DocReader: locate → rectify → orient → OCR words → type/side → fields → QR/MRZ cross-checks.
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <opencv2/imgproc.hpp>
+#include <regex>
+#include <set>
+
+#include "doc/doc.h"
+#include "doc/locate.h"
+#include "doc/text.h"
+
+namespace ekyc::doc {
+namespace {
+
+constexpr double kId1Aspect = 85.6 / 53.98;
+constexpr double kPassportAspect = 125.0 / 88.0;
+
+// ------------------------------------------------------------------------------------------ OCR
+struct Word {
+  std::string text;
+  cv::Rect box;
+  float conf = 0;  // 0-100
+};
+
+struct Token {
+  std::string key;  // folded, alphanumeric only
+  int word = 0;     // index into Segment::words
+};
+
+// A run of words on one text line with no large horizontal gap (our own grouping: Tesseract
+// merges the photo column and the field column into one line).
+struct Segment {
+  std::vector<Word> words;
+  std::vector<Token> tokens;
+  cv::Rect box;
+  std::string key;  // tokens joined by spaces
+  int height() const { return box.height; }
+};
+
+std::vector<Token> Tokenize(const std::vector<Word>& words) {
+  std::vector<Token> out;
+  for (int i = 0; i < static_cast<int>(words.size()); ++i) {
+    std::string f = FoldKey(words[i].text);
+    std::string cur;
+    for (char c : f) {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        cur.push_back(c);
+      } else if (!cur.empty()) {
+        out.push_back({cur, i});
+        cur.clear();
+      }
+    }
+    if (!cur.empty()) out.push_back({cur, i});
+  }
+  return out;
+}
+
+void Finalize(Segment* s) {
+  s->box = s->words.front().box;
+  for (const auto& w : s->words) s->box |= w.box;
+  s->tokens = Tokenize(s->words);
+  s->key.clear();
+  for (const auto& t : s->tokens) s->key += (s->key.empty() ? "" : " ") + t.key;
+}
+
+std::vector<Segment> BuildSegments(std::vector<Word> words) {
+  std::sort(words.begin(), words.end(),
+            [](const Word& a, const Word& b) { return a.box.y + a.box.height / 2 < b.box.y + b.box.height / 2; });
+  // Cluster into lines by vertical centre overlap with the line's running centre.
+  std::vector<std::vector<Word>> lines;
+  std::vector<std::pair<double, double>> centre;  // (centre y, typical height) per line
+  for (auto& w : words) {
+    double cy = w.box.y + w.box.height / 2.0;
+    int target = -1;
+    for (int i = static_cast<int>(lines.size()) - 1; i >= 0; --i) {
+      auto [lcy, lh] = centre[i];
+      if (std::abs(lcy - cy) < 0.5 * std::min<double>(lh, w.box.height)) {
+        target = i;
+        break;
+      }
+      if (lcy < cy - 3 * std::max<double>(lh, w.box.height)) break;
+    }
+    if (target < 0) {
+      lines.push_back({w});
+      centre.emplace_back(cy, w.box.height);
+    } else {
+      auto& c = centre[target];
+      double n = static_cast<double>(lines[target].size());
+      c.first = (c.first * n + cy) / (n + 1);
+      c.second = (c.second * n + w.box.height) / (n + 1);
+      lines[target].push_back(w);
+    }
+  }
+  std::vector<Segment> segs;
+  for (auto& line : lines) {
+    std::sort(line.begin(), line.end(), [](const Word& a, const Word& b) { return a.box.x < b.box.x; });
+    int h = 0;
+    for (auto& w : line) h = std::max(h, w.box.height);
+    Segment cur;
+    for (auto& w : line) {
+      if (!cur.words.empty() && w.box.x - cur.words.back().box.br().x > 2.2 * h) {
+        Finalize(&cur);
+        segs.push_back(std::move(cur));
+        cur = Segment();
+      }
+      cur.words.push_back(w);
+    }
+    if (!cur.words.empty()) {
+      Finalize(&cur);
+      segs.push_back(std::move(cur));
+    }
+  }
+  std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) {
+    return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
+  });
+  return segs;
+}
+
+std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray, tesseract::PageSegMode psm) {
+  api->SetPageSegMode(psm);
+  api->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api->SetSourceResolution(300);
+  std::vector<Word> out;
+  if (api->Recognize(nullptr) != 0) return out;
+  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  if (!it) return out;
+  do {
+    std::unique_ptr<char[]> txt(it->GetUTF8Text(tesseract::RIL_WORD));
+    if (!txt) continue;
+    Word w;
+    w.text = ToNfc(txt.get());
+    if (Trim(w.text).empty()) continue;
+    int x1, y1, x2, y2;
+    it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
+    w.box = cv::Rect(x1, y1, x2 - x1, y2 - y1);
+    w.conf = it->Confidence(tesseract::RIL_WORD);
+    out.push_back(std::move(w));
+  } while (it->Next(tesseract::RIL_WORD));
+  return out;
+}
+
+// ------------------------------------------------------------------------------ label matching
+struct Match {
+  int seg = -1;
+  int first_tok = 0, end_tok = 0;  // token range [first, end)
+  int dist = 0;
+  size_t len = 0;
+};
+
+int Allowed(size_t len) { return len < 6 ? 0 : static_cast<int>(len / 6); }
+
+// Finds `label` (folded, space-separated) as a run of whole tokens in `seg`.
+bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out) {
+  bool found = false;
+  const int n = static_cast<int>(seg.tokens.size());
+  int label_words = static_cast<int>(std::count(label.begin(), label.end(), ' ')) + 1;
+  for (int i = 0; i < (at_start ? std::min(n, 1) : n); ++i) {
+    std::string joined;
+    for (int j = i; j < n && j < i + label_words + 2; ++j) {
+      joined += (j > i ? " " : "") + seg.tokens[j].key;
+      if (joined.size() > label.size() + 4) break;
+      int d = EditDistance(joined, label);
+      if (d <= Allowed(label.size()) && (!found || d < out->dist)) {
+        *out = {si, i, j + 1, d, label.size()};
+        found = true;
+      }
+    }
+  }
+  return found;
+}
+
+enum class Kind { kId, kDate, kName, kSex, kText, kAddress, kNationality };
+
+struct FieldSpec {
+  const char* field;
+  std::vector<const char*> labels;  // folded variants, longest first
+  Kind kind;
+  int max_lines = 1;      // value lines (addresses wrap)
+  bool below = false;     // value starts on the line below the label
+  bool at_start = false;  // short label: must be the first token of its segment
+};
+
+std::vector<FieldSpec> SpecsFor(DocType t, Side s) {
+  using K = Kind;
+  if (t == DocType::kPassport) {
+    return {{"id", {"SO HO CHIEU PASSPORT NO", "SO HO CHIEU"}, K::kId},
+            {"ho", {"HO SURNAME"}, K::kName, 1, false, true},
+            {"chu_dem_va_ten", {"CHU DEM VA TEN GIVEN NAMES", "CHU DEM VA TEN"}, K::kName},
+            {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality},
+            {"ngay_sinh", {"NGAY SINH DATE OF BIRTH", "NGAY SINH"}, K::kDate},
+            {"noi_sinh", {"NOI SINH PLACE OF BIRTH", "NOI SINH"}, K::kText},
+            {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
+            {"so_dinh_danh", {"SO DINH DANH PERSONAL NO", "SO DINH DANH"}, K::kId},
+            {"ngay_cap", {"NGAY CAP DATE OF ISSUE", "NGAY CAP"}, K::kDate},
+            {"ngay_het_han", {"CO GIA TRI DEN DATE OF EXPIRY", "CO GIA TRI DEN"}, K::kDate},
+            {"noi_cap", {"NOI CAP PLACE OF ISSUE", "NOI CAP"}, K::kText}};
+  }
+  if (s == Side::kFront) {
+    switch (t) {
+      case DocType::kCccdChip:
+        return {{"id", {"SO NO"}, K::kId, 1, false, true},
+                {"ho_ten", {"HO VA TEN FULL NAME", "HO VA TEN"}, K::kName, 1, true},
+                {"ngay_sinh", {"NGAY SINH DATE OF BIRTH", "NGAY SINH"}, K::kDate},
+                {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
+                {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality},
+                {"nguyen_quan", {"QUE QUAN PLACE OF ORIGIN", "QUE QUAN"}, K::kAddress, 2},
+                {"ho_khau_thuong_tru", {"NOI THUONG TRU PLACE OF RESIDENCE", "NOI THUONG TRU"}, K::kAddress, 2},
+                {"ngay_het_han", {"CO GIA TRI DEN", "DATE OF EXPIRY"}, K::kDate, 3, true}};
+      case DocType::kCanCuoc:
+        return {{"id", {"SO DINH DANH CA NHAN PERSONAL IDENTIFICATION NUMBER", "SO DINH DANH CA NHAN"}, K::kId, 1, true},
+                {"ho_ten", {"HO CHU DEM VA TEN KHAI SINH FULL NAME", "HO CHU DEM VA TEN KHAI SINH"}, K::kName, 1, true},
+                {"ngay_sinh", {"NGAY THANG NAM SINH DATE OF BIRTH", "NGAY THANG NAM SINH"}, K::kDate},
+                {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
+                {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality}};
+      case DocType::kCccd2016:
+        return {{"id", {"SO"}, K::kId, 1, false, true},
+                {"ho_ten", {"HO VA TEN"}, K::kName},
+                {"ngay_sinh", {"NGAY SINH"}, K::kDate},
+                {"gioi_tinh", {"GIOI TINH"}, K::kSex},
+                {"quoc_tich", {"QUOC TICH"}, K::kNationality},
+                {"nguyen_quan", {"QUE QUAN"}, K::kAddress, 2},
+                {"ho_khau_thuong_tru", {"NOI THUONG TRU"}, K::kAddress, 2},
+                {"ngay_het_han", {"CO GIA TRI DEN"}, K::kDate, 2, true}};
+      case DocType::kCmnd12:
+        return {{"id", {"SO"}, K::kId, 1, false, true},
+                {"ho_ten", {"HO VA TEN KHAI SINH"}, K::kName},
+                {"ngay_sinh", {"NGAY THANG NAM SINH"}, K::kDate},
+                {"gioi_tinh", {"GIOI TINH"}, K::kSex},
+                {"dan_toc", {"DAN TOC"}, K::kText},
+                {"nguyen_quan", {"QUE QUAN"}, K::kAddress, 2},
+                {"ho_khau_thuong_tru", {"NOI THUONG TRU"}, K::kAddress, 2},
+                {"ngay_het_han", {"CO GIA TRI DEN"}, K::kDate, 2, true}};
+      case DocType::kCmnd9:
+        return {{"id", {"SO"}, K::kId, 1, false, true},
+                {"ho_ten", {"HO TEN"}, K::kName},
+                {"ngay_sinh", {"SINH NGAY"}, K::kDate},
+                {"nguyen_quan", {"NGUYEN QUAN"}, K::kAddress, 2},
+                {"ho_khau_thuong_tru", {"NOI DKHK THUONG TRU", "NOI DKHK"}, K::kAddress, 2}};
+      default:
+        return {};
+    }
+  }
+  switch (t) {
+    case DocType::kCccdChip:
+      return {{"di_hinh", {"DAC DIEM NHAN DANG PERSONAL IDENTIFICATION", "DAC DIEM NHAN DANG"}, K::kText, 2, true},
+              {"ngay_cap", {"NGAY THANG NAM DATE MONTH YEAR", "NGAY THANG NAM"}, K::kDate}};
+    case DocType::kCanCuoc:
+      return {{"ho_khau_thuong_tru", {"NOI CU TRU PLACE OF RESIDENCE", "NOI CU TRU"}, K::kAddress, 2, true},
+              {"noi_dang_ky_khai_sinh", {"NOI DANG KY KHAI SINH PLACE OF BIRTH", "NOI DANG KY KHAI SINH"}, K::kAddress, 2, true},
+              {"ngay_cap", {"NGAY THANG NAM CAP DATE OF ISSUE", "NGAY THANG NAM CAP"}, K::kDate},
+              {"ngay_het_han", {"NGAY THANG NAM HET HAN DATE OF EXPIRY", "NGAY THANG NAM HET HAN"}, K::kDate}};
+    case DocType::kCccd2016:
+    case DocType::kCmnd12:
+      return {{"di_hinh", {"DAC DIEM NHAN DANG"}, K::kText, 2, true}};
+    case DocType::kCmnd9:
+      return {{"dan_toc", {"DAN TOC"}, K::kText},
+              {"ton_giao", {"TON GIAO"}, K::kText},
+              {"di_hinh", {"DAU VET RIENG VA DI HINH"}, K::kText, 2, true}};
+    default:
+      return {};
+  }
+}
+
+// ---------------------------------------------------------------------------- value cleaning
+char ToDigit(char c) {
+  switch (c) {
+    case 'O': case 'o': case 'D': case 'Q': case 'U': return '0';
+    case 'I': case 'l': case 'i': case '|': case 'L': case 'T': case 'J': return '1';
+    case 'Z': case 'z': return '2';
+    case 'S': case 's': return '5';
+    case 'G': case 'b': return '6';
+    case 'B': return '8';
+    case 'g': case 'q': return '9';
+    case 'A': return '4';
+    default: return c;
+  }
+}
+
+std::string CleanId(const std::string& raw, int expected_len) {
+  // Longest run of digit-like characters (letters mapped to look-alike digits).
+  std::string best, cur;
+  for (char c : raw + " ") {
+    char d = ToDigit(c);
+    if (std::isdigit(static_cast<unsigned char>(d))) {
+      cur.push_back(d);
+    } else if (c == ' ' && !cur.empty() && static_cast<int>(cur.size()) < expected_len) {
+      continue;  // OCR splits long numbers
+    } else {
+      if (cur.size() > best.size()) best = cur;
+      cur.clear();
+    }
+  }
+  return best;
+}
+
+std::string CleanDate(const std::string& raw) {
+  std::string s;
+  for (char c : raw) {
+    char d = ToDigit(c);
+    s.push_back(std::isdigit(static_cast<unsigned char>(d)) ? d : (c == '/' || c == '-' || c == '.' ? '/' : ' '));
+  }
+  static const std::regex kSep(R"((\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))");
+  std::smatch m;
+  int d = 0, mo = 0, y = 0;
+  if (std::regex_search(s, m, kSep)) {
+    d = std::stoi(m[1]);
+    mo = std::stoi(m[2]);
+    y = std::stoi(m[3]);
+  } else {
+    std::string digits;
+    for (char c : s) if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    if (digits.size() != 8) return {};
+    d = std::stoi(digits.substr(0, 2));
+    mo = std::stoi(digits.substr(2, 2));
+    y = std::stoi(digits.substr(4, 4));
+  }
+  if (!IsValidDate(y, mo, d)) return {};
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
+  return buf;
+}
+
+bool IsLetterUtf8Start(unsigned char c) { return std::isalpha(c) || c >= 0xC0; }
+
+std::string CleanName(const std::string& raw) {
+  std::string up = ToUpper(raw), out;
+  for (size_t i = 0; i < up.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(up[i]);
+    if (c >= 0x80 || std::isalpha(c)) out.push_back(static_cast<char>(c));
+    else out.push_back(' ');
+  }
+  // Drop stray 1-letter tokens at the ends (borders, photo edge).
+  std::vector<std::string> parts;
+  for (auto& p : Split(CollapseSpaces(out), ' ')) if (!p.empty()) parts.push_back(p);
+  while (parts.size() > 1 && parts.back().size() == 1) parts.pop_back();
+  while (parts.size() > 1 && parts.front().size() == 1) parts.erase(parts.begin());
+  std::string r;
+  for (auto& p : parts) r += (r.empty() ? "" : " ") + p;
+  (void)IsLetterUtf8Start;
+  return r;
+}
+
+std::string CleanText(const std::string& raw) {
+  return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");
+}
+
+// ---------------------------------------------------------------------------- classification
+struct Keyword { const char* key; };
+
+bool PageHas(const std::string& page, const std::string& key) {
+  return BestSubstringDistance(page, key) <= Allowed(key.size());
+}
+
+struct Signals {
+  std::string page;  // folded keys of all segments, " | "-joined
+  bool mrz_td1 = false, mrz_td3 = false, qr = false;
+  int qr_fields = 0;
+};
+
+std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
+  const std::string& p = s.page;
+  auto has = [&](const char* k) { return PageHas(p, k); };
+  *conf = 0.95;
+  if (s.mrz_td3 || has("HO CHIEU PASSPORT") || has("PASSPORT NO")) return {DocType::kPassport, Side::kFront};
+  bool english = has("FULL NAME") || has("DATE OF BIRTH") || has("NATIONALITY") || has("PLACE OF") ||
+                 has("IDENTIFICATION") || has("INDEX FINGER") || has("SOCIALIST REPUBLIC");
+  bool cancuoc_back = has("NOI CU TRU") || has("NOI DANG KY KHAI SINH") || has("BO CONG AN") ||
+                      has("MINISTRY OF PUBLIC SECURITY") || has("NGAY THANG NAM HET HAN");
+  bool chip_back = has("CUC TRUONG CUC CANH SAT") || has("DIRECTOR GENERAL") || has("NGON TRO") ||
+                   has("DAC DIEM NHAN DANG") || has("DATE MONTH YEAR");
+  if (s.mrz_td1) {
+    *conf = 0.99;
+    if (cancuoc_back || (s.qr && !has("CUC TRUONG"))) return {DocType::kCanCuoc, Side::kBack};
+    return {DocType::kCccdChip, Side::kBack};
+  }
+  if (cancuoc_back && english) return {DocType::kCanCuoc, Side::kBack};
+  bool cong_dan = has("CAN CUOC CONG DAN");
+  bool cmnd = has("CHUNG MINH NHAN DAN");
+  if (s.qr && s.qr_fields == 7 && !cancuoc_back) return {DocType::kCccdChip, Side::kFront};
+  if (cong_dan && (has("CITIZEN IDENTITY") || english)) return {DocType::kCccdChip, Side::kFront};
+  if (has("SO DINH DANH CA NHAN") || has("HO CHU DEM VA TEN KHAI SINH") ||
+      (has("IDENTITY CARD") && !cong_dan)) {
+    return {DocType::kCanCuoc, Side::kFront};
+  }
+  if (cong_dan) return {DocType::kCccd2016, Side::kFront};
+  if (cmnd) {
+    if (has("GIAY CHUNG MINH") || has("NOI DKHK") || has("NGUYEN QUAN")) return {DocType::kCmnd9, Side::kFront};
+    return {DocType::kCmnd12, Side::kFront};
+  }
+  if (chip_back && english) return {DocType::kCccdChip, Side::kBack};
+  if (has("TON GIAO") || has("DAU VET RIENG")) return {DocType::kCmnd9, Side::kBack};
+  if (has("GIAM DOC CONG AN") || has("DAC DIEM NHAN DANG")) {
+    if (has("CUC TRUONG") || has("DAC DIEM NHAN DANG")) {
+      // "nhân dạng" (CCCD 2016) vs "nhận dạng" (CMND 12) fold alike; the issuer decides.
+      return has("GIAM DOC") ? std::pair{DocType::kCmnd12, Side::kBack} : std::pair{DocType::kCccd2016, Side::kBack};
+    }
+    return {DocType::kCmnd12, Side::kBack};
+  }
+  if (has("CUC TRUONG")) return {DocType::kCccd2016, Side::kBack};
+  // Weak evidence only.
+  *conf = 0.5;
+  if (has("HO VA TEN") || has("NGAY SINH") || has("QUE QUAN")) return {DocType::kCccd2016, Side::kFront};
+  *conf = 0.0;
+  return {DocType::kUnknown, Side::kUnknown};
+}
+
+int OrientationScore(const std::vector<Segment>& segs) {
+  static const char* kKeys[] = {"CONG HOA XA HOI", "VIET NAM", "DOC LAP", "HANH PHUC", "CAN CUOC", "CHUNG MINH",
+                                "HO VA TEN", "NGAY SINH", "GIOI TINH", "QUOC TICH", "QUE QUAN", "THUONG TRU",
+                                "DAC DIEM", "NGON TRO", "CUC TRUONG", "NOI CU TRU", "DAN TOC", "TON GIAO",
+                                "HO CHIEU", "PASSPORT", "FULL NAME", "DATE OF", "IDENTITY", "NGAY THANG NAM",
+                                "NGUYEN QUAN", "BO CONG AN", "PLACE OF", "DINH DANH"};
+  std::string page;
+  for (const auto& s : segs) page += s.key + " | ";
+  int score = 0;
+  for (const char* k : kKeys) score += PageHas(page, k) ? 1 : 0;
+  return score;
+}
+
+// Known issuers (closed vocabulary): key to find → printed form.
+std::string FindIssuer(const std::vector<Segment>& segs, DocType type) {
+  std::string page;
+  for (const auto& s : segs) page += s.key + " | ";
+  if (type == DocType::kPassport) {
+    if (PageHas(page, "CUC QUAN LY XUAT NHAP CANH")) return "CỤC QUẢN LÝ XUẤT NHẬP CẢNH";
+    return {};
+  }
+  if (PageHas(page, "QUAN LY HANH CHINH VE TRAT TU XA HOI"))
+    return "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI";
+  if (PageHas(page, "DKQL CU TRU VA DLQG VE DAN CU"))
+    return "CỤC TRƯỞNG CỤC CẢNH SÁT ĐKQL CƯ TRÚ VÀ DLQG VỀ DÂN CƯ";
+  if (type == DocType::kCanCuoc && PageHas(page, "BO CONG AN")) return "BỘ CÔNG AN";
+  // Provincial police director: the issuer line (+ the province on the next line for CMND 12).
+  for (size_t i = 0; i < segs.size(); ++i) {
+    Match m;
+    if (MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CONG AN", false, &m) ||
+        MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CA", false, &m)) {
+      std::string text;
+      for (const auto& w : segs[i].words) text += (text.empty() ? "" : " ") + w.text;
+      std::string rest;
+      int first_word = segs[i].tokens[m.first_tok].word;
+      for (size_t w = first_word; w < segs[i].words.size(); ++w) rest += (rest.empty() ? "" : " ") + segs[i].words[w].text;
+      std::string out = CleanText(ToUpper(rest));
+      std::string key = FoldKey(out);
+      if ((key == "GIAM DOC CONG AN" || EditDistance(key, "GIAM DOC CONG AN") <= 2) && i + 1 < segs.size()) {
+        out += " " + CleanText(ToUpper([&] {
+                 std::string t;
+                 for (const auto& w : segs[i + 1].words) t += (t.empty() ? "" : " ") + w.text;
+                 return t;
+               }()));
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+// "Ngày 12 tháng 03 năm 2010" → 12/03/2010.
+std::string FindVietnameseIssueDate(const std::vector<Segment>& segs) {
+  static const std::regex kRe(R"(NGAY\s*(\S{1,2})\s*THANG\s*(\S{1,2})\s*NAM\s*(\S{4}))");
+  for (const auto& s : segs) {
+    std::smatch m;
+    if (std::regex_search(s.key, m, kRe)) {
+      std::string d = CleanDate(m[1].str() + "/" + m[2].str() + "/" + m[3].str());
+      if (!d.empty()) return d;
+    }
+  }
+  return {};
+}
+
+// ----------------------------------------------------------------------------- field extraction
+struct Span {
+  int seg, from_word, to_word;
+};
+
+struct Extracted {
+  std::string text;
+  double conf = 0;
+  std::vector<Span> spans;  // where the value's words are, for re-recognition
+};
+
+// Lines that start another block: never a continuation of the value above them.
+bool IsStopLine(const std::string& key) {
+  static const char* kStops[] = {"NGAY", "CUC TRUONG", "GIAM DOC", "NGON TRO", "DIRECTOR", "BO CONG AN",
+                                 "CO GIA TRI", "DATE OF", "DAC DIEM", "DAU VET", "DAN TOC", "TON GIAO"};
+  for (const char* k : kStops) {
+    if (key.rfind(k, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string WordsText(const Segment& s, int from_word, int to_word) {
+  std::string t;
+  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i) t += (t.empty() ? "" : " ") + s.words[i].text;
+  return t;
+}
+
+double WordsConf(const Segment& s, int from_word, int to_word) {
+  double sum = 0;
+  int n = 0;
+  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i, ++n) sum += s.words[i].conf;
+  return n ? sum / n / 100.0 : 0;
+}
+
+class FieldExtractor {
+ public:
+  FieldExtractor(const std::vector<Segment>& segs, const std::vector<FieldSpec>& specs) : segs_(segs), specs_(specs) {
+    // Best match per field, then every label start is a value boundary.
+    for (size_t f = 0; f < specs_.size(); ++f) {
+      Match best;
+      bool found = false;
+      for (const char* label : specs_[f].labels) {
+        for (size_t si = 0; si < segs_.size(); ++si) {
+          Match m;
+          if (MatchIn(segs_[si], static_cast<int>(si), label, specs_[f].at_start, &m)) {
+            // Prefer lower distance, then longer label.
+            if (!found || m.dist < best.dist || (m.dist == best.dist && m.len > best.len)) {
+              best = m;
+              found = true;
+            }
+          }
+        }
+        if (found && best.dist == 0) break;
+      }
+      if (found) matches_[specs_[f].field] = best;
+    }
+  }
+
+  std::optional<Match> LabelOf(const std::string& field) const {
+    auto it = matches_.find(field);
+    if (it == matches_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  bool IsLabelSegment(int si) const {
+    for (const auto& [f, m] : matches_) if (m.seg == si) return true;
+    return false;
+  }
+
+  // Segments below `ref` and roughly left-aligned with `x`.
+  std::vector<int> Below(int ref, int x, int count) const {
+    std::vector<int> out;
+    const Segment& r = segs_[ref];
+    int last_bottom = r.box.br().y;
+    int h = std::max(12, r.height());
+    for (size_t i = 0; i < segs_.size() && static_cast<int>(out.size()) < count; ++i) {
+      const Segment& s = segs_[i];
+      if (static_cast<int>(i) == ref || s.box.y + s.box.height / 2 <= last_bottom) continue;
+      if (s.box.y - last_bottom > 1.6 * h) break;
+      if (std::abs(s.box.x - x) > 3 * h) continue;
+      out.push_back(static_cast<int>(i));
+      last_bottom = s.box.br().y;
+    }
+    return out;
+  }
+
+  Extracted Value(const FieldSpec& spec) const {
+    auto lm = LabelOf(spec.field);
+    if (!lm) return {};
+    const Segment& seg = segs_[lm->seg];
+    // Value words: after the label up to the next label in the same segment.
+    int from_word = lm->end_tok < static_cast<int>(seg.tokens.size()) ? seg.tokens[lm->end_tok].word
+                                                                        : static_cast<int>(seg.words.size());
+    if (lm->end_tok > 0 && lm->end_tok < static_cast<int>(seg.tokens.size()) &&
+        seg.tokens[lm->end_tok].word == seg.tokens[lm->end_tok - 1].word) {
+      from_word = seg.tokens[lm->end_tok].word + 1;  // label glued to the value: drop that word
+    }
+    int to_word = static_cast<int>(seg.words.size());
+    for (const auto& [f, m] : matches_) {
+      if (m.seg == lm->seg && m.first_tok >= lm->end_tok) {
+        to_word = std::min(to_word, seg.tokens[m.first_tok].word);
+      }
+    }
+    Extracted e;
+    int lines = 0;
+    double conf_sum = 0;
+    int conf_n = 0;
+    if (from_word < to_word) {
+      e.spans.push_back({lm->seg, from_word, to_word});
+      e.text = WordsText(seg, from_word, to_word);
+      conf_sum += WordsConf(seg, from_word, to_word);
+      ++conf_n;
+      ++lines;
+    }
+    int label_x = seg.words[seg.tokens[lm->first_tok].word].box.x;
+    if (lines < spec.max_lines && (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
+      int want = spec.max_lines - lines;
+      if (spec.kind == Kind::kDate && e.text.empty()) want = std::max(want, 3);
+      for (int si : Below(lm->seg, label_x, want)) {
+        const Segment& s = segs_[si];
+        std::string line = WordsText(s, 0, static_cast<int>(s.words.size()));
+        if (spec.kind == Kind::kDate) {
+          if (CleanDate(line).empty() && !PageHas(FoldKey(line), "KHONG THOI HAN")) continue;
+        } else if (IsLabelSegment(si) || IsStopLine(s.key)) {
+          break;
+        }
+        e.spans.push_back({si, 0, static_cast<int>(s.words.size())});
+        e.text += (e.text.empty() ? "" : " ") + WordsText(s, 0, static_cast<int>(s.words.size()));
+        conf_sum += WordsConf(s, 0, static_cast<int>(s.words.size()));
+        ++conf_n;
+        if (spec.kind == Kind::kDate || spec.kind == Kind::kName || spec.kind == Kind::kId) break;
+      }
+    }
+    e.conf = conf_n ? conf_sum / conf_n : 0;
+    return e;
+  }
+
+ private:
+  const std::vector<Segment>& segs_;
+  const std::vector<FieldSpec>& specs_;
+  std::map<std::string, Match> matches_;
+};
+
+Field MakeField(std::string value, double conf, std::string source) {
+  Field f;
+  if (value.empty()) return f;
+  f.value = std::move(value);
+  f.confidence = std::clamp(conf, 0.0, 1.0);
+  f.source = std::move(source);
+  return f;
+}
+
+void SetField(DocResult* r, const std::string& name, Field f) {
+  for (auto& [n, v] : r->fields) {
+    if (n == name) {
+      v = std::move(f);
+      return;
+    }
+  }
+  r->fields.emplace_back(name, std::move(f));
+}
+
+Field* GetMutable(DocResult* r, const std::string& name) {
+  for (auto& [n, v] : r->fields) if (n == name) return &v;
+  return nullptr;
+}
+
+std::string SexFromMrz(const std::string& s) { return s == "M" ? "Nam" : s == "F" ? "Nữ" : ""; }
+
+// Same value up to case and accents (+ a small OCR tolerance for long text).
+bool Agrees(const std::string& a, const std::string& b, int tolerance = 0) {
+  std::string ka = FoldKey(a), kb = FoldKey(b);
+  return EditDistance(ka, kb) <= tolerance;
+}
+
+// Cross-checks a field against a machine-readable value: agreement raises confidence, a
+// disagreement takes the machine value (error-checked by QR ECC / MRZ check digits).
+void CrossCheck(DocResult* r, const std::string& name, const std::string& machine_value, const std::string& source,
+                bool machine_trusted, bool accent_free_machine = false) {
+  if (machine_value.empty()) return;
+  Field* f = GetMutable(r, name);
+  if (f == nullptr || !f->present()) {
+    if (machine_trusted && !accent_free_machine) SetField(r, name, MakeField(machine_value, 0.95, source));
+    else if (machine_trusted) SetField(r, name, MakeField(machine_value, 0.9, source));
+    return;
+  }
+  if (Agrees(f->value, machine_value)) {
+    f->confidence = std::max(f->confidence, 0.99);
+    f->source = "ocr+" + source;
+  } else if (machine_trusted && !accent_free_machine) {
+    f->value = machine_value;
+    f->confidence = 0.95;
+    f->source = source;
+  } else if (machine_trusted) {
+    // Accent-free machine text (MRZ names): keep the printed accents, lower confidence.
+    f->confidence = std::min(f->confidence, 0.5);
+  }
+}
+
+cv::Rect PortraitSlot(DocType t, Side s, cv::Size card) {
+  if (s != Side::kFront) return {};
+  auto r = [&](double x, double y, double w, double h) {
+    return cv::Rect(static_cast<int>(x * card.width), static_cast<int>(y * card.height),
+                    static_cast<int>(w * card.width), static_cast<int>(h * card.height));
+  };
+  switch (t) {
+    case DocType::kCccdChip: return r(0.03, 0.38, 0.21, 0.43);
+    case DocType::kCanCuoc: return r(0.03, 0.46, 0.20, 0.41);
+    case DocType::kCccd2016: return r(0.03, 0.30, 0.21, 0.43);
+    case DocType::kCmnd12:
+    case DocType::kCmnd9: return r(0.03, 0.29, 0.20, 0.42);
+    case DocType::kPassport: return r(0.02, 0.17, 0.22, 0.40);
+    default: return {};
+  }
+}
+
+int RotationOf(const std::vector<cv::Point2f>& c) {
+  double ang = std::atan2(c[1].y - c[0].y, c[1].x - c[0].x) * 180.0 / CV_PI;
+  int r = static_cast<int>(std::lround(ang / 90.0)) * 90;
+  return ((r % 360) + 360) % 360;
+}
+
+}  // namespace
+
+// ----------------------------------------------------------------------------------- public
+ClassInfo ClassOf(DocType type, Side side) {
+  bool front = side == Side::kFront;
+  switch (type) {
+    case DocType::kCmnd9:
+      return {front ? 0 : 1, "CMND", front ? "CHỨNG MINH NHÂN DÂN - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN - MẶT SAU"};
+    case DocType::kCccd2016:
+      return {front ? 2 : 3, "CCCD", front ? "CĂN CƯỚC CÔNG DÂN - MẶT TRƯỚC" : "CĂN CƯỚC CÔNG DÂN - MẶT SAU"};
+    case DocType::kCccdChip:
+      return {front ? 4 : 5, "CCCD_CHIP",
+              front ? "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC" : "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT SAU"};
+    case DocType::kCmnd12:
+      return {front ? 6 : 7, "CMND_12",
+              front ? "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT SAU"};
+    case DocType::kCanCuoc:
+      return {front ? 8 : 9, "CAN_CUOC", front ? "CĂN CƯỚC - MẶT TRƯỚC" : "CĂN CƯỚC - MẶT SAU"};
+    case DocType::kPassport:
+      return {10, "PASSPORT", "HỘ CHIẾU - TRANG THÔNG TIN"};
+    default:
+      return {-1, "UNKNOWN", "N/A"};
+  }
+}
+
+const char* DocTypeName(DocType type) {
+  switch (type) {
+    case DocType::kCmnd9: return "CMND9";
+    case DocType::kCmnd12: return "CMND12";
+    case DocType::kCccd2016: return "CCCD2016";
+    case DocType::kCccdChip: return "CCCD_CHIP";
+    case DocType::kCanCuoc: return "CAN_CUOC";
+    case DocType::kPassport: return "PASSPORT";
+    default: return "UNKNOWN";
+  }
+}
+
+std::string Unidecode(const std::string& utf8) { return StripAccents(utf8); }
+
+const Field* DocResult::Get(const std::string& name) const {
+  for (const auto& [n, v] : fields) if (n == name) return &v;
+  return nullptr;
+}
+
+nlohmann::json DocResult::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, f] : fields) {
+    out[name] = {{"value", f.value},
+                 {"confidence", std::round(f.confidence * 1000) / 1000},
+                 {"value_unidecode", f.present() ? Unidecode(f.value) : "N/A"}};
+  }
+  ClassInfo c = ClassOf(type, side);
+  out["class_name"] = {{"value", c.name},
+                       {"confidence", std::round(class_confidence * 1000) / 1000},
+                       {"normalized", {{"value", c.value}, {"code", c.code}}}};
+  if (mrz) {
+    out["mrz"] = {{"format", mrz->format},
+                  {"lines", mrz->lines},
+                  {"checks_ok", mrz->checks_ok},
+                  {"failed_checks", mrz->failed_checks},
+                  {"repaired_chars", mrz->repaired_chars},
+                  {"document_number", mrz->document_number},
+                  {"personal_number", mrz->personal_number},
+                  {"birth_date", mrz->birth_date},
+                  {"expiry_date", mrz->expiry_date},
+                  {"sex", mrz->sex},
+                  {"nationality", mrz->nationality},
+                  {"surname", mrz->surname},
+                  {"given_names", mrz->given_names}};
+  }
+  if (qr) {
+    out["qr"] = {{"raw", qr->raw},           {"id", qr->id},
+                 {"old_id", qr->old_id},     {"name", qr->name},
+                 {"birth_date", qr->birth_date}, {"sex", qr->sex},
+                 {"address", qr->address},   {"issue_date", qr->issue_date},
+                 {"expiry_date", qr->expiry_date}, {"field_count", qr->field_count}};
+  }
+  nlohmann::json corners_json = nlohmann::json::array();
+  for (const auto& p : corners) corners_json.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
+  out["card"] = {{"rotation", rotation}, {"located", card_located}, {"corners", corners_json},
+                 {"type", DocTypeName(type)}, {"side", side == Side::kFront ? "front" : side == Side::kBack ? "back" : "unknown"}};
+  return out;
+}
+
+struct DocReader::Impl {
+  DocReaderOptions options;
+  tesseract::TessBaseAPI vie;
+  tesseract::TessBaseAPI eng;
+
+  Result<DocResult> Read(const cv::Mat& image, bool check_rotate);
+  std::optional<MrzData> ReadMrz(const cv::Mat& gray, bool passport_like);
+  // Re-reads one value line alone (PSM 7), upscaled to ~44 px text height with a white border:
+  // more accurate diacritics than the full-page pass.
+  std::string ReadLine(const cv::Mat& gray, cv::Rect box, double* conf);
+};
+
+std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double* conf) {
+  int pad_y = std::max(3, box.height / 4), pad_x = std::max(4, box.height / 2);
+  box = cv::Rect(box.x - pad_x, box.y - pad_y, box.width + 2 * pad_x, box.height + 2 * pad_y) &
+        cv::Rect(0, 0, gray.cols, gray.rows);
+  if (box.width < 4 || box.height < 4) return {};
+  double scale = std::clamp(52.0 / box.height, 1.0, 4.0);
+  cv::Mat up, bordered;
+  cv::resize(gray(box), up, {}, scale, scale, cv::INTER_CUBIC);
+  cv::copyMakeBorder(up, bordered, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
+  std::vector<Word> words = RunOcr(&vie, bordered, tesseract::PSM_SINGLE_LINE);
+  std::string text;
+  double sum = 0;
+  for (const auto& w : words) {
+    text += (text.empty() ? "" : " ") + w.text;
+    sum += w.conf;
+  }
+  *conf = words.empty() ? 0 : sum / words.size() / 100.0;
+  return text;
+}
+
+DocReader::DocReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+DocReader::~DocReader() {
+  if (impl_) {
+    impl_->vie.End();
+    impl_->eng.End();
+  }
+}
+
+Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& options) {
+  namespace fs = std::filesystem;
+  for (const char* lang : {"vie", "eng"}) {
+    if (!fs::exists(fs::path(options.tessdata_dir) / (std::string(lang) + ".traineddata"))) {
+      return FailedPrecondition("doc.tessdata_missing",
+                                std::string("Tesseract model ") + lang + ".traineddata not found in " +
+                                    options.tessdata_dir + " (install tesseract-ocr-" +
+                                    (std::string(lang) == "vie" ? "vie" : "eng") + ")");
+    }
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  for (auto* api : {&impl->vie, &impl->eng}) {
+    api->SetVariable("debug_file", "/dev/null");
+  }
+  if (impl->vie.Init(options.tessdata_dir.c_str(), "vie", tesseract::OEM_LSTM_ONLY) != 0 ||
+      impl->eng.Init(options.tessdata_dir.c_str(), "eng", tesseract::OEM_LSTM_ONLY) != 0) {
+    return FailedPrecondition("doc.tesseract_init", "Tesseract could not load its models from " + options.tessdata_dir);
+  }
+  impl->eng.SetVariable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
+  impl->eng.SetVariable("load_system_dawg", "0");
+  impl->eng.SetVariable("load_freq_dawg", "0");
+  return std::unique_ptr<DocReader>(new DocReader(std::move(impl)));
+}
+
+Result<DocResult> DocReader::Read(const cv::Mat& image, bool check_rotate) { return impl_->Read(image, check_rotate); }
+
+std::optional<MrzData> DocReader::Impl::ReadMrz(const cv::Mat& gray, bool passport_like) {
+  // The MRZ sits in the bottom third of the card; eng + whitelist (no OCR-B model is packaged).
+  int top = static_cast<int>(gray.rows * (passport_like ? 0.72 : 0.62));
+  cv::Mat band = gray(cv::Rect(0, top, gray.cols, gray.rows - top)).clone();
+  std::vector<Word> words = RunOcr(&eng, band, tesseract::PSM_SINGLE_BLOCK);
+  std::vector<Segment> segs = BuildSegments(words);
+  std::vector<std::string> lines;
+  for (const auto& s : segs) lines.push_back(WordsText(s, 0, static_cast<int>(s.words.size())));
+  std::vector<std::string> mrz_lines = FindMrzLines(lines);
+  if (mrz_lines.empty()) return std::nullopt;
+  auto parsed = ParseMrz(mrz_lines);
+  if (!parsed.ok()) return std::nullopt;
+  return parsed.value();
+}
+
+Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate) {
+  if (image.empty()) return InvalidArgument("image.empty", "the image is empty");
+  if (image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)) {
+    return InvalidArgument("image.format", "expected an 8-bit grayscale, BGR or BGRA image");
+  }
+  if (std::min(image.cols, image.rows) < 200) {
+    return InvalidArgument("doc.image_too_small", "the image is too small to read a card (" +
+                                                       std::to_string(image.cols) + "x" + std::to_string(image.rows) +
+                                                       " px; send at least 1000 px on the long side)");
+  }
+  cv::Mat bgr;
+  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+  else if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+  else bgr = image;
+
+  EKYC_ASSIGN_OR_RETURN(CardQuad quad, LocateCard(bgr));
+  const double aspect = quad.aspect < 1.5 ? kPassportAspect : kId1Aspect;
+  const int width = options.card_width;
+
+  struct Attempt {
+    std::vector<cv::Point2f> corners;
+    cv::Mat card, gray;
+    std::vector<Segment> segs;
+    int score = -1;
+  };
+  auto attempt = [&](std::vector<cv::Point2f> corners) {
+    Attempt a;
+    a.corners = std::move(corners);
+    a.card = Rectify(bgr, a.corners, width, aspect);
+    cv::cvtColor(a.card, a.gray, cv::COLOR_BGR2GRAY);
+    a.segs = BuildSegments(RunOcr(&vie, a.gray, tesseract::PSM_AUTO));
+    a.score = OrientationScore(a.segs);
+    return a;
+  };
+  Attempt best = attempt(quad.corners);
+  if (check_rotate && best.score < 4) {
+    std::vector<cv::Point2f> flipped = {quad.corners[2], quad.corners[3], quad.corners[0], quad.corners[1]};
+    Attempt other = attempt(flipped);
+    if (other.score > best.score) best = std::move(other);
+  }
+  if (best.score <= 0) {
+    return NotFound("doc.unreadable",
+                    "no identity-document text could be read: check that the photo shows one side of a "
+                    "Vietnamese ID card or passport, in focus and without glare");
+  }
+
+  DocResult r;
+  r.corners = best.corners;
+  r.card_located = quad.located;
+  r.rotation = RotationOf(best.corners);
+  r.card = best.card;
+
+  Signals sig;
+  for (const auto& s : best.segs) sig.page += s.key + " | ";
+  // QR: the chip CCCD front has it top right, the 2024 card back top right.
+  auto qr = DecodeQr(best.gray, cv::Rect(best.gray.cols * 6 / 10, 0, best.gray.cols * 4 / 10, best.gray.rows * 6 / 10));
+  if (qr.ok()) {
+    auto payload = ParseQrPayload(qr->text);
+    if (payload.ok()) {
+      r.qr = payload.value();
+      sig.qr = true;
+      sig.qr_fields = r.qr->field_count;
+    }
+  }
+  bool mrz_likely = sig.page.find("IDVNM") != std::string::npos || PageHas(sig.page, "P VNM") ||
+                    sig.page.find("VNM") != std::string::npos || PageHas(sig.page, "PASSPORT") ||
+                    PageHas(sig.page, "CUC TRUONG") || PageHas(sig.page, "BO CONG AN") ||
+                    PageHas(sig.page, "NOI CU TRU") || PageHas(sig.page, "DAC DIEM NHAN DANG") ||
+                    PageHas(sig.page, "NGON TRO");
+  bool vn_only_back = PageHas(sig.page, "TON GIAO") || PageHas(sig.page, "GIAM DOC");
+  if (mrz_likely && !vn_only_back) {
+    r.mrz = ReadMrz(best.gray, aspect < 1.5);
+    if (r.mrz) {
+      sig.mrz_td1 = r.mrz->format == "TD1";
+      sig.mrz_td3 = r.mrz->format == "TD3";
+    }
+  }
+  auto [type, side] = Classify(sig, &r.class_confidence);
+  r.type = type;
+  r.side = side;
+  if (type == DocType::kUnknown) {
+    return NotFound("doc.unknown_type",
+                    "the document type could not be recognised (supported: CMND 9/12 digits, CCCD, chip "
+                    "CCCD, Căn cước 2024, passport data page)");
+  }
+  r.portrait = PortraitSlot(type, side, r.card.size());
+
+  // Printed fields.
+  std::vector<FieldSpec> specs = SpecsFor(type, side);
+  FieldExtractor ex(best.segs, specs);
+  const int id_len = type == DocType::kCmnd9 ? 9 : 12;
+  const bool bilingual = type == DocType::kCccdChip || type == DocType::kCanCuoc || type == DocType::kPassport;
+  for (const auto& spec : specs) {
+    Extracted e = ex.Value(spec);
+    if (!e.spans.empty() && (spec.kind == Kind::kName || spec.kind == Kind::kAddress || spec.kind == Kind::kText)) {
+      std::string text;
+      double conf_sum = 0;
+      for (const Span& sp : e.spans) {
+        const Segment& sg = best.segs[sp.seg];
+        cv::Rect box = sg.words[sp.from_word].box;
+        for (int w = sp.from_word; w < sp.to_word; ++w) box |= sg.words[w].box;
+        double c = 0;
+        std::string t = ReadLine(best.gray, box, &c);
+        text += (text.empty() ? "" : " ") + t;
+        conf_sum += c;
+      }
+      double conf = conf_sum / e.spans.size();
+      if (!Trim(text).empty() && conf + 0.05 >= e.conf) {
+        e.text = text;
+        e.conf = conf;
+      }
+    }
+    if (bilingual && spec.kind != Kind::kText) {
+      // A garbled English label part left in front of the value ("Natiooaty: Việt Nam").
+      size_t colon = e.text.find(':');
+      if (colon != std::string::npos && colon < 32 && (spec.kind != Kind::kAddress || colon < 24)) {
+        std::string before = FoldKey(e.text.substr(0, colon));
+        bool digits = std::any_of(before.begin(), before.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if (!digits) e.text = e.text.substr(colon + 1);
+      }
+    }
+    std::string v;
+    double conf = e.conf;
+    switch (spec.kind) {
+      case Kind::kId:
+        if (type == DocType::kPassport && std::string(spec.field) == "id") {
+          std::string t;
+          for (char c : FoldKey(e.text)) if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+          if (t.size() >= 8) {
+            v = std::string(1, t[0]);
+            for (size_t i = 1; i < 8; ++i) v.push_back(ToDigit(t[i]));
+          }
+          if (v.size() != 8 || !std::isalpha(static_cast<unsigned char>(v[0]))) v.clear();
+        } else {
+          v = CleanId(e.text, id_len);
+          if (static_cast<int>(v.size()) != id_len) conf *= 0.5;
+        }
+        break;
+      case Kind::kDate: {
+        v = CleanDate(e.text);
+        if (v.empty() && PageHas(FoldKey(e.text), "KHONG THOI HAN")) v = "Không thời hạn";
+        break;
+      }
+      case Kind::kName:
+        v = CleanName(e.text);
+        break;
+      case Kind::kSex: {
+        std::string k = FoldKey(e.text);
+        bool passport = type == DocType::kPassport;
+        if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos)) v = passport ? "NAM" : "Nam";
+        else if (k.rfind("NU", 0) == 0 || k.rfind("N", 0) == 0) v = passport ? "NỮ" : "Nữ";
+        break;
+      }
+      case Kind::kNationality: {
+        std::string k = FoldKey(e.text);
+        if (k.rfind("VIET", 0) == 0) v = type == DocType::kPassport ? "VIỆT NAM" : "Việt Nam";
+        else v = CleanText(e.text);
+        break;
+      }
+      case Kind::kText:
+      case Kind::kAddress:
+        v = CleanText(e.text);
+        break;
+    }
+    SetField(&r, spec.field, MakeField(v, conf, "ocr"));
+  }
+  // Issue date and issuer on back sides / passport.
+  if (side == Side::kBack && (type == DocType::kCmnd9 || type == DocType::kCmnd12 || type == DocType::kCccd2016)) {
+    std::string d = FindVietnameseIssueDate(best.segs);
+    SetField(&r, "ngay_cap", MakeField(d, 0.85, "ocr"));
+  }
+  if (side == Side::kBack || type == DocType::kPassport) {
+    std::string issuer = FindIssuer(best.segs, type);
+    if (!issuer.empty()) SetField(&r, "noi_cap", MakeField(issuer, 0.9, "ocr"));
+    else if (!r.Get("noi_cap")) SetField(&r, "noi_cap", Field());
+  }
+  if (type == DocType::kPassport) {
+    const Field* ho = r.Get("ho");
+    const Field* ten = r.Get("chu_dem_va_ten");
+    if (ho && ten && ho->present() && ten->present()) {
+      SetField(&r, "ho_ten", MakeField(ho->value + " " + ten->value, std::min(ho->confidence, ten->confidence), "ocr"));
+    } else {
+      SetField(&r, "ho_ten", Field());
+    }
+  }
+  // ID fallback: a lone number of the right length anywhere on a front side.
+  if (side == Side::kFront && type != DocType::kPassport) {
+    Field* id = GetMutable(&r, "id");
+    if (id && (!id->present() || static_cast<int>(id->value.size()) != id_len)) {
+      for (const auto& s : best.segs) {
+        for (const auto& w : s.words) {
+          std::string digits = CleanId(w.text, id_len);
+          if (static_cast<int>(digits.size()) == id_len && w.text.find('/') == std::string::npos) {
+            *id = MakeField(digits, w.conf / 100.0 * 0.8, "ocr");
+            break;
+          }
+        }
+        if (id->present() && static_cast<int>(id->value.size()) == id_len) break;
+      }
+    }
+  }
+
+  // Cross-checks with machine-readable data.
+  if (r.qr) {
+    const QrPayload& q = *r.qr;
+    bool qr_side = (type == DocType::kCccdChip && side == Side::kFront) || (type == DocType::kCanCuoc && side == Side::kBack);
+    if (qr_side) {
+      CrossCheck(&r, "id", q.id, "qr", true);
+      CrossCheck(&r, "ho_ten", ToUpper(q.name), "qr", true);
+      CrossCheck(&r, "ngay_sinh", q.birth_date, "qr", true);
+      CrossCheck(&r, "gioi_tinh", q.sex, "qr", true);
+      Field* addr = GetMutable(&r, "ho_khau_thuong_tru");
+      if (addr && addr->present() && !Agrees(addr->value, q.address) &&
+          EditDistance(FoldKey(addr->value), FoldKey(q.address)) > static_cast<int>(q.address.size() / 4)) {
+        addr->confidence = std::min(addr->confidence, 0.4);  // printed and QR addresses really differ
+      } else {
+        CrossCheck(&r, "ho_khau_thuong_tru", q.address, "qr", true);
+      }
+      CrossCheck(&r, "ngay_cap", q.issue_date, "qr", true);
+      if (!q.expiry_date.empty()) CrossCheck(&r, "ngay_het_han", q.expiry_date, "qr", true);
+    }
+  }
+  if (r.mrz) {
+    const MrzData& m = *r.mrz;
+    bool ok = m.checks_ok;
+    if (type == DocType::kPassport) {
+      CrossCheck(&r, "id", m.document_number, "mrz", ok);
+      CrossCheck(&r, "so_dinh_danh", m.personal_number, "mrz", ok);
+      CrossCheck(&r, "ngay_sinh", m.birth_date, "mrz", ok);
+      CrossCheck(&r, "ngay_het_han", m.expiry_date, "mrz", ok);
+      CrossCheck(&r, "gioi_tinh", m.sex == "M" ? "NAM" : m.sex == "F" ? "NỮ" : "", "mrz", ok);
+      CrossCheck(&r, "ho_ten", m.surname + " " + m.given_names, "mrz", ok, true);
+    } else if (side == Side::kBack) {
+      CrossCheck(&r, "id", m.personal_number, "mrz", ok);
+      CrossCheck(&r, "ngay_sinh", m.birth_date, "mrz", ok);
+      CrossCheck(&r, "gioi_tinh", SexFromMrz(m.sex), "mrz", ok);
+      CrossCheck(&r, "ngay_het_han", m.expiry_date, "mrz", ok);
+      if (!r.Get("ho_ten")) CrossCheck(&r, "ho_ten", m.surname + " " + m.given_names, "mrz", ok, true);
+    }
+  }
+  return r;
+}
+
+}  // namespace ekyc::doc
