@@ -8,6 +8,7 @@
 namespace ekyc::app {
 
 void AddVersionCommand(CLI::App& app, int* exit_code);
+void AddReadCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddKeysCommand(CLI::App& app, int* exit_code);
 void AddLiveCommand(CLI::App& app, int* exit_code);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   int exit_code = 0;
   ekyc::app::AddVersionCommand(app, &exit_code);
+  ekyc::app::AddReadCommand(app, &exit_code);
   ekyc::app::AddServeCommand(app, &exit_code);
   ekyc::app::AddKeysCommand(app, &exit_code);
   ekyc::app::AddLiveCommand(app, &exit_code);
