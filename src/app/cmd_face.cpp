@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include <time.h>
+
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -46,6 +48,14 @@ uint64_t Fnv1a(const std::string& s) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
+}
+
+// CPU time of this thread: with cv::setNumThreads(1) this is the per-core cost, and unlike wall
+// time it is not inflated when the machine is shared.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 double Median(std::vector<double> v) {
@@ -158,10 +168,10 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     std::string reason;
     bool quality_ok = false;
     std::vector<float> emb;
-    double ms = 0;
+    double ms = 0, cpu_ms = 0;
   };
   std::map<std::string, Entry> cache;  // key: (degraded?) + path
-  std::vector<double> times[2];
+  std::vector<double> times[2], cpu_times[2];
   auto analyse = [&](const std::string& rel, bool as_card) -> const Entry& {
     const std::string key = (as_card ? "card:" : "selfie:") + rel;
     auto it = cache.find(key);
@@ -174,9 +184,12 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     }
     if (as_card) img = CardLike(**engine, img, rel);
     const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = ThreadCpuMs();
     auto a = (*engine)->Analyze(img, as_card ? Source::kCard : Source::kSelfie, false);
+    e.cpu_ms = ThreadCpuMs() - c0;
     e.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     times[as_card ? 1 : 0].push_back(e.ms);
+    cpu_times[as_card ? 1 : 0].push_back(e.cpu_ms);
     if (!a.ok()) {
       e.reason = a.status().reason();
     } else {
@@ -198,13 +211,16 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     size_t failed_pairs = 0, quality_rejected_pairs = 0;
   };
   std::map<std::string, SetData> sets;
-  std::vector<double> pair_ms;
+  std::vector<double> pair_ms, pair_cpu_ms;
   for (const Pair& p : *pairs) {
     const auto t0 = std::chrono::steady_clock::now();
     const Entry& ea = analyse(p.a, degrade);
     const Entry& eb = analyse(p.b, false);
     (void)t0;
-    if (degrade && ea.ms > 0 && eb.ms > 0) pair_ms.push_back(ea.ms + eb.ms);
+    if (degrade && ea.ms > 0 && eb.ms > 0) {
+      pair_ms.push_back(ea.ms + eb.ms);
+      pair_cpu_ms.push_back(ea.cpu_ms + eb.cpu_ms);
+    }
     double s = -2;
     const bool ok = ea.ok && eb.ok;
     if (ok) s = face::Cosine(ea.emb, eb.emb);
@@ -225,8 +241,12 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
   nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta}, {"card_smoothing_sigma", card_sigma},
                         {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images},
                         {"image_issue_counts", reasons},
-                        {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}}};
-  if (degrade) out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
+                        {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
+                        {"cpu_ms_per_image_median", {{"selfie_path", Median(cpu_times[0])}, {"card_path", Median(cpu_times[1])}}}};
+  if (degrade) {
+    out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
+    out["cpu_ms_card_vs_selfie_pair_median"] = Median(pair_cpu_ms);
+  }
   for (const auto& [name, d] : sets) {
     const SetMetrics m = Metrics(d.gen, d.imp);
     nlohmann::json j = {{"genuine", m.genuine}, {"impostor", m.impostor}, {"auc", m.auc}, {"eer", m.eer},
@@ -279,9 +299,11 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   auto* emb = face_cmd->add_subcommand("embed", "Print the embedding and quality of the largest face in an image");
   static std::string image_path;
   static bool as_card = false, tta = false;
+  static std::string aligned_out;
   emb->add_option("image", image_path, "Image file")->required();
   emb->add_flag("--card", as_card, "Treat the image as a card portrait (extra scales, looser gates)");
   emb->add_flag("--flip-tta", tta, "Average with the horizontally flipped face");
+  emb->add_option("--aligned-out", aligned_out, "Write the aligned 112x112 crop here (debugging; contains a face)");
   emb->callback([exit_code] {
     auto engine = MakeEngine(tta, false);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
@@ -290,10 +312,17 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
     const Source src = as_card ? Source::kCard : Source::kSelfie;
     auto a = (*engine)->Analyze(*img, src, false);
     if (!a.ok()) return void(*exit_code = Fail(a.status()));
+    if (!aligned_out.empty() && !cv::imwrite(aligned_out, a->aligned))
+      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + aligned_out + "'")));
     const Status gate = face::CheckQuality(a->quality, src);
     nlohmann::json j = {{"faces_found", a->faces_found},
                         {"box", {a->face.box.x, a->face.box.y, a->face.box.width, a->face.box.height}},
                         {"quality", a->quality.ToJson()},
+                        {"landmarks5", [&] {
+                           nlohmann::json pts = nlohmann::json::array();
+                           for (const auto& p : a->face.landmarks5) pts.push_back({p.x, p.y});
+                           return pts;
+                         }()},
                         {"quality_ok", gate.ok()},
                         {"embedding", a->embedding.ToJson()}};
     if (!gate.ok()) j["quality_issue"] = {{"reason", gate.reason()}, {"message", gate.message()}};
