@@ -80,18 +80,41 @@ std::vector<Token> Tokenize(const std::string& folded) {
   std::string cur;
   auto flush = [&] {
     if (cur.empty()) return;
+    size_t letters = 0, digits = 0;
+    for (char c : cur) (c >= '0' && c <= '9' ? digits : letters) += 1;
+    if (letters > 0 && digits > 0) {
+      size_t k = 0;
+      while (k < cur.size() && !(cur[k] >= '0' && cur[k] <= '9')) ++k;
+      std::string head = cur.substr(0, k), tail = cur.substr(k);
+      bool tail_digits = IsDigits(tail);
+      static constexpr std::string_view kNumbered[] = {"p", "q", "f", "x", "h", "phuong", "quan", "kp", "to",
+                                                       "so", "thon", "ap", "khu", "tdp", "xom", "doi", "ban"};
+      if (tail_digits &&
+          std::find(std::begin(kNumbered), std::end(kNumbered), head) != std::end(kNumbered)) {
+        // "P12", "Q3", "KP5": a type word (or hamlet word) and a number.
+        raw.push_back({head, boundary});
+        raw.push_back({tail, false});
+        boundary = false;
+        cur.clear();
+        return;
+      }
+      if (IsDigits(head) && !tail.empty() && !IsDigits(tail) && head.size() <= 3 && letters <= 1) {
+        raw.push_back({cur, boundary});  // house numbers like "12a"
+        boundary = false;
+        cur.clear();
+        return;
+      }
+      // Digits inside a word are OCR look-alikes of letters ("Sài 9òn", "Lào Ca1").
+      static constexpr char kLetterOf[] = "olzeasgtbg";
+      for (char& c : cur)
+        if (c >= '0' && c <= '9') c = kLetterOf[c - '0'];
+    }
     raw.push_back({cur, boundary});
     boundary = false;
     cur.clear();
   };
   for (char c : folded) {
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'') {
-      // Split letter->digit and digit->letter junctions ("q3", "p12", "3quan").
-      if (!cur.empty()) {
-        bool d0 = std::isdigit(static_cast<unsigned char>(cur.back())) != 0;
-        bool d1 = std::isdigit(static_cast<unsigned char>(c)) != 0;
-        if (d0 != d1 && cur.back() != '\'') flush();
-      }
       cur.push_back(c);
     } else {
       flush();
@@ -114,6 +137,18 @@ std::vector<Token> Tokenize(const std::string& folded) {
     auto next_is = [&](size_t k, const char* w) { return i + k < raw.size() && raw[i + k].text == w; };
     // "TT. Huế", "T.T.Huế", "TT Huế" = Thừa Thiên Huế (a province, not a thị trấn).
     if (t == "tt" && next_is(1, "hue")) { emit({"thua", "thien"}); continue; }
+    // At the very end (province position) tolerate one OCR slip in the short forms: "TT Hnế", "TP.HHCn".
+    const bool last_but_one = i + 2 == raw.size();
+    if (t == "tt" && last_but_one && raw[i + 1].text.size() >= 2 && BoundedEditDistance(raw[i + 1].text, "hue", 1) <= 1) {
+      emit({"thua", "thien", "hue"});
+      ++i;
+      continue;
+    }
+    if (t == "tp" && last_but_one && raw[i + 1].text.size() >= 3 && BoundedEditDistance(raw[i + 1].text, "hcm", 1) <= 1) {
+      emit({"tp", "ho", "chi", "minh"});
+      ++i;
+      continue;
+    }
     if (t == "t" && next_is(1, "t") && next_is(2, "hue")) { emit({"thua", "thien"}); ++i; continue; }
     if (t == "tthue") { emit({"thua", "thien", "hue"}); continue; }
     if (t == "tphcm") { emit({"tp", "ho", "chi", "minh"}); continue; }
@@ -149,20 +184,29 @@ TypeWord TypeAt(const std::vector<Token>& toks, size_t i, size_t end) {
     w.district = d;
     w.commune = c;
   };
+  // Long type words tolerate one OCR edit ("huyyen", "thahh pho"); short ones must be exact.
+  auto near = [](const std::string& x, std::string_view word) {
+    // Only words of 5+ letters: "quan"/"tinh" are one edit away from real names ("quang", "vinh").
+    // Same first letter: "tuyen" (Tuyên Quang) is one edit from "huyen" too.
+    return x == word || (word.size() >= 5 && x.size() >= 4 && x[0] == word[0] &&
+                         BoundedEditDistance(x, word, 1) <= 1);
+  };
   if (b) {
-    if (a == "thanh" && *b == "pho") { set(2, UnitType::kThanhPho, true, true, false); return w; }
+    std::string two = a + *b;
     if (a == "t" && *b == "p") { set(2, UnitType::kThanhPho, true, true, false); return w; }
-    if (a == "thi" && *b == "xa") { set(2, UnitType::kThiXa, false, true, false); return w; }
-    if (a == "thi" && *b == "tran") { set(2, UnitType::kThiTran, false, false, true); return w; }
-    if (a == "dac" && *b == "khu") { set(2, UnitType::kDacKhu, false, false, true); return w; }
+    if ((near(two, "thanhpho") && a.size() >= 3) ||
+        (*b == "pho" && a.size() >= 4 && a[0] == 't' && BoundedEditDistance(a, "thanh", 2) <= 2)) { set(2, UnitType::kThanhPho, true, true, false); return w; }
+    if (near(two, "thixa") && a.size() >= 2 && b->size() >= 2) { set(2, UnitType::kThiXa, false, true, false); return w; }
+    if (near(two, "thitran") && a.size() >= 2 && b->size() >= 3) { set(2, UnitType::kThiTran, false, false, true); return w; }
+    if (near(two, "dackhu") && a.size() >= 2) { set(2, UnitType::kDacKhu, false, false, true); return w; }
   }
   if (a == "tp") set(1, UnitType::kThanhPho, true, true, false);
   else if (a == "tinh" || a == "t") set(1, UnitType::kTinh, true, false, false);
-  else if (a == "quan" || a == "q") set(1, UnitType::kQuan, false, true, false);
-  else if (a == "huyen" || a == "h") set(1, UnitType::kHuyen, false, true, false);
+  else if (a == "q" || a == "quan") set(1, UnitType::kQuan, false, true, false);
+  else if (a == "h" || near(a, "huyen")) set(1, UnitType::kHuyen, false, true, false);
   else if (a == "tx") set(1, UnitType::kThiXa, false, true, false);
-  else if (a == "phuong" || a == "p" || a == "f") set(1, UnitType::kPhuong, false, false, true);
-  else if (a == "xa" || a == "x") set(1, UnitType::kXa, false, false, true);
+  else if (a == "p" || a == "f" || near(a, "phuong")) set(1, UnitType::kPhuong, false, false, true);
+  else if (a == "xa" || a == "x" || a == "xaa") set(1, UnitType::kXa, false, false, true);
   else if (a == "tt") set(1, UnitType::kThiTran, false, false, true);
   else if (a == "dk") set(1, UnitType::kDacKhu, false, false, true);
   return w;
@@ -173,6 +217,16 @@ bool TypeFitsLevel(const TypeWord& w, Level l) {
          (l == Level::kCommune && w.commune);
 }
 
+// True when a type word ends right before token a (and does not cross a separator).
+bool TypeEndsAt(const std::vector<Token>& toks, size_t a) {
+  if (toks[a].boundary_before) return false;
+  for (size_t len = 1; len <= 2 && len <= a; ++len) {
+    TypeWord w = TypeAt(toks, a - len, a);
+    if (w.len == static_cast<int>(len) && !(len == 2 && toks[a - 1].boundary_before)) return true;
+  }
+  return false;
+}
+
 // A candidate span [a, b) of tokens for one level, split into the optional type word and the name.
 struct Span {
   size_t a = 0, b = 0;
@@ -181,13 +235,15 @@ struct Span {
   bool aligned = false;    // starts at a separator or with a type word
   bool crosses = false;    // a separator falls inside it (names never contain one)
   bool numeric = false;
+  bool after_hamlet_word = false;
 };
 
-Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level) {
+// `as_name`: read a leading type word as part of the name ("Phương Liệt", "Quan Hóa").
+Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level, bool as_name = false) {
   Span s;
   s.a = a;
   s.b = b;
-  TypeWord w = TypeAt(toks, a, b);
+  TypeWord w = as_name ? TypeWord{} : TypeAt(toks, a, b);
   if (w.len > 0 && TypeFitsLevel(w, level)) s.type = w;
   else if (w.len > 0 && static_cast<size_t>(w.len) < b - a) s.type = w;  // a type word of another level
   size_t name_start = a + s.type.len;
@@ -196,13 +252,19 @@ Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level) {
     s.key += MatchKeyFolded(toks[i].text);
   }
   s.aligned = toks[a].boundary_before || s.type.len > 0;
+  // Right after "Ấp", "Thôn", "Xóm", "Số", "Đường"...: a hamlet or street name, not a unit.
+  static constexpr std::string_view kHamletWords[] = {"ap", "thon", "xom", "ban", "to", "kp", "khu", "so",
+                                                      "duong", "ngo", "ngach", "hem", "tdp", "doi", "lang"};
+  if (s.type.len == 0 && a > 0 && !toks[a].boundary_before &&
+      std::find(std::begin(kHamletWords), std::end(kHamletWords), toks[a - 1].text) != std::end(kHamletWords))
+    s.after_hamlet_word = true;
   s.numeric = IsDigits(s.key);
   return s;
 }
 
 int AllowedEdits(size_t len) {
   if (len <= 3) return 0;
-  if (len <= 6) return 1;
+  if (len <= 5) return 1;
   if (len <= 11) return 2;
   return 3;
 }
@@ -219,10 +281,13 @@ double ScoreSpan(const Span& s, const Unit& u, Level level) {
     d = 0;
   } else {
     // Short names need the hierarchy's help: no fuzziness for <= 3 letters.
-    d = BoundedEditDistance(s.key, u.key, AllowedEdits(u.key.size()));
-    if (d > AllowedEdits(u.key.size())) return -1;
+    // Provinces are few and far apart: one more edit is safe there.
+    int allowed = AllowedEdits(u.key.size()) + (level == Level::kProvince && (u.key.size() == 5 || u.key.size() >= 8) ? 1 : 0);
+    d = BoundedEditDistance(s.key, u.key, allowed);
+    if (d > allowed) return -1;
   }
-  double q = 1.0 - static_cast<double>(d) / static_cast<double>(std::max(s.key.size(), u.key.size()));
+  // Each edit costs a fixed amount: two OCR slips make a weak match whatever the length.
+  double q = 1.0 - 0.3 * d;
   if (s.type.len > 0) {
     if (s.type.type == u.type) {
       q += 0.1;
@@ -233,6 +298,7 @@ double ScoreSpan(const Span& s, const Unit& u, Level level) {
     }
   }
   if (!s.aligned) q -= 0.05;
+  if (s.after_hamlet_word) q -= 0.4;
   return q;
 }
 
@@ -248,27 +314,36 @@ std::vector<Pick> BestSpans(const std::vector<Token>& toks, size_t end, size_t m
                             const std::vector<Unit>& units, const std::vector<int>& candidates, Level level,
                             size_t keep) {
   std::vector<Pick> picks;
-  if (end == 0) return picks;
-  size_t lo = end > max_len ? end - max_len : 0;
-  for (size_t a = end; a-- > lo;) {
-    Span s = MakeSpan(toks, a, end, level);
-    if (s.key.empty() || s.crosses) {
-      if (s.crosses) break;  // longer spans cross it too
-      continue;
-    }
-    for (int idx : candidates) {
-      double q = ScoreSpan(s, units[idx], level);
-      if (q < 0) continue;
-      auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == idx; });
-      if (it == picks.end()) picks.push_back({idx, q, a});
-      else if (q > it->score) *it = {idx, q, a};
+  // skip = 1: one unreadable token between this level and the next ("Xã A, fP. Hà Nội").
+  for (size_t skip = 0; skip <= 1 && skip < end; ++skip) {
+    const size_t e = end - skip;
+    const double penalty = 0.3 * static_cast<double>(skip);
+    size_t lo = e > max_len ? e - max_len : 0;
+    bool crossed = false;
+    for (size_t a = e; a-- > lo && !crossed;) {
+      for (int variant = 0; variant < 2; ++variant) {
+        Span s = MakeSpan(toks, a, e, level, variant == 1);
+        if (variant == 1 && TypeAt(toks, a, e).len == 0) break;  // same as variant 0
+        // A type word right before the span belongs to it: that reading is the typed span.
+        if (variant == 0 && TypeAt(toks, a, e).len == 0 && TypeEndsAt(toks, a)) continue;
+        if (s.crosses) crossed = true;  // longer spans cross it too
+        if (s.key.empty() || s.crosses) continue;
+        for (int idx : candidates) {
+          double q = ScoreSpan(s, units[idx], level);
+          if (q < 0) continue;
+          q -= penalty;
+          auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == idx; });
+          if (it == picks.end()) picks.push_back({idx, q, a});
+          else if (q > it->score) *it = {idx, q, a};
+        }
+      }
     }
   }
   std::sort(picks.begin(), picks.end(), [](const Pick& x, const Pick& y) { return x.score > y.score; });
   // Only candidates close to the best survive: keeps the search small and avoids weak guesses.
   if (!picks.empty()) {
     double best = picks.front().score;
-    picks.erase(std::remove_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.score < best - 0.35; }),
+    picks.erase(std::remove_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.score < best - 0.5; }),
                 picks.end());
   }
   if (picks.size() > keep) picks.resize(keep);
@@ -279,7 +354,7 @@ struct Hypothesis {
   AddressScheme scheme = AddressScheme::kNone;
   int prov = -1, dist = -1, comm = -1;  // indices in the scheme's vectors
   double qp = 0, qd = 0, qc = 0;
-  double total = -1;
+  double total = -1e9;
 };
 
 constexpr size_t kMaxNameTokens = 7;  // longest unit name + type word ("Văn Miếu - Quốc Tử Giám")
@@ -324,35 +399,42 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
     if (s.crosses) break;
     for (const auto& al : kProvinceAliases) {
       if (s.key != al.key) continue;
-      int oi = ix.OldProvinceByCode(al.old_code);
-      if (oi >= 0 && std::none_of(old_p.begin(), old_p.end(), [&](const Pick& p) { return p.unit == oi; }))
-        old_p.push_back({oi, 1.0, a});
-      // "Huế"/"Sài Gòn" also name the post-2025 city.
+      // The alias covers the whole span (e.g. "Thừa Thiên Huế" for the new "Huế"), so it replaces a
+      // shorter reading of the same province.
+      auto add = [&](std::vector<Pick>& picks, int unit) {
+        if (unit < 0) return;
+        auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == unit; });
+        if (it == picks.end()) picks.push_back({unit, 1.0, a});
+        else if (it->score <= 1.0) *it = {unit, 1.0, a};
+      };
+      add(old_p, ix.OldProvinceByCode(al.old_code));
+      // "Huế"/"Sài Gòn" also name the post-2025 city; BR-VT is now part of TP. Hồ Chí Minh.
       auto it = ix.province_old_to_new.find(al.old_code);
-      int ni = it == ix.province_old_to_new.end() ? -1 : ix.NewProvinceByCode(it->second);
-      if (ni >= 0 && std::string_view(al.key) != "bariavungtau" && std::string_view(al.key) != "brvt" &&
-          std::none_of(new_p.begin(), new_p.end(), [&](const Pick& p) { return p.unit == ni; }))
-        new_p.push_back({ni, 1.0, a});
+      if (it != ix.province_old_to_new.end() && al.old_code != 77) add(new_p, ix.NewProvinceByCode(it->second));
     }
   }
 
   Hypothesis best;
+  // A level adds to the total only when its match is better than weak (two edits ~ 0.4): extra
+  // levels must not win on count alone.
+  auto L = [](double q) { return q - 0.3; };
   auto consider = [&](Hypothesis h) {
+    if (getenv("VN_DEBUG")) fprintf(stderr, "hyp s=%d p=%d d=%d c=%d %.3f %.3f %.3f tot=%.3f\n", (int)h.scheme, h.prov, h.dist, h.comm, h.qp, h.qd, h.qc, h.total);
     if (h.total > best.total + 1e-9) best = h;
   };
 
   // Old 3-level scheme.
   for (const Pick& p : old_p) {
-    consider({AddressScheme::kOld3Level, p.unit, -1, -1, p.score, 0, 0, p.score});
+    consider({AddressScheme::kOld3Level, p.unit, -1, -1, p.score, 0, 0, L(p.score)});
     std::vector<Pick> dists = BestSpans(toks, p.start, kMaxNameTokens, ix.old_districts,
                                         ix.districts_of_province[p.unit], Level::kDistrict, 4);
     for (const Pick& d : dists) {
-      consider({AddressScheme::kOld3Level, p.unit, d.unit, -1, p.score, d.score, 0, p.score + d.score});
+      consider({AddressScheme::kOld3Level, p.unit, d.unit, -1, p.score, d.score, 0, L(p.score) + L(d.score)});
       std::vector<Pick> comms = BestSpans(toks, d.start, kMaxNameTokens, ix.old_communes,
                                           ix.communes_of_district[d.unit], Level::kCommune, 2);
       for (const Pick& c : comms)
         consider({AddressScheme::kOld3Level, p.unit, d.unit, c.unit, p.score, d.score, c.score,
-                  p.score + d.score + c.score});
+                  L(p.score) + L(d.score) + L(c.score)});
     }
     // District missing: a commune directly before the province, unique within the province.
     std::vector<int> all_comms;
@@ -368,19 +450,19 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
         int di = ix.old_communes[c.unit].parent;
         // Penalised so that a new-scheme reading of the same text wins.
         consider({AddressScheme::kOld3Level, p.unit, di, c.unit, p.score, 0, c.score,
-                  p.score + c.score - 0.15});
+                  L(p.score) + L(c.score) - 0.15});
       }
     }
   }
   // New 2-level scheme.
   for (const Pick& p : new_p) {
-    consider({AddressScheme::kNew2Level, p.unit, -1, -1, p.score, 0, 0, p.score - 0.01});
+    consider({AddressScheme::kNew2Level, p.unit, -1, -1, p.score, 0, 0, L(p.score) - 0.01});
     std::vector<Pick> comms = BestSpans(toks, p.start, kMaxNameTokens, ix.new_communes,
                                         ix.communes_of_new_province[p.unit], Level::kCommune, 2);
     for (const Pick& c : comms)
-      consider({AddressScheme::kNew2Level, p.unit, -1, c.unit, p.score, 0, c.score, p.score + c.score - 0.01});
+      consider({AddressScheme::kNew2Level, p.unit, -1, c.unit, p.score, 0, c.score, L(p.score) + L(c.score) - 0.01});
   }
-  if (best.total < 0) return out;
+  if (best.prov < 0) return out;
 
   auto fill = [&](MatchedUnit& m, const Unit& u, double q, bool province) {
     std::string prefix;
