@@ -1,6 +1,7 @@
 // `ekyc live check FILE` (selfie video or photo -> JSON decision and signals) and
 // `ekyc live eval LIST.csv` (APCER per attack type / BPCER over a labelled list of clips).
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -149,6 +150,9 @@ void AddLiveCommand(CLI::App& app, int* exit_code) {
   live_cmd->add_option("--threshold", opt->threshold, "Decision threshold on the liveness score")->capture_default_str();
   live_cmd->add_option("--max-frames", opt->max_frames, "Frames sampled from a video")->capture_default_str();
   live_cmd->add_option("--shape-predictor", opt->shape_predictor_path, "dlib 68-landmark model")->capture_default_str();
+  if (const char* md = std::getenv("EKYC_MODEL_DIR")) opt->model_dir = md;
+  live_cmd->add_option("--model-dir", opt->model_dir, "Converted models (antispoof/liveness CNN signals); env EKYC_MODEL_DIR")
+      ->capture_default_str();
 
   auto* check = live_cmd->add_subcommand("check", "Print the liveness decision and signals of a selfie video or photo as JSON "
                                                   "(exit 0 live, 1 spoof, 3 refused, 2 error)");

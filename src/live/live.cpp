@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "live/landmarks.h"
+#include "live/models.h"
 #include "live/signals.h"
 
 namespace ekyc::live {
@@ -19,13 +20,13 @@ namespace {
 // Calibration constants (see docs/liveness.md for the data they were chosen on).
 // Non-rigid residual (90th pct over frame pairs, in inter-ocular distances): below kNonRigidLow the
 // face moved like a flat picture; above kNonRigidHigh it clearly deformed or showed parallax.
-constexpr double kNonRigidLow = 0.045;
-constexpr double kNonRigidHigh = 0.085;
+constexpr double kNonRigidLow = 0.050;
+constexpr double kNonRigidHigh = 0.066;
 // Blink: EAR (after removing the face's planar motion) drops by this share below the open-eye level.
 constexpr double kBlinkDrop = 0.30;
 constexpr double kBlinkMaxSeconds = 0.7;
 // Passive: moire peak (ln units over the ring median) and glare share that indicate a display.
-constexpr double kMoireLow = 2.4, kMoireHigh = 3.2;
+constexpr double kMoireLow = 1.30, kMoireHigh = 1.50;
 constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
 // A second face at least this wide relative to the tracked one counts as another person.
 constexpr double kOtherFaceMinWidth = 0.5;
@@ -108,8 +109,11 @@ Status PhotoLiveness::DecisionStatus() const {
 }
 
 nlohmann::json ToJson(const PassiveSignals& p) {
-  return {{"moire_peak", Round(p.moire_peak)}, {"glare_fraction", Round(p.glare_fraction)},
-          {"spoof_score", Round(p.spoof_score)}};
+  nlohmann::json j = {{"moire_peak", Round(p.moire_peak)}, {"glare_fraction", Round(p.glare_fraction)},
+                      {"spoof_score", Round(p.spoof_score)}};
+  if (p.model_antispoof_real >= 0) j["model_antispoof_real"] = Round(p.model_antispoof_real);
+  if (p.model_liveness_live >= 0) j["model_liveness_live"] = Round(p.model_liveness_live);
+  return j;
 }
 
 nlohmann::json ToJson(const VideoLiveness& v) {
@@ -150,11 +154,13 @@ nlohmann::json ToJson(const PhotoLiveness& p) {
 
 Result<std::unique_ptr<LivenessChecker>> LivenessChecker::Create(const LivenessOptions& options) {
   EKYC_ASSIGN_OR_RETURN(auto det, MakeDlibLandmarkDetector(options.shape_predictor_path, options.detect_height));
-  return std::make_unique<LivenessChecker>(options, std::move(det));
+  EKYC_ASSIGN_OR_RETURN(auto models, SpoofModels::Load(options.model_dir));
+  return std::make_unique<LivenessChecker>(options, std::move(det), std::move(models));
 }
 
-LivenessChecker::LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector)
-    : options_(std::move(options)), detector_(std::move(detector)) {}
+LivenessChecker::LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector,
+                                 std::unique_ptr<SpoofModels> models)
+    : options_(std::move(options)), detector_(std::move(detector)), models_(std::move(models)) {}
 
 LivenessChecker::~LivenessChecker() = default;
 
@@ -249,7 +255,7 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
   resid.reserve(nt * (nt - 1) / 2);
   for (int i = 0; i < nt; ++i) {
     for (int j = i + 1; j < nt; ++j) {
-      resid.push_back(PlanarResidual(pts[i], pts[j], iod[j]));
+      resid.push_back(PlanarResidual(pts[i], pts[j], iod[j], /*first_scored=*/17));
       std::vector<double> d(68);
       for (int p = 0; p < 68; ++p) d[p] = cv::norm(pts[i][p] - pts[j][p]) / iod[j];
       motion.push_back(Percentile(std::move(d), 0.5));
@@ -293,9 +299,11 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
   out.ear_min_ratio = bs.min_ratio;
 
   const double s_nonrigid = Ramp(out.nonrigid_residual, kNonRigidLow, kNonRigidHigh);
-  const double s_blink = out.blinks > 0 ? 0.75 : 0.0;
+  // A "blink" on a face whose landmarks otherwise move perfectly as a plane is landmark noise
+  // (seen on printed photos), so a blink only counts once the residual leaves the planar range.
+  const double s_blink = out.blinks > 0 && out.nonrigid_residual > kNonRigidLow ? 0.75 : 0.0;
   out.active_score = std::max(s_nonrigid, s_blink);
-  if (out.blinks > 0) out.reasons.push_back("blinks: " + std::to_string(out.blinks));
+  if (s_blink > 0) out.reasons.push_back("blinks: " + std::to_string(out.blinks));
   if (s_nonrigid >= 0.5) {
     out.reasons.push_back("face deforms / shows parallax like a live 3D face (residual " +
                           Fmt(out.nonrigid_residual) + ")");
@@ -308,15 +316,22 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
 
   // Passive signals on a few evenly spaced tracked frames; the median resists one odd frame.
   const int np = std::min(nt, std::max(1, options_.passive_frames));
-  std::vector<double> moire, glare;
+  std::vector<double> moire, glare, m_real, m_live;
   for (int q = 0; q < np; ++q) {
     const int i = np == 1 ? nt / 2 : static_cast<int>(std::lround(q * (nt - 1.0) / (np - 1.0)));
     const PassiveSignals s = Passive(frames[idx[t[i]]], track[t[i]].box);
     moire.push_back(s.moire_peak);
     glare.push_back(s.glare_fraction);
+    if (models_ && !models_->empty()) {
+      EKYC_ASSIGN_OR_RETURN(auto ms, models_->Score(frames[idx[t[i]]], track[t[i]].box));
+      if (ms.antispoof_real) m_real.push_back(*ms.antispoof_real);
+      if (ms.liveness_live) m_live.push_back(*ms.liveness_live);
+    }
   }
   out.passive.moire_peak = Percentile(moire, 0.5);
   out.passive.glare_fraction = Percentile(glare, 0.5);
+  if (!m_real.empty()) out.passive.model_antispoof_real = Percentile(m_real, 0.5);
+  if (!m_live.empty()) out.passive.model_liveness_live = Percentile(m_live, 0.5);
   ScorePassive(out.passive, out.reasons);
 
   out.score = std::min(out.active_score, 1.0 - out.passive.spoof_score);
@@ -359,6 +374,11 @@ Result<PhotoLiveness> LivenessChecker::CheckPhoto(const cv::Mat& image) {
   out.threshold = options_.threshold;
   out.face_box = ClipRect(faces[0].box, image.size());
   out.passive = Passive(image, faces[0].box);
+  if (models_ && !models_->empty()) {
+    EKYC_ASSIGN_OR_RETURN(auto ms, models_->Score(image, faces[0].box));
+    if (ms.antispoof_real) out.passive.model_antispoof_real = *ms.antispoof_real;
+    if (ms.liveness_live) out.passive.model_liveness_live = *ms.liveness_live;
+  }
   ScorePassive(out.passive, out.reasons);
   out.reasons.push_back("passive check only (a single photo cannot show motion; use a selfie video for a stronger check)");
   out.score = 1.0 - out.passive.spoof_score;

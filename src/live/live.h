@@ -25,6 +25,7 @@
 namespace ekyc::live {
 
 class LandmarkDetector;
+class SpoofModels;
 
 struct LivenessOptions {
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
@@ -32,6 +33,9 @@ struct LivenessOptions {
   int detect_height = 360;   // HOG detection runs on frames scaled to this height
   double threshold = 0.5;    // score >= threshold -> live (documented in docs/liveness.md)
   int passive_frames = 5;    // frames the (costlier) passive signals are computed on
+  // Directory with manifest.json of converted models; when it holds `antispoof` / `liveness`
+  // their scores are computed and reported (empty = skip them).
+  std::string model_dir;
 };
 
 // Signals shared by video and photo results.
@@ -39,6 +43,9 @@ struct PassiveSignals {
   double moire_peak = 0.0;     // ln units above the spectrum ring median; screens/halftone are high
   double glare_fraction = 0.0; // share of face pixels that are specular glare
   double spoof_score = 0.0;    // 0 = looks like skin in front of a camera, 1 = display/print artefacts
+  // CNN scores (median over frames), when the models are available; -1 = not computed.
+  double model_antispoof_real = -1.0;
+  double model_liveness_live = -1.0;
 };
 
 struct VideoLiveness {
@@ -92,7 +99,9 @@ class LivenessChecker {
   // Loads the landmark model (about 100 MB, ~1 s): create once per worker and reuse.
   static Result<std::unique_ptr<LivenessChecker>> Create(const LivenessOptions& options = {});
   // For callers that bring their own detector (e.g. the face module's).
-  LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector);
+  // `models` may be null (no CNN signals).
+  LivenessChecker(LivenessOptions options, std::unique_ptr<LandmarkDetector> detector,
+                  std::unique_ptr<SpoofModels> models = nullptr);
   ~LivenessChecker();
   LivenessChecker(const LivenessChecker&) = delete;
   LivenessChecker& operator=(const LivenessChecker&) = delete;
@@ -107,6 +116,7 @@ class LivenessChecker {
  private:
   LivenessOptions options_;
   std::unique_ptr<LandmarkDetector> detector_;
+  std::unique_ptr<SpoofModels> models_;
 };
 
 }  // namespace ekyc::live

@@ -73,15 +73,17 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
 }
 
 double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b, double norm,
-                      cv::Mat* h_out) {
-  if (a.size() != b.size() || a.size() < 8 || norm <= 0) return std::numeric_limits<double>::quiet_NaN();
+                      size_t first_scored, cv::Mat* h_out) {
+  if (a.size() != b.size() || a.size() < 8 || norm <= 0 || first_scored >= a.size()) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
   // RANSAC threshold: 3% of the inter-ocular distance, about dlib's landmark jitter.
   cv::Mat h = cv::findHomography(a, b, cv::RANSAC, 0.03 * norm, cv::noArray(), 500, 0.995);
   if (h.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::vector<cv::Point2f> proj;
   cv::perspectiveTransform(a, proj, h);
-  std::vector<double> r(a.size());
-  for (size_t i = 0; i < a.size(); ++i) r[i] = Dist(proj[i], b[i]) / norm;
+  std::vector<double> r;
+  for (size_t i = first_scored; i < a.size(); ++i) r.push_back(Dist(proj[i], b[i]) / norm);
   if (h_out) *h_out = h;
   return Percentile(std::move(r), 0.9);
 }

@@ -33,12 +33,14 @@ struct BlinkStats {
 // slow squint is not counted.
 BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run);
 
-// Fits a homography from `a` to `b` with RANSAC and returns the 90th percentile of the residuals
-// of ALL points, divided by `norm` (inter-ocular distance). A flat photo moved in front of the camera
+// Fits a homography from `a` to `b` with RANSAC on all points and returns the 90th percentile of
+// the residuals of points [first_scored, end), divided by `norm` (inter-ocular distance). For the
+// 68-point layout pass 17 to skip the jaw contour, whose points slide along the cheek edge and
+// make even a flat photo look non-rigid. A flat photo moved in front of the camera
 // moves as one plane, so its residual stays at landmark-noise level; a live face that talks, blinks
 // or turns (parallax of nose vs. cheeks) does not. `h_out` receives the homography when non-null.
 double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b, double norm,
-                      cv::Mat* h_out = nullptr);
+                      size_t first_scored = 0, cv::Mat* h_out = nullptr);
 
 struct HeadPose {
   double yaw_deg = 0.0;
