@@ -1,4 +1,7 @@
 // Address normalization against the index built from the pinned packages (build product).
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "vn/vn.h"
@@ -128,13 +131,20 @@ TEST_F(VnAddress, ToneConventions) {
 }
 
 TEST_F(VnAddress, SplitCommuneIsFlagged) {
-  // Nghĩa Đô (Cầu Giấy) was divided between two post-2025 wards.
-  NormalizedAddress a = N("Phường Nghĩa Đô, Quận Cầu Giấy, Hà Nội");
-  EXPECT_EQ(a.xa.code, 157);
+  // Dịch Vọng (Cầu Giấy) was divided between Phường Nghĩa Đô and Phường Cầu Giấy.
+  NormalizedAddress a = N("Phường Dịch Vọng, Quận Cầu Giấy, Hà Nội");
+  EXPECT_EQ(a.xa.code, 166);
   EXPECT_TRUE(a.split);
   EXPECT_EQ(a.xa_moi_candidates.size(), 2u);
   EXPECT_EQ(a.xa_moi.code, -1);  // not guessed without street-level data
   EXPECT_EQ(a.tinh_moi.code, 1);
+  nlohmann::json j = normalizer_->ToJson(a);
+  EXPECT_TRUE(j["split"].get<bool>());
+  EXPECT_EQ(j["xa_moi_candidates"].size(), 2u);
+  // Not split: a single successor.
+  NormalizedAddress b = N("Phường Nghĩa Đô, Quận Cầu Giấy, Hà Nội");
+  EXPECT_FALSE(b.split);
+  EXPECT_EQ(b.xa_moi.code, 160);
 }
 
 TEST_F(VnAddress, NeverInventsUnits) {
@@ -163,6 +173,26 @@ TEST_F(VnAddress, DistrictOmittedOldCommune) {
 
 TEST_F(VnAddress, TrailingCountry) {
   EXPECT_EQ(N("Phường Xuân La, Quận Tây Hồ, Hà Nội, Việt Nam").xa.code, 103);
+}
+
+// One normalizer shared by several threads gives the same answers as one thread (ICU
+// transliteration is guarded inside TextTools).
+TEST_F(VnAddress, ConcurrentUseIsConsistent) {
+  const std::vector<std::string> inputs = {"XUÂN LA, TÂY HỒ, HÀ NỘI", "P.2, Q.3, TP HCM", "Phú Lộc, TT. Huế",
+                                           "Phường Tây Hồ, Thành phố Hà Nội"};
+  std::vector<std::string> expected;
+  for (const auto& s : inputs) expected.push_back(normalizer_->ToJson(N(s)).dump());
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 50; ++k)
+        for (size_t i = 0; i < inputs.size(); ++i)
+          if (normalizer_->ToJson(N(inputs[i])).dump() != expected[i]) ++mismatches;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 }  // namespace

@@ -119,9 +119,13 @@ def main():
         new_prov[fold(name)] = int(p["province_code"])
         lines.append(("P", "n", str(int(p["province_code"])), typ, name))
     new_ward_codes = set()
+    new_ward_by_name = {}
+    new_ward_name = {}
     for w in tables["wards"]:
         typ, name = split_type(w["name"])
         new_ward_codes.add(int(w["ward_code"]))
+        new_ward_by_name[(int(w["province_code"]), fold(w["name"]))] = int(w["ward_code"])
+        new_ward_name[int(w["ward_code"])] = fold(w["name"])
         lines.append(("W", "n", str(int(w["ward_code"])), str(int(w["province_code"])), typ, clean_num(name)))
 
     def old_prov_code(full):
@@ -141,6 +145,18 @@ def main():
             districts.append((-1, pcode, typ, name))
             dist_by_key[(pcode, fold(name), typ)] = did
         return did
+
+    def new_target(r):
+        # Some rows (added 2025-07-15) carry codes that are not in the ward table or name another
+        # ward ("157" for Phường Nghĩa Đô = 00160): trust the name when code and name disagree.
+        code = int(r["new_ward_code"]) if r["new_ward_code"] else None
+        if code in new_ward_name and new_ward_name[code] == fold(r["new_ward_name"] or ""):
+            return code
+        pc = new_prov.get(fold(split_type(r["new_province_name"] or "")[1]))
+        by_name = new_ward_by_name.get((pc, fold(r["new_ward_name"] or "")))
+        if by_name is not None:
+            return by_name
+        return code if code in new_ward_name else None
 
     mapping = collections.defaultdict(set)
     by_names = {}
@@ -163,7 +179,11 @@ def main():
             seen.add(k)
             wards.append((code, did, typ, name))
         by_names[(pcode, fold(r["old_district_name"]), fold(r["old_ward_name"]))] = code
-        mapping[code].add(int(r["new_ward_code"]))
+        target = new_target(r)
+        if target is None:
+            unresolved += 1
+            continue
+        mapping[code].add(target)
         prov_votes[pcode][fold(split_type(r["new_province_name"])[1])] += 1
     hc_by_names = {}
     for code, did, typ, name in wards:
@@ -177,10 +197,11 @@ def main():
         code = by_names.get((pcode, fold(r["old_district_name"]), fold(r["old_ward_name"])))
         if code is None:
             code = hc_by_names.get((pcode, dname, fold(clean_num(split_type(r["old_ward_name"])[1]))))
-        if code is None:
+        target = new_target(r)
+        if code is None or target is None:
             unresolved += 1
             continue
-        mapping[code].add(int(r["new_ward_code"]))
+        mapping[code].add(target)
 
     for i, (code, pcode, typ, name) in enumerate(districts):
         lines.append(("D", str(i), str(code), str(pcode), typ, name))
