@@ -519,7 +519,7 @@ class Engine : public FaceStore {
     if (it == indexes_.end()) return std::nullopt;
     std::optional<DuplicateMatch> best;
     for (size_t i = 0; i < units.size(); ++i) {
-      for (const auto& c : it->second->Search(units[i].data(), 16)) {
+      for (const auto& c : it->second->Search(units[i].data(), 32)) {
         if (c.ref->user_id == user_id) continue;
         double sim = Calibrate(c.cosine);
         if (sim >= opt_.duplicate_threshold && (!best || sim > best->similarity)) {

@@ -453,7 +453,7 @@ TYPED_TEST(FaceStoreTest, ConcurrentWritesAndSearchesStayConsistent) {
 
 // --- PostgreSQL only: two nodes on one database ---
 
-TEST(PostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
+TEST(StorePostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
   std::string dir = std::string(EKYC_BINARY_DIR) + "/store-test-2n-" + std::to_string(getpid());
   fs::create_directories(dir);
   auto o = PostgresBackend::Fresh(dir);
@@ -500,7 +500,7 @@ TEST(PostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
   fs::remove_all(dir, ec);
 }
 
-TEST(PostgresKey, MissingKeyFileIsNotInventedForPostgres) {
+TEST(StoreConfig, MissingKeyFileIsNotInventedForPostgres) {
   Config cfg;
   cfg.store_backend = "postgres";
   cfg.pg_dsn = "host=/nonexistent";
@@ -521,9 +521,9 @@ std::string ReadAll(const std::string& path) {
 
 std::string FileBytes(const std::string& db) { return ReadAll(db) + ReadAll(db + "-wal"); }
 
-class SqliteOnDisk : public FaceStoreTest<SqliteBackend> {};
+class StoreSqliteOnDisk : public FaceStoreTest<SqliteBackend> {};
 
-TEST_F(SqliteOnDisk, ImagesAndEmbeddingsAreEncryptedAndKeyFileIsPrivate) {
+TEST_F(StoreSqliteOnDisk, ImagesAndEmbeddingsAreEncryptedAndKeyFileIsPrivate) {
   RegisterRequest req = Req("alice", {Capture(1, 0)});
   req.faces[0].image = "PLAINTEXT-PORTRAIT-MARKER-0123456789";
   req.fingerprints.push_back({"right_thumb", "PLAINTEXT-FINGERPRINT-MARKER-987", ""});
@@ -541,7 +541,7 @@ TEST_F(SqliteOnDisk, ImagesAndEmbeddingsAreEncryptedAndKeyFileIsPrivate) {
             fs::perms::owner_read | fs::perms::owner_write);
 }
 
-TEST_F(SqliteOnDisk, SwappedCiphertextsAreDetected) {
+TEST_F(StoreSqliteOnDisk, SwappedCiphertextsAreDetected) {
   auto a = store_->Register(kWho, Req("alice", {Capture(1, 0)}));
   auto b = store_->Register(kWho, Req("bob", {Capture(2, 0)}));
   ASSERT_TRUE(a.ok() && b.ok());
@@ -558,7 +558,7 @@ TEST_F(SqliteOnDisk, SwappedCiphertextsAreDetected) {
   EXPECT_EQ(s.status().reason(), "store.decrypt_failed");
 }
 
-TEST_F(SqliteOnDisk, DeletedDataLeavesNoCiphertextOnDisk) {
+TEST_F(StoreSqliteOnDisk, DeletedDataLeavesNoCiphertextOnDisk) {
   RegisterRequest req = Req("alice", {Capture(1, 0)});
   req.faces[0].image = std::string(4096, 'x');
   ASSERT_TRUE(store_->Register(kWho, req).ok());
