@@ -113,7 +113,7 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
   // the card: inner boxes (MRZ band, photo frame) must not be taken for the card.
   const double img_aspect = static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
   const bool crop_like = std::abs(img_aspect - kId1Aspect) < 0.06 || std::abs(img_aspect - kPassportAspect) < 0.05;
-  if (!best.empty() && crop_like && cv::contourArea(best) < 0.6 * img_area) best.clear();
+  if (!best.empty() && crop_like && cv::contourArea(best) < 0.85 * img_area) best.clear();
 
   CardQuad out;
   if (!best.empty()) {
@@ -139,6 +139,11 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
                                " px wide; at least 400 px, ideally 900+, are needed to read it)");
   }
   return out;
+}
+
+std::vector<cv::Point2f> WholeImageCorners(const cv::Mat& bgr) {
+  float w = static_cast<float>(bgr.cols - 1), h = static_cast<float>(bgr.rows - 1);
+  return OrderCorners({{0, 0}, {w, 0}, {w, h}, {0, h}});
 }
 
 cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width, double aspect) {

@@ -22,6 +22,9 @@ struct CardQuad {
 // the caller to find out. Falls back to the whole image when it already has a card's aspect.
 Result<CardQuad> LocateCard(const cv::Mat& bgr);
 
+// The image's own corners in the same order convention (long side first).
+std::vector<cv::Point2f> WholeImageCorners(const cv::Mat& bgr);
+
 // Perspective-warps the quad to `width` × round(width / aspect_target).
 cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width, double aspect);
 

@@ -80,7 +80,7 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
     int target = -1;
     for (int i = static_cast<int>(lines.size()) - 1; i >= 0; --i) {
       auto [lcy, lh] = centre[i];
-      if (std::abs(lcy - cy) < 0.5 * std::min<double>(lh, w.box.height)) {
+      if (std::abs(lcy - cy) < 0.6 * std::min<double>(lh, w.box.height)) {
         target = i;
         break;
       }
@@ -116,6 +116,7 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
       segs.push_back(std::move(cur));
     }
   }
+  segs.erase(std::remove_if(segs.begin(), segs.end(), [](const Segment& s) { return s.key.empty(); }), segs.end());
   std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) {
     return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
   });
@@ -140,8 +141,19 @@ std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray, tesse
     it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
     w.box = cv::Rect(x1, y1, x2 - x1, y2 - y1);
     w.conf = it->Confidence(tesseract::RIL_WORD);
+    bool alnum = false;
+    for (char c : FoldKey(w.text)) alnum |= std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (!alnum && w.conf < 60) continue;  // specks, photo edges, guilloche
     out.push_back(std::move(w));
   } while (it->Next(tesseract::RIL_WORD));
+  // Blobs much taller than text (emblem, photo, chip) are not words.
+  if (out.size() >= 5) {
+    std::vector<int> hs;
+    for (auto& w : out) hs.push_back(w.box.height);
+    std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
+    int med = hs[hs.size() / 2];
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const Word& w) { return w.box.height > 2.5 * med; }), out.end());
+  }
   return out;
 }
 
@@ -283,19 +295,29 @@ char ToDigit(char c) {
 }
 
 std::string CleanId(const std::string& raw, int expected_len) {
-  // Longest run of digit-like characters (letters mapped to look-alike digits).
-  std::string best, cur;
+  // Digit groups (letters mapped to look-alike digits), split where OCR put spaces or other marks.
+  std::vector<std::string> groups;
+  std::string cur;
   for (char c : raw + " ") {
     char d = ToDigit(c);
     if (std::isdigit(static_cast<unsigned char>(d))) {
       cur.push_back(d);
-    } else if (c == ' ' && !cur.empty() && static_cast<int>(cur.size()) < expected_len) {
-      continue;  // OCR splits long numbers
-    } else {
-      if (cur.size() > best.size()) best = cur;
+    } else if (!cur.empty()) {
+      groups.push_back(cur);
       cur.clear();
     }
   }
+  // Consecutive groups of exactly the expected length; the rightmost wins (label noise is left).
+  for (int j = static_cast<int>(groups.size()) - 1; j >= 0; --j) {
+    std::string acc;
+    for (int i = j; i >= 0; --i) {
+      acc = groups[i] + acc;
+      if (static_cast<int>(acc.size()) == expected_len) return acc;
+      if (static_cast<int>(acc.size()) > expected_len) break;
+    }
+  }
+  std::string best;
+  for (auto& g : groups) if (g.size() > best.size()) best = g;
   return best;
 }
 
@@ -348,6 +370,44 @@ std::string CleanName(const std::string& raw) {
 
 std::string CleanText(const std::string& raw) {
   return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");
+}
+
+// English half of bilingual labels, which OCR sometimes garbles so that it is left in front of
+// the value ("Place øf origin Xã ...").
+const char* EnglishLabel(const std::string& field) {
+  static const std::map<std::string, const char*> kEn = {
+      {"id", "PERSONAL IDENTIFICATION NUMBER"}, {"ho_ten", "FULL NAME"}, {"ngay_sinh", "DATE OF BIRTH"},
+      {"gioi_tinh", "SEX"}, {"quoc_tich", "NATIONALITY"}, {"nguyen_quan", "PLACE OF ORIGIN"},
+      {"ho_khau_thuong_tru", "PLACE OF RESIDENCE"}, {"noi_dang_ky_khai_sinh", "PLACE OF BIRTH"},
+      {"ngay_cap", "DATE OF ISSUE"}, {"ngay_het_han", "DATE OF EXPIRY"}, {"di_hinh", "PERSONAL IDENTIFICATION"},
+      {"noi_sinh", "PLACE OF BIRTH"}, {"noi_cap", "PLACE OF ISSUE"}, {"ho", "SURNAME"},
+      {"chu_dem_va_ten", "GIVEN NAMES"}, {"so_dinh_danh", "PERSONAL NO"}};
+  auto it = kEn.find(field);
+  return it == kEn.end() ? nullptr : it->second;
+}
+
+std::string StripEnglishLabel(const std::string& text, const std::string& field) {
+  const char* en = EnglishLabel(field);
+  if (en == nullptr) return text;
+  std::string eng = en;
+  std::vector<std::string> words;
+  for (auto& w : Split(CollapseSpaces(text), ' ')) if (!w.empty()) words.push_back(w);
+  int eng_words = static_cast<int>(std::count(eng.begin(), eng.end(), ' ')) + 1;
+  for (int k = std::min<int>(static_cast<int>(words.size()) - 1, eng_words + 1); k >= 1; --k) {
+    std::string prefix;
+    for (int i = 0; i < k; ++i) {
+      for (char c : FoldKey(words[i])) {
+        if (std::isalnum(static_cast<unsigned char>(c))) prefix.push_back(c);
+      }
+      if (i + 1 < k) prefix.push_back(' ');
+    }
+    if (EditDistance(prefix, eng) <= std::max<int>(1, static_cast<int>(eng.size() * 0.35))) {
+      std::string rest;
+      for (size_t i = k; i < words.size(); ++i) rest += (rest.empty() ? "" : " ") + words[i];
+      return Trim(rest, ":/.,");
+    }
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------------- classification
@@ -543,12 +603,12 @@ class FieldExtractor {
     return false;
   }
 
-  // Segments below `ref` and roughly left-aligned with `x`.
-  std::vector<int> Below(int ref, int x, int count) const {
+  // Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it.
+  std::vector<int> Below(int ref, cv::Rect lab, int count) const {
     std::vector<int> out;
-    const Segment& r = segs_[ref];
-    int last_bottom = r.box.br().y;
-    int h = std::max(12, r.height());
+    int x = lab.x;
+    int last_bottom = lab.br().y;
+    int h = std::max(12, lab.height);
     for (size_t i = 0; i < segs_.size() && static_cast<int>(out.size()) < count; ++i) {
       const Segment& s = segs_[i];
       if (static_cast<int>(i) == ref || s.box.y + s.box.height / 2 <= last_bottom) continue;
@@ -588,11 +648,12 @@ class FieldExtractor {
       ++conf_n;
       ++lines;
     }
-    int label_x = seg.words[seg.tokens[lm->first_tok].word].box.x;
+    cv::Rect label_box = seg.words[seg.tokens[lm->first_tok].word].box;
+    for (int t = lm->first_tok; t < lm->end_tok; ++t) label_box |= seg.words[seg.tokens[t].word].box;
     if (lines < spec.max_lines && (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
       int want = spec.max_lines - lines;
       if (spec.kind == Kind::kDate && e.text.empty()) want = std::max(want, 3);
-      for (int si : Below(lm->seg, label_x, want)) {
+      for (int si : Below(lm->seg, label_box, want)) {
         const Segment& s = segs_[si];
         std::string line = WordsText(s, 0, static_cast<int>(s.words.size()));
         if (spec.kind == Kind::kDate) {
@@ -688,6 +749,20 @@ cv::Rect PortraitSlot(DocType t, Side s, cv::Size card) {
     case DocType::kPassport: return r(0.02, 0.17, 0.22, 0.40);
     default: return {};
   }
+}
+
+// Grey image for OCR: the darkest channel keeps coloured ink (red ID numbers, blue titles) dark
+// and pastel backgrounds/guilloche light; dividing by a blurred background evens out lighting.
+cv::Mat TextGray(const cv::Mat& bgr) {
+  std::vector<cv::Mat> ch;
+  cv::split(bgr, ch);
+  cv::Mat m = cv::min(cv::min(ch[0], ch[1]), ch[2]);
+  cv::Mat bg;
+  cv::morphologyEx(m, bg, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {31, 31}));
+  cv::GaussianBlur(bg, bg, {0, 0}, 8);
+  cv::Mat out;
+  cv::divide(m, bg, out, 255.0);
+  return out;
 }
 
 int RotationOf(const std::vector<cv::Point2f>& c) {
@@ -891,7 +966,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     Attempt a;
     a.corners = std::move(corners);
     a.card = Rectify(bgr, a.corners, width, aspect);
-    cv::cvtColor(a.card, a.gray, cv::COLOR_BGR2GRAY);
+    a.gray = TextGray(a.card);
     a.segs = BuildSegments(RunOcr(&vie, a.gray, tesseract::PSM_AUTO));
     a.score = OrientationScore(a.segs);
     return a;
@@ -901,6 +976,14 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     std::vector<cv::Point2f> flipped = {quad.corners[2], quad.corners[3], quad.corners[0], quad.corners[1]};
     Attempt other = attempt(flipped);
     if (other.score > best.score) best = std::move(other);
+  }
+  if (best.score < 3 && quad.located) {
+    // The outline found may be an inner box: try the whole image as the card.
+    Attempt whole = attempt(WholeImageCorners(bgr));
+    if (whole.score > best.score) {
+      best = std::move(whole);
+      quad.located = false;
+    }
   }
   if (best.score <= 0) {
     return NotFound("doc.unreadable",
@@ -952,6 +1035,14 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // Printed fields.
   std::vector<FieldSpec> specs = SpecsFor(type, side);
   FieldExtractor ex(best.segs, specs);
+  if (best.score < 3 && quad.located) {
+    // The outline found may be an inner box: try the whole image as the card.
+    Attempt whole = attempt(WholeImageCorners(bgr));
+    if (whole.score > best.score) {
+      best = std::move(whole);
+      quad.located = false;
+    }
+  }
   const int id_len = type == DocType::kCmnd9 ? 9 : 12;
   const bool bilingual = type == DocType::kCccdChip || type == DocType::kCanCuoc || type == DocType::kPassport;
   for (const auto& spec : specs) {
@@ -965,15 +1056,20 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         for (int w = sp.from_word; w < sp.to_word; ++w) box |= sg.words[w].box;
         double c = 0;
         std::string t = ReadLine(best.gray, box, &c);
+        double orig = WordsConf(sg, sp.from_word, sp.to_word);
+        int n_new = static_cast<int>(Split(CollapseSpaces(t), ' ').size());
+        // Keep the line pass unless the re-read is as confident and lost no words.
+        if (Trim(t).empty() || c + 0.03 < orig || n_new < sp.to_word - sp.from_word) {
+          t = WordsText(sg, sp.from_word, sp.to_word);
+          c = orig;
+        }
         text += (text.empty() ? "" : " ") + t;
         conf_sum += c;
       }
-      double conf = conf_sum / e.spans.size();
-      if (!Trim(text).empty() && conf + 0.05 >= e.conf) {
-        e.text = text;
-        e.conf = conf;
-      }
+      e.text = text;
+      e.conf = conf_sum / e.spans.size();
     }
+    if (bilingual) e.text = StripEnglishLabel(e.text, spec.field);
     if (bilingual && spec.kind != Kind::kText) {
       // A garbled English label part left in front of the value ("Natiooaty: Việt Nam").
       size_t colon = e.text.find(':');
@@ -1052,14 +1148,13 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     Field* id = GetMutable(&r, "id");
     if (id && (!id->present() || static_cast<int>(id->value.size()) != id_len)) {
       for (const auto& s : best.segs) {
-        for (const auto& w : s.words) {
-          std::string digits = CleanId(w.text, id_len);
-          if (static_cast<int>(digits.size()) == id_len && w.text.find('/') == std::string::npos) {
-            *id = MakeField(digits, w.conf / 100.0 * 0.8, "ocr");
-            break;
-          }
+        std::string line = WordsText(s, 0, static_cast<int>(s.words.size()));
+        if (line.find_first_of("/-") != std::string::npos) continue;  // dates
+        std::string digits = CleanId(line, id_len);
+        if (static_cast<int>(digits.size()) == id_len) {
+          *id = MakeField(digits, WordsConf(s, 0, static_cast<int>(s.words.size())) * 0.8, "ocr");
+          break;
         }
-        if (id->present() && static_cast<int>(id->value.size()) == id_len) break;
       }
     }
   }
