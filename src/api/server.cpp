@@ -28,6 +28,22 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kHdrStart = "X-Ekyc-Internal-Start";
 constexpr const char* kHdrKey = "X-Ekyc-Internal-Key";
 constexpr const char* kHdrRoute = "X-Ekyc-Internal-Route";
+constexpr const char* kHdrRefusal = "X-Ekyc-Internal-Refusal";
+constexpr const char* kInternalHeaders[] = {kHdrStart, kHdrKey, kHdrRoute, kHdrRefusal};
+
+bool HasBody(const httplib::Request& req) {
+  if (req.has_header("Transfer-Encoding")) return true;
+  return std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) > 0;
+}
+
+// Request methods are logged only when they are real methods: a desynchronised stream must not
+// put body bytes into the log.
+std::string LoggableMethod(const std::string& m) {
+  for (const char* known : {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"}) {
+    if (m == known) return m;
+  }
+  return "?";
+}
 
 const std::regex& CallPath() {
   static const std::regex kRe("^/call/([A-Za-z0-9_]+)/?$");
@@ -107,6 +123,7 @@ struct Server::Impl {
   int port = 0;
   bool started = false;
   std::atomic<bool> stopped{false};
+  std::atomic<bool> listener_done{false};
 
   Status Init(const std::vector<WorkerInit>& inits);
   void Install();
@@ -176,7 +193,7 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, c
     rid = NewUuid();
     res.set_header("X-Request-Id", rid);
   }
-  for (const char* h : {kHdrStart, kHdrKey, kHdrRoute}) res.headers.erase(h);
+  for (const char* h : kInternalHeaders) res.headers.erase(h);
 
   int http_status = error != nullptr ? error->http_status : 200;
   std::string code = error != nullptr ? error->code : "";
@@ -190,7 +207,7 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, c
   // Never field contents: ids, route, outcome and timing only.
   log.Info("request", {{"request_id", rid},
                        {"route", route},
-                       {"method", req.method},
+                       {"method", LoggableMethod(req.method)},
                        {"status", http_status},
                        {"code", code},
                        {"ms", std::round(secs * 1e6) / 1e3},
@@ -203,23 +220,33 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   res.set_header("X-Request-Id", NewUuid());
   std::smatch m;
   if (req.path.rfind("/call", 0) != 0) return HR::Unhandled;
-  // Anything refused here has an unread body: close the connection rather than parse it as the
-  // next request.
-  auto refuse = [&](const std::string& route, const Status& s) {
-    res.set_header("Connection", "close");
-    Fail(req, res, route, s);
-    return HR::Handled;
+  // A refusal is answered here only when there is no body. httplib reads a POST body only after
+  // this hook, and answering first would leave the body on a keep-alive connection to be parsed
+  // as the next request; so with a body the refusal is carried to HandleCall, after the (size
+  // limited) body was read.
+  auto refuse_info = [&](const std::string& route, const ErrorInfo& e) {
+    if (!HasBody(req)) {
+      Finish(req, res, route, nullptr, &e);
+      return HR::Handled;
+    }
+    res.set_header(kHdrRoute, route);
+    res.set_header(kHdrRefusal, nlohmann::json{{"http", e.http_status},
+                                               {"code", e.code},
+                                               {"message", e.message},
+                                               {"retry", e.retry_after_s}}.dump());
+    return HR::Unhandled;
   };
+  auto refuse = [&](const std::string& route, const Status& s) { return refuse_info(route, MapStatus(s)); };
   if (!std::regex_match(req.path, m, CallPath()) || !routes.Has(m[1].str())) {
     return refuse("_unknown", Status(StatusCode::kNotFound, kReasonUnknownRoute,
                                      "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
   }
   std::string route = m[1].str();
   if (req.method != "POST") {
-    Status s(StatusCode::kInvalidArgument, kReasonMalformed, "/call/" + route + " accepts POST only");
+    ErrorInfo e = MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
+    e.http_status = 405;
     res.set_header("Allow", "POST");
-    refuse(route, s);
-    res.status = 405;
+    Finish(req, res, route, nullptr, &e);
     return HR::Handled;
   }
   auto key_name = keys.Verify(req.get_header_value("x-api-key"));
@@ -243,9 +270,7 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
     ErrorInfo e = MapStatus(Status(StatusCode::kResourceExhausted, kReasonRateLimited,
                                    "rate limit exceeded for API key '" + *key_name + "'; retry later"));
     e.retry_after_s = retry;
-    res.set_header("Connection", "close");
-    Finish(req, res, route, nullptr, &e);
-    return HR::Handled;
+    return refuse_info(route, e);
   }
   std::string media = MediaType(req.get_header_value("Content-Type"));
   if (!SupportedMediaType(media)) {
@@ -259,6 +284,13 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
 
 void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& res) {
   std::string route = res.get_header_value(kHdrRoute);
+  if (res.has_header(kHdrRefusal)) {
+    auto j = nlohmann::json::parse(res.get_header_value(kHdrRefusal));
+    ErrorInfo e{j["http"].get<int>(), j["code"].get<std::string>(), j["message"].get<std::string>(),
+                j["retry"].get<int>()};
+    Finish(req, res, route, nullptr, &e);
+    return;
+  }
   const Handler* handler = routes.Find(route);
   if (handler == nullptr) {  // pre-routing guarantees this; keep the invariant explicit
     Fail(req, res, route, Internal("route.missing", "no handler for route '" + route + "'"));
@@ -369,8 +401,9 @@ void Server::Impl::Install() {
   auto simple = [this](const char* route, auto body) {
     return [this, route, body](const httplib::Request& req, httplib::Response& res) {
       body(res);
+      if (res.status == -1) res.status = 200;
       double secs = static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
-      for (const char* h : {kHdrStart, kHdrKey, kHdrRoute}) res.headers.erase(h);
+      for (const char* h : kInternalHeaders) res.headers.erase(h);
       metrics.RecordRequest(route, res.status, "", secs);
       log.Debug("request", {{"request_id", res.get_header_value("X-Request-Id")},
                             {"route", route},
@@ -446,7 +479,18 @@ Status Server::Start() {
                       " (address in use or not available; set EKYC_HOST/EKYC_PORT)");
   }
   s.started = true;
-  s.listener = std::thread([&s] { s.http->listen_after_bind(); });
+  s.listener = std::thread([&s] {
+    s.http->listen_after_bind();
+    s.listener_done = true;
+  });
+  // httplib's stop() is a no-op until its accept loop runs; wait for it so that a Stop() right
+  // after Start() cannot leave the listener blocked in accept().
+  while (!s.http->is_running() && !s.listener_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (s.listener_done) {
+    s.listener.join();
+    s.started = false;
+    return Status(StatusCode::kUnavailable, "server.listen_failed", "the server stopped right after starting");
+  }
   s.log.Info("server_started", {{"url", url()}, {"tls", s.use_tls}, {"workers", s.opt.workers},
                                 {"queue", s.opt.queue}});
   return Status::Ok();

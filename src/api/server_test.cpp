@@ -171,6 +171,23 @@ TEST_F(ServerTest, AuthMissingInvalidValid) {
   EXPECT_EQ(out["fields"]["check_rotate"], 4);  // "true"
 }
 
+// A refused request's body must not be parsed as the next request on a keep-alive connection.
+TEST_F(ServerTest, RefusalsKeepKeepAliveConnectionInSync) {
+  Start();
+  auto c = Client();
+  c->set_keep_alive(true);
+  httplib::MultipartFormDataItems items = {{"image_card1", std::string(5000, 'x'), "a.jpg", "image/jpeg"}};
+  ExpectEnvelope(c->Post("/call/predict", {{"x-api-key", "wrong"}}, items), 401, "E401");
+  ExpectEnvelope(c->Post("/call/search_face", {{"x-api-key", key_}}, items), 501, "E501");
+  ExpectEnvelope(c->Post("/call/predict", {{"x-api-key", key_}}, items), 200, "");
+  auto h = c->Get("/healthz");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+  std::string m = server_->MetricsText();
+  EXPECT_EQ(m.find("status=\"400\""), std::string::npos) << m;
+  EXPECT_NE(m.find("ekyc_requests_total{route=\"healthz\",status=\"200\",code=\"\"} 1"), std::string::npos) << m;
+}
+
 TEST_F(ServerTest, NotAvailableRouteIs501AndUnknownIs404) {
   Start();
   auto r = PostJson("/call/search_face/", {{"user_id", "u"}}, key_);  // the vendor writes a trailing slash
