@@ -317,6 +317,24 @@ TEST_F(ServerTest, QueueFullIs503WithRetryAfter) {
   EXPECT_NE(m.find("ekyc_rejected_total{reason=\"overloaded\"} 1"), std::string::npos);
 }
 
+TEST_F(ServerTest, DeadlineIs504AndWorkerRecovers) {
+  std::latch release(1);
+  std::atomic<int> calls{0};
+  routes_.Set("predict", [&](const Request& r, WorkerContext&) -> Result<json> {
+    if (calls.fetch_add(1) == 0) release.wait();  // the first call outlives its deadline
+    return json{{"deadline_passed", r.DeadlinePassed()}};
+  });
+  // Long enough for the second (instant) request even on a loaded machine; the first one blocks
+  // until released, so it always passes its deadline.
+  opt_.request_timeout_ms = 3000;
+  Start();
+  auto r = PostJson("/call/predict", {{"a", 1}}, key_);
+  ExpectEnvelope(r, 504, "E504");
+  release.count_down();
+  // The worker finishes the abandoned job, then serves again.
+  ExpectEnvelope(PostJson("/call/predict", {{"a", 2}}, key_), 200, "");
+}
+
 TEST_F(ServerTest, RateLimitIs429) {
   opt_.rate_limit_rps = 0.001;  // effectively no refill during the test
   opt_.rate_limit_burst = 2;
