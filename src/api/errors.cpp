@@ -32,6 +32,8 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
       {"face.no_face_on_card", {200, "2", "There's no face on card image", 0}},
       {"face.match_failed", {200, "4", "Matching fail", 0}},
       {"face.already_registered", {200, "E850", "User face is already existing, can not registered", 0}},
+      // The store module's duplicate check (EKYC_DUPLICATE_THRESHOLD) is the same outcome.
+      {"store.duplicate_face", {200, "E850", "User face is already existing, can not registered", 0}},
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
       {kReasonMalformed, {400, "E400", nullptr, 0}},
       {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
