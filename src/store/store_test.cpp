@@ -425,6 +425,19 @@ TYPED_TEST(FaceStoreTest, RotateKeyReencryptsEverything) {
   EXPECT_EQ(OpenFaceStore(old).status().reason(), "store.wrong_key");
 }
 
+TYPED_TEST(FaceStoreTest, InterruptedRotationIsCompletedAtStartup) {
+  this->Register("alice", {Capture(1, 0)});
+  this->store_.reset();
+  fs::copy_file(this->opts_.key_file, this->dir_ + "/old.key");
+  ASSERT_TRUE(RotateKey(this->opts_).ok());
+  // Simulate a crash after the commit but before the new key file was installed.
+  fs::rename(this->opts_.key_file, this->opts_.key_file + ".new");
+  fs::copy_file(this->dir_ + "/old.key", this->opts_.key_file);
+  this->Reopen();
+  EXPECT_FALSE(fs::exists(this->opts_.key_file + ".new"));
+  EXPECT_TRUE(this->store_->Verify(kWho, kDefaultCollection, "alice", Capture(1, 1)).ok());
+}
+
 TYPED_TEST(FaceStoreTest, AuditRecordsWhoDidWhat) {
   this->Register("alice", {Capture(1, 0)});
   (void)this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 1, 0.5);
