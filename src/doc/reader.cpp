@@ -348,15 +348,9 @@ std::string CleanDate(const std::string& raw) {
   return buf;
 }
 
-bool IsLetterUtf8Start(unsigned char c) { return std::isalpha(c) || c >= 0xC0; }
 
 std::string CleanName(const std::string& raw) {
-  std::string up = ToUpper(raw), out;
-  for (size_t i = 0; i < up.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(up[i]);
-    if (c >= 0x80 || std::isalpha(c)) out.push_back(static_cast<char>(c));
-    else out.push_back(' ');
-  }
+  std::string out = KeepLetters(ToUpper(raw));
   // Drop stray 1-letter tokens at the ends (borders, photo edge).
   std::vector<std::string> parts;
   for (auto& p : Split(CollapseSpaces(out), ' ')) if (!p.empty()) parts.push_back(p);
@@ -364,7 +358,6 @@ std::string CleanName(const std::string& raw) {
   while (parts.size() > 1 && parts.front().size() == 1) parts.erase(parts.begin());
   std::string r;
   for (auto& p : parts) r += (r.empty() ? "" : " ") + p;
-  (void)IsLetterUtf8Start;
   return r;
 }
 
@@ -1168,13 +1161,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       CrossCheck(&r, "ho_ten", ToUpper(q.name), "qr", true);
       CrossCheck(&r, "ngay_sinh", q.birth_date, "qr", true);
       CrossCheck(&r, "gioi_tinh", q.sex, "qr", true);
-      Field* addr = GetMutable(&r, "ho_khau_thuong_tru");
-      if (addr && addr->present() && !Agrees(addr->value, q.address) &&
-          EditDistance(FoldKey(addr->value), FoldKey(q.address)) > static_cast<int>(q.address.size() / 4)) {
-        addr->confidence = std::min(addr->confidence, 0.4);  // printed and QR addresses really differ
-      } else {
-        CrossCheck(&r, "ho_khau_thuong_tru", q.address, "qr", true);
-      }
+      // The QR carries the residence as printed; a disagreement is an OCR error.
+      CrossCheck(&r, "ho_khau_thuong_tru", q.address, "qr", true);
       CrossCheck(&r, "ngay_cap", q.issue_date, "qr", true);
       if (!q.expiry_date.empty()) CrossCheck(&r, "ngay_het_han", q.expiry_date, "qr", true);
     }

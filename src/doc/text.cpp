@@ -70,6 +70,17 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
+std::string KeepLetters(std::string_view utf8) {
+  icu::UnicodeString u = FromUtf8(utf8), out;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    bool mark = u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK;
+    out.append(u_isalpha(c) || mark ? c : static_cast<UChar32>(' '));
+  }
+  return ToUtf8(out);
+}
+
 std::string FoldKey(std::string_view utf8) {
   std::string s = StripAccents(utf8);
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

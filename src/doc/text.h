@@ -22,6 +22,8 @@ std::string FoldKey(std::string_view utf8);
 // Trims ASCII whitespace and a set of punctuation often produced by OCR at line ends.
 std::string Trim(std::string_view s, std::string_view extra = "");
 std::string CollapseSpaces(std::string_view s);
+// Keeps letters (any script) and replaces everything else by spaces.
+std::string KeepLetters(std::string_view utf8);
 std::vector<std::string> Split(std::string_view s, char sep);
 // Levenshtein distance on bytes (callers pass folded ASCII keys).
 int EditDistance(std::string_view a, std::string_view b);

@@ -29,3 +29,9 @@ TEST(DocText, Dates) {
 }
 
 }  // namespace ekyc::doc
+
+namespace ekyc::doc {
+TEST(DocText, KeepLetters) {
+  EXPECT_EQ(CollapseSpaces(KeepLetters("\xE2\x80\x9CNGUYỄN  V4N: A")), "NGUYỄN V N A");
+}
+}  // namespace ekyc::doc

@@ -1,0 +1,114 @@
+// End-to-end: reads the committed synthetic cards (tests/data/cards) and checks the fields against
+// their ground truth. Skips when the Tesseract models are not installed.
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "doc/doc.h"
+
+namespace ekyc::doc {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DocE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto r = DocReader::Create();
+    if (r.ok()) reader_ = std::move(r).value();
+  }
+  static void TearDownTestSuite() { reader_.reset(); }
+  void SetUp() override {
+    if (reader_ == nullptr) GTEST_SKIP() << "Tesseract vie/eng models not installed";
+  }
+  static std::unique_ptr<DocReader> reader_;  // one reader shared by the suite (Tesseract init is slow)
+};
+std::unique_ptr<DocReader> DocE2E::reader_;
+
+std::vector<fs::path> Cards() {
+  std::vector<fs::path> out;
+  fs::path dir = fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards";
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".jpg") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST_F(DocE2E, ReadsCommittedCards) {
+  auto cards = Cards();
+  ASSERT_GE(cards.size(), 6u);
+  int total = 0, correct = 0;
+  for (const auto& path : cards) {
+    SCOPED_TRACE(path.filename().string());
+    std::ifstream f(fs::path(path).replace_extension(".json"));
+    nlohmann::json gt = nlohmann::json::parse(f);
+    cv::Mat img = cv::imread(path.string());
+    ASSERT_FALSE(img.empty());
+    auto res = reader_->Read(img, true);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    EXPECT_EQ(ClassOf(res->type, res->side).value, gt["class_value"].get<int>());
+    // Fields carried by error-checked machine-readable zones or printed digits must be exact.
+    for (const char* strict : {"id", "ngay_sinh", "ngay_cap"}) {
+      if (!gt["fields"].contains(strict)) continue;
+      const Field* fld = res->Get(strict);
+      ASSERT_NE(fld, nullptr) << strict;
+      EXPECT_EQ(fld->value, gt["fields"][strict].get<std::string>()) << strict;
+    }
+    for (const auto& [name, value] : gt["fields"].items()) {
+      const Field* fld = res->Get(name);
+      ++total;
+      correct += fld && fld->value == value.get<std::string>();
+      if (fld) {
+        EXPECT_GE(fld->confidence, 0.0);
+        EXPECT_LE(fld->confidence, 1.0);
+      }
+    }
+    if (!gt["qr"].is_null()) {
+      ASSERT_TRUE(res->qr.has_value());
+      EXPECT_EQ(res->qr->raw, gt["qr"].get<std::string>());
+    }
+    if (!gt["mrz"].is_null()) {
+      ASSERT_TRUE(res->mrz.has_value());
+      EXPECT_TRUE(res->mrz->checks_ok);
+      EXPECT_EQ(res->mrz->lines, gt["mrz"].get<std::vector<std::string>>());
+    }
+    nlohmann::json j = res->ToJson();
+    EXPECT_TRUE(j.contains("class_name"));
+    EXPECT_EQ(j["class_name"]["normalized"]["value"].get<int>(), gt["class_value"].get<int>());
+  }
+  // Free-text fields (names, addresses) may carry OCR diacritic errors; most must be exact.
+  EXPECT_GE(correct * 100, total * 75) << correct << "/" << total;
+}
+
+TEST_F(DocE2E, RejectsBadInput) {
+  auto empty = reader_->Read(cv::Mat(), true);
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().reason(), "image.empty");
+  auto tiny = reader_->Read(cv::Mat(50, 80, CV_8UC3, cv::Scalar(255, 255, 255)), true);
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_EQ(tiny.status().reason(), "doc.image_too_small");
+  // A blank page with no card: an error, never a half-filled success.
+  cv::Mat blank(900, 1200, CV_8UC3, cv::Scalar(240, 240, 240));
+  auto none = reader_->Read(blank, true);
+  EXPECT_FALSE(none.ok());
+  // Random noise of a card's shape: no document text.
+  cv::Mat noise(630, 1000, CV_8UC3);
+  cv::randu(noise, 0, 255);
+  EXPECT_FALSE(reader_->Read(noise, true).ok());
+}
+
+TEST(DocClass, TableMatchesVendorValues) {
+  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).value, 4);
+  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kBack).value, 5);
+  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).code, "CCCD_CHIP");
+  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).name, "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC");
+  EXPECT_EQ(ClassOf(DocType::kUnknown, Side::kFront).value, -1);
+  EXPECT_EQ(Unidecode("NGUYỄN ĐỨC Ẩn"), "NGUYEN DUC An");
+}
+
+}  // namespace
+}  // namespace ekyc::doc
