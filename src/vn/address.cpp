@@ -188,7 +188,8 @@ TypeWord TypeAt(const std::vector<Token>& toks, size_t i, size_t end) {
   auto near = [](const std::string& x, std::string_view word) {
     // Only words of 5+ letters: "quan"/"tinh" are one edit away from real names ("quang", "vinh").
     // Same first letter: "tuyen" (Tuyên Quang) is one edit from "huyen" too.
-    return x == word || (word.size() >= 5 && x.size() >= 4 && x[0] == word[0] &&
+    // No deletions either: "phong" (a common name syllable) is "phuong" minus one letter.
+    return x == word || (word.size() >= 5 && x.size() >= word.size() && x[0] == word[0] &&
                          BoundedEditDistance(x, word, 1) <= 1);
   };
   if (b) {
@@ -203,6 +204,8 @@ TypeWord TypeAt(const std::vector<Token>& toks, size_t i, size_t end) {
   if (a == "tp") set(1, UnitType::kThanhPho, true, true, false);
   else if (a == "tinh" || a == "t") set(1, UnitType::kTinh, true, false, false);
   else if (a == "q" || a == "quan") set(1, UnitType::kQuan, false, true, false);
+  else if (b && IsDigits(*b) && a.size() == 4 && a[0] == 'q' && BoundedEditDistance(a, "quan", 1) <= 1)
+    set(1, UnitType::kQuan, false, true, false);  // "Qnận 6": numbered districts are always typed
   else if (a == "h" || near(a, "huyen")) set(1, UnitType::kHuyen, false, true, false);
   else if (a == "tx") set(1, UnitType::kThiXa, false, true, false);
   else if (a == "p" || a == "f" || near(a, "phuong")) set(1, UnitType::kPhuong, false, false, true);
@@ -398,14 +401,17 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
     Span s = MakeSpan(toks, a, end, Level::kProvince);
     if (s.crosses) break;
     for (const auto& al : kProvinceAliases) {
-      if (s.key != al.key) continue;
+      // One OCR slip is tolerated in aliases of 3+ letters ("HCCM", "Sài Gòh").
+      const std::string_view ak(al.key);
+      if (s.key != ak && (ak.size() < 3 || s.key.size() < 2 || BoundedEditDistance(s.key, ak, 1) > 1)) continue;
       // The alias covers the whole span (e.g. "Thừa Thiên Huế" for the new "Huế"), so it replaces a
       // shorter reading of the same province.
       auto add = [&](std::vector<Pick>& picks, int unit) {
         if (unit < 0) return;
         auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == unit; });
-        if (it == picks.end()) picks.push_back({unit, 1.0, a});
-        else if (it->score <= 1.0) *it = {unit, 1.0, a};
+        const double q = s.key == ak ? 1.0 : 0.7;
+        if (it == picks.end()) picks.push_back({unit, q, a});
+        else if (it->score <= q) *it = {unit, q, a};
       };
       add(old_p, ix.OldProvinceByCode(al.old_code));
       // "Huế"/"Sài Gòn" also name the post-2025 city; BR-VT is now part of TP. Hồ Chí Minh.
