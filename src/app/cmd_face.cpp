@@ -167,6 +167,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     bool ok = false;
     std::string reason;
     bool quality_ok = false;
+    bool fallback = false;
     std::vector<float> emb;
     double ms = 0, cpu_ms = 0;
   };
@@ -194,6 +195,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       e.reason = a.status().reason();
     } else {
       e.ok = true;
+      e.fallback = a->face.detector != "dlib-hog";
       e.emb = a->embedding.values;
       e.quality_ok = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).ok();
       if (!e.quality_ok) e.reason = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).reason();
@@ -232,14 +234,15 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     }
     if (scores) scores << p.a << "," << p.b << "," << (p.same ? 1 : 0) << "," << p.set << "," << s << "," << (ok ? 1 : 0) << "\n";
   }
-  size_t failed_images = 0;
+  size_t failed_images = 0, fallback_images = 0;
   std::map<std::string, int> reasons;
   for (const auto& [k, e] : cache) {
     if (!e.ok) ++failed_images;
+    if (e.fallback) ++fallback_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
   nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta}, {"card_smoothing_sigma", card_sigma},
-                        {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images},
+                        {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images}, {"images_found_by_fallback_detector", fallback_images},
                         {"image_issue_counts", reasons},
                         {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
                         {"cpu_ms_per_image_median", {{"selfie_path", Median(cpu_times[0])}, {"card_path", Median(cpu_times[1])}}}};
@@ -316,6 +319,7 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
       return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + aligned_out + "'")));
     const Status gate = face::CheckQuality(a->quality, src);
     nlohmann::json j = {{"faces_found", a->faces_found},
+                        {"detector", a->face.detector},
                         {"box", {a->face.box.x, a->face.box.y, a->face.box.width, a->face.box.height}},
                         {"quality", a->quality.ToJson()},
                         {"landmarks5", [&] {

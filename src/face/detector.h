@@ -16,6 +16,8 @@ class DlibFaceDetector {
   ~DlibFaceDetector();
   // Faces with landmarks in original-image coordinates, largest first.
   Detection Detect(const cv::Mat& bgr, Source source);
+  // 68 landmarks for a face box found by another detector (original-image coordinates).
+  Face FitLandmarks(const cv::Mat& bgr, const cv::Rect& box);
 
  private:
   DlibFaceDetector();

@@ -61,6 +61,22 @@ Result<std::unique_ptr<DlibFaceDetector>> DlibFaceDetector::Create(const std::st
   return d;
 }
 
+Face DlibFaceDetector::FitLandmarks(const cv::Mat& bgr, const cv::Rect& box) {
+  cv::Mat gray;
+  if (bgr.channels() == 3) cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  else if (bgr.channels() == 4) cv::cvtColor(bgr, gray, cv::COLOR_BGRA2GRAY);
+  else gray = bgr;
+  dlib::cv_image<unsigned char> img(gray);
+  dlib::full_object_detection shape =
+      impl_->predictor(img, dlib::rectangle(box.x, box.y, box.x + box.width - 1, box.y + box.height - 1));
+  Face f;
+  f.box = box;
+  for (unsigned long i = 0; i < shape.num_parts(); ++i)
+    f.landmarks68.emplace_back(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+  f.landmarks5 = ReduceTo5(f.landmarks68);
+  return f;
+}
+
 Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
   Detection out;
   cv::Mat gray;

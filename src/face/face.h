@@ -47,7 +47,8 @@ struct Quality {
 
 struct Face {
   cv::Rect box;                            // in original image pixels
-  double score = 0;                        // detector score (dlib HOG SVM margin)
+  double score = 0;                        // detector score (dlib HOG SVM margin; BlazeFace probability)
+  std::string detector = "dlib-hog";       // or "blazeface-front" (fallback)
   std::vector<cv::Point2f> landmarks68;    // original image pixels (dlib / iBUG 300-W order)
   std::array<cv::Point2f, 5> landmarks5{}; // eye centres (image left, right), nose tip, mouth corners
 };
@@ -94,6 +95,10 @@ struct FaceEngineOptions {
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
   std::string calibration_path;         // models/calibration-mobilefacenet.json; empty: raw cosine only
   bool flip_tta = false;                // average the embedding of the horizontally flipped crop
+  // When dlib's frontal HOG finds nothing, try BlazeFace (model set id below, MediaPipe score
+  // threshold) and fit dlib's 68 points in its box; empty id = off.
+  std::string fallback_detector_id = "blazeface-front";
+  double fallback_min_score = 0.5;
   // Gaussian sigma (px, in the card image) applied to card portraits before alignment, to damp
   // print halftone and JPEG blocking; 0 = off. See docs/face.md for the measurement.
   double card_smoothing_sigma = 0.0;
@@ -147,6 +152,9 @@ class FaceEngine {
   std::unique_ptr<Net> net_;
   Calibration calibration_;
   bool calibrated_ = false;
+  std::string fallback_id_;
+  double fallback_min_score_ = 0.5;
+  Result<std::optional<Face>> FallbackDetect(const cv::Mat& bgr);
   std::string model_id_;
   bool flip_tta_ = false;
   double card_sigma_ = 0.0;

@@ -29,7 +29,7 @@ struct FaceEngine::Net {
   cv::dnn::Net net;
 
   Result<cv::Mat> Run(const cv::Mat& blob) {
-    if (session) {
+    if (!model_id.empty()) {
       EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session->Run(model_id, blob));
       if (outs.empty()) return Internal("face.embed_failed", "embedding network returned no output");
       return outs.front();
@@ -104,6 +104,11 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
     return FailedPrecondition("face.calibration_mismatch", "calibration was fitted for '" + e->calibration_.model +
                                                                "', engine uses '" + e->model_id_ + "'");
   e->flip_tta_ = options.flip_tta;
+  if (options.models && !options.fallback_detector_id.empty() && options.models->Has(options.fallback_detector_id)) {
+    e->fallback_id_ = options.fallback_detector_id;
+    e->fallback_min_score_ = options.fallback_min_score;
+    if (!e->net_->session) e->net_->session = std::make_unique<infer::Session>(options.models);
+  }
   e->card_sigma_ = options.card_smoothing_sigma;
   return e;
 }
@@ -113,7 +118,51 @@ FaceEngine::~FaceEngine() = default;
 Result<Detection> FaceEngine::Detect(const cv::Mat& bgr, Source source) {
   if (bgr.empty() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1 && bgr.type() != CV_8UC4))
     return InvalidArgument("image.invalid", "expected a non-empty 8-bit grey, BGR or BGRA image");
-  return detector_->Detect(bgr, source);
+  Detection d = detector_->Detect(bgr, source);
+  if (d.faces.empty() && !fallback_id_.empty()) {
+    EKYC_ASSIGN_OR_RETURN(std::optional<Face> f, FallbackDetect(bgr));
+    if (f) d.faces.push_back(std::move(*f));
+  }
+  return d;
+}
+
+// BlazeFace front (128x128, MediaPipe anchors: 16x16 grid x2 + 8x8 grid x6), best anchor only.
+Result<std::optional<Face>> FaceEngine::FallbackDetect(const cv::Mat& bgr) {
+  cv::Mat bgr3 = bgr;
+  if (bgr.channels() == 1) cv::cvtColor(bgr, bgr3, cv::COLOR_GRAY2BGR);
+  else if (bgr.channels() == 4) cv::cvtColor(bgr, bgr3, cv::COLOR_BGRA2BGR);
+  const int side = std::max(bgr3.cols, bgr3.rows);
+  const int top = (side - bgr3.rows) / 2, left = (side - bgr3.cols) / 2;
+  cv::Mat square;
+  cv::copyMakeBorder(bgr3, square, top, side - bgr3.rows - top, left, side - bgr3.cols - left, cv::BORDER_CONSTANT,
+                     cv::Scalar::all(0));
+  cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 127.5, cv::Size(128, 128), cv::Scalar::all(127.5), true, false);
+  EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, net_->session->Run(fallback_id_, blob));
+  if (outs.size() < 4 || outs[0].total() != 512 || outs[1].total() != 384 || outs[2].total() != 512 * 16 ||
+      outs[3].total() != 384 * 16)
+    return Internal("face.fallback_detector_failed", "unexpected BlazeFace output shapes");
+  int best = -1;
+  float best_logit = -1e30f;
+  for (int i = 0; i < 896; ++i) {
+    const float v = i < 512 ? outs[0].ptr<float>()[i] : outs[1].ptr<float>()[i - 512];
+    if (v > best_logit) best_logit = v, best = i;
+  }
+  const double prob = 1.0 / (1.0 + std::exp(-static_cast<double>(best_logit)));
+  if (prob < fallback_min_score_) return std::optional<Face>();
+  const bool fine = best < 512;
+  const int k = fine ? best : best - 512;
+  const int grid = fine ? 16 : 8, per_cell = fine ? 2 : 6;
+  const int cell = k / per_cell;
+  const double ax = (cell % grid + 0.5) / grid, ay = (cell / grid + 0.5) / grid;
+  const float* r = (fine ? outs[2].ptr<float>() : outs[3].ptr<float>()) + k * 16;
+  const double cx = (ax + r[0] / 128.0) * side - left, cy = (ay + r[1] / 128.0) * side - top;
+  const double w = r[2] / 128.0 * side, h = r[3] / 128.0 * side;
+  if (w < 8 || h < 8) return std::optional<Face>();
+  const cv::Rect box(static_cast<int>(cx - w / 2), static_cast<int>(cy - h / 2), static_cast<int>(w), static_cast<int>(h));
+  Face f = detector_->FitLandmarks(bgr, box);
+  f.score = prob;
+  f.detector = fallback_id_;
+  return std::optional<Face>(std::move(f));
 }
 
 Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {

@@ -210,3 +210,22 @@ TEST_F(FaceEngineTest, DevPhotosOneFaceAndSameIdentityScoresHigher) {
 
 }  // namespace
 }  // namespace ekyc::face
+
+namespace ekyc::face {
+namespace {
+
+// A three-quarter view that dlib's frontal HOG misses is recovered by the BlazeFace fallback
+// (only when the model set provides blazeface-front).
+TEST_F(FaceEngineTest, FallbackDetectorFindsTurnedFace) {
+  const std::string path = DevDir() + "/bbt_gray/stuart5.png";
+  auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
+  if (!fs::exists(path) || !set.ok() || !(*set)->Has("blazeface-front")) GTEST_SKIP() << "dev data or blazeface absent";
+  auto d = engine_->Detect(cv::imread(path), Source::kSelfie);
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->faces.size(), 1u);
+  EXPECT_EQ(d->faces[0].detector, "blazeface-front");
+  EXPECT_EQ(d->faces[0].landmarks68.size(), 68u);
+}
+
+}  // namespace
+}  // namespace ekyc::face
