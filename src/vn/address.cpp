@@ -425,7 +425,6 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
   // levels must not win on count alone.
   auto L = [](double q) { return q - 0.3; };
   auto consider = [&](Hypothesis h) {
-    if (getenv("VN_DEBUG")) fprintf(stderr, "hyp s=%d p=%d d=%d c=%d %.3f %.3f %.3f tot=%.3f\n", (int)h.scheme, h.prov, h.dist, h.comm, h.qp, h.qd, h.qc, h.total);
     if (h.total > best.total + 1e-9) best = h;
   };
 
