@@ -377,6 +377,15 @@ constexpr ProvinceAlias kProvinceAliases[] = {
 
 }  // namespace
 
+Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(const std::string& index_path) {
+  auto index = AdminIndex::Load(index_path);
+  if (!index.ok()) return index.status();
+  auto text = TextTools::Create();
+  if (!text.ok()) return text.status();
+  return std::shared_ptr<const AddressNormalizer>(
+      std::make_shared<AddressNormalizer>(*index, std::shared_ptr<const TextTools>(std::move(*text))));
+}
+
 AddressNormalizer::AddressNormalizer(std::shared_ptr<const AdminIndex> index, std::shared_ptr<const TextTools> text)
     : index_(std::move(index)), text_(std::move(text)) {}
 

@@ -1,5 +1,7 @@
 // Address normalization against the index built from the pinned packages (build product).
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -173,6 +175,27 @@ TEST_F(VnAddress, DistrictOmittedOldCommune) {
 
 TEST_F(VnAddress, TrailingCountry) {
   EXPECT_EQ(N("Phường Xuân La, Quận Tây Hồ, Hà Nội, Việt Nam").xa.code, 103);
+}
+
+TEST(VnIndex, PathAndErrors) {
+  EXPECT_EQ(DefaultIndexPath("/opt/ekyc/bin/ekyc"), "/opt/ekyc/bin/data/vn-admin.tsv");
+  EXPECT_EQ(DefaultIndexPath("/opt/ekyc/bin/ekyc", "/etc/vn.tsv"), "/etc/vn.tsv");
+  auto missing = AdminIndex::Load("/nonexistent/vn-admin.tsv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().reason(), "vn.index_missing");
+  const std::string bad = std::string(EKYC_BINARY_DIR) + "/vn_test_bad_index.tsv";
+  {
+    std::ofstream out(bad);
+    out << "P\to\tnot-a-number\ttinh\tX\n";
+  }
+  auto corrupt = AdminIndex::Load(bad);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.status().reason(), "vn.index_corrupt");
+  EXPECT_NE(corrupt.status().message().find("line 1"), std::string::npos);
+  std::remove(bad.c_str());
+  auto n = CreateAddressNormalizer(std::string(EKYC_BINARY_DIR) + "/data/vn-admin.tsv");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ((*n)->Normalize("Quận 1, TP.HCM").huyen.code, 760);
 }
 
 // One normalizer shared by several threads gives the same answers as one thread (ICU

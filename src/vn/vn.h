@@ -151,6 +151,10 @@ class AddressNormalizer {
   std::shared_ptr<const TextTools> text_;
 };
 
+// Loads the index at `index_path` and creates the ICU tools: what the document reader and the API
+// need at start-up (one per process; the result is shared by all workers).
+Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(const std::string& index_path);
+
 // ---------------------------------------------------------------------------------------------
 // Dates, sex, nationality
 
