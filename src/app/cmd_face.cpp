@@ -269,28 +269,32 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
 void AddFaceCommand(CLI::App& app, int* exit_code) {
   auto* face_cmd = app.add_subcommand("face", "Face detection, embedding, comparison and evaluation");
   face_cmd->require_subcommand(1);
+  // Option storage lives as long as the callbacks that read it (no function statics).
+  struct Opts {
+    std::string card_path, selfie_path, image_path, aligned_out, dg_in, dg_out, dg_name, pairs_path, root, scores_out;
+    double threshold = 0.5, card_sigma = -1;
+    bool verbose = false, as_card = false, tta = false, degrade = false, eval_tta = false;
+  };
+  auto o = std::make_shared<Opts>();
 
   auto* cmp = face_cmd->add_subcommand("compare", "Compare a card portrait (A) with a selfie (B); prints the vendor match block");
-  static std::string card_path, selfie_path;
-  static double threshold = 0.5;
-  static bool verbose = false;
-  cmp->add_option("card", card_path, "Card image or its portrait crop")->required();
-  cmp->add_option("selfie", selfie_path, "Selfie image")->required();
-  cmp->add_option("--threshold", threshold, "Similarity threshold in [0,1] (vendor default 0.5)");
-  cmp->add_flag("--verbose", verbose, "Also print raw cosine, quality and timing");
-  cmp->callback([exit_code] {
+  cmp->add_option("card", o->card_path, "Card image or its portrait crop")->required();
+  cmp->add_option("selfie", o->selfie_path, "Selfie image")->required();
+  cmp->add_option("--threshold", o->threshold, "Similarity threshold in [0,1] (vendor default 0.5)");
+  cmp->add_flag("--verbose", o->verbose, "Also print raw cosine, quality and timing");
+  cmp->callback([exit_code, o] {
     auto engine = MakeEngine(false, true);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
-    auto card = ReadImage(card_path);
+    auto card = ReadImage(o->card_path);
     if (!card.ok()) return void(*exit_code = Fail(card.status()));
-    auto selfie = ReadImage(selfie_path);
+    auto selfie = ReadImage(o->selfie_path);
     if (!selfie.ok()) return void(*exit_code = Fail(selfie.status()));
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = (*engine)->Compare(*card, *selfie, threshold);
+    auto r = (*engine)->Compare(*card, *selfie, o->threshold);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok()) return void(*exit_code = Fail(r.status()));
     nlohmann::json j = r->MatchBlock();
-    if (verbose) {
+    if (o->verbose) {
       j["debug"] = {{"cosine", r->cosine}, {"ms", ms}};
       if (r->card) j["debug"]["card_quality"] = r->card->quality.ToJson(), j["debug"]["card_faces"] = r->card->faces_found;
       if (r->selfie) j["debug"]["selfie_quality"] = r->selfie->quality.ToJson(), j["debug"]["selfie_faces"] = r->selfie->faces_found;
@@ -300,23 +304,20 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   });
 
   auto* emb = face_cmd->add_subcommand("embed", "Print the embedding and quality of the largest face in an image");
-  static std::string image_path;
-  static bool as_card = false, tta = false;
-  static std::string aligned_out;
-  emb->add_option("image", image_path, "Image file")->required();
-  emb->add_flag("--card", as_card, "Treat the image as a card portrait (extra scales, looser gates)");
-  emb->add_flag("--flip-tta", tta, "Average with the horizontally flipped face");
-  emb->add_option("--aligned-out", aligned_out, "Write the aligned 112x112 crop here (debugging; contains a face)");
-  emb->callback([exit_code] {
-    auto engine = MakeEngine(tta, false);
+  emb->add_option("image", o->image_path, "Image file")->required();
+  emb->add_flag("--card", o->as_card, "Treat the image as a card portrait (extra scales, looser gates)");
+  emb->add_flag("--flip-tta", o->tta, "Average with the horizontally flipped face");
+  emb->add_option("--aligned-out", o->aligned_out, "Write the aligned 112x112 crop here (debugging; contains a face)");
+  emb->callback([exit_code, o] {
+    auto engine = MakeEngine(o->tta, false);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
-    auto img = ReadImage(image_path);
+    auto img = ReadImage(o->image_path);
     if (!img.ok()) return void(*exit_code = Fail(img.status()));
-    const Source src = as_card ? Source::kCard : Source::kSelfie;
+    const Source src = o->as_card ? Source::kCard : Source::kSelfie;
     auto a = (*engine)->Analyze(*img, src, false);
     if (!a.ok()) return void(*exit_code = Fail(a.status()));
-    if (!aligned_out.empty() && !cv::imwrite(aligned_out, a->aligned))
-      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + aligned_out + "'")));
+    if (!o->aligned_out.empty() && !cv::imwrite(o->aligned_out, a->aligned))
+      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + o->aligned_out + "'")));
     const Status gate = face::CheckQuality(a->quality, src);
     nlohmann::json j = {{"faces_found", a->faces_found},
                         {"detector", a->face.detector},
@@ -335,31 +336,27 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   });
 
   auto* dg = face_cmd->add_subcommand("degrade", "Write the card-like degraded copy that `eval --degrade` uses");
-  static std::string dg_in, dg_out, dg_name;
-  dg->add_option("image", dg_in, "Input image")->required();
-  dg->add_option("out", dg_out, "Output image")->required();
-  dg->add_option("--name", dg_name, "Seed name (default: the input path as given; eval uses the pairs-file path)");
-  dg->callback([exit_code] {
+  dg->add_option("image", o->dg_in, "Input image")->required();
+  dg->add_option("out", o->dg_out, "Output image")->required();
+  dg->add_option("--name", o->dg_name, "Seed name (default: the input path as given; eval uses the pairs-file path)");
+  dg->callback([exit_code, o] {
     auto engine = MakeEngine(false, false);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
-    auto img = ReadImage(dg_in);
+    auto img = ReadImage(o->dg_in);
     if (!img.ok()) return void(*exit_code = Fail(img.status()));
-    if (!cv::imwrite(dg_out, CardLike(**engine, *img, dg_name.empty() ? dg_in : dg_name)))
-      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + dg_out + "'")));
+    if (!cv::imwrite(o->dg_out, CardLike(**engine, *img, o->dg_name.empty() ? o->dg_in : o->dg_name)))
+      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + o->dg_out + "'")));
     *exit_code = 0;
   });
 
   auto* ev = face_cmd->add_subcommand("eval", "Verification metrics over a pairs file (img_a,img_b,same[,set])");
-  static std::string pairs_path, root, scores_out;
-  static bool degrade = false, eval_tta = false;
-  static double card_sigma = -1;
-  ev->add_option("pairs", pairs_path, "Pairs CSV")->required();
-  ev->add_option("--root", root, "Directory the image paths are relative to (default: the pairs file's)");
-  ev->add_flag("--degrade", degrade, "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
-  ev->add_flag("--flip-tta", eval_tta, "Average embeddings with the flipped face");
-  ev->add_option("--scores-out", scores_out, "Write per-pair cosine scores to this CSV");
-  ev->add_option("--card-sigma", card_sigma, "Override the card-portrait smoothing sigma (px; 0 = off)");
-  ev->callback([exit_code] { *exit_code = RunEval(pairs_path, root, degrade, eval_tta, card_sigma, scores_out); });
+  ev->add_option("pairs", o->pairs_path, "Pairs CSV")->required();
+  ev->add_option("--root", o->root, "Directory the image paths are relative to (default: the pairs file's)");
+  ev->add_flag("--degrade", o->degrade, "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
+  ev->add_flag("--flip-tta", o->eval_tta, "Average embeddings with the flipped face");
+  ev->add_option("--scores-out", o->scores_out, "Write per-pair cosine scores to this CSV");
+  ev->add_option("--card-sigma", o->card_sigma, "Override the card-portrait smoothing sigma (px; 0 = off)");
+  ev->callback([exit_code, o] { *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma, o->scores_out); });
 }
 
 }  // namespace ekyc::app
