@@ -109,6 +109,7 @@ int RunEval(const std::string& list, const live::LivenessOptions& opt, const std
   std::map<std::string, Tally> by_type;
   std::string line;
   while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#' || line.rfind("path,", 0) == 0) continue;
     std::stringstream ss(line);
     std::string path, label, type;

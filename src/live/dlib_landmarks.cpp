@@ -60,6 +60,26 @@ class DlibLandmarkDetector final : public LandmarkDetector {
     return out;
   }
 
+  Result<FaceLandmarks> Fit(const cv::Mat& img, const cv::Rect2f& box) override {
+    if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
+      return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
+    }
+    cv::Mat gray;
+    if (img.channels() == 3) cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+    else gray = img;
+    if (!gray.isContinuous()) gray = gray.clone();
+    dlib::cv_image<unsigned char> dfull(gray);
+    const dlib::rectangle r(std::lround(box.x), std::lround(box.y), std::lround(box.x + box.width),
+                            std::lround(box.y + box.height));
+    dlib::full_object_detection shape = sp_(dfull, r);
+    FaceLandmarks f;
+    f.box = box;
+    for (unsigned i = 0; i < 68 && i < shape.num_parts(); ++i) {
+      f.pts[i] = cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+    }
+    return f;
+  }
+
  private:
   dlib::frontal_face_detector detector_;
   dlib::shape_predictor sp_;

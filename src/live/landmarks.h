@@ -28,6 +28,9 @@ class LandmarkDetector {
   virtual ~LandmarkDetector() = default;
   // Every face found in `bgr_or_gray` (8-bit, 1 or 3 channels), largest first.
   virtual Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& bgr_or_gray) = 0;
+  // Landmarks for a given face box (no detection). Used to measure how much the landmarks move
+  // when only the starting box changes: the landmark noise floor of that frame.
+  virtual Result<FaceLandmarks> Fit(const cv::Mat& bgr_or_gray, const cv::Rect2f& box) = 0;
 };
 
 // dlib HOG frontal detector + shape_predictor_68. Detection runs on a copy scaled so that its

@@ -67,6 +67,8 @@ struct VideoLiveness {
   double pitch_range_deg = 0.0;
   double nonrigid_residual = 0.0;  // 90th pct over frame pairs of the homography residual / IOD
   double motion = 0.0;             // 90th pct of landmark displacement between frames / IOD
+  double landmark_noise = 0.0;     // landmark shift when refitted from a 5%-shifted box / IOD
+  double nonrigid_to_noise = 0.0;  // nonrigid_residual / landmark_noise
   double active_score = 0.0;
 
   PassiveSignals passive;

@@ -115,6 +115,14 @@ TEST(PlanarResidual, NonRigidlyPerturbedSetIsNot) {
   EXPECT_GT(PlanarResidual(a, b, 60.0), 0.085);
 }
 
+TEST(PlanarResidual, SlidingJawContourCanBeLeftOutOfTheScore) {
+  const auto a = Vec(MakeFace());
+  auto b = a;
+  for (int i = 0; i < 17; ++i) b[i].y += (i % 2 ? 5.f : -5.f);  // contour points slide along the cheek edge
+  EXPECT_GT(PlanarResidual(a, b, 60.0), 0.05);
+  EXPECT_LT(PlanarResidual(a, b, 60.0, 17), 0.01);
+}
+
 TEST(HeadPose, YawSignFollowsNoseShift) {
   const Landmarks68 front = MakeFace();
   Landmarks68 turned = front;

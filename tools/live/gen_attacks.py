@@ -316,7 +316,7 @@ def main():
         emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k))
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
     with open(os.path.join(args.out, "list.csv"), "w", newline="") as fh:
-        wr = csv.writer(fh)
+        wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(["path", "label", "attack_type"])
         wr.writerows(rows)
     print("wrote", len(rows), "rows to", os.path.join(args.out, "list.csv"))
