@@ -335,6 +335,31 @@ TEST_F(ServerTest, DeadlineIs504AndWorkerRecovers) {
   ExpectEnvelope(PostJson("/call/predict", {{"a", 2}}, key_), 200, "");
 }
 
+TEST_F(ServerTest, StopLetsInFlightRequestFinishThenRefusesConnections) {
+  std::latch release(1);
+  std::atomic<int> started{0};
+  routes_.Set("predict", [&](const Request&, WorkerContext&) -> Result<json> {
+    started.fetch_add(1);
+    started.notify_all();
+    release.wait();
+    return json{{"finished", true}};
+  });
+  Start();
+  int port = server_->port();
+  std::optional<httplib::Result> r;
+  std::thread client([&] { r.emplace(PostJson("/call/predict", {{"a", 1}}, key_)); });
+  started.wait(0);
+  std::thread stopper([&] { server_->Stop(); });
+  release.count_down();
+  stopper.join();
+  client.join();
+  ASSERT_TRUE(r.has_value());
+  ExpectEnvelope(*r, 200, "");
+  httplib::SSLClient after("127.0.0.1", port);
+  after.enable_server_certificate_verification(false);
+  EXPECT_FALSE(after.Get("/healthz"));
+}
+
 TEST_F(ServerTest, RateLimitIs429) {
   opt_.rate_limit_rps = 0.001;  // effectively no refill during the test
   opt_.rate_limit_burst = 2;
