@@ -73,6 +73,14 @@ TEST(DocMrz, Td1LengthOffByFillers) {
   EXPECT_EQ(r->lines, kTd1);
 }
 
+TEST(DocMrz, Td1InsertedCharacterRemovedByCheckDigits) {
+  // A doubled '0' in the document number: re-padding fillers cannot fix it, a deletion can.
+  auto r = ParseMrz({"IDVNM19000012342079190001234<<2", kTd1[1], kTd1[2]});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->lines, kTd1);
+}
+
 TEST(DocMrz, Td1WrongDigitFailsCheck) {
   // A digit-for-digit misread cannot be repaired: the failure must be reported, not hidden.
   auto r = ParseMrz({"IDVNM1900012342079190001234<<2", "9005166F3005154VNM<<<<<<<<<<<6",

@@ -919,10 +919,17 @@ std::optional<MrzData> DocReader::Impl::ReadMrz(const cv::Mat& gray, bool passpo
   // The MRZ sits in the bottom third of the card; eng + whitelist (no OCR-B model is packaged).
   int top = static_cast<int>(gray.rows * (passport_like ? 0.72 : 0.62));
   cv::Mat band = gray(cv::Rect(0, top, gray.cols, gray.rows - top)).clone();
-  std::vector<Word> words = RunOcr(&eng, band, tesseract::PSM_SINGLE_BLOCK);
-  std::vector<Segment> segs = BuildSegments(words);
+  // Tesseract's own line split: filler runs make word gaps too wide for our segment grouping.
+  eng.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  eng.SetImage(band.data, band.cols, band.rows, 1, static_cast<int>(band.step));
+  eng.SetSourceResolution(300);
+  std::unique_ptr<char[]> txt(eng.GetUTF8Text());
   std::vector<std::string> lines;
-  for (const auto& s : segs) lines.push_back(WordsText(s, 0, static_cast<int>(s.words.size())));
+  if (txt) {
+    for (auto& l : Split(txt.get(), '\n')) {
+      if (!Trim(l).empty()) lines.push_back(l);
+    }
+  }
   std::vector<std::string> mrz_lines = FindMrzLines(lines);
   if (mrz_lines.empty()) return std::nullopt;
   auto parsed = ParseMrz(mrz_lines);
