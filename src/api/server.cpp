@@ -242,6 +242,20 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
                                      "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
   }
   std::string route = m[1].str();
+  // Bodies whose size is not known up front are refused before they are read: httplib 0.11's
+  // body limit applies to Content-Length only, so chunked or compressed (decompressed by
+  // httplib) bodies could otherwise grow without bound. The connection is closed afterwards so
+  // the unread body is never parsed as a request.
+  bool chunked = req.has_header("Transfer-Encoding");
+  std::string encoding = req.get_header_value("Content-Encoding");
+  if (chunked || (!encoding.empty() && encoding != "identity")) {
+    const_cast<httplib::Request&>(req).set_header("Connection", "close");  // read by httplib after routing
+    ErrorInfo e = chunked ? ErrorInfo{411, "E411", "send the body with a Content-Length (chunked uploads are not accepted)", 0}
+                          : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
+                                             "Content-Encoding '" + encoding + "' is not accepted; send the body uncompressed"));
+    Finish(req, res, route, nullptr, &e);
+    return HR::Handled;
+  }
   if (req.method != "POST") {
     ErrorInfo e = MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
     e.http_status = 405;

@@ -230,6 +230,35 @@ TEST_F(ServerTest, MalformedBodiesAre400And415) {
   ExpectEnvelope(Client()->Post("/call/predict", {{"x-api-key", key_}}, "a=b", "text/plain"), 415, "E415");
 }
 
+// httplib's size limit covers Content-Length only, so unbounded bodies are refused unread.
+TEST_F(ServerTest, ChunkedAndCompressedBodiesAreRefused) {
+  Start();
+  auto c = Client();
+  auto chunked = c->Post(
+      "/call/predict", {{"x-api-key", key_}},
+      [](size_t offset, httplib::DataSink& sink) {
+        if (offset < 100000) {
+          std::string part(1000, 'a');
+          sink.write(part.data(), part.size());
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/json");
+  if (chunked) {  // the server may close before the client finished sending
+    ExpectEnvelope(chunked, 411, "E411");
+  }
+  auto gz = Client()->Post("/call/predict", {{"x-api-key", key_}, {"Content-Encoding", "gzip"}}, "xxxx",
+                           "application/json");
+  ExpectEnvelope(gz, 415, "E415");
+  ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, key_), 200, "");
+  std::string m = server_->MetricsText();
+  EXPECT_EQ(m.find("status=\"400\""), std::string::npos) << m;
+  EXPECT_NE(m.find("ekyc_requests_total{route=\"predict\",status=\"411\",code=\"E411\"} 1"), std::string::npos)
+      << m;
+}
+
 TEST_F(ServerTest, OversizeBodyIs413AndServerStillServes) {
   Start();
   std::string big(opt_.max_body_bytes + 1, 'a');
