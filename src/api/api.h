@@ -1,10 +1,10 @@
 // The HTTP(S) API: server, vendor-compatible envelope and error codes, routes, auth, limits,
 // admission control, metrics.
 //
-// Shape of a request: an HTTP thread authenticates (x-api-key), rate-limits, parses the body into an
-// api::Request and enqueues it on a bounded pool of inference workers; a worker runs the route's
-// handler with its own WorkerContext (per-worker sessions, no sharing) and the HTTP thread wraps the
-// result in the vendor envelope. Other modules plug in by:
+// Shape of a request: an HTTP thread authenticates (x-api-key), rate-limits, parses the body into
+// an api::Request and enqueues it on a bounded pool of inference workers; a worker runs the route's
+// handler with its own WorkerContext (per-worker sessions, no sharing) and the HTTP thread wraps
+// the result in the vendor envelope. Other modules plug in by:
 //   - RouteTable::Set("predict", handler)           (the ten vendor routes answer E501 until set)
 //   - ServerOptions / Server::Create(..., checks)   (readiness checks, e.g. "models loaded")
 //   - WorkerInit functions                          (per-worker objects stored in WorkerContext)
@@ -19,13 +19,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <typeindex>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/config.h"
 #include "core/log.h"
@@ -70,8 +69,8 @@ class Metrics;
 
 // Everything one inference worker owns. Created once per worker at start-up (WorkerInit functions
 // fill it), then used by that worker's thread only.
-// Thread-safety: not thread-safe; confined to its worker thread (RecordStage is safe: it forwards to
-// the thread-safe Metrics).
+// Thread-safety: not thread-safe; confined to its worker thread (RecordStage is safe: it forwards
+// to the thread-safe Metrics).
 class WorkerContext {
  public:
   WorkerContext(int index, Metrics* metrics) : index_(index), metrics_(metrics) {}
@@ -114,7 +113,8 @@ class StageTimer {
   StageTimer(WorkerContext& ctx, std::string stage)
       : ctx_(ctx), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {}
   ~StageTimer() {
-    ctx_.RecordStage(stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+    ctx_.RecordStage(
+        stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   }
   StageTimer(const StageTimer&) = delete;
   StageTimer& operator=(const StageTimer&) = delete;
@@ -218,16 +218,16 @@ struct ServerOptions {
   bool allow_plain_http = false;  // only honoured on a loopback host
   std::string api_keys_file;
   int workers = 1;
-  int queue = 2;                           // jobs waiting for a worker beyond those running
-  int http_threads = 0;                    // 0: workers + queue + 4
+  int queue = 2;         // jobs waiting for a worker beyond those running
+  int http_threads = 0;  // 0: workers + queue + 4
   int64_t max_body_bytes = 20LL << 20;
   int read_timeout_s = 30;
   int write_timeout_s = 30;
-  int request_timeout_ms = 30'000;         // per-request deadline, from arrival
-  double rate_limit_rps = 0;               // per API key; 0 disables
+  int request_timeout_ms = 30'000;  // per-request deadline, from arrival
+  double rate_limit_rps = 0;        // per API key; 0 disables
   int rate_limit_burst = 1;
-  std::string api_version = "0.2";         // envelope api_version (app/version.h kApiVersion)
-  std::string server_version;              // envelope mlchain_version (ekyc build version)
+  std::string api_version = "0.2";  // envelope api_version (app/version.h kApiVersion)
+  std::string server_version;       // envelope mlchain_version (ekyc build version)
 
   static ServerOptions FromConfig(const Config& config);
 };
@@ -240,7 +240,8 @@ class Server {
   // certificate if needed) and runs every WorkerInit on each worker. Does not bind yet.
   static Result<std::unique_ptr<Server>> Create(ServerOptions options, RouteTable routes,
                                                 std::vector<ReadinessCheck> checks,
-                                                std::vector<WorkerInit> worker_inits, Logger logger);
+                                                std::vector<WorkerInit> worker_inits,
+                                                Logger logger);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -252,9 +253,9 @@ class Server {
 
   int port() const;
   bool tls() const;
-  std::string url() const;                 // e.g. https://127.0.0.1:8443
-  const std::string& cert_path() const;    // empty for plain HTTP
-  std::string MetricsText() const;         // what GET /metrics returns
+  std::string url() const;               // e.g. https://127.0.0.1:8443
+  const std::string& cert_path() const;  // empty for plain HTTP
+  std::string MetricsText() const;       // what GET /metrics returns
   int64_t queue_depth() const;
 
   struct Impl;

@@ -14,7 +14,9 @@ constexpr const char* kOutputKey = "__ekyc_output__";
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 struct Fixed {
   int http;
@@ -27,13 +29,16 @@ struct Fixed {
 // so clients matching on them keep working.
 const std::map<std::string, Fixed, std::less<>>& ByReason() {
   static const std::map<std::string, Fixed, std::less<>> kTable = {
-      {"face.no_face_on_capture_and_card", {200, "0", "There's no face on capture and card image", 0}},
+      {"face.no_face_on_capture_and_card",
+       {200, "0", "There's no face on capture and card image", 0}},
       {"face.no_face_on_capture", {200, "1", "There's no face on capture image", 0}},
       {"face.no_face_on_card", {200, "2", "There's no face on card image", 0}},
       {"face.match_failed", {200, "4", "Matching fail", 0}},
-      {"face.already_registered", {200, "E850", "User face is already existing, can not registered", 0}},
+      {"face.already_registered",
+       {200, "E850", "User face is already existing, can not registered", 0}},
       // The store module's duplicate check (EKYC_DUPLICATE_THRESHOLD) is the same outcome.
-      {"store.duplicate_face", {200, "E850", "User face is already existing, can not registered", 0}},
+      {"store.duplicate_face",
+       {200, "E850", "User face is already existing, can not registered", 0}},
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
       {kReasonMalformed, {400, "E400", nullptr, 0}},
       {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
@@ -94,9 +99,9 @@ ErrorInfo MapStatus(const Status& status) {
   return {500, "E500", msg, 0};
 }
 
-nlohmann::json Envelope(const nlohmann::json& output, double seconds, const std::string& api_version,
-                        const std::string& mlchain_version, const std::string& request_id,
-                        const ErrorInfo* error) {
+nlohmann::json Envelope(const nlohmann::json& output, double seconds,
+                        const std::string& api_version, const std::string& mlchain_version,
+                        const std::string& request_id, const ErrorInfo* error) {
   nlohmann::json e = nlohmann::json::object();
   e["output"] = output;
   e["time"] = seconds;

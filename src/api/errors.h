@@ -4,10 +4,9 @@
 // Thread-safety: free functions over values.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -26,17 +25,17 @@ inline constexpr const char* kReasonDeadline = "request.deadline_exceeded";
 
 struct ErrorInfo {
   int http_status = 500;
-  std::string code;      // "4", "E850", "E401", ...
-  std::string message;   // the envelope's `error`
-  int retry_after_s = 0; // > 0: send Retry-After
+  std::string code;       // "4", "E850", "E401", ...
+  std::string message;    // the envelope's `error`
+  int retry_after_s = 0;  // > 0: send Retry-After
 };
 
 ErrorInfo MapStatus(const Status& status);
 
 // The vendor envelope. `error`/`code` are omitted when `error` is empty, as in the vendor's sample.
-nlohmann::json Envelope(const nlohmann::json& output, double seconds, const std::string& api_version,
-                        const std::string& mlchain_version, const std::string& request_id,
-                        const ErrorInfo* error);
+nlohmann::json Envelope(const nlohmann::json& output, double seconds,
+                        const std::string& api_version, const std::string& mlchain_version,
+                        const std::string& request_id, const ErrorInfo* error);
 
 // Splits a handler's result made by OutputWithOutcome() back into output and outcome.
 // Returns std::nullopt when `value` is a plain output.

@@ -9,14 +9,19 @@ namespace ekyc::api {
 namespace {
 
 TEST(ErrorsTest, VendorOutcomesAre200WithVendorText) {
-  auto e = MapStatus(Status(StatusCode::kFailedPrecondition, "face.match_failed", "similarity 0.2 < 0.5"));
+  auto e = MapStatus(
+      Status(StatusCode::kFailedPrecondition, "face.match_failed", "similarity 0.2 < 0.5"));
   EXPECT_EQ(e.http_status, 200);
   EXPECT_EQ(e.code, "4");
   EXPECT_EQ(e.message, "Matching fail");
   EXPECT_EQ(MapStatus(Status(StatusCode::kNotFound, "face.id_not_found", "x")).code, "E855");
-  EXPECT_EQ(MapStatus(Status(StatusCode::kAlreadyExists, "face.already_registered", "x")).code, "E850");
-  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture_and_card", "x")).code, "0");
-  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture", "x")).code, "1");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kAlreadyExists, "face.already_registered", "x")).code,
+            "E850");
+  EXPECT_EQ(
+      MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture_and_card", "x")).code,
+      "0");
+  EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_capture", "x")).code,
+            "1");
   EXPECT_EQ(MapStatus(Status(StatusCode::kInvalidArgument, "face.no_face_on_card", "x")).code, "2");
 }
 
@@ -64,8 +69,8 @@ TEST(ErrorsTest, EnvelopeOmitsErrorOnSuccess) {
 }
 
 TEST(ErrorsTest, OutcomeRoundTrip) {
-  auto wrapped = OutputWithOutcome({{"is_matched", false}}, Status(StatusCode::kFailedPrecondition,
-                                                                   "face.match_failed", "low"));
+  auto wrapped = OutputWithOutcome(
+      {{"is_matched", false}}, Status(StatusCode::kFailedPrecondition, "face.match_failed", "low"));
   auto split = TakeOutcome(wrapped);
   ASSERT_TRUE(split.has_value());
   EXPECT_EQ(split->output["is_matched"], false);
@@ -80,11 +85,15 @@ TEST(MetricsTest, TextHasCountersAndHistograms) {
   m.RecordStage("predict", "ocr", 0.2);
   m.SetQueueDepth(3);
   std::string t = m.Text();
-  EXPECT_NE(t.find("ekyc_requests_total{route=\"predict\",status=\"200\",code=\"\"} 1"), std::string::npos) << t;
+  EXPECT_NE(t.find("ekyc_requests_total{route=\"predict\",status=\"200\",code=\"\"} 1"),
+            std::string::npos)
+      << t;
   EXPECT_NE(t.find("ekyc_errors_total{route=\"predict\",code=\"E401\"} 1"), std::string::npos);
-  EXPECT_NE(t.find("ekyc_request_duration_seconds_bucket{route=\"predict\",le=\"0.05\"} 2"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_request_duration_seconds_bucket{route=\"predict\",le=\"0.05\"} 2"),
+            std::string::npos);
   EXPECT_NE(t.find("ekyc_request_duration_seconds_count{route=\"predict\"} 2"), std::string::npos);
-  EXPECT_NE(t.find("ekyc_stage_duration_seconds_count{route=\"predict\",stage=\"ocr\"} 1"), std::string::npos);
+  EXPECT_NE(t.find("ekyc_stage_duration_seconds_count{route=\"predict\",stage=\"ocr\"} 1"),
+            std::string::npos);
   EXPECT_NE(t.find("ekyc_queue_depth 3"), std::string::npos);
   EXPECT_NE(t.find("ekyc_workers 2"), std::string::npos);
 }

@@ -37,7 +37,8 @@ struct FileStamp {
 FileStamp Stamp(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return {};
-  return {true, st.st_ino, st.st_size, static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+  return {true, st.st_ino, st.st_size,
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
 }
 
 std::string NowIso() {
@@ -56,11 +57,13 @@ Result<std::vector<Entry>> Load(const std::string& path) {
     return Status(StatusCode::kUnavailable, "keys.unreadable", "cannot stat API keys file " + path);
   }
   if ((st.st_mode & 077) != 0) {
-    return FailedPrecondition("keys.permissions",
-                              "API keys file " + path + " is readable by other users; run: chmod 600 " + path);
+    return FailedPrecondition(
+        "keys.permissions",
+        "API keys file " + path + " is readable by other users; run: chmod 600 " + path);
   }
   std::ifstream in(path);
-  if (!in) return Status(StatusCode::kUnavailable, "keys.unreadable", "cannot open API keys file " + path);
+  if (!in)
+    return Status(StatusCode::kUnavailable, "keys.unreadable", "cannot open API keys file " + path);
   std::stringstream ss;
   ss << in.rdbuf();
   std::vector<Entry> out;
@@ -81,7 +84,11 @@ Result<std::vector<Entry>> Load(const std::string& path) {
 Status Save(const std::string& path, const std::vector<Entry>& entries) {
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& e : entries) {
-    keys.push_back({{"name", e.name}, {"id", e.id}, {"salt", e.salt}, {"sha256", e.hash}, {"created", e.created}});
+    keys.push_back({{"name", e.name},
+                    {"id", e.id},
+                    {"salt", e.salt},
+                    {"sha256", e.hash},
+                    {"created", e.created}});
   }
   nlohmann::json j = {{"version", 1}, {"keys", keys}};
   std::string text = j.dump(2) + "\n";
@@ -94,7 +101,8 @@ Status Save(const std::string& path, const std::vector<Entry>& entries) {
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());
-    return Status(StatusCode::kUnavailable, "keys.unwritable", "cannot write API keys file " + path);
+    return Status(StatusCode::kUnavailable, "keys.unwritable",
+                  "cannot write API keys file " + path);
   }
   return Status::Ok();
 }
@@ -138,23 +146,27 @@ struct ApiKeyStore::Impl {
   mutable bool loaded = false;
 };
 
-ApiKeyStore::ApiKeyStore(std::string path) : path_(std::move(path)), impl_(std::make_unique<Impl>()) {}
+ApiKeyStore::ApiKeyStore(std::string path)
+    : path_(std::move(path)), impl_(std::make_unique<Impl>()) {}
 ApiKeyStore::~ApiKeyStore() = default;
 
 Result<std::string> ApiKeyStore::Add(const std::string& name) {
   static const std::regex kName("[A-Za-z0-9_.-]{1,64}");
   if (!std::regex_match(name, kName)) {
-    return InvalidArgument("keys.bad_name", "key name '" + name +
-                                                "' is not valid: use 1-64 letters, digits, '_', '.' or '-'");
+    return InvalidArgument(
+        "keys.bad_name",
+        "key name '" + name + "' is not valid: use 1-64 letters, digits, '_', '.' or '-'");
   }
   EKYC_RETURN_IF_ERROR(EnsureParent(path_));
   FileLock lock(path_);
-  if (!lock.ok()) return Status(StatusCode::kUnavailable, "keys.unwritable", "cannot lock " + path_ + ".lock");
+  if (!lock.ok())
+    return Status(StatusCode::kUnavailable, "keys.unwritable", "cannot lock " + path_ + ".lock");
   EKYC_ASSIGN_OR_RETURN(auto entries, Load(path_));
   for (const auto& e : entries) {
     if (e.name == name) {
-      return Status(StatusCode::kAlreadyExists, "keys.exists",
-                    "a key named '" + name + "' already exists; revoke it first or pick another name");
+      return Status(
+          StatusCode::kAlreadyExists, "keys.exists",
+          "a key named '" + name + "' already exists; revoke it first or pick another name");
     }
   }
   std::string key = "ek_" + RandomHex(32);
@@ -170,7 +182,8 @@ Status ApiKeyStore::Revoke(const std::string& name) {
   EKYC_ASSIGN_OR_RETURN(auto entries, Load(path_));
   auto before = entries.size();
   std::erase_if(entries, [&](const Entry& e) { return e.name == name; });
-  if (entries.size() == before) return NotFound("keys.not_found", "no API key named '" + name + "'");
+  if (entries.size() == before)
+    return NotFound("keys.not_found", "no API key named '" + name + "'");
   return Save(path_, entries);
 }
 

@@ -8,7 +8,7 @@ namespace {
 
 // Seconds; spans a health check (ms) to a slow video registration (tens of seconds).
 constexpr std::array<double, 14> kBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                                            1,     2.5,  5,     10,   20,  40,  80};
+                                            1,     2.5,  5,     10,   20,  40,   80};
 
 std::string Num(double v) {
   char buf[64];
@@ -21,10 +21,14 @@ std::string Num(double v) {
 std::string EscapeLabel(const std::string& v) {
   std::string out;
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -97,7 +101,8 @@ std::string Metrics::Text() const {
   for (const auto& [key, n] : requests_) {
     const auto& [route, status, code] = key;
     out += "ekyc_requests_total{route=\"" + EscapeLabel(route) + "\",status=\"" +
-           std::to_string(status) + "\",code=\"" + EscapeLabel(code) + "\"} " + std::to_string(n) + "\n";
+           std::to_string(status) + "\",code=\"" + EscapeLabel(code) + "\"} " + std::to_string(n) +
+           "\n";
   }
   out += "# HELP ekyc_errors_total Requests answered with an error code, by route and code.\n";
   out += "# TYPE ekyc_errors_total counter\n";
@@ -115,7 +120,9 @@ std::string Metrics::Text() const {
   for (const auto& [route, h] : latency_) {
     Render(out, "ekyc_request_duration_seconds", "route=\"" + EscapeLabel(route) + "\"", h);
   }
-  out += "# HELP ekyc_stage_duration_seconds Time spent in one stage of a handler, by route and stage.\n";
+  out +=
+      "# HELP ekyc_stage_duration_seconds Time spent in one stage of a handler, by route and "
+      "stage.\n";
   out += "# TYPE ekyc_stage_duration_seconds histogram\n";
   for (const auto& [key, h] : stages_) {
     Render(out, "ekyc_stage_duration_seconds",
@@ -124,17 +131,21 @@ std::string Metrics::Text() const {
   out += "# HELP ekyc_rejected_total Requests refused before reaching a worker, by reason.\n";
   out += "# TYPE ekyc_rejected_total counter\n";
   for (const auto& [reason, n] : rejected_) {
-    out += "ekyc_rejected_total{reason=\"" + EscapeLabel(reason) + "\"} " + std::to_string(n) + "\n";
+    out +=
+        "ekyc_rejected_total{reason=\"" + EscapeLabel(reason) + "\"} " + std::to_string(n) + "\n";
   }
   out += "# HELP ekyc_queue_depth Jobs waiting for an inference worker.\n";
   out += "# TYPE ekyc_queue_depth gauge\n";
   out += "ekyc_queue_depth " + std::to_string(queue_depth_) + "\n";
   out += "# HELP ekyc_workers Inference workers.\n# TYPE ekyc_workers gauge\n";
   out += "ekyc_workers " + std::to_string(workers_) + "\n";
-  out += "# HELP ekyc_workers_busy Inference workers running a job now.\n# TYPE ekyc_workers_busy gauge\n";
+  out +=
+      "# HELP ekyc_workers_busy Inference workers running a job now.\n# TYPE ekyc_workers_busy "
+      "gauge\n";
   out += "ekyc_workers_busy " + std::to_string(busy_workers_) + "\n";
-  out += "# HELP ekyc_worker_busy_seconds_total Worker time spent running jobs; utilisation = "
-         "rate(ekyc_worker_busy_seconds_total) / ekyc_workers.\n";
+  out +=
+      "# HELP ekyc_worker_busy_seconds_total Worker time spent running jobs; utilisation = "
+      "rate(ekyc_worker_busy_seconds_total) / ekyc_workers.\n";
   out += "# TYPE ekyc_worker_busy_seconds_total counter\n";
   out += "ekyc_worker_busy_seconds_total " + Num(busy_seconds_) + "\n";
   return out;

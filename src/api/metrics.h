@@ -18,7 +18,8 @@ class Metrics {
  public:
   explicit Metrics(int workers);
 
-  void RecordRequest(const std::string& route, int http_status, const std::string& code, double seconds);
+  void RecordRequest(const std::string& route, int http_status, const std::string& code,
+                     double seconds);
   void RecordStage(const std::string& route, const std::string& stage, double seconds);
   void SetQueueDepth(int64_t depth);
   void WorkerBusy(bool busy);

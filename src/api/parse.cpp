@@ -8,7 +8,9 @@
 namespace ekyc::api {
 namespace {
 
-Status Malformed(const std::string& message) { return InvalidArgument(kReasonMalformed, message); }
+Status Malformed(const std::string& message) {
+  return InvalidArgument(kReasonMalformed, message);
+}
 
 }  // namespace
 
@@ -28,7 +30,8 @@ bool SupportedMediaType(const std::string& media_type) {
 Status ParseBody(const httplib::Request& req, Request& out) {
   std::string media = MediaType(req.get_header_value("Content-Type"));
   if (media == "multipart/form-data") {
-    if (!req.is_multipart_form_data()) return Malformed("multipart/form-data body without a boundary");
+    if (!req.is_multipart_form_data())
+      return Malformed("multipart/form-data body without a boundary");
     for (const auto& [name, part] : req.files) {
       if (name.empty()) return Malformed("a multipart part has no name");
       if (out.fields.count(name) != 0 || out.files.count(name) != 0) {
@@ -52,8 +55,9 @@ Status ParseBody(const httplib::Request& req, Request& out) {
     }
     return Status::Ok();
   }
-  return Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
-                "Content-Type '" + media + "' is not supported; use multipart/form-data or application/json");
+  return Status(
+      StatusCode::kUnsupported, kReasonUnsupportedMedia,
+      "Content-Type '" + media + "' is not supported; use multipart/form-data or application/json");
 }
 
 }  // namespace ekyc::api

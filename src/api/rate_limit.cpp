@@ -25,7 +25,8 @@ bool TokenBucket::TryTake(Clock::time_point now, int* retry_after_s) {
   return false;
 }
 
-bool RateLimiter::Allow(const std::string& key, TokenBucket::Clock::time_point now, int* retry_after_s) {
+bool RateLimiter::Allow(const std::string& key, TokenBucket::Clock::time_point now,
+                        int* retry_after_s) {
   if (!enabled()) return true;
   std::lock_guard lock(mu_);
   auto it = buckets_.find(key);

@@ -9,10 +9,16 @@ const std::string* Request::Find(std::string_view name) const {
 }
 
 const std::vector<std::string>& VendorRouteNames() {
-  static const std::vector<std::string> kNames = {
-      "register_ekyc_front_back_face", "register_ekyc_front_back_face_video", "register_user_face",
-      "check_match_image_card_image_general", "verify_user_face", "register_user_face_third_party",
-      "search_face", "get_all_face_of_user", "delete_user_face", "predict"};
+  static const std::vector<std::string> kNames = {"register_ekyc_front_back_face",
+                                                  "register_ekyc_front_back_face_video",
+                                                  "register_user_face",
+                                                  "check_match_image_card_image_general",
+                                                  "verify_user_face",
+                                                  "register_user_face_third_party",
+                                                  "search_face",
+                                                  "get_all_face_of_user",
+                                                  "delete_user_face",
+                                                  "predict"};
   return kNames;
 }
 
@@ -22,9 +28,13 @@ RouteTable RouteTable::WithVendorRoutes() {
   return t;
 }
 
-void RouteTable::Set(const std::string& name, Handler handler) { routes_[name] = std::move(handler); }
+void RouteTable::Set(const std::string& name, Handler handler) {
+  routes_[name] = std::move(handler);
+}
 
-void RouteTable::Declare(const std::string& name) { routes_.try_emplace(name); }
+void RouteTable::Declare(const std::string& name) {
+  routes_.try_emplace(name);
+}
 
 const Handler* RouteTable::Find(const std::string& name) const {
   auto it = routes_.find(name);

@@ -1,5 +1,4 @@
 #include <arpa/inet.h>
-
 #include <httplib.h>
 
 #include <atomic>
@@ -51,7 +50,8 @@ const std::regex& CallPath() {
 }
 
 int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
 }
 
 // State shared by the HTTP thread waiting for a job and the worker running it; either may outlive
@@ -143,20 +143,23 @@ struct Server::Impl {
 
 Status Server::Impl::Init(const std::vector<WorkerInit>& inits) {
   if (opt.workers < 1) return InvalidArgument("config.invalid", "at least one worker is needed");
-  if (opt.max_body_bytes < 1) return InvalidArgument("config.invalid", "max body size must be positive");
+  if (opt.max_body_bytes < 1)
+    return InvalidArgument("config.invalid", "max body size must be positive");
   if (opt.allow_plain_http) {
     if (!IsLoopbackHost(opt.host)) {
       return FailedPrecondition(
           "config.plain_http_not_loopback",
           "refusing to serve plain HTTP on '" + opt.host +
-              "': EKYC_ALLOW_PLAIN_HTTP=true is only allowed with a loopback EKYC_HOST (127.0.0.1 or ::1), "
+              "': EKYC_ALLOW_PLAIN_HTTP=true is only allowed with a loopback EKYC_HOST (127.0.0.1 "
+              "or ::1), "
               "for a TLS-terminating reverse proxy on the same machine. Unset it to serve HTTPS.");
     }
     use_tls = false;
   }
   if (use_tls) {
     if (opt.tls_cert.empty() != opt.tls_key.empty()) {
-      return InvalidArgument("config.invalid", "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together");
+      return InvalidArgument("config.invalid",
+                             "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together");
     }
     if (opt.tls_cert.empty()) {
       EKYC_ASSIGN_OR_RETURN(tls, EnsureSelfSignedCert(opt.data_dir + "/tls"));
@@ -169,7 +172,8 @@ Status Server::Impl::Init(const std::vector<WorkerInit>& inits) {
       return ctx_status.ok();
     });
     if (!ctx_status.ok()) return ctx_status;
-    if (!ssl->is_valid()) return Internal("tls.setup_failed", "the HTTPS server could not be initialised");
+    if (!ssl->is_valid())
+      return Internal("tls.setup_failed", "the HTTPS server could not be initialised");
     http = std::move(ssl);
   } else {
     http = std::make_unique<httplib::Server>();
@@ -181,8 +185,9 @@ Status Server::Impl::Init(const std::vector<WorkerInit>& inits) {
   return Status::Ok();
 }
 
-void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, const std::string& route,
-                          const nlohmann::json& output, const ErrorInfo* error) {
+void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res,
+                          const std::string& route, const nlohmann::json& output,
+                          const ErrorInfo* error) {
   double secs = 0;
   if (res.has_header(kHdrStart)) {
     secs = static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
@@ -202,7 +207,8 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, c
   if (error != nullptr && error->retry_after_s > 0) {
     res.set_header("Retry-After", std::to_string(error->retry_after_s));
   }
-  res.set_content(env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+  res.set_content(env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
   metrics.RecordRequest(route, http_status, code, secs);
   // Never field contents: ids, route, outcome and timing only.
   log.Info("request", {{"request_id", rid},
@@ -214,7 +220,8 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res, c
                        {"api_key", key_name}});
 }
 
-httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& req, httplib::Response& res) {
+httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& req,
+                                                        httplib::Response& res) {
   using HR = httplib::Server::HandlerResponse;
   res.set_header(kHdrStart, std::to_string(NowNs()));
   res.set_header("X-Request-Id", NewUuid());
@@ -233,13 +240,17 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
     res.set_header(kHdrRefusal, nlohmann::json{{"http", e.http_status},
                                                {"code", e.code},
                                                {"message", e.message},
-                                               {"retry", e.retry_after_s}}.dump());
+                                               {"retry", e.retry_after_s}}
+                                    .dump());
     return HR::Unhandled;
   };
-  auto refuse = [&](const std::string& route, const Status& s) { return refuse_info(route, MapStatus(s)); };
+  auto refuse = [&](const std::string& route, const Status& s) {
+    return refuse_info(route, MapStatus(s));
+  };
   if (!std::regex_match(req.path, m, CallPath()) || !routes.Has(m[1].str())) {
-    return refuse("_unknown", Status(StatusCode::kNotFound, kReasonUnknownRoute,
-                                     "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
+    return refuse("_unknown",
+                  Status(StatusCode::kNotFound, kReasonUnknownRoute,
+                         "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
   }
   std::string route = m[1].str();
   // Bodies whose size is not known up front are refused before they are read: httplib 0.11's
@@ -249,15 +260,21 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   bool chunked = req.has_header("Transfer-Encoding");
   std::string encoding = req.get_header_value("Content-Encoding");
   if (chunked || (!encoding.empty() && encoding != "identity")) {
-    const_cast<httplib::Request&>(req).set_header("Connection", "close");  // read by httplib after routing
-    ErrorInfo e = chunked ? ErrorInfo{411, "E411", "send the body with a Content-Length (chunked uploads are not accepted)", 0}
-                          : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
-                                             "Content-Encoding '" + encoding + "' is not accepted; send the body uncompressed"));
+    const_cast<httplib::Request&>(req).set_header("Connection",
+                                                  "close");  // read by httplib after routing
+    ErrorInfo e =
+        chunked
+            ? ErrorInfo{411, "E411",
+                        "send the body with a Content-Length (chunked uploads are not accepted)", 0}
+            : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
+                               "Content-Encoding '" + encoding +
+                                   "' is not accepted; send the body uncompressed"));
     Finish(req, res, route, nullptr, &e);
     return HR::Handled;
   }
   if (req.method != "POST") {
-    ErrorInfo e = MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
+    ErrorInfo e =
+        MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
     e.http_status = 405;
     res.set_header("Allow", "POST");
     Finish(req, res, route, nullptr, &e);
@@ -267,7 +284,8 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   if (!key_name.ok()) {
     if (key_name.status().code() != StatusCode::kUnauthenticated) {
       log.Error("api_keys_unavailable", {{"error", key_name.status().ToString()}});
-      return refuse(route, Internal("auth.unavailable", "the server cannot read its API keys; see its log"));
+      return refuse(
+          route, Internal("auth.unavailable", "the server cannot read its API keys; see its log"));
     }
     metrics.RecordRejected("auth");
     return refuse(route, key_name.status());
@@ -275,22 +293,25 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   res.set_header(kHdrKey, *key_name);
   if (routes.Find(route) == nullptr) {
     return refuse(route, Status(StatusCode::kUnsupported, kReasonNotAvailable,
-                                "route '" + route + "' is not available: its capability is not installed in "
-                                                    "this build"));
+                                "route '" + route +
+                                    "' is not available: its capability is not installed in "
+                                    "this build"));
   }
   int retry = 0;
   if (!limiter.Allow(*key_name, Clock::now(), &retry)) {
     metrics.RecordRejected("rate_limit");
-    ErrorInfo e = MapStatus(Status(StatusCode::kResourceExhausted, kReasonRateLimited,
-                                   "rate limit exceeded for API key '" + *key_name + "'; retry later"));
+    ErrorInfo e =
+        MapStatus(Status(StatusCode::kResourceExhausted, kReasonRateLimited,
+                         "rate limit exceeded for API key '" + *key_name + "'; retry later"));
     e.retry_after_s = retry;
     return refuse_info(route, e);
   }
   std::string media = MediaType(req.get_header_value("Content-Type"));
   if (!SupportedMediaType(media)) {
-    return refuse(route, Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
-                                "Content-Type '" + media +
-                                    "' is not supported; use multipart/form-data or application/json"));
+    return refuse(route,
+                  Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
+                         "Content-Type '" + media +
+                             "' is not supported; use multipart/form-data or application/json"));
   }
   res.set_header(kHdrRoute, route);
   return HR::Unhandled;
@@ -315,7 +336,8 @@ void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& re
   r.route = route;
   r.request_id = res.get_header_value("X-Request-Id");
   r.api_key_name = res.get_header_value(kHdrKey);
-  auto start = Clock::time_point(std::chrono::nanoseconds(std::stoll(res.get_header_value(kHdrStart))));
+  auto start =
+      Clock::time_point(std::chrono::nanoseconds(std::stoll(res.get_header_value(kHdrStart))));
   r.deadline = start + std::chrono::milliseconds(opt.request_timeout_ms);
   if (Status s = ParseBody(req, r); !s.ok()) {
     Fail(req, res, route, s);
@@ -363,7 +385,8 @@ void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& re
       lock.unlock();
       Fail(req, res, route,
            Status(StatusCode::kDeadlineExceeded, kReasonDeadline,
-                  "the request did not finish within " + std::to_string(opt.request_timeout_ms) + " ms"));
+                  "the request did not finish within " + std::to_string(opt.request_timeout_ms) +
+                      " ms"));
       return;
     }
     result = std::move(state->result);
@@ -400,23 +423,25 @@ void Server::Impl::HandleReady(httplib::Response& res) {
 void Server::Impl::Install() {
   int threads = opt.http_threads > 0 ? opt.http_threads : opt.workers + opt.queue + 4;
   // httplib takes ownership of the returned queue (its API requires a raw pointer).
-  http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   http->set_payload_max_length(static_cast<size_t>(opt.max_body_bytes));
   http->set_read_timeout(opt.read_timeout_s, 0);
   http->set_write_timeout(opt.write_timeout_s, 0);
   http->set_keep_alive_timeout(5);
   http->set_keep_alive_max_count(100);
 
-  http->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    return PreRoute(req, res);
-  });
+  http->set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) { return PreRoute(req, res); });
   http->Post(R"(/call/([A-Za-z0-9_]+)/?)",
              [this](const httplib::Request& req, httplib::Response& res) { HandleCall(req, res); });
   auto simple = [this](const char* route, auto body) {
     return [this, route, body](const httplib::Request& req, httplib::Response& res) {
       body(res);
       if (res.status == -1) res.status = 200;
-      double secs = static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
+      double secs =
+          static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
       for (const char* h : kInternalHeaders) res.headers.erase(h);
       metrics.RecordRequest(route, res.status, "", secs);
       log.Debug("request", {{"request_id", res.get_header_value("X-Request-Id")},
@@ -433,48 +458,55 @@ void Server::Impl::Install() {
             }));
   // Errors httplib produces itself (400 malformed multipart or headers, 413 body too large, 404)
   // get the same envelope.
-  http->set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
-                                                                     httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::smatch m;
-    std::string route = std::regex_match(req.path, m, CallPath()) ? m[1].str() : "_unknown";
-    Status s;
-    switch (res.status) {
-      case 413:
-        metrics.RecordRejected("too_large");
-        s = Status(StatusCode::kResourceExhausted, kReasonTooLarge,
-                   "request body is larger than the limit of " + std::to_string(opt.max_body_bytes) +
-                       " bytes (EKYC_MAX_BODY_BYTES)");
-        break;
-      case 400:
-        s = InvalidArgument(kReasonMalformed, "malformed request (headers or multipart/form-data body)");
-        break;
-      case 404:
-        s = Status(StatusCode::kNotFound, kReasonUnknownRoute, "no such endpoint: " + req.path);
-        break;
-      default: {
-        int status = res.status;
-        ErrorInfo e{status, "E" + std::to_string(status), "request failed with HTTP " + std::to_string(status), 0};
-        Finish(req, res, route, nullptr, &e);
+  http->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::smatch m;
+        std::string route = std::regex_match(req.path, m, CallPath()) ? m[1].str() : "_unknown";
+        Status s;
+        switch (res.status) {
+          case 413:
+            metrics.RecordRejected("too_large");
+            s = Status(StatusCode::kResourceExhausted, kReasonTooLarge,
+                       "request body is larger than the limit of " +
+                           std::to_string(opt.max_body_bytes) + " bytes (EKYC_MAX_BODY_BYTES)");
+            break;
+          case 400:
+            s = InvalidArgument(kReasonMalformed,
+                                "malformed request (headers or multipart/form-data body)");
+            break;
+          case 404:
+            s = Status(StatusCode::kNotFound, kReasonUnknownRoute, "no such endpoint: " + req.path);
+            break;
+          default: {
+            int status = res.status;
+            ErrorInfo e{status, "E" + std::to_string(status),
+                        "request failed with HTTP " + std::to_string(status), 0};
+            Finish(req, res, route, nullptr, &e);
+            return httplib::Server::HandlerResponse::Handled;
+          }
+        }
+        Fail(req, res, route, s);
         return httplib::Server::HandlerResponse::Handled;
-      }
-    }
-    Fail(req, res, route, s);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http->set_exception_handler([this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
-    Fail(req, res, "_unknown", Internal("server.exception", "internal error"));
-  });
+      }));
+  http->set_exception_handler(
+      [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        Fail(req, res, "_unknown", Internal("server.exception", "internal error"));
+      });
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Server::~Server() { Stop(); }
+Server::~Server() {
+  Stop();
+}
 
 Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, RouteTable routes,
                                                std::vector<ReadinessCheck> checks,
-                                               std::vector<WorkerInit> worker_inits, Logger logger) {
-  auto impl = std::make_unique<Impl>(std::move(options), std::move(routes), std::move(checks), std::move(logger));
+                                               std::vector<WorkerInit> worker_inits,
+                                               Logger logger) {
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(routes), std::move(checks),
+                                     std::move(logger));
   EKYC_RETURN_IF_ERROR(impl->Init(worker_inits));
   return std::unique_ptr<Server>(new Server(std::move(impl)));  // private constructor
 }
@@ -499,14 +531,17 @@ Status Server::Start() {
   });
   // httplib's stop() is a no-op until its accept loop runs; wait for it so that a Stop() right
   // after Start() cannot leave the listener blocked in accept().
-  while (!s.http->is_running() && !s.listener_done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  while (!s.http->is_running() && !s.listener_done)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   if (s.listener_done) {
     s.listener.join();
     s.started = false;
-    return Status(StatusCode::kUnavailable, "server.listen_failed", "the server stopped right after starting");
+    return Status(StatusCode::kUnavailable, "server.listen_failed",
+                  "the server stopped right after starting");
   }
-  s.log.Info("server_started", {{"url", url()}, {"tls", s.use_tls}, {"workers", s.opt.workers},
-                                {"queue", s.opt.queue}});
+  s.log.Info(
+      "server_started",
+      {{"url", url()}, {"tls", s.use_tls}, {"workers", s.opt.workers}, {"queue", s.opt.queue}});
   return Status::Ok();
 }
 
@@ -521,15 +556,26 @@ void Server::Stop() {
   if (s.started) s.log.Info("server_stopped", {});
 }
 
-int Server::port() const { return impl_->port; }
-bool Server::tls() const { return impl_->use_tls; }
+int Server::port() const {
+  return impl_->port;
+}
+bool Server::tls() const {
+  return impl_->use_tls;
+}
 std::string Server::url() const {
   std::string host = impl_->opt.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return std::string(impl_->use_tls ? "https" : "http") + "://" + host + ":" + std::to_string(impl_->port);
+  return std::string(impl_->use_tls ? "https" : "http") + "://" + host + ":" +
+         std::to_string(impl_->port);
 }
-const std::string& Server::cert_path() const { return impl_->tls.cert; }
-std::string Server::MetricsText() const { return impl_->metrics.Text(); }
-int64_t Server::queue_depth() const { return impl_->pool.queue_depth(); }
+const std::string& Server::cert_path() const {
+  return impl_->tls.cert;
+}
+std::string Server::MetricsText() const {
+  return impl_->metrics.Text();
+}
+int64_t Server::queue_depth() const {
+  return impl_->pool.queue_depth();
+}
 
 }  // namespace ekyc::api

@@ -1,14 +1,13 @@
 // Integration tests: the real server in-process on 127.0.0.1 (free port, temp data dir), spoken to
 // over HTTPS with httplib's client (trusting the generated certificate) and raw OpenSSL.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <httplib.h>
-#include <gtest/gtest.h>
-#include <openssl/ssl.h>
 
 #include <atomic>
 #include <filesystem>
@@ -39,8 +38,10 @@ Handler EchoHandler() {
     json fields = json::object();
     for (const auto& [k, v] : r.fields) fields[k] = v.size();
     json files = json::object();
-    for (const auto& [k, v] : r.files) files[k] = {{"size", v.content.size()}, {"filename", v.filename}};
-    return json{{"fields", fields}, {"files", files}, {"key", r.api_key_name}, {"worker", ctx.index()}};
+    for (const auto& [k, v] : r.files)
+      files[k] = {{"size", v.content.size()}, {"filename", v.filename}};
+    return json{
+        {"fields", fields}, {"files", files}, {"key", r.api_key_name}, {"worker", ctx.index()}};
   };
 }
 
@@ -107,7 +108,8 @@ class ServerTest : public ::testing::Test {
     EXPECT_EQ(j["api_version"], "0.2");
     EXPECT_EQ(j["mlchain_version"], "test-1");
     EXPECT_TRUE(j["time"].is_number_float());
-    static const std::regex kUuid4("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
+    static const std::regex kUuid4(
+        "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
     EXPECT_TRUE(std::regex_match(j["request_id"].get<std::string>(), kUuid4)) << j["request_id"];
     EXPECT_EQ(res->get_header_value("X-Request-Id"), j["request_id"]);
     EXPECT_FALSE(res->has_header("X-Ekyc-Internal-Start"));
@@ -142,13 +144,15 @@ TEST_F(ServerTest, HealthAndReady) {
   json j = json::parse(r->body);
   EXPECT_TRUE(j["ready"].get<bool>());
   bool found = false;
-  for (const auto& chk : j["checks"]) found = found || (chk["name"] == "storage_open" && chk["ok"] == true);
+  for (const auto& chk : j["checks"])
+    found = found || (chk["name"] == "storage_open" && chk["ok"] == true);
   EXPECT_TRUE(found) << r->body;
 }
 
 TEST_F(ServerTest, NotReadyIs503) {
-  Start({{"storage_open", [] { return Status::Ok(); }},
-         {"models_loaded", [] { return FailedPrecondition("models.missing", "run make models"); }}});
+  Start(
+      {{"storage_open", [] { return Status::Ok(); }},
+       {"models_loaded", [] { return FailedPrecondition("models.missing", "run make models"); }}});
   auto r = Client()->Get("/readyz");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
@@ -160,9 +164,11 @@ TEST_F(ServerTest, NotReadyIs503) {
 TEST_F(ServerTest, AuthMissingInvalidValid) {
   Start();
   ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, ""), 401, "E401");
-  ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, "ek_" + std::string(64, '0')), 401, "E401");
-  auto ok = PostJson("/call/predict", {{"image_card1", "aGVsbG8="}, {"threshold", 0.5}, {"check_rotate", true}},
-                     key_);
+  ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, "ek_" + std::string(64, '0')), 401,
+                 "E401");
+  auto ok =
+      PostJson("/call/predict",
+               {{"image_card1", "aGVsbG8="}, {"threshold", 0.5}, {"check_rotate", true}}, key_);
   ExpectEnvelope(ok, 200, "");
   json out = json::parse(ok->body)["output"];
   EXPECT_EQ(out["key"], "tester");
@@ -176,7 +182,8 @@ TEST_F(ServerTest, RefusalsKeepKeepAliveConnectionInSync) {
   Start();
   auto c = Client();
   c->set_keep_alive(true);
-  httplib::MultipartFormDataItems items = {{"image_card1", std::string(5000, 'x'), "a.jpg", "image/jpeg"}};
+  httplib::MultipartFormDataItems items = {
+      {"image_card1", std::string(5000, 'x'), "a.jpg", "image/jpeg"}};
   ExpectEnvelope(c->Post("/call/predict", {{"x-api-key", "wrong"}}, items), 401, "E401");
   ExpectEnvelope(c->Post("/call/search_face", {{"x-api-key", key_}}, items), 501, "E501");
   ExpectEnvelope(c->Post("/call/predict", {{"x-api-key", key_}}, items), 200, "");
@@ -185,12 +192,15 @@ TEST_F(ServerTest, RefusalsKeepKeepAliveConnectionInSync) {
   EXPECT_EQ(h->status, 200);
   std::string m = server_->MetricsText();
   EXPECT_EQ(m.find("status=\"400\""), std::string::npos) << m;
-  EXPECT_NE(m.find("ekyc_requests_total{route=\"healthz\",status=\"200\",code=\"\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("ekyc_requests_total{route=\"healthz\",status=\"200\",code=\"\"} 1"),
+            std::string::npos)
+      << m;
 }
 
 TEST_F(ServerTest, NotAvailableRouteIs501AndUnknownIs404) {
   Start();
-  auto r = PostJson("/call/search_face/", {{"user_id", "u"}}, key_);  // the vendor writes a trailing slash
+  auto r = PostJson("/call/search_face/", {{"user_id", "u"}},
+                    key_);  // the vendor writes a trailing slash
   ExpectEnvelope(r, 501, "E501");
   std::string err = json::parse(r->body)["error"];
   EXPECT_NE(err.find("search_face"), std::string::npos);
@@ -224,10 +234,14 @@ TEST_F(ServerTest, MalformedBodiesAre400And415) {
   auto bad_mp = c->Post("/call/predict", {{"x-api-key", key_}}, "garbage without boundaries\r\n",
                         "multipart/form-data; boundary=xyz");
   ExpectEnvelope(bad_mp, 400, "E400");
-  ExpectEnvelope(Client()->Post("/call/predict", {{"x-api-key", key_}}, "{not json", "application/json"), 400,
-                 "E400");
-  ExpectEnvelope(Client()->Post("/call/predict", {{"x-api-key", key_}}, "[1,2]", "application/json"), 400, "E400");
-  ExpectEnvelope(Client()->Post("/call/predict", {{"x-api-key", key_}}, "a=b", "text/plain"), 415, "E415");
+  ExpectEnvelope(
+      Client()->Post("/call/predict", {{"x-api-key", key_}}, "{not json", "application/json"), 400,
+      "E400");
+  ExpectEnvelope(
+      Client()->Post("/call/predict", {{"x-api-key", key_}}, "[1,2]", "application/json"), 400,
+      "E400");
+  ExpectEnvelope(Client()->Post("/call/predict", {{"x-api-key", key_}}, "a=b", "text/plain"), 415,
+                 "E415");
 }
 
 // httplib's size limit covers Content-Length only, so unbounded bodies are refused unread.
@@ -249,20 +263,22 @@ TEST_F(ServerTest, ChunkedAndCompressedBodiesAreRefused) {
   if (chunked) {  // the server may close before the client finished sending
     ExpectEnvelope(chunked, 411, "E411");
   }
-  auto gz = Client()->Post("/call/predict", {{"x-api-key", key_}, {"Content-Encoding", "gzip"}}, "xxxx",
-                           "application/json");
+  auto gz = Client()->Post("/call/predict", {{"x-api-key", key_}, {"Content-Encoding", "gzip"}},
+                           "xxxx", "application/json");
   ExpectEnvelope(gz, 415, "E415");
   ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, key_), 200, "");
   std::string m = server_->MetricsText();
   EXPECT_EQ(m.find("status=\"400\""), std::string::npos) << m;
-  EXPECT_NE(m.find("ekyc_requests_total{route=\"predict\",status=\"411\",code=\"E411\"} 1"), std::string::npos)
+  EXPECT_NE(m.find("ekyc_requests_total{route=\"predict\",status=\"411\",code=\"E411\"} 1"),
+            std::string::npos)
       << m;
 }
 
 TEST_F(ServerTest, OversizeBodyIs413AndServerStillServes) {
   Start();
   std::string big(opt_.max_body_bytes + 1, 'a');
-  auto r = Client()->Post("/call/predict", {{"x-api-key", key_}}, json{{"image", big}}.dump(), "application/json");
+  auto r = Client()->Post("/call/predict", {{"x-api-key", key_}}, json{{"image", big}}.dump(),
+                          "application/json");
   ExpectEnvelope(r, 413, "E413");
   ExpectEnvelope(PostJson("/call/predict", {{"a", "b"}}, key_), 200, "");
   auto h = Client()->Get("/healthz");
@@ -281,7 +297,8 @@ TEST_F(ServerTest, PlainHttpToHttpsPortFails) {
 // Returns true when a TLS handshake with the given version range succeeds.
 bool Handshake(int port, int min_version, int max_version) {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
-  // Security level 0 lets this client offer TLS 1.0/1.1 at all, so a failure is the server's refusal.
+  // Security level 0 lets this client offer TLS 1.0/1.1 at all, so a failure is the server's
+  // refusal.
   SSL_CTX_set_security_level(ctx, 0);
   SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
   SSL_CTX_set_min_proto_version(ctx, min_version);
@@ -342,7 +359,9 @@ TEST_F(ServerTest, QueueFullIs503WithRetryAfter) {
   ExpectEnvelope(*r2, 200, "");
   EXPECT_EQ(started.load(), 2);
   std::string m = server_->MetricsText();
-  EXPECT_NE(m.find("ekyc_requests_total{route=\"predict\",status=\"503\",code=\"E503\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("ekyc_requests_total{route=\"predict\",status=\"503\",code=\"E503\"} 1"),
+            std::string::npos)
+      << m;
   EXPECT_NE(m.find("ekyc_rejected_total{reason=\"overloaded\"} 1"), std::string::npos);
 }
 
@@ -419,8 +438,9 @@ TEST_F(ServerTest, MetricsText) {
 
 TEST_F(ServerTest, HandlerErrorsAndOutcomesMapToEnvelope) {
   routes_.Set("verify_user_face", [](const Request&, WorkerContext&) -> Result<json> {
-    return OutputWithOutcome({{"is_matched", {{"value", "False"}}}},
-                             Status(StatusCode::kFailedPrecondition, "face.match_failed", "below threshold"));
+    return OutputWithOutcome(
+        {{"is_matched", {{"value", "False"}}}},
+        Status(StatusCode::kFailedPrecondition, "face.match_failed", "below threshold"));
   });
   routes_.Set("delete_user_face", [](const Request&, WorkerContext&) -> Result<json> {
     return NotFound("face.id_not_found", "no such face");
@@ -479,8 +499,7 @@ TEST_F(ServerTest, WorkerInitsRunPerWorker) {
     return json{{"session", s->id}};
   });
   opt_.workers = 3;
-  auto s = Server::Create(opt_, routes_, {},
-                          {[&](WorkerContext& ctx) {
+  auto s = Server::Create(opt_, routes_, {}, {[&](WorkerContext& ctx) {
                             inits.fetch_add(1);
                             ctx.Emplace<Session>(Session{ctx.index()});
                             return Status::Ok();
@@ -493,8 +512,9 @@ TEST_F(ServerTest, WorkerInitsRunPerWorker) {
   auto r = PostJson("/call/predict", {{"a", 1}}, key_);
   ExpectEnvelope(r, 200, "");
   // A failing init stops start-up with its message.
-  auto bad = Server::Create(opt_, routes_, {},
-                            {[](WorkerContext&) { return FailedPrecondition("models.missing", "no model"); }},
+  auto bad = Server::Create(opt_, routes_, {}, {[](WorkerContext&) {
+                              return FailedPrecondition("models.missing", "no model");
+                            }},
                             Logger::ToString(log_, "info"));
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("no model"), std::string::npos);

@@ -1,16 +1,15 @@
 #include "api/tls.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <openssl/bn.h>
-#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -46,7 +45,8 @@ Status AddExt(X509* cert, int nid, const char* value) {
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
   ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1) return TlsError("cannot add certificate extension");
+  if (!ext || X509_add_ext(cert, ext.get(), -1) != 1)
+    return TlsError("cannot add certificate extension");
   return Status::Ok();
 }
 
@@ -75,7 +75,8 @@ Status WritePem(const std::string& path, mode_t mode, const std::function<bool(F
 Result<TlsFiles> EnsureSelfSignedCert(const std::string& dir) {
   TlsFiles files{dir + "/server.crt", dir + "/server.key", false};
   std::error_code ec;
-  if (std::filesystem::exists(files.cert, ec) && std::filesystem::exists(files.key, ec)) return files;
+  if (std::filesystem::exists(files.cert, ec) && std::filesystem::exists(files.key, ec))
+    return files;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Internal("tls.setup_failed", "cannot create " + dir + ": " + ec.message());
   ::chmod(dir.c_str(), 0700);
@@ -87,7 +88,8 @@ Result<TlsFiles> EnsureSelfSignedCert(const std::string& dir) {
   X509_set_version(cert.get(), 2);  // v3
   // Random positive serial: clients may cache certificates by issuer+serial.
   unsigned char serial[16];
-  if (RAND_bytes(serial, sizeof serial) != 1) return TlsError("no randomness for the serial number");
+  if (RAND_bytes(serial, sizeof serial) != 1)
+    return TlsError("no randomness for the serial number");
   serial[0] &= 0x7F;
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   if (bn == nullptr || BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get())) == nullptr) {
@@ -101,31 +103,38 @@ Result<TlsFiles> EnsureSelfSignedCert(const std::string& dir) {
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>("ekyc self-signed"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
-                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   // CA:TRUE lets clients trust this self-signed certificate directly (curl --cacert, requests).
   if (Status s = AddExt(cert.get(), NID_basic_constraints, "critical,CA:TRUE"); !s.ok()) return s;
-  if (Status s = AddExt(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign"); !s.ok()) return s;
+  if (Status s = AddExt(cert.get(), NID_key_usage, "critical,digitalSignature,keyCertSign");
+      !s.ok())
+    return s;
   if (Status s = AddExt(cert.get(), NID_ext_key_usage, "serverAuth"); !s.ok()) return s;
   if (Status s = AddExt(cert.get(), NID_subject_key_identifier, "hash"); !s.ok()) return s;
-  if (Status s = AddExt(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"); !s.ok()) {
+  if (Status s = AddExt(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1");
+      !s.ok()) {
     return s;
   }
-  if (X509_sign(cert.get(), pkey.get(), EVP_sha256()) == 0) return TlsError("cannot sign the certificate");
+  if (X509_sign(cert.get(), pkey.get(), EVP_sha256()) == 0)
+    return TlsError("cannot sign the certificate");
 
   EKYC_RETURN_IF_ERROR(WritePem(files.key, 0600, [&](FILE* f) {
     return PEM_write_PrivateKey(f, pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
   }));
-  EKYC_RETURN_IF_ERROR(WritePem(files.cert, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; }));
+  EKYC_RETURN_IF_ERROR(
+      WritePem(files.cert, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; }));
   files.generated = true;
   return files;
 }
 
 Status ConfigureServerContext(SSL_CTX& ctx, const std::string& cert, const std::string& key) {
-  if (SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION) != 1) return TlsError("cannot set TLS 1.2 minimum");
+  if (SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION) != 1)
+    return TlsError("cannot set TLS 1.2 minimum");
   SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+                                SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION |
+                                SSL_OP_CIPHER_SERVER_PREFERENCE);
   // TLS 1.2 suites: ECDHE (forward secrecy) with AEAD only. TLS 1.3 suites are all acceptable.
   if (SSL_CTX_set_cipher_list(&ctx, "ECDHE+AESGCM:ECDHE+CHACHA20") != 1) {
     return TlsError("cannot set the TLS 1.2 cipher list");
@@ -134,7 +143,8 @@ Status ConfigureServerContext(SSL_CTX& ctx, const std::string& cert, const std::
     return TlsError("cannot load TLS certificate " + cert + " (set EKYC_TLS_CERT to a PEM file)");
   }
   if (SSL_CTX_use_PrivateKey_file(&ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
-    return TlsError("cannot load TLS private key " + key + " (set EKYC_TLS_KEY to an unencrypted PEM key)");
+    return TlsError("cannot load TLS private key " + key +
+                    " (set EKYC_TLS_KEY to an unencrypted PEM key)");
   }
   if (SSL_CTX_check_private_key(&ctx) != 1) {
     return TlsError("TLS private key " + key + " does not match certificate " + cert);

@@ -11,7 +11,9 @@ void WorkerContext::RecordStage(std::string_view stage, double seconds) {
 WorkerPool::WorkerPool(int workers, int queue, Metrics* metrics)
     : workers_(workers < 1 ? 1 : workers), capacity_(queue < 0 ? 0 : queue), metrics_(metrics) {}
 
-WorkerPool::~WorkerPool() { Shutdown(); }
+WorkerPool::~WorkerPool() {
+  Shutdown();
+}
 
 Status WorkerPool::Start(const std::vector<WorkerInit>& inits) {
   for (int i = 0; i < workers_; ++i) threads_.emplace_back(&WorkerPool::Run, this, i, &inits);
@@ -69,7 +71,8 @@ void WorkerPool::Run(int index, const std::vector<WorkerInit>* inits) {
   }
   {
     std::lock_guard lock(mu_);
-    if (!st.ok() && init_status_.ok()) init_status_ = st.WithContext("worker " + std::to_string(index));
+    if (!st.ok() && init_status_.ok())
+      init_status_ = st.WithContext("worker " + std::to_string(index));
     ++inits_done_;
   }
   init_cv_.notify_all();

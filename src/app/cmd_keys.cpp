@@ -33,10 +33,12 @@ void AddKeysCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<KeysArgs>();
   auto* keys = app.add_subcommand("keys", "Manage API keys (x-api-key) in EKYC_API_KEYS_FILE");
   keys->require_subcommand(1);
-  keys->add_option("--file", args->file, "Keys file (default: EKYC_API_KEYS_FILE or <EKYC_DATA_DIR>/api-keys.json)");
+  keys->add_option("--file", args->file,
+                   "Keys file (default: EKYC_API_KEYS_FILE or <EKYC_DATA_DIR>/api-keys.json)");
 
   auto* add = keys->add_subcommand("add", "Create a key; prints it once, as the last line");
-  add->add_option("name", args->name, "Key name (letters, digits, '_', '.', '-'), e.g. the client's name")
+  add->add_option("name", args->name,
+                  "Key name (letters, digits, '_', '.', '-'), e.g. the client's name")
       ->required();
   add->callback([args, exit_code] {
     auto file = KeysFile(*args);
@@ -50,19 +52,22 @@ void AddKeysCommand(CLI::App& app, int* exit_code) {
     *exit_code = 0;
   });
 
-  auto* list = keys->add_subcommand("list", "List key names, ids and creation times (never the keys)");
+  auto* list =
+      keys->add_subcommand("list", "List key names, ids and creation times (never the keys)");
   list->callback([args, exit_code] {
     auto file = KeysFile(*args);
     if (!file.ok()) return void(*exit_code = Fail(file.status()));
     api::ApiKeyStore store(*file);
     auto entries = store.List();
     if (!entries.ok()) return void(*exit_code = Fail(entries.status()));
-    if (entries->empty()) std::cout << "no API keys in " << *file << "; create one with: ekyc keys add NAME\n";
+    if (entries->empty())
+      std::cout << "no API keys in " << *file << "; create one with: ekyc keys add NAME\n";
     for (const auto& e : *entries) std::cout << e.name << "\t" << e.id << "\t" << e.created << "\n";
     *exit_code = 0;
   });
 
-  auto* revoke = keys->add_subcommand("revoke", "Delete a key; a running server stops accepting it at once");
+  auto* revoke =
+      keys->add_subcommand("revoke", "Delete a key; a running server stops accepting it at once");
   revoke->add_option("name", args->name, "Key name")->required();
   revoke->callback([args, exit_code] {
     auto file = KeysFile(*args);

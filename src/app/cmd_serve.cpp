@@ -35,8 +35,9 @@ int RunServe() {
                       auto list = keys->List();
                       if (!list.ok()) return list.status();
                       if (list->empty()) {
-                        return FailedPrecondition("keys.none", "no API keys in " + keys->path() +
-                                                                   "; create one with: ekyc keys add NAME");
+                        return FailedPrecondition("keys.none",
+                                                  "no API keys in " + keys->path() +
+                                                      "; create one with: ekyc keys add NAME");
                       }
                       return Status::Ok();
                     }});
@@ -58,23 +59,27 @@ int RunServe() {
     std::cerr << "error: " << s.ToString() << "\n";
     return 1;
   }
-  std::cout << "ekyc " << kEkycVersion << " serving " << (*server)->url() << "  (workers " << options.workers
-            << ", queue " << options.queue << ")\n";
+  std::cout << "ekyc " << kEkycVersion << " serving " << (*server)->url() << "  (workers "
+            << options.workers << ", queue " << options.queue << ")\n";
   if ((*server)->tls()) {
     std::cout << "  TLS certificate: " << (*server)->cert_path()
-              << (options.tls_cert.empty() ? " (self-signed; clients can trust it with curl --cacert)" : "")
+              << (options.tls_cert.empty()
+                      ? " (self-signed; clients can trust it with curl --cacert)"
+                      : "")
               << "\n";
   }
   auto listed = keys->List();
   std::cout << "  API keys file:   " << options.api_keys_file << " ("
-            << (listed.ok() ? std::to_string(listed->size()) : std::string("unreadable")) << " keys; add one with: "
+            << (listed.ok() ? std::to_string(listed->size()) : std::string("unreadable"))
+            << " keys; add one with: "
             << "ekyc keys add NAME)\n"
             << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n"
             << std::flush;
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  std::cout << "ekyc: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n" << std::flush;
+  std::cout << "ekyc: received " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n"
+            << std::flush;
   (*server)->Stop();
   return 0;
 }
@@ -82,7 +87,8 @@ int RunServe() {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("serve", "Run the HTTPS API server (configured by EKYC_* variables; see docs/api.md)");
+  auto* cmd = app.add_subcommand(
+      "serve", "Run the HTTPS API server (configured by EKYC_* variables; see docs/api.md)");
   cmd->callback([exit_code] { *exit_code = RunServe(); });
 }
 
