@@ -113,9 +113,8 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
   // the card: inner boxes (MRZ band, photo frame) must not be taken for the card.
   const double img_aspect = static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
   const bool crop_like = std::abs(img_aspect - kId1Aspect) < 0.06 || std::abs(img_aspect - kPassportAspect) < 0.05;
-  if (!best.empty() && crop_like && cv::contourArea(best) < 0.85 * img_area) best.clear();
-
   CardQuad out;
+  out.maybe_crop = !best.empty() && crop_like && cv::contourArea(best) < 0.85 * img_area;
   if (!best.empty()) {
     for (auto& p : best) out.corners.emplace_back(p.x / static_cast<float>(scale), p.y / static_cast<float>(scale));
     out.located = true;

@@ -15,6 +15,9 @@ struct CardQuad {
   std::vector<cv::Point2f> corners;  // TL, TR, BR, BL in image coordinates, long side first
   bool located = false;              // false when the whole image is taken as the card
   double aspect = 0;                 // long side / short side of the quad
+  // The image itself has a card's aspect and the outline found is clearly smaller: it may be an
+  // inner box of a cropped card (MRZ band, fingerprint frame) – the caller should try both.
+  bool maybe_crop = false;
 };
 
 // Finds the largest plausible card quadrilateral (ID-1 85.6×54 or passport page 125×88 aspect).

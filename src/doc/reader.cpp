@@ -977,7 +977,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     Attempt other = attempt(flipped);
     if (other.score > best.score) best = std::move(other);
   }
-  if (best.score < 3 && quad.located) {
+  if ((best.score < 3 || quad.maybe_crop) && quad.located) {
     // The outline found may be an inner box: try the whole image as the card.
     Attempt whole = attempt(WholeImageCorners(bgr));
     if (whole.score > best.score) {
@@ -1035,7 +1035,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // Printed fields.
   std::vector<FieldSpec> specs = SpecsFor(type, side);
   FieldExtractor ex(best.segs, specs);
-  if (best.score < 3 && quad.located) {
+  if ((best.score < 3 || quad.maybe_crop) && quad.located) {
     // The outline found may be an inner box: try the whole image as the card.
     Attempt whole = attempt(WholeImageCorners(bgr));
     if (whole.score > best.score) {
