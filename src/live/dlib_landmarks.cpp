@@ -17,7 +17,7 @@ class DlibLandmarkDetector final : public LandmarkDetector {
   DlibLandmarkDetector(dlib::shape_predictor sp, int detect_height)
       : detector_(dlib::get_frontal_face_detector()), sp_(std::move(sp)), detect_height_(detect_height) {}
 
-  Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img) override {
+  Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img, float min_face_width, int full_frame_rows) override {
     if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
       return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
     }
@@ -28,10 +28,12 @@ class DlibLandmarkDetector final : public LandmarkDetector {
 
     double scale = 1.0;
     cv::Mat small = gray;
-    if (detect_height_ > 0 && gray.rows > detect_height_) {
-      scale = static_cast<double>(detect_height_) / gray.rows;
-      cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    }
+    const int rows = full_frame_rows > 0 ? full_frame_rows : gray.rows;
+    if (detect_height_ > 0 && rows > detect_height_) scale = static_cast<double>(detect_height_) / rows;
+    // HOG finds faces from about 80 px wide; keep the smallest wanted face at ~90 px.
+    if (min_face_width > 0) scale = std::min(scale, 90.0 / min_face_width);
+    if (scale < 1.0) cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else scale = 1.0;
     dlib::cv_image<unsigned char> dsmall(small);
     std::vector<dlib::rect_detection> dets;
     detector_(dsmall, dets, 0.0);
