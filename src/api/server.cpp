@@ -136,6 +136,13 @@ struct Server::Impl {
     ErrorInfo e = MapStatus(status);
     Finish(req, res, route, nullptr, &e);
   }
+  // The route name for metrics and logs; unknown names collapse to "_unknown" so clients cannot
+  // create unbounded metric labels.
+  std::string RouteLabel(const std::string& path) const {
+    std::smatch m;
+    if (std::regex_match(path, m, CallPath()) && routes.Has(m[1].str())) return m[1].str();
+    return "_unknown";
+  }
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req, httplib::Response& res);
   void HandleCall(const httplib::Request& req, httplib::Response& res);
   void HandleReady(httplib::Response& res);
@@ -226,6 +233,27 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   res.set_header(kHdrStart, std::to_string(NowNs()));
   res.set_header("X-Request-Id", NewUuid());
   std::smatch m;
+  std::string body_route = RouteLabel(req.path);
+  // Bodies whose size is not known up front are refused before they are read: httplib 0.11's
+  // body limit applies to Content-Length only, so chunked or compressed (decompressed by
+  // httplib) bodies could otherwise grow without bound. The connection is closed afterwards so
+  // the unread body is never parsed as a request.
+  // Applies to every path: httplib reads a POST body before it knows whether a handler matches.
+  bool chunked = req.has_header("Transfer-Encoding");
+  std::string encoding = req.get_header_value("Content-Encoding");
+  if (chunked || (!encoding.empty() && encoding != "identity")) {
+    const_cast<httplib::Request&>(req).set_header("Connection",
+                                                  "close");  // read by httplib after routing
+    ErrorInfo e =
+        chunked
+            ? ErrorInfo{411, "E411",
+                        "send the body with a Content-Length (chunked uploads are not accepted)", 0}
+            : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
+                               "Content-Encoding '" + encoding +
+                                   "' is not accepted; send the body uncompressed"));
+    Finish(req, res, body_route, nullptr, &e);
+    return HR::Handled;
+  }
   if (req.path.rfind("/call", 0) != 0) return HR::Unhandled;
   // A refusal is answered here only when there is no body. httplib reads a POST body only after
   // this hook, and answering first would leave the body on a keep-alive connection to be parsed
@@ -253,25 +281,6 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
                          "no route " + req.path + "; routes are /call/<name>, see docs/api.md"));
   }
   std::string route = m[1].str();
-  // Bodies whose size is not known up front are refused before they are read: httplib 0.11's
-  // body limit applies to Content-Length only, so chunked or compressed (decompressed by
-  // httplib) bodies could otherwise grow without bound. The connection is closed afterwards so
-  // the unread body is never parsed as a request.
-  bool chunked = req.has_header("Transfer-Encoding");
-  std::string encoding = req.get_header_value("Content-Encoding");
-  if (chunked || (!encoding.empty() && encoding != "identity")) {
-    const_cast<httplib::Request&>(req).set_header("Connection",
-                                                  "close");  // read by httplib after routing
-    ErrorInfo e =
-        chunked
-            ? ErrorInfo{411, "E411",
-                        "send the body with a Content-Length (chunked uploads are not accepted)", 0}
-            : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
-                               "Content-Encoding '" + encoding +
-                                   "' is not accepted; send the body uncompressed"));
-    Finish(req, res, route, nullptr, &e);
-    return HR::Handled;
-  }
   if (req.method != "POST") {
     ErrorInfo e =
         MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
@@ -464,8 +473,7 @@ void Server::Impl::Install() {
   http->set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::smatch m;
-        std::string route = std::regex_match(req.path, m, CallPath()) ? m[1].str() : "_unknown";
+        std::string route = RouteLabel(req.path);
         Status s;
         switch (res.status) {
           case 413:
