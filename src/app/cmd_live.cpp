@@ -58,6 +58,8 @@ nlohmann::json CheckFile(live::LivenessChecker& checker, const std::string& path
     const auto t1 = Clock::now();
     if (!r.ok()) return {{"kind", "photo"}, {"error", r.status().reason()}, {"message", r.status().message()}};
     j = live::ToJson(*r);
+    const Status st = r->DecisionStatus();
+    if (!st.ok()) j["error"] = st.reason();
     j["timing_ms"] = {{"check", std::round(Ms(t0, t1))}};
     return j;
   }
