@@ -86,6 +86,16 @@ Status PgTestServer::Start(const std::string& parent) {
   socket_dir_ = dir_ + "/sock";
   fs::create_directories(socket_dir_, ec);
   std::string log = dir_ + "/pg.log";
+  if (geteuid() == 0 && Run({"/usr/bin/test", "-x", dir_}, "/dev/null") != 0) {
+    // The build directory is not reachable by `postgres` (e.g. a checkout under /root): use /tmp.
+    fs::remove_all(dir_, ec);
+    std::string tmpl = "/tmp/ekyc-pg-test-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return fail("mkdtemp failed");
+    dir_ = tmpl;
+    socket_dir_ = dir_ + "/sock";
+    fs::create_directories(socket_dir_, ec);
+    log = dir_ + "/pg.log";
+  }
   if (geteuid() == 0) {
     passwd* pw = getpwnam("postgres");
     if (pw == nullptr) return fail("running as root but there is no `postgres` user");
