@@ -541,7 +541,10 @@ struct Extracted {
 // Lines that start another block: never a continuation of the value above them.
 bool IsStopLine(const std::string& key) {
   static const char* kStops[] = {"NGAY", "CUC TRUONG", "GIAM DOC", "NGON TRO", "DIRECTOR", "BO CONG AN",
-                                 "CO GIA TRI", "DATE OF", "DAC DIEM", "DAU VET", "DAN TOC", "TON GIAO"};
+                                 "CO GIA TRI", "DATE OF", "DAC DIEM", "DAU VET", "DAN TOC", "TON GIAO",
+                                 "HO VA TEN", "HO TEN", "SINH NGAY", "GIOI TINH", "QUOC TICH", "QUE QUAN",
+                                 "NGUYEN QUAN", "NOI THUONG TRU", "NOI CU TRU", "NOI DANG KY", "NOI DKHK",
+                                 "SO DINH DANH"};
   for (const char* k : kStops) {
     if (key.rfind(k, 0) == 0) return true;
   }
