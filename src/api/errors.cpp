@@ -40,6 +40,8 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
       {"store.duplicate_face",
        {200, "E850", "User face is already existing, can not registered", 0}},
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
+      // Project code for a selfie video judged not live (the vendor documents no code for it).
+      {"live.spoof_detected", {200, "E460", "Liveness check failed", 0}},
       {kReasonMalformed, {400, "E400", nullptr, 0}},
       {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
       {kReasonUnknownRoute, {404, "E404", nullptr, 0}},

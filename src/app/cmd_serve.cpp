@@ -3,10 +3,13 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "api/api.h"
+#include "api/routes_common.h"
 #include "app/commands.h"
 #include "app/version.h"
 #include "core/config.h"
@@ -26,8 +29,21 @@ int RunServe() {
   options.api_version = kApiVersion;
   options.server_version = kEkycVersion;
 
-  // Capabilities register their handlers here as they land; unwired routes answer E501.
+  // Shared immutable objects (models, vn index, face store) are loaded once; a capability that
+  // fails to load leaves its routes answering 501 with the reason (and /readyz failing).
+  std::error_code ec;
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const char* vn_override = std::getenv("EKYC_VN_INDEX");
+  api::CapabilityPaths paths{vn::DefaultIndexPath(exe, vn_override ? vn_override : "")};
+  std::shared_ptr<api::Capabilities> caps = api::LoadCapabilities(*config, paths, &log);
+  auto warn = [](const char* what, const std::string& why) {
+    if (!why.empty()) std::cerr << "warning: " << what << " unavailable: " << why << "\n";
+  };
+  warn("face matching", caps->face_error);
+  warn("vn normalization", caps->vn_error);
+  warn("face store", caps->store_error);
   api::RouteTable routes = api::RouteTable::WithVendorRoutes();
+  api::InstallVendorRoutes(routes, caps);
 
   auto keys = std::make_shared<api::ApiKeyStore>(options.api_keys_file);
   std::vector<api::ReadinessCheck> checks;
@@ -41,6 +57,7 @@ int RunServe() {
                       }
                       return Status::Ok();
                     }});
+  for (auto& c : api::CapabilityChecks(caps)) checks.push_back(std::move(c));
 
   // Block the stop signals in every thread (threads inherit the mask) and wait for them here,
   // so no signal handler or global flag is needed.
@@ -50,7 +67,8 @@ int RunServe() {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  auto server = api::Server::Create(options, std::move(routes), std::move(checks), {}, log);
+  auto server = api::Server::Create(options, std::move(routes), std::move(checks),
+                                    {api::CapabilityWorkerInit(caps)}, log);
   if (!server.ok()) {
     std::cerr << "error: " << server.status().ToString() << "\n";
     return 1;
