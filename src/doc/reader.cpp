@@ -403,6 +403,18 @@ std::string StripEnglishLabel(const std::string& text, const std::string& field)
   return text;
 }
 
+// Identifying marks start with one of a few standard words; the tone mark under "Sẹo" is
+// often lost by OCR ("Seo" is not a word used there).
+std::string FixMarkHead(const std::string& v) {
+  std::vector<std::string> words = Split(v, ' ');
+  if (words.empty()) return v;
+  std::string k = FoldKey(words[0]);
+  if (k == "SEO" && words[0] != "Sẹo" && words[0] != "SẸO") words[0] = "Sẹo";
+  std::string out;
+  for (auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 // ---------------------------------------------------------------------------- classification
 struct Keyword { const char* key; };
 
@@ -1123,6 +1135,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       case Kind::kText:
       case Kind::kAddress:
         v = CleanText(e.text);
+        if (std::string(spec.field) == "di_hinh") v = FixMarkHead(v);
         break;
     }
     SetField(&r, spec.field, MakeField(v, conf, "ocr"));
