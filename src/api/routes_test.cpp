@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "api/errors.h"
 #include "api/routes_common.h"
@@ -30,6 +31,7 @@ std::string Slurp(const std::string& path) {
 
 const std::string kCards = std::string(EKYC_SOURCE_DIR) + "/tests/data/cards/";
 const std::string kFaces = std::string(EKYC_SHARED_DIR) + "/data/faces-dev/deepface/";
+const std::string kVideos = std::string(EKYC_SHARED_DIR) + "/data/face-videos-dev/";
 
 std::string Face(const std::string& name) { return Slurp(kFaces + name); }
 
@@ -56,6 +58,35 @@ std::string BlankPng() {
   cv::Mat white(400, 400, CV_8UC3, cv::Scalar(255, 255, 255));
   std::vector<uchar> buf;
   cv::imencode(".png", white, buf);
+  return std::string(buf.begin(), buf.end());
+}
+
+// The committed synthetic chip-card front with a real face (faces-dev) warped into its portrait
+// slot (the card corners come from the card's ground truth), so the whole eKYC path can succeed.
+std::string CardFrontWithFace(const std::string& face_file) {
+  const std::string base = kCards + "0003_cccd_chip_front_phone";
+  cv::Mat card = cv::imread(base + ".jpg");
+  json gt = json::parse(Slurp(base + ".json"));
+  std::vector<cv::Point2f> c;
+  for (const auto& p : gt["corners"]) c.emplace_back(p[0].get<float>(), p[1].get<float>());
+  cv::Mat face = cv::imread(kFaces + face_file);
+  const double aspect = (0.21 * 85.6) / (0.43 * 54.0);  // portrait slot of docs/doc.md, ID-1 card
+  int cw = std::min(face.cols, static_cast<int>(face.rows * aspect));
+  int ch = static_cast<int>(cw / aspect);
+  face = face(cv::Rect((face.cols - cw) / 2, (face.rows - ch) / 2, cw, ch)).clone();
+  auto at = [&](double x, double y) {
+    cv::Point2f top = c[0] + (c[1] - c[0]) * x, bottom = c[3] + (c[2] - c[3]) * x;
+    return top + (bottom - top) * y;
+  };
+  std::vector<cv::Point2f> src = {{0, 0}, {float(cw), 0}, {float(cw), float(ch)}, {0, float(ch)}};
+  std::vector<cv::Point2f> dst = {at(0.03, 0.38), at(0.24, 0.38), at(0.24, 0.81), at(0.03, 0.81)};
+  cv::Mat m = cv::getPerspectiveTransform(src, dst);
+  cv::Mat warped, mask;
+  cv::warpPerspective(face, warped, m, card.size());
+  cv::warpPerspective(cv::Mat(face.size(), CV_8UC1, cv::Scalar(255)), mask, m, card.size());
+  warped.copyTo(card, mask);
+  std::vector<uchar> buf;
+  cv::imencode(".jpg", card, buf, {cv::IMWRITE_JPEG_QUALITY, 90});
   return std::string(buf.begin(), buf.end());
 }
 
@@ -277,6 +308,8 @@ TEST_F(RoutesTest, DuplicateFaceOfAnotherUserIsE850) {
   EXPECT_EQ(r["code"], "E850") << r.dump();
   r = CallJson("get_all_face_of_user", {{"user_id", "dup-b"}}, &http);
   EXPECT_EQ(r["code"], "E855") << r.dump();
+  r = CallJson("delete_user_face", {{"user_id", "dup-a"}, {"face_id", "all"}}, &http);
+  EXPECT_FALSE(r.contains("code")) << r.dump();
 }
 
 TEST_F(RoutesTest, ThirdPartyCollectionReplaces) {
@@ -295,22 +328,60 @@ TEST_F(RoutesTest, ThirdPartyCollectionReplaces) {
   EXPECT_EQ(r["code"], "E855") << r.dump();
 }
 
-TEST_F(RoutesTest, RegisterEkycWithPlaceholderPortraitIsCode2) {
+TEST_F(RoutesTest, RegisterEkycReadsMatchesRegistersThenE850ForAnotherUser) {
   if (!HaveFaces()) GTEST_SKIP() << "faces-dev not available";
   int http = 0;
+  const std::string front = CardFrontWithFace("img26.jpg");  // identity df1, registered nowhere else
+  const std::string back = Slurp(kCards + "0003_cccd_chip_back_phone.jpg");
   json r = Call("register_ekyc_front_back_face",
-                {{"image_card1", Slurp(kCards + "0003_cccd_chip_front_phone.jpg")},
-                 {"image_card2", Slurp(kCards + "0003_cccd_chip_back_phone.jpg")},
-                 {"image_general", Face("img1.jpg")}},
+                {{"image_card1", front}, {"image_card2", back}, {"image_general", Face("img27.jpg")}},
                 {{"user_id", "ekyc-1"}}, &http);
   ASSERT_EQ(http, 200) << r.dump();
-  // The synthetic cards carry a drawn placeholder, not a face.
-  EXPECT_EQ(r["code"], "2") << r.dump();
+  EXPECT_FALSE(r.contains("code")) << r.dump();
   ASSERT_EQ(r["output"].size(), 5u);
   EXPECT_EQ(r["output"][0]["class_name"]["normalized"]["value"], 4);
-  EXPECT_EQ(r["output"][2]["error"]["code"], 2);
+  EXPECT_EQ(r["output"][1]["class_name"]["normalized"]["value"], 5);
+  EXPECT_EQ(r["output"][2]["is_matched"]["value"], "True");
+  EXPECT_TRUE(r["output"][2]["error"].is_null());
+  EXPECT_TRUE(r["output"][2]["registration"]["registered"].get<bool>());
   EXPECT_TRUE(r["output"][3].is_null());
+  EXPECT_TRUE(r["output"][4].is_null());
   r = CallJson("get_all_face_of_user", {{"user_id", "ekyc-1"}}, &http);
+  EXPECT_EQ(r["output"]["faces"].size(), 1u) << r.dump();
+
+  // The same person again under another user id.
+  r = Call("register_ekyc_front_back_face",
+           {{"image_card1", front}, {"image_card2", back}, {"image_general", Face("img28.jpg")}},
+           {{"user_id", "ekyc-2"}, {"check_rotate", "false"}}, &http);
+  EXPECT_EQ(r["code"], "E850") << r.dump();
+  EXPECT_EQ(r["output"].size(), 5u);
+  r = CallJson("get_all_face_of_user", {{"user_id", "ekyc-2"}}, &http);
+  EXPECT_EQ(r["code"], "E855") << r.dump();
+}
+
+TEST_F(RoutesTest, RegisterEkycVideoLiveAndReplay) {
+  if (!HaveFaces() || !fs::exists(kVideos + "grid_bbaf2n.mp4") ||
+      !fs::exists(kVideos + "manikantha_replay.mp4")) {
+    GTEST_SKIP() << "faces-dev / face-videos-dev not available";
+  }
+  int http = 0;
+  const std::string front = CardFrontWithFace("img1.jpg");
+  const std::string back = Slurp(kCards + "0003_cccd_chip_back_phone.jpg");
+  // A genuine clip of someone else: live, but not the card holder.
+  json r = Call("register_ekyc_front_back_face_video",
+                {{"image_card1", front}, {"image_card2", back}, {"video_general", Slurp(kVideos + "grid_bbaf2n.mp4")}},
+                {{"user_id", "video-1"}}, &http);
+  ASSERT_EQ(http, 200) << r.dump();
+  EXPECT_EQ(r["code"], "4") << r.dump();
+  EXPECT_EQ(r["output"][2]["is_matched"]["liveness"], "True");
+  // A screen replay: refused with E460 before any matching.
+  r = Call("register_ekyc_front_back_face_video",
+           {{"image_card1", front}, {"image_card2", back}, {"video", Slurp(kVideos + "manikantha_replay.mp4")}},
+           {{"user_id", "video-1"}}, &http);
+  EXPECT_EQ(http, 200);
+  EXPECT_EQ(r["code"], "E460") << r.dump();
+  EXPECT_EQ(r["output"][2]["is_matched"]["liveness"], "False");
+  r = CallJson("get_all_face_of_user", {{"user_id", "video-1"}}, &http);
   EXPECT_EQ(r["code"], "E855") << r.dump();
 }
 
