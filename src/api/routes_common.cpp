@@ -33,7 +33,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   if (models.ok()) {
     caps->models = *models;
   } else {
-    caps->models_error = models.status().message() + " (run `make models`, or set EKYC_MODEL_DIR)";
+    caps->models_error = models.status().message() + " (EKYC_MODEL_DIR)";
   }
 
   caps->face_options = face::FaceEngineOptions::FromEnv();
@@ -42,7 +42,15 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
     caps->face_options.model_path.clear();
   }
   std::error_code ec;
+  // The calibration maps cosine to the similarity scale of every threshold (face and store).
   std::optional<face::Calibration> calibration;
+  std::string calibration_error;
+  if (auto cal = face::Calibration::Load(caps->face_options.calibration_path); cal.ok()) {
+    calibration = *cal;
+  } else {
+    calibration_error = "the face similarity calibration could not be loaded: " +
+                        cal.status().message() + " (set EKYC_FACE_CALIBRATION)";
+  }
   if (!caps->face_options.models && !std::filesystem::exists(caps->face_options.model_path, ec)) {
     caps->face_error = "the face embedding model is missing (" + caps->face_options.model_path +
                        "; " + (caps->models_error.empty() ? "no mobilefacenet in the model set"
@@ -51,14 +59,8 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
     caps->face_error = "the dlib landmark model is missing: " +
                        caps->face_options.shape_predictor_path +
                        " (install libdlib-data or set EKYC_DLIB_SHAPE_PREDICTOR)";
-  } else {
-    auto cal = face::Calibration::Load(caps->face_options.calibration_path);
-    if (cal.ok()) {
-      calibration = *cal;
-    } else {
-      caps->face_error = "the face similarity calibration could not be loaded: " +
-                         cal.status().message() + " (set EKYC_FACE_CALIBRATION)";
-    }
+  } else if (!calibration) {
+    caps->face_error = calibration_error;
   }
 
   caps->live_options.model_dir = caps->models ? caps->models->dir() : "";
@@ -78,8 +80,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   store::StoreOptions so = store::OptionsFromConfig(config);
   caps->face_model_id = so.active_model;
   if (!calibration) {
-    caps->store_error = "the face store needs the face engine's similarity calibration: " +
-                        caps->face_error;
+    caps->store_error = "the face store needs the similarity calibration: " + calibration_error;
   } else {
     so.calibrate = [cal = *calibration](float cosine) { return cal.Map(cosine); };
     std::filesystem::create_directories(config.data_dir, ec);
