@@ -1,13 +1,12 @@
 #include "api/routes_common.h"
 
-#include "api/errors.h"
-
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-
 #include <opencv2/imgcodecs.hpp>
+
+#include "api/errors.h"
 
 namespace ekyc::api {
 
@@ -48,17 +47,19 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   if (auto cal = face::Calibration::Load(caps->face_options.calibration_path); cal.ok()) {
     calibration = *cal;
   } else {
-    calibration_error = "the face similarity calibration could not be loaded: " +
-                        cal.status().message() + " (set EKYC_FACE_CALIBRATION)";
+    calibration_error =
+        "the face similarity calibration could not be loaded: " + cal.status().message() +
+        " (set EKYC_FACE_CALIBRATION)";
   }
   if (!caps->face_options.models && !std::filesystem::exists(caps->face_options.model_path, ec)) {
-    caps->face_error = "the face embedding model is missing (" + caps->face_options.model_path +
-                       "; " + (caps->models_error.empty() ? "no mobilefacenet in the model set"
-                                                          : caps->models_error) + ")";
+    caps->face_error =
+        "the face embedding model is missing (" + caps->face_options.model_path + "; " +
+        (caps->models_error.empty() ? "no mobilefacenet in the model set" : caps->models_error) +
+        ")";
   } else if (!std::filesystem::exists(caps->face_options.shape_predictor_path, ec)) {
-    caps->face_error = "the dlib landmark model is missing: " +
-                       caps->face_options.shape_predictor_path +
-                       " (install libdlib-data or set EKYC_DLIB_SHAPE_PREDICTOR)";
+    caps->face_error =
+        "the dlib landmark model is missing: " + caps->face_options.shape_predictor_path +
+        " (install libdlib-data or set EKYC_DLIB_SHAPE_PREDICTOR)";
   } else if (!calibration) {
     caps->face_error = calibration_error;
   }
@@ -106,11 +107,13 @@ std::vector<ReadinessCheck> CapabilityChecks(std::shared_ptr<const Capabilities>
                       return Status::Ok();
                     }});
   checks.push_back({"storage_open", [caps]() -> Status {
-                      if (!caps->store) return FailedPrecondition("store.closed", caps->store_error);
+                      if (!caps->store)
+                        return FailedPrecondition("store.closed", caps->store_error);
                       return Status::Ok();
                     }});
   checks.push_back({"vn_index_loaded", [caps]() -> Status {
-                      if (!caps->normalizer) return FailedPrecondition("vn.index_missing", caps->vn_error);
+                      if (!caps->normalizer)
+                        return FailedPrecondition("vn.index_missing", caps->vn_error);
                       return Status::Ok();
                     }});
   return checks;
@@ -120,15 +123,21 @@ WorkerInit CapabilityWorkerInit(std::shared_ptr<const Capabilities> caps) {
   return [caps](WorkerContext& ctx) -> Status {
     if (caps->face_error.empty()) {
       auto e = face::FaceEngine::Create(caps->face_options);
-      if (e.ok()) ctx.Emplace<std::unique_ptr<face::FaceEngine>>(std::move(*e));
-      else caps->worker_errors.Set("face", e.status().message());
+      if (e.ok())
+        ctx.Emplace<std::unique_ptr<face::FaceEngine>>(std::move(*e));
+      else
+        caps->worker_errors.Set("face", e.status().message());
     }
     auto d = doc::DocReader::Create(caps->doc_options);
-    if (d.ok()) ctx.Emplace<std::unique_ptr<doc::DocReader>>(std::move(*d));
-    else caps->worker_errors.Set("doc", d.status().message());
+    if (d.ok())
+      ctx.Emplace<std::unique_ptr<doc::DocReader>>(std::move(*d));
+    else
+      caps->worker_errors.Set("doc", d.status().message());
     auto l = live::LivenessChecker::Create(caps->live_options);
-    if (l.ok()) ctx.Emplace<std::unique_ptr<live::LivenessChecker>>(std::move(*l));
-    else caps->worker_errors.Set("live", l.status().message());
+    if (l.ok())
+      ctx.Emplace<std::unique_ptr<live::LivenessChecker>>(std::move(*l));
+    else
+      caps->worker_errors.Set("live", l.status().message());
     return Status::Ok();
   };
 }
@@ -218,8 +227,8 @@ Result<double> DoubleField(const Request& r, const std::string& name, double fal
   char* end = nullptr;
   double d = std::strtod(v->c_str(), &end);
   if (end == v->c_str() || *end != '\0' || !std::isfinite(d) || d < min || d > max) {
-    return InvalidArgument("field.invalid", name + " must be a number from " +
-                                                std::to_string(min) + " to " + std::to_string(max));
+    return InvalidArgument("field.invalid", name + " must be a number from " + std::to_string(min) +
+                                                " to " + std::to_string(max));
   }
   return d;
 }
@@ -240,7 +249,8 @@ Result<std::string> OptionalIdField(const Request& r, const std::string& name,
                                     const std::string& fallback) {
   const std::string* v = r.Find(name);
   if (v == nullptr || v->empty()) return fallback;
-  if (v->size() > 128) return InvalidArgument("field.invalid", name + " is longer than 128 characters");
+  if (v->size() > 128)
+    return InvalidArgument("field.invalid", name + " is longer than 128 characters");
   for (char c : *v) {
     if (c < 0x21 || c > 0x7e)
       return InvalidArgument("field.invalid", name + " must be printable ASCII without spaces");
@@ -320,8 +330,9 @@ nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
 
   for (const char* name : {"ngay_sinh", "ngay_cap", "ngay_het_han"}) {
     if (!j.contains(name)) continue;
-    const std::optional<vn::Date> d =
-        std::string(name) == "ngay_sinh" ? dob : std::string(name) == "ngay_cap" ? issue : expiry;
+    const std::optional<vn::Date> d = std::string(name) == "ngay_sinh"  ? dob
+                                      : std::string(name) == "ngay_cap" ? issue
+                                                                        : expiry;
     j[name]["normalized"] = vn::DateNormalizedJson(d, text);
   }
   if (j.contains("gioi_tinh")) j["gioi_tinh"]["normalized"] = vn::SexNormalizedJson(sex);
@@ -329,7 +340,8 @@ nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
     j["quoc_tich"]["normalized"] =
         vn::NationalityNormalizedJson(vn::ParseNationality(value("quoc_tich")), text);
   }
-  for (const char* name : {"nguyen_quan", "ho_khau_thuong_tru", "noi_dang_ky_khai_sinh", "noi_sinh"}) {
+  for (const char* name :
+       {"nguyen_quan", "ho_khau_thuong_tru", "noi_dang_ky_khai_sinh", "noi_sinh"}) {
     if (!j.contains(name)) continue;
     j[name]["normalized"] = caps.normalizer->ToJson(caps.normalizer->Normalize(value(name)));
   }
@@ -339,8 +351,8 @@ nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
     j[id_field]["validate"] = vn::IdValidateJson(vn::ValidateId(value(id_field), dob, sex));
   }
   if (j.contains("ngay_het_han")) {
-    vn::ExpiryCheck e = vn::CheckExpiry(expiry.value_or(vn::Date{}), dob, issue,
-                                        KindOf(side.type), today.date);
+    vn::ExpiryCheck e =
+        vn::CheckExpiry(expiry.value_or(vn::Date{}), dob, issue, KindOf(side.type), today.date);
     j["ngay_het_han"]["is_valid"] = e.is_valid;
     if (!e.is_valid) j["ngay_het_han"]["is_valid_reason"] = e.reason;
   }
@@ -377,7 +389,8 @@ store::Caller CallerOf(const Request& r) {
 Status CompareOutcome(int error_code) {
   switch (error_code) {
     case 0:
-      return InvalidArgument("face.no_face_on_capture_and_card", "no face on the selfie nor the card");
+      return InvalidArgument("face.no_face_on_capture_and_card",
+                             "no face on the selfie nor the card");
     case 1:
       return InvalidArgument("face.no_face_on_capture", "no face on the selfie");
     case 2:
@@ -389,7 +402,9 @@ Status CompareOutcome(int error_code) {
   }
 }
 
-double Round4(double v) { return std::round(v * 10000.0) / 10000.0; }
+double Round4(double v) {
+  return std::round(v * 10000.0) / 10000.0;
+}
 
 }  // namespace routes
 }  // namespace ekyc::api

@@ -78,7 +78,8 @@ Result<json> MatchAndRegister(const Capabilities& caps, const Request& r, Worker
   auto reg = db->Register(CallerOf(r), req, &dup);
   if (!reg.ok()) {
     if (reg.status().reason() == "store.duplicate_face") {
-      block["registration"] = {{"registered", false}, {"duplicate_similarity", Round4(dup.similarity)}};
+      block["registration"] = {{"registered", false},
+                               {"duplicate_similarity", Round4(dup.similarity)}};
       return finish(block, reg.status());
     }
     return reg.status();
@@ -151,7 +152,8 @@ Result<json> RegisterVideo(const Capabilities& caps, const Request& r, WorkerCon
     auto res = checker->CheckVideo(clip.frames, fps);
     if (!res.ok()) {
       if (res.status().reason() == "live.no_face") {
-        return Status(StatusCode::kInvalidArgument, "face.no_face_on_capture", res.status().message());
+        return Status(StatusCode::kInvalidArgument, "face.no_face_on_capture",
+                      res.status().message());
       }
       return res.status().WithContext("video");
     }
@@ -165,13 +167,17 @@ Result<json> RegisterVideo(const Capabilities& caps, const Request& r, WorkerCon
                     {"similarity", 0.0},
                     {"confidence", Round4(1.0 - v.score)},
                     {"liveness", "False"}}},
-                  {"error", {{"value", "Liveness check failed"}, {"confidence", Round4(1.0 - v.score)}, {"code", "E460"}}},
+                  {"error",
+                   {{"value", "Liveness check failed"},
+                    {"confidence", Round4(1.0 - v.score)},
+                    {"code", "E460"}}},
                   {"liveness_detail", detail}};
     c.output.push_back(block);
     c.output.push_back(nullptr);
     c.output.push_back(nullptr);
     Status decision = v.DecisionStatus();
-    if (decision.ok()) decision = Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
+    if (decision.ok())
+      decision = Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
     return OutputWithOutcome(c.output, decision);
   }
   return MatchAndRegister(caps, r, ctx, c, CardImage(c.front, c.front_bgr), v.best_frame, true,

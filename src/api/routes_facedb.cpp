@@ -48,7 +48,8 @@ Result<store::RegisterRequest> ParseRegistration(const Capabilities& caps, const
   EKYC_ASSIGN_OR_RETURN(req.collection, CollectionField(r));
   req.model_id = caps.face_model_id;
   std::vector<std::string> face_fields = {"image_face", "image_general"};
-  for (int i = 1; i <= kMaxFaceFields; ++i) face_fields.push_back("image_face_" + std::to_string(i));
+  for (int i = 1; i <= kMaxFaceFields; ++i)
+    face_fields.push_back("image_face_" + std::to_string(i));
   for (const auto& name : face_fields) {
     if (!r.Has(name)) continue;
     EKYC_ASSIGN_OR_RETURN(input::Image img, ImageField(r, name, caps, ctx));
@@ -67,7 +68,8 @@ Result<store::RegisterRequest> ParseRegistration(const Capabilities& caps, const
     if (!r.Has(name)) continue;
     EKYC_ASSIGN_OR_RETURN(input::Image img, ImageField(r, name, caps, ctx));
     std::vector<uchar> png;
-    if (!cv::imencode(".png", img.bgr, png)) return Internal("image.encode", "could not encode " + name);
+    if (!cv::imencode(".png", img.bgr, png))
+      return Internal("image.encode", "could not encode " + name);
     req.fingerprints.push_back({pos, std::string(png.begin(), png.end()), "image/png"});
   }
   if (req.faces.empty() && req.fingerprints.empty()) {
@@ -78,20 +80,24 @@ Result<store::RegisterRequest> ParseRegistration(const Capabilities& caps, const
   return req;
 }
 
-Result<json> Register(const Capabilities& caps, const Request& r, WorkerContext& ctx, bool replace) {
+Result<json> Register(const Capabilities& caps, const Request& r, WorkerContext& ctx,
+                      bool replace) {
   EKYC_ASSIGN_OR_RETURN(face::FaceEngine * engine, Face(ctx, caps));
   EKYC_ASSIGN_OR_RETURN(store::FaceStore * db, Store(caps));
   EKYC_ASSIGN_OR_RETURN(store::RegisterRequest req, ParseRegistration(caps, r, ctx, *engine));
   store::DuplicateMatch dup;
   StageTimer t(ctx, "store");
-  auto res = replace ? db->ReplaceUser(CallerOf(r), req, &dup) : db->Register(CallerOf(r), req, &dup);
+  auto res =
+      replace ? db->ReplaceUser(CallerOf(r), req, &dup) : db->Register(CallerOf(r), req, &dup);
   if (!res.ok()) {
     if (res.status().reason() == "store.duplicate_face") {
       // The other user's id is not disclosed; which input matched and how closely is.
-      return OutputWithOutcome(json{{"user_id", req.user_id},
-                                    {"registered", false},
-                                    {"duplicate", {{"input_index", dup.input_index}, {"similarity", Round4(dup.similarity)}}}},
-                               res.status());
+      return OutputWithOutcome(
+          json{{"user_id", req.user_id},
+               {"registered", false},
+               {"duplicate",
+                {{"input_index", dup.input_index}, {"similarity", Round4(dup.similarity)}}}},
+          res.status());
     }
     return res.status();
   }
@@ -107,7 +113,8 @@ Result<json> Register(const Capabilities& caps, const Request& r, WorkerContext&
 // The probe face of verify/search: image_general (or image_face).
 Result<face::FaceAnalysis> Probe(const Capabilities& caps, const Request& r, WorkerContext& ctx,
                                  face::FaceEngine& engine) {
-  const std::string name = r.Has("image_general") || !r.Has("image_face") ? "image_general" : "image_face";
+  const std::string name =
+      r.Has("image_general") || !r.Has("image_face") ? "image_general" : "image_face";
   EKYC_ASSIGN_OR_RETURN(input::Image img, ImageField(r, name, caps, ctx));
   StageTimer t(ctx, "face");
   return AnalyzeSelfie(engine, img.bgr);
@@ -125,7 +132,8 @@ Result<json> Verify(const Capabilities& caps, const Request& r, WorkerContext& c
   if (!v.ok()) return StoreOutcome(v.status());
   const bool matched = !v->per_face.empty() && v->best_similarity >= threshold;
   json faces = json::array();
-  for (const auto& f : v->per_face) faces.push_back({{"face_id", f.face_id}, {"similarity", Round4(f.similarity)}});
+  for (const auto& f : v->per_face)
+    faces.push_back({{"face_id", f.face_id}, {"similarity", Round4(f.similarity)}});
   const double sim = v->best_similarity;
   json out = {{"user_id", user_id},
               {"is_matched",
@@ -135,7 +143,8 @@ Result<json> Verify(const Capabilities& caps, const Request& r, WorkerContext& c
                 {"face_id", v->best_face_id}}},
               {"faces", faces}};
   if (v->per_face.empty()) {
-    return OutputWithOutcome(out, NotFound("face.id_not_found", "the user has no face to compare with"));
+    return OutputWithOutcome(out,
+                             NotFound("face.id_not_found", "the user has no face to compare with"));
   }
   if (!matched) return OutputWithOutcome(out, CompareOutcome(4));
   return out;
@@ -149,13 +158,18 @@ Result<json> Search(const Capabilities& caps, const Request& r, WorkerContext& c
   EKYC_ASSIGN_OR_RETURN(int top_k, IntField(r, "top_k", 5, 1, 100));
   EKYC_ASSIGN_OR_RETURN(face::FaceAnalysis probe, Probe(caps, r, ctx, *engine));
   StageTimer t(ctx, "store");
-  EKYC_ASSIGN_OR_RETURN(store::SearchResult res,
-                        db->Search(CallerOf(r), collection, probe.embedding.values, top_k, threshold));
+  EKYC_ASSIGN_OR_RETURN(
+      store::SearchResult res,
+      db->Search(CallerOf(r), collection, probe.embedding.values, top_k, threshold));
   json matches = json::array();
   for (const auto& m : res.matches) {
-    matches.push_back({{"user_id", m.user_id}, {"face_id", m.face_id}, {"similarity", Round4(m.similarity)}});
+    matches.push_back(
+        {{"user_id", m.user_id}, {"face_id", m.face_id}, {"similarity", Round4(m.similarity)}});
   }
-  json out = {{"matches", matches}, {"no_match", res.no_match()}, {"threshold", threshold}, {"top_k", top_k}};
+  json out = {{"matches", matches},
+              {"no_match", res.no_match()},
+              {"threshold", threshold},
+              {"top_k", top_k}};
   // An explicit "nobody": the vendor's Matching fail (code 4) with an empty list.
   if (res.no_match()) return OutputWithOutcome(out, CompareOutcome(4));
   return out;
@@ -171,20 +185,26 @@ Result<json> GetAll(const Capabilities& caps, const Request& r, WorkerContext& c
   if (!u.ok()) return StoreOutcome(u.status());
   json faces = json::array();
   for (const auto& f : u->faces) {
-    json j = {{"face_id", f.face_id}, {"quality", Round4(f.quality)}, {"created_at", f.created_at},
-              {"updated_at", f.updated_at}, {"has_image", f.has_image}, {"models", f.model_ids}};
+    json j = {{"face_id", f.face_id},       {"quality", Round4(f.quality)},
+              {"created_at", f.created_at}, {"updated_at", f.updated_at},
+              {"has_image", f.has_image},   {"models", f.model_ids}};
     if (f.image) j["image"] = {{"mime", f.image_mime}, {"base64", Base64(*f.image)}};
     faces.push_back(std::move(j));
   }
   json fingers = json::array();
   for (const auto& f : u->fingerprints) {
-    json j = {{"fingerprint_id", f.fingerprint_id}, {"finger_position", f.finger_position},
+    json j = {{"fingerprint_id", f.fingerprint_id},
+              {"finger_position", f.finger_position},
               {"created_at", f.created_at}};
     if (f.image) j["image"] = {{"mime", f.image_mime}, {"base64", Base64(*f.image)}};
     fingers.push_back(std::move(j));
   }
-  return json{{"user_id", u->user_id}, {"collection", u->collection}, {"created_at", u->created_at},
-              {"updated_at", u->updated_at}, {"faces", faces}, {"fingerprints", fingers}};
+  return json{{"user_id", u->user_id},
+              {"collection", u->collection},
+              {"created_at", u->created_at},
+              {"updated_at", u->updated_at},
+              {"faces", faces},
+              {"fingerprints", fingers}};
 }
 
 Result<json> Delete(const Capabilities& caps, const Request& r, WorkerContext& ctx) {
@@ -194,9 +214,10 @@ Result<json> Delete(const Capabilities& caps, const Request& r, WorkerContext& c
   EKYC_ASSIGN_OR_RETURN(std::string face_id, OptionalIdField(r, "face_id", ""));
   EKYC_ASSIGN_OR_RETURN(std::string finger_id, OptionalIdField(r, "fingerprint_id", ""));
   if (face_id.empty() && finger_id.empty()) {
-    return InvalidArgument("field.missing",
-                           "face_id is required (a face id, or \"all\" to delete the user with every "
-                           "face and fingerprint); or fingerprint_id");
+    return InvalidArgument(
+        "field.missing",
+        "face_id is required (a face id, or \"all\" to delete the user with every "
+        "face and fingerprint); or fingerprint_id");
   }
   StageTimer t(ctx, "store");
   json out = {{"user_id", user_id}};

@@ -24,7 +24,8 @@ Result<json> CheckMatch(const Capabilities& caps, const Request& r, WorkerContex
     card_img = side->card;
     doc::ClassInfo c = doc::ClassOf(side->type, side->side);
     card_info = {{"face_source", "card"},
-                 {"class_name", {{"value", c.name}, {"normalized", {{"value", c.value}, {"code", c.code}}}}}};
+                 {"class_name",
+                  {{"value", c.name}, {"normalized", {{"value", c.value}, {"code", c.code}}}}}};
   } else {
     card_info["note"] = "image_card1 was not read as an ID card front (" +
                         (side.ok() ? std::string("no portrait side") : side.status().reason()) +
@@ -42,7 +43,8 @@ Result<json> CheckMatch(const Capabilities& caps, const Request& r, WorkerContex
   json live_detail;
   auto checker = Live(ctx, caps);
   if (!checker.ok()) {
-    live_detail = {{"mode", "passive"}, {"checked", false}, {"message", checker.status().message()}};
+    live_detail = {
+        {"mode", "passive"}, {"checked", false}, {"message", checker.status().message()}};
   } else {
     StageTimer t(ctx, "live");
     auto p = (*checker)->CheckPhoto(selfie.bgr);

@@ -11,11 +11,14 @@ Result<json> Predict(const Capabilities& caps, const Request& r, WorkerContext& 
   EKYC_RETURN_IF_ERROR(Doc(ctx, caps).status());
   EKYC_ASSIGN_OR_RETURN(bool check_rotate, BoolField(r, "check_rotate", true));
   std::vector<std::string> names;
-  if (r.Has("image_card1")) names.push_back("image_card1");
-  else if (r.Has("image")) names.push_back("image");
+  if (r.Has("image_card1"))
+    names.push_back("image_card1");
+  else if (r.Has("image"))
+    names.push_back("image");
   if (r.Has("image_card2")) names.push_back("image_card2");
   if (names.empty()) {
-    return InvalidArgument("field.missing", "image_card1 (or image) and/or image_card2 is required");
+    return InvalidArgument("field.missing",
+                           "image_card1 (or image) and/or image_card2 is required");
   }
   std::vector<input::Image> images;
   for (const auto& n : names) {

@@ -8,10 +8,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 
 #include "api/errors.h"
 #include "api/routes_common.h"
@@ -33,7 +32,9 @@ const std::string kCards = std::string(EKYC_SOURCE_DIR) + "/tests/data/cards/";
 const std::string kFaces = std::string(EKYC_SHARED_DIR) + "/data/faces-dev/deepface/";
 const std::string kVideos = std::string(EKYC_SHARED_DIR) + "/data/face-videos-dev/";
 
-std::string Face(const std::string& name) { return Slurp(kFaces + name); }
+std::string Face(const std::string& name) {
+  return Slurp(kFaces + name);
+}
 
 std::string Base64(const std::string& bytes) {
   static const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -97,11 +98,11 @@ class RoutesTest : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() / ("ekyc-routes-" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
-    auto config = Config::Load(MapEnv({{"EKYC_DATA_DIR", dir_->string()},
-                                       {"EKYC_MODEL_DIR", EKYC_MODEL_DIR}}));
+    auto config = Config::Load(
+        MapEnv({{"EKYC_DATA_DIR", dir_->string()}, {"EKYC_MODEL_DIR", EKYC_MODEL_DIR}}));
     ASSERT_TRUE(config.ok()) << config.status().ToString();
-    caps_ = new std::shared_ptr<Capabilities>(LoadCapabilities(
-        *config, {std::string(EKYC_BINARY_DIR) + "/data/vn-admin.tsv"}, nullptr));
+    caps_ = new std::shared_ptr<Capabilities>(
+        LoadCapabilities(*config, {std::string(EKYC_BINARY_DIR) + "/data/vn-admin.tsv"}, nullptr));
     ServerOptions opt;
     opt.host = "127.0.0.1";
     opt.port = 0;
@@ -118,7 +119,8 @@ class RoutesTest : public ::testing::Test {
     RouteTable routes = RouteTable::WithVendorRoutes();
     InstallVendorRoutes(routes, *caps_);
     auto s = Server::Create(opt, std::move(routes), CapabilityChecks(*caps_),
-                            {CapabilityWorkerInit(*caps_)}, Logger::ToString(std::make_shared<std::string>(), "info"));
+                            {CapabilityWorkerInit(*caps_)},
+                            Logger::ToString(std::make_shared<std::string>(), "info"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = s->release();
     ASSERT_TRUE(server_->Start().ok());
@@ -150,7 +152,8 @@ class RoutesTest : public ::testing::Test {
   static json Call(const std::string& route, const std::map<std::string, std::string>& files,
                    const std::map<std::string, std::string>& fields, int* http = nullptr) {
     httplib::MultipartFormDataItems items;
-    for (const auto& [k, v] : files) items.push_back({k, v, k + ".jpg", "application/octet-stream"});
+    for (const auto& [k, v] : files)
+      items.push_back({k, v, k + ".jpg", "application/octet-stream"});
     for (const auto& [k, v] : fields) items.push_back({k, v, "", ""});
     auto res = Client()->Post(("/call/" + route).c_str(), {{"x-api-key", *key_}}, items);
     EXPECT_TRUE(res) << httplib::to_string(res.error());
@@ -179,7 +182,8 @@ Server* RoutesTest::server_ = nullptr;
 
 TEST_F(RoutesTest, PredictReadsSyntheticCardWithVnAnnotations) {
   int http = 0;
-  json r = Call("predict", {{"image_card1", Slurp(kCards + "0003_cccd_chip_front_phone.jpg")}}, {}, &http);
+  json r = Call("predict", {{"image_card1", Slurp(kCards + "0003_cccd_chip_front_phone.jpg")}}, {},
+                &http);
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_FALSE(r.contains("code")) << r.dump();
   ASSERT_TRUE(r["output"].is_array());
@@ -231,7 +235,8 @@ TEST_F(RoutesTest, MalformedInputsAre4xxAndServerKeepsServing) {
 
 TEST_F(RoutesTest, NoFaceOnSelfieIsCode1AndNothingStored) {
   int http = 0;
-  json r = Call("register_user_face", {{"image_face", BlankPng()}}, {{"user_id", "blank-user"}}, &http);
+  json r =
+      Call("register_user_face", {{"image_face", BlankPng()}}, {{"user_id", "blank-user"}}, &http);
   EXPECT_EQ(http, 200);
   EXPECT_EQ(r["code"], "1") << r.dump();
   EXPECT_EQ(r["error"], "There's no face on capture image");
@@ -242,8 +247,9 @@ TEST_F(RoutesTest, NoFaceOnSelfieIsCode1AndNothingStored) {
 TEST_F(RoutesTest, CheckMatchSameAndDifferentPerson) {
   if (!HaveFaces()) GTEST_SKIP() << "faces-dev not available";
   int http = 0;
-  json r = Call("check_match_image_card_image_general",
-                {{"image_card1", Face("img1.jpg")}, {"image_general", Face("img2.jpg")}}, {}, &http);
+  json r =
+      Call("check_match_image_card_image_general",
+           {{"image_card1", Face("img1.jpg")}, {"image_general", Face("img2.jpg")}}, {}, &http);
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_FALSE(r.contains("code")) << r.dump();
   EXPECT_EQ(r["output"]["is_matched"]["value"], "True");
@@ -259,7 +265,8 @@ TEST_F(RoutesTest, CheckMatchSameAndDifferentPerson) {
 TEST_F(RoutesTest, FaceDatabaseLifecycle) {
   if (!HaveFaces()) GTEST_SKIP() << "faces-dev not available";
   int http = 0;
-  json r = Call("register_user_face", {{"image_face", Face("img1.jpg")}, {"finger_right_index", BlankPng()}},
+  json r = Call("register_user_face",
+                {{"image_face", Face("img1.jpg")}, {"finger_right_index", BlankPng()}},
                 {{"user_id", "life-1"}}, &http);
   ASSERT_EQ(http, 200) << r.dump();
   ASSERT_FALSE(r.contains("code")) << r.dump();
@@ -274,10 +281,12 @@ TEST_F(RoutesTest, FaceDatabaseLifecycle) {
   EXPECT_TRUE(r["output"]["faces"][0]["image"]["base64"].is_string());
   EXPECT_EQ(r["output"]["fingerprints"][0]["finger_position"], "right_index");
 
-  r = Call("verify_user_face", {{"image_general", Face("img2.jpg")}}, {{"user_id", "life-1"}}, &http);
+  r = Call("verify_user_face", {{"image_general", Face("img2.jpg")}}, {{"user_id", "life-1"}},
+           &http);
   EXPECT_FALSE(r.contains("code")) << r.dump();
   EXPECT_EQ(r["output"]["is_matched"]["value"], "True");
-  r = Call("verify_user_face", {{"image_general", Face("img26.jpg")}}, {{"user_id", "life-1"}}, &http);
+  r = Call("verify_user_face", {{"image_general", Face("img26.jpg")}}, {{"user_id", "life-1"}},
+           &http);
   EXPECT_EQ(r["code"], "4") << r.dump();
 
   r = Call("search_face", {{"image_general", Face("img4.jpg")}}, {{"top_k", "3"}}, &http);
@@ -301,7 +310,8 @@ TEST_F(RoutesTest, FaceDatabaseLifecycle) {
 TEST_F(RoutesTest, DuplicateFaceOfAnotherUserIsE850) {
   if (!HaveFaces()) GTEST_SKIP() << "faces-dev not available";
   int http = 0;
-  json r = Call("register_user_face", {{"image_face", Face("img5.jpg")}}, {{"user_id", "dup-a"}}, &http);
+  json r =
+      Call("register_user_face", {{"image_face", Face("img5.jpg")}}, {{"user_id", "dup-a"}}, &http);
   ASSERT_FALSE(r.contains("code")) << r.dump();
   r = Call("register_user_face", {{"image_face", Face("img5.jpg")}}, {{"user_id", "dup-b"}}, &http);
   EXPECT_EQ(http, 200);
@@ -331,11 +341,13 @@ TEST_F(RoutesTest, ThirdPartyCollectionReplaces) {
 TEST_F(RoutesTest, RegisterEkycReadsMatchesRegistersThenE850ForAnotherUser) {
   if (!HaveFaces()) GTEST_SKIP() << "faces-dev not available";
   int http = 0;
-  const std::string front = CardFrontWithFace("img26.jpg");  // identity df1, registered nowhere else
+  const std::string front =
+      CardFrontWithFace("img26.jpg");  // identity df1, registered nowhere else
   const std::string back = Slurp(kCards + "0003_cccd_chip_back_phone.jpg");
-  json r = Call("register_ekyc_front_back_face",
-                {{"image_card1", front}, {"image_card2", back}, {"image_general", Face("img27.jpg")}},
-                {{"user_id", "ekyc-1"}}, &http);
+  json r =
+      Call("register_ekyc_front_back_face",
+           {{"image_card1", front}, {"image_card2", back}, {"image_general", Face("img27.jpg")}},
+           {{"user_id", "ekyc-1"}}, &http);
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_FALSE(r.contains("code")) << r.dump();
   ASSERT_EQ(r["output"].size(), 5u);
@@ -369,14 +381,18 @@ TEST_F(RoutesTest, RegisterEkycVideoLiveAndReplay) {
   const std::string back = Slurp(kCards + "0003_cccd_chip_back_phone.jpg");
   // A genuine clip of someone else: live, but not the card holder.
   json r = Call("register_ekyc_front_back_face_video",
-                {{"image_card1", front}, {"image_card2", back}, {"video_general", Slurp(kVideos + "grid_bbaf2n.mp4")}},
+                {{"image_card1", front},
+                 {"image_card2", back},
+                 {"video_general", Slurp(kVideos + "grid_bbaf2n.mp4")}},
                 {{"user_id", "video-1"}}, &http);
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_EQ(r["code"], "4") << r.dump();
   EXPECT_EQ(r["output"][2]["is_matched"]["liveness"], "True");
   // A screen replay: refused with E460 before any matching.
   r = Call("register_ekyc_front_back_face_video",
-           {{"image_card1", front}, {"image_card2", back}, {"video", Slurp(kVideos + "manikantha_replay.mp4")}},
+           {{"image_card1", front},
+            {"image_card2", back},
+            {"video", Slurp(kVideos + "manikantha_replay.mp4")}},
            {{"user_id", "video-1"}}, &http);
   EXPECT_EQ(http, 200);
   EXPECT_EQ(r["code"], "E460") << r.dump();

@@ -2,7 +2,6 @@
 // (docs/api.md). Stops gracefully on SIGINT/SIGTERM: in-flight requests finish first.
 #include <pthread.h>
 #include <signal.h>
-
 #include <unistd.h>
 
 #include <cstdlib>
@@ -24,7 +23,7 @@ namespace ekyc::app {
 namespace {
 
 // Tesseract runs its LSTM with fixed-size OpenMP teams. Each worker already owns an OCR engine, so
-// those teams only oversubscribe the cores: on 2 busy cores a card side took 6.6 s instead of 0.7 s.
+// those teams only oversubscribe the cores: on 2 busy cores a card side took 6.6 s, not 0.7 s.
 // libgomp reads OMP_THREAD_LIMIT once when it loads, so when the operator has not set it, the
 // process re-executes itself once with OMP_THREAD_LIMIT=EKYC_OCR_THREADS (default 1; 0 = leave
 // OpenMP alone). Returns normally when nothing needs doing or exec fails (with a warning).
