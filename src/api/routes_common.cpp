@@ -402,6 +402,12 @@ Status CompareOutcome(int error_code) {
   }
 }
 
+Status CheckDeadline(const Request& r) {
+  if (!r.DeadlinePassed()) return Status::Ok();
+  return Status(StatusCode::kDeadlineExceeded, kReasonDeadline,
+                "the request passed its deadline (EKYC_REQUEST_TIMEOUT_MS); nothing was stored");
+}
+
 double Round4(double v) {
   return std::round(v * 10000.0) / 10000.0;
 }

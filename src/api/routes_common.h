@@ -131,6 +131,8 @@ Status StoreOutcome(const Status& s);
 // Encoded JPEG of an image (for keeping the registered source image).
 std::string EncodeJpeg(const cv::Mat& bgr);
 store::Caller CallerOf(const Request& r);
+// request.deadline_exceeded (504) once the request's deadline has passed; checked before writes.
+Status CheckDeadline(const Request& r);
 // The business outcome of a face::CompareResult::error_code (0, 1, 2, 4); OK for -1.
 Status CompareOutcome(int error_code);
 double Round4(double v);

@@ -85,6 +85,8 @@ Result<json> Register(const Capabilities& caps, const Request& r, WorkerContext&
   EKYC_ASSIGN_OR_RETURN(face::FaceEngine * engine, Face(ctx, caps));
   EKYC_ASSIGN_OR_RETURN(store::FaceStore * db, Store(caps));
   EKYC_ASSIGN_OR_RETURN(store::RegisterRequest req, ParseRegistration(caps, r, ctx, *engine));
+  // A result past its deadline is dropped by the server (504): do not register behind its back.
+  EKYC_RETURN_IF_ERROR(CheckDeadline(r));
   store::DuplicateMatch dup;
   StageTimer t(ctx, "store");
   auto res =
@@ -219,6 +221,7 @@ Result<json> Delete(const Capabilities& caps, const Request& r, WorkerContext& c
         "face_id is required (a face id, or \"all\" to delete the user with every "
         "face and fingerprint); or fingerprint_id");
   }
+  EKYC_RETURN_IF_ERROR(CheckDeadline(r));
   StageTimer t(ctx, "store");
   json out = {{"user_id", user_id}};
   if (face_id == "all") {

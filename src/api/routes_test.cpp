@@ -417,6 +417,15 @@ TEST(RoutesUnavailable, MissingCapabilityIs501WithReason) {
   EXPECT_EQ(MapStatus(d.status()).code, "E501");
 }
 
+TEST(RoutesUnavailable, NoWriteAfterTheDeadline) {
+  Request r;
+  r.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  ErrorInfo e = MapStatus(routes::CheckDeadline(r));
+  EXPECT_EQ(e.http_status, 504);
+  r.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  EXPECT_TRUE(routes::CheckDeadline(r).ok());
+}
+
 TEST(RoutesUnavailable, SpoofIsE460) {
   ErrorInfo e = MapStatus(Status(StatusCode::kPermissionDenied, "live.spoof_detected", "x"));
   EXPECT_EQ(e.http_status, 200);
