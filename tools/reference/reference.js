@@ -4,9 +4,12 @@
 //
 //   tfjs graph models -> @tensorflow/tfjs (pure-JavaScript CPU backend, no native tfjs-node)
 //   ONNX models       -> onnxruntime-web (WebAssembly CPU), run on the UNREPAIRED file
+//   face-api nets     -> face-api's own compiled code (dist/face-api.node-wasm.js of the pinned
+//                        package) on @tensorflow/tfjs's CPU backend; only FaceRecognitionNet
+//                        (dlib ResNet, weights-only model whose architecture is in face-api's code)
 //
 // Usage: node reference.js JOBS.json
-// JOBS.json: [{"id", "kind": "tfjs"|"onnx", "model", "input", "input_shape" (NCHW), "input_name",
+// JOBS.json: [{"id", "kind": "tfjs"|"onnx"|"faceapi-recognition", "model", "input", "input_shape" (NCHW), "input_name",
 //              "outputs": [names], "out"}]. The input file is float32 little-endian NCHW; tfjs gets
 // it transposed to NHWC. Writes <out> (outputs' float32 data, concatenated in the given order)
 // and <out>.json (shapes, runtime versions).
@@ -67,6 +70,54 @@ async function runOnnx(ort, job) {
   await session.release();
 }
 
+// face-api's node-wasm bundle re-exports @tensorflow/tfjs-backend-wasm next to @tensorflow/tfjs;
+// that package is not installed (the CPU backend is the reference), so it resolves to an empty
+// module. Only this one request name is redirected.
+function allowMissingWasmBackend() {
+  const Module = require('module');
+  const key = 'ekyc-reference:tfjs-backend-wasm-absent';
+  if (require.cache[key]) return;
+  const m = new Module(key);
+  m.loaded = true;
+  m.exports = {};
+  require.cache[key] = m;
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    if (request === '@tensorflow/tfjs-backend-wasm') return key;
+    return resolve.call(this, request, ...rest);
+  };
+}
+
+// job.model = face_recognition_model-weights_manifest.json; job.faceapi = the package directory.
+// Input: NCHW float32 RGB 0..255 (150x150), given to face-api as an HWC tensor, exactly what
+// FaceRecognitionNet.computeFaceDescriptor receives after cropping a face.
+async function runFaceApiRecognition(tf, job) {
+  allowMissingWasmBackend();
+  const faceapi = require(path.join(job.faceapi, 'dist', 'face-api.node-wasm.js'));
+  await faceapi.tf.setBackend('cpu');
+  await faceapi.tf.ready();
+  const ftf = faceapi.tf;
+  const dir = path.dirname(job.model);
+  const manifest = JSON.parse(fs.readFileSync(job.model, 'utf8'));
+  const specs = [];
+  const parts = [];
+  for (const g of manifest) {
+    specs.push(...g.weights);
+    for (const p of g.paths) parts.push(fs.readFileSync(path.join(dir, p)));
+  }
+  const data = Buffer.concat(parts);
+  const weightMap = ftf.io.decodeWeights(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), specs);
+  const net = new faceapi.FaceRecognitionNet();
+  net.loadFromWeightMap(weightMap);
+  const [, c, h, w] = job.input_shape;
+  const x = ftf.tidy(() => ftf.transpose(ftf.tensor(readFloat32(job.input), [c, h, w], 'float32'), [1, 2, 0]));
+  const desc = await net.computeFaceDescriptor(x);
+  writeOutputs(job, [desc], [[1, desc.length]],
+               `face-api ${faceapi.version} FaceRecognitionNet on @tensorflow/tfjs ${ftf.version_core} (${ftf.getBackend()} backend)`);
+  ftf.dispose(x);
+  net.dispose();
+}
+
 async function main() {
   const jobs = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   let tf = null;
@@ -85,6 +136,8 @@ async function main() {
         ort.env.wasm.numThreads = 1;
       }
       await runOnnx(ort, job);
+    } else if (job.kind === 'faceapi-recognition') {
+      await runFaceApiRecognition(tf, job);
     } else {
       throw new Error(`unknown job kind ${job.kind} for ${job.id}`);
     }
