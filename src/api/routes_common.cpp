@@ -66,6 +66,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
 
   caps->live_options.model_dir = caps->models ? caps->models->dir() : "";
   caps->live_options.shape_predictor_path = caps->face_options.shape_predictor_path;
+  caps->live_options.max_frames = caps->video_policy.max_frames;  // EKYC_VIDEO_FRAMES
 
   auto norm = vn::CreateAddressNormalizer(paths.vn_index);
   auto text = vn::TextTools::Create();

@@ -122,6 +122,13 @@ Result<Config> Config::Load(const EnvSource& env) {
                         EnvInt(env, "EKYC_URL_TIMEOUT_MS", c.url_timeout_ms, 100, 120'000));
   c.url_timeout_ms = static_cast<int>(url_ms);
   EKYC_ASSIGN_OR_RETURN(c.allow_private_urls, EnvBool(env, "EKYC_ALLOW_PRIVATE_URLS", false));
+  EKYC_ASSIGN_OR_RETURN(c.max_video_bytes,
+                        EnvInt(env, "EKYC_MAX_VIDEO_BYTES", c.max_video_bytes, 1024, 1LL << 30));
+  EKYC_ASSIGN_OR_RETURN(c.max_video_seconds,
+                        EnvDouble(env, "EKYC_MAX_VIDEO_SECONDS", c.max_video_seconds, 1.0, 600.0));
+  // Liveness needs at least 5 frames; above ~120 the checker's all-pairs work grows quadratically.
+  EKYC_ASSIGN_OR_RETURN(int64_t vframes, EnvInt(env, "EKYC_VIDEO_FRAMES", c.video_frames, 5, 120));
+  c.video_frames = static_cast<int>(vframes);
   EKYC_ASSIGN_OR_RETURN(int64_t queue, EnvInt(env, "EKYC_QUEUE", 0, 0, 100'000));
   c.queue = queue > 0 ? static_cast<int>(queue) : 2 * c.workers;
   EKYC_ASSIGN_OR_RETURN(int64_t http_threads, EnvInt(env, "EKYC_HTTP_THREADS", 0, 0, 4096));

@@ -15,6 +15,26 @@ TEST(ConfigTest, DefaultsWhenUnset) {
   EXPECT_GE(c->workers, 1);
   EXPECT_FALSE(c->allow_private_urls);
   EXPECT_EQ(c->max_image_bytes, 15 << 20);
+  EXPECT_EQ(c->max_video_bytes, 20 << 20);
+  EXPECT_DOUBLE_EQ(c->max_video_seconds, 15.0);
+  EXPECT_EQ(c->video_frames, 30);
+}
+
+TEST(ConfigTest, VideoLimits) {
+  auto c = Config::Load(MapEnv({{"EKYC_MAX_VIDEO_BYTES", "1048576"},
+                                {"EKYC_MAX_VIDEO_SECONDS", "7.5"},
+                                {"EKYC_VIDEO_FRAMES", "60"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->max_video_bytes, 1 << 20);
+  EXPECT_DOUBLE_EQ(c->max_video_seconds, 7.5);
+  EXPECT_EQ(c->video_frames, 60);
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"EKYC_VIDEO_FRAMES", "4"}, {"EKYC_VIDEO_FRAMES", "1000"}, {"EKYC_MAX_VIDEO_SECONDS", "0"},
+           {"EKYC_MAX_VIDEO_BYTES", "20MB"}}) {
+    auto bad = Config::Load(MapEnv({{name, value}}));
+    ASSERT_FALSE(bad.ok()) << name << "=" << value;
+    EXPECT_NE(bad.status().message().find(name), std::string::npos) << bad.status().message();
+  }
 }
 
 TEST(ConfigTest, ReadsValues) {

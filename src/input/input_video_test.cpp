@@ -219,6 +219,14 @@ TEST(InputVideo, PolicyFromConfig) {
   EXPECT_EQ(p.max_frames, 30);
   EXPECT_DOUBLE_EQ(p.max_duration_s, 15.0);
   EXPECT_STREQ(VideoContainerName(VideoContainer::kWebm), "webm");
+  // The video variables of the configuration reach the policy.
+  config.max_video_bytes = 5 << 20;
+  config.max_video_seconds = 8.0;
+  config.video_frames = 45;
+  const VideoPolicy q = VideoPolicy::FromConfig(config);
+  EXPECT_EQ(q.max_bytes, 5 << 20);
+  EXPECT_DOUBLE_EQ(q.max_duration_s, 8.0);
+  EXPECT_EQ(q.max_frames, 45);
 }
 
 }  // namespace

@@ -171,7 +171,10 @@ const char* VideoContainerName(VideoContainer container) {
 
 VideoPolicy VideoPolicy::FromConfig(const Config& config) {
   VideoPolicy p;
-  // Config has no video-specific variables yet; frames also obey the image pixel limit.
+  p.max_bytes = config.max_video_bytes;
+  p.max_duration_s = config.max_video_seconds;
+  p.max_frames = config.video_frames;
+  // Frames also obey the image pixel limit.
   p.max_frame_pixels = std::min(p.max_frame_pixels, config.max_image_pixels);
   return p;
 }
