@@ -8,8 +8,15 @@
 // The N faces are bulk-loaded through the internal Db layer (one transaction) so that setting up
 // 1M faces does not take hours of per-face fsyncs; that load time is reported separately.
 //
+// With --snapshot the store keeps index snapshots in <dir>/index: after the search phase one is
+// written (timed), and a later run with --reuse on the same --dir loads it instead of rebuilding
+// (then "index_source" is "snapshot" and "open_s" is the load + replay time).
+//
 // Usage: store_bench --n 100000 --dim 192 [--queries 1000] [--brute 1000] [--register 300]
-//                    [--threads 1] [--m 16] [--ef 128] [--efc 200] [--dir /tmp/x] [--keep]
+//                    [--threads 0] [--m 32] [--ef 256] [--efc 200] [--dir /tmp/x] [--keep]
+//                    [--reuse] [--snapshot] [--log]
+//   --threads 0 = one per core; --reuse keeps an existing <dir>/ekyc.db (no bulk load; implies
+//   --keep); --log prints the store's progress log lines on stderr.
 #include <time.h>
 #include <unistd.h>
 
@@ -20,13 +27,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "core/ids.h"
+#include "core/log.h"
 #include "store/crypto.h"
 #include "store/db.h"
+#include "store/snapshot.h"
 #include "store/store.h"
 
 using namespace ekyc;
@@ -48,15 +58,24 @@ double ProcessCpuS() {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-double Secs(Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); }
+double Secs(Clock::time_point a) {
+  return std::chrono::duration<double>(Clock::now() - a).count();
+}
 
-long RssKb() {
+long StatusKb(const char* field) {
   std::ifstream in("/proc/self/status");
   std::string line;
+  size_t n = std::strlen(field);
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(n));
   }
   return 0;
+}
+long RssKb() {
+  return StatusKb("VmRSS:");
+}
+long PeakRssKb() {
+  return StatusKb("VmHWM:");
 }
 
 struct Gen {
@@ -71,7 +90,8 @@ struct Gen {
       n += x * x;
     }
     for (auto& x : mean) x = static_cast<float>(x / std::sqrt(n));
-    for (size_t k = 0; k < d; ++k) spectrum[k] = static_cast<float>(1.0 / std::sqrt(1.0 + k / 12.0));
+    for (size_t k = 0; k < d; ++k)
+      spectrum[k] = static_cast<float>(1.0 / std::sqrt(1.0 + k / 12.0));
   }
   static void Normalize(float* v, size_t d) {
     double n = 0;
@@ -89,7 +109,8 @@ struct Gen {
       z[k] = g(rng) * spectrum[k];
       n += z[k] * z[k];
     }
-    for (size_t k = 0; k < dim; ++k) out[k] = 0.35F * mean[k] + static_cast<float>(z[k] / std::sqrt(n));
+    for (size_t k = 0; k < dim; ++k)
+      out[k] = 0.35F * mean[k] + static_cast<float>(z[k] / std::sqrt(n));
     Normalize(out, dim);
   }
   // A capture: centre + isotropic noise (genuine cosine ~0.7, like a selfie vs enrolment).
@@ -112,32 +133,52 @@ double Pct(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   size_t n = 100000, dim = 192, queries = 1000, brute = 1000, reg = 300;
-  int threads = 1;
+  int threads = 0;
   size_t m = 32, ef = 256, efc = 200;
-  bool keep = false;
+  bool keep = false, reuse = false, snapshot = false, log = false;
   std::string dir;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
-    if (a == "--n") n = std::stoul(next());
-    else if (a == "--dim") dim = std::stoul(next());
-    else if (a == "--queries") queries = std::stoul(next());
-    else if (a == "--brute") brute = std::stoul(next());
-    else if (a == "--register") reg = std::stoul(next());
-    else if (a == "--threads") threads = std::stoi(next());
-    else if (a == "--m") m = std::stoul(next());
-    else if (a == "--ef") ef = std::stoul(next());
-    else if (a == "--efc") efc = std::stoul(next());
-    else if (a == "--dir") dir = next();
-    else if (a == "--keep") keep = true;
+    if (a == "--n")
+      n = std::stoul(next());
+    else if (a == "--dim")
+      dim = std::stoul(next());
+    else if (a == "--queries")
+      queries = std::stoul(next());
+    else if (a == "--brute")
+      brute = std::stoul(next());
+    else if (a == "--register")
+      reg = std::stoul(next());
+    else if (a == "--threads")
+      threads = std::stoi(next());
+    else if (a == "--m")
+      m = std::stoul(next());
+    else if (a == "--ef")
+      ef = std::stoul(next());
+    else if (a == "--efc")
+      efc = std::stoul(next());
+    else if (a == "--dir")
+      dir = next();
+    else if (a == "--keep")
+      keep = true;
+    else if (a == "--reuse")
+      reuse = keep = true;
+    else if (a == "--snapshot")
+      snapshot = true;
+    else if (a == "--log")
+      log = true;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
     }
   }
   if (dir.empty()) dir = "/tmp/ekyc-store-bench-" + std::to_string(getpid());
-  std::filesystem::remove_all(dir);
+  bool load = !(reuse && std::filesystem::exists(dir + "/ekyc.db"));
+  if (load) std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  std::optional<Logger> logger;
+  if (log) logger = Logger::Stderr("info");
   StoreOptions o;
   o.sqlite_path = dir + "/ekyc.db";
   o.key_file = dir + "/data.key";
@@ -146,21 +187,27 @@ int main(int argc, char** argv) {
   o.hnsw_ef_construction = efc;
   o.hnsw_ef_search = ef;
   o.rebuild_threads = threads;
-  std::printf("{\"n\": %zu, \"dim\": %zu, \"m\": %zu, \"ef_construction\": %zu, \"ef_search\": %zu, "
-              "\"threads\": %d,\n",
-              n, dim, m, efc, ef, threads);
+  if (snapshot) {
+    o.snapshot_dir = dir + "/index";
+    o.snapshot_interval_s = 1 << 30;  // only the timed SnapshotNow below
+    o.snapshot_after_changes = INT64_MAX;
+    o.snapshot_on_close = false;
+  }
+  std::printf(
+      "{\"n\": %zu, \"dim\": %zu, \"m\": %zu, \"ef_construction\": %zu, \"ef_search\": %zu, "
+      "\"threads\": %d,\n",
+      n, dim, m, efc, ef, threads);
 
   Gen gen(dim);
   // Create the store (schema + key), then bulk-load.
-  {
+  auto t0 = Clock::now();
+  if (load) {
     auto s = OpenFaceStore(o);
     if (!s.ok()) {
       std::fprintf(stderr, "%s\n", s.status().ToString().c_str());
       return 1;
     }
-  }
-  auto t0 = Clock::now();
-  {
+    s->reset();
     auto key = DataKey::Load(o.key_file);
     auto db = OpenSqliteDb(o.sqlite_path);
     if (!key.ok() || !db.ok()) return 1;
@@ -173,9 +220,11 @@ int main(int argc, char** argv) {
         EKYC_ASSIGN_OR_RETURN(int64_t upk, tx.InsertUser(kDefaultCollection, user, 0));
         EKYC_ASSIGN_OR_RETURN(int64_t fpk, tx.InsertFace(upk, face, 1.0, "", std::nullopt, 0));
         std::string bytes(reinterpret_cast<const char*>(v.data()), dim * sizeof(float));
-        EKYC_ASSIGN_OR_RETURN(std::string sealed,
-                              key->Seal(bytes, EmbeddingAad(kDefaultCollection, user, face, o.active_model)));
-        EKYC_ASSIGN_OR_RETURN(int64_t epk, tx.InsertEmbedding(fpk, o.active_model, static_cast<int>(dim), sealed, 0));
+        EKYC_ASSIGN_OR_RETURN(
+            std::string sealed,
+            key->Seal(bytes, EmbeddingAad(kDefaultCollection, user, face, o.active_model)));
+        EKYC_ASSIGN_OR_RETURN(
+            int64_t epk, tx.InsertEmbedding(fpk, o.active_model, static_cast<int>(dim), sealed, 0));
         EKYC_RETURN_IF_ERROR(tx.AppendChange(kDefaultCollection, o.active_model, 'a', epk));
       }
       return Status::Ok();
@@ -185,12 +234,13 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf(" \"bulk_load_s\": %.1f,\n", Secs(t0));
+  if (load) std::printf(" \"bulk_load_s\": %.1f,\n", Secs(t0));
+  std::fflush(stdout);
 
   long rss0 = RssKb();
   t0 = Clock::now();
   double cpu0 = ProcessCpuS();
-  auto opened = OpenFaceStore(o);
+  auto opened = OpenFaceStore(o, logger ? &*logger : nullptr);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
     return 1;
@@ -199,9 +249,15 @@ int main(int argc, char** argv) {
   double rebuild = Secs(t0);
   double rebuild_cpu = ProcessCpuS() - cpu0;
   long rss1 = RssKb();
-  std::printf(" \"rebuild_cpu_s\": %.1f,", rebuild_cpu);
-  std::printf(" \"rebuild_s\": %.1f, \"rss_delta_mb\": %.0f, \"bytes_per_face\": %.0f,\n", rebuild,
-              (rss1 - rss0) / 1024.0, (rss1 - rss0) * 1024.0 / n);
+  auto stats = store->Stats();
+  std::printf(" \"index_source\": \"%s\", \"open_cpu_s\": %.1f,",
+              stats.ok() ? stats->index_source.c_str() : "?", rebuild_cpu);
+  std::printf(
+      " \"open_s\": %.1f, \"rss_delta_mb\": %.0f, \"bytes_per_face\": %.0f, \"rss_mb\": %.0f,"
+      " \"peak_rss_mb\": %.0f,\n",
+      rebuild, (rss1 - rss0) / 1024.0, (rss1 - rss0) * 1024.0 / n, rss1 / 1024.0,
+      PeakRssKb() / 1024.0);
+  std::fflush(stdout);
 
   // Search latency and recall@1 against brute force over the enrolled vectors.
   std::vector<float> all;
@@ -242,11 +298,30 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf(" \"search_cpu_p50_ms\": %.3f, \"search_cpu_p99_ms\": %.3f,\n", Pct(cpu, 0.5), Pct(cpu, 0.99));
-  std::printf(" \"search_p50_ms\": %.3f, \"search_p99_ms\": %.3f, \"recall_at_1_vs_brute\": %.4f, "
-              "\"brute_checked\": %zu, \"genuine_top1_rate\": %.4f,\n",
-              Pct(lat, 0.5), Pct(lat, 0.99), checked ? static_cast<double>(agree) / checked : 0.0, checked,
-              static_cast<double>(genuine_top1) / queries);
+  std::printf(" \"search_cpu_p50_ms\": %.3f, \"search_cpu_p99_ms\": %.3f,\n", Pct(cpu, 0.5),
+              Pct(cpu, 0.99));
+  std::printf(
+      " \"search_p50_ms\": %.3f, \"search_p99_ms\": %.3f, \"recall_at_1_vs_brute\": %.4f, "
+      "\"brute_checked\": %zu, \"genuine_top1_rate\": %.4f,\n",
+      Pct(lat, 0.5), Pct(lat, 0.99), checked ? static_cast<double>(agree) / checked : 0.0, checked,
+      static_cast<double>(genuine_top1) / queries);
+  std::fflush(stdout);
+  if (snapshot) {
+    t0 = Clock::now();
+    double c0 = ProcessCpuS();
+    Status st = store->SnapshotNow();
+    if (!st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    std::error_code ec;
+    auto bytes = std::filesystem::file_size(SnapshotPath(o.snapshot_dir, o.active_model), ec);
+    std::printf(
+        " \"snapshot_write_s\": %.1f, \"snapshot_write_cpu_s\": %.1f, \"snapshot_mb\": %.0f, "
+        "\"peak_rss_mb_after_snapshot\": %.0f,\n",
+        Secs(t0), ProcessCpuS() - c0, bytes / 1048576.0, PeakRssKb() / 1024.0);
+    std::fflush(stdout);
+  }
 
   // Registration through the full path (duplicate check, encryption, fsync'd commit, index add).
   t0 = Clock::now();

@@ -6,12 +6,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/config.h"
@@ -20,6 +22,7 @@
 #include "store/ann_index.h"
 #include "store/crypto.h"
 #include "store/db.h"
+#include "store/snapshot.h"
 #include "store/store.h"
 
 namespace ekyc::store {
@@ -27,6 +30,7 @@ namespace {
 
 constexpr size_t kMaxIdLength = 128;
 constexpr int kPage = 2048;
+constexpr int64_t kProgressEvery = 100000;  // rebuild progress log interval (embeddings)
 
 int64_t Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -38,7 +42,8 @@ Result<std::vector<float>> Normalize(const std::vector<float>& v, const std::str
   if (v.empty()) return InvalidArgument("store.bad_embedding", what + " is empty");
   double n = 0;
   for (float x : v) {
-    if (!std::isfinite(x)) return InvalidArgument("store.bad_embedding", what + " has a NaN or infinity");
+    if (!std::isfinite(x))
+      return InvalidArgument("store.bad_embedding", what + " has a NaN or infinity");
     n += static_cast<double>(x) * x;
   }
   if (n < 1e-20) return InvalidArgument("store.bad_embedding", what + " has zero length");
@@ -51,13 +56,15 @@ Result<std::vector<float>> Normalize(const std::vector<float>& v, const std::str
 Status CheckId(const std::string& id, const std::string& what) {
   if (id.empty()) return InvalidArgument("store.bad_id", what + " is empty");
   if (id.size() > kMaxIdLength) {
-    return InvalidArgument("store.bad_id", what + " is longer than " + std::to_string(kMaxIdLength) +
-                                              " characters");
+    return InvalidArgument(
+        "store.bad_id", what + " is longer than " + std::to_string(kMaxIdLength) + " characters");
   }
   return Status::Ok();
 }
 
-Status StoreNotFound(const std::string& message) { return NotFound("store.not_found", message); }
+Status StoreNotFound(const std::string& message) {
+  return NotFound("store.not_found", message);
+}
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
@@ -80,13 +87,83 @@ class Engine : public FaceStore {
       : opt_(std::move(opt)), db_(std::move(db)), key_(std::move(key)) {
     if (logger) logger_.emplace(*logger);
   }
-  ~Engine() override { db_->StopListening(); }
+  ~Engine() override {
+    {
+      std::lock_guard l(snapshot_thread_mu_);
+      stop_snapshotter_ = true;
+    }
+    snapshot_cv_.notify_all();
+    if (snapshotter_.joinable()) snapshotter_.join();
+    db_->StopListening();
+    // Clean shutdown: persist the index so that the next start does not rebuild it.
+    if (initialized_ && !opt_.snapshot_dir.empty() && opt_.snapshot_on_close &&
+        PendingChanges() > 0) {
+      Status st = SnapshotNow();
+      if (!st.ok() && logger_) logger_->Warn("store.snapshot_failed", {{"error", st.ToString()}});
+    }
+  }
 
   Status Init() {
     auto t0 = std::chrono::steady_clock::now();
     std::lock_guard w(write_mu_);
+    int64_t max_seq = 0;
+    EKYC_RETURN_IF_ERROR(db_->Read([&](Tx& tx) -> Status {
+      EKYC_ASSIGN_OR_RETURN(auto check, tx.GetMeta("key_check"));
+      store_tag_ = check.value_or("");
+      EKYC_ASSIGN_OR_RETURN(max_seq, tx.MaxChangeSeq());
+      return Status::Ok();
+    }));
+    bool loaded = false;
+    if (!opt_.snapshot_dir.empty()) {
+      Status st = LoadSnapshot(max_seq);
+      loaded = st.ok();
+      if (!loaded && logger_) {
+        nlohmann::json fields = {{"reason", st.reason()}, {"detail", st.message()}};
+        if (st.reason() == "store.snapshot_missing") {
+          logger_->Info("store.snapshot_absent", fields);
+        } else {
+          logger_->Warn("store.snapshot_unusable_rebuilding", fields);
+        }
+      }
+    }
+    int64_t rows = 0;
+    if (!loaded) {
+      indexes_.clear();
+      EKYC_ASSIGN_OR_RETURN(rows, RebuildFromRows());
+    }
+    int64_t from_seq = applied_seq_;
+    EKYC_RETURN_IF_ERROR(SyncLocked());
+    index_source_ = loaded ? "snapshot" : "rows";
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    if (logger_) {
+      int64_t live = 0;
+      for (const auto& [name, idx] : indexes_) live += static_cast<int64_t>(idx->live());
+      logger_->Info("store.index_ready", {{"backend", db_->backend()},
+                                          {"model", opt_.active_model},
+                                          {"source", index_source_},
+                                          {"embeddings", live},
+                                          {"rows_read", rows},
+                                          {"changes_replayed", applied_seq_.load() - from_seq},
+                                          {"change_seq", applied_seq_.load()},
+                                          {"ms", ms}});
+    }
+    EKYC_RETURN_IF_ERROR(db_->StartListening([this] { OnRemoteChange(); }, opt_.pg_poll_ms));
+    if (!opt_.snapshot_dir.empty()) snapshotter_ = std::thread([this] { SnapshotLoop(); });
+    initialized_ = true;
+    return Status::Ok();
+  }
+
+  // Reads every active-model embedding and inserts it into the indexes, in parallel. Requires
+  // write_mu_. Returns how many were read; applied_seq_ is the sequence the read saw.
+  Result<int64_t> RebuildFromRows() {
+    auto t0 = std::chrono::steady_clock::now();
     int64_t seq = 0;
     int64_t count = 0;
+    int threads = opt_.rebuild_threads > 0
+                      ? opt_.rebuild_threads
+                      : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     EKYC_RETURN_IF_ERROR(db_->Read([&](Tx& tx) -> Status {
       EKYC_ASSIGN_OR_RETURN(seq, tx.MaxChangeSeq());
       int64_t after = 0;
@@ -95,11 +172,13 @@ class Engine : public FaceStore {
         if (rows.empty()) break;
         after = rows.back().pk;
         // Group by collection, then insert each group in parallel.
-        std::map<std::string, std::tuple<std::vector<int64_t>, std::vector<FaceRef>, std::vector<float>>> groups;
+        std::map<std::string,
+                 std::tuple<std::vector<int64_t>, std::vector<FaceRef>, std::vector<float>>>
+            groups;
         for (auto& r : rows) {
-          EKYC_ASSIGN_OR_RETURN(std::string plain,
-                                key_.Open(r.sealed, EmbeddingAad(r.collection, r.user_id, r.face_id,
-                                                                 r.model_id)));
+          EKYC_ASSIGN_OR_RETURN(
+              std::string plain,
+              key_.Open(r.sealed, EmbeddingAad(r.collection, r.user_id, r.face_id, r.model_id)));
           EKYC_ASSIGN_OR_RETURN(std::vector<float> v, BytesToFloats(plain));
           auto& [labels, refs, vecs] = groups[r.collection];
           if (!vecs.empty() && vecs.size() / labels.size() != v.size()) {
@@ -114,24 +193,81 @@ class Engine : public FaceStore {
           auto& [labels, refs, vecs] = g;
           size_t dim = vecs.size() / labels.size();
           EKYC_ASSIGN_OR_RETURN(AnnIndex * idx, IndexFor(collection, dim));
-          idx->AddBatch(labels, std::move(refs), vecs, std::max(1, opt_.rebuild_threads));
+          idx->AddBatch(labels, std::move(refs), vecs, threads);
           count += static_cast<int64_t>(labels.size());
+        }
+        // Large rebuilds take minutes: say how far along they are.
+        if (logger_ && count / kProgressEvery !=
+                           (count - static_cast<int64_t>(rows.size())) / kProgressEvery) {
+          logger_->Info("store.rebuild_progress",
+                        {{"embeddings", count},
+                         {"ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now() - t0)
+                                    .count()}});
         }
       }
       return Status::Ok();
     }));
     applied_seq_ = seq;
-    EKYC_RETURN_IF_ERROR(SyncLocked());
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
-                  .count();
-    if (logger_) {
-      logger_->Info("store.index_rebuilt", {{"backend", db_->backend()},
-                                            {"model", opt_.active_model},
-                                            {"embeddings", count},
-                                            {"change_seq", applied_seq_.load()},
-                                            {"ms", ms}});
+    return count;
+  }
+
+  // Loads the snapshot of the active model. Requires write_mu_. On success the indexes reflect
+  // every change up to applied_seq_ (the snapshot's sequence); later changes are applied by the
+  // caller.
+  Status LoadSnapshot(int64_t max_seq) {
+    EKYC_ASSIGN_OR_RETURN(auto snap,
+                          ReadSnapshot(SnapshotPath(opt_.snapshot_dir, opt_.active_model), key_,
+                                       store_tag_, opt_.active_model, opt_.hnsw_m,
+                                       opt_.hnsw_ef_construction, opt_.hnsw_ef_search));
+    if (snap.seq > max_seq) {
+      // The database is older than the snapshot (restored from a backup?): the snapshot may hold
+      // faces the tables no longer have.
+      return Status(StatusCode::kDataLoss, "store.snapshot_invalid",
+                    "index snapshot is at change " + std::to_string(snap.seq) +
+                        " but the database only at " + std::to_string(max_seq));
     }
-    return db_->StartListening([this] { OnRemoteChange(); }, opt_.pg_poll_ms);
+    std::unique_lock lock(index_mu_);
+    indexes_ = std::move(snap.indexes);
+    applied_seq_ = snap.seq;
+    snapshot_seq_ = snap.seq;
+    return Status::Ok();
+  }
+
+  Status SnapshotNow() override {
+    if (opt_.snapshot_dir.empty()) {
+      return InvalidArgument("store.config",
+                             "no snapshot directory configured (StoreOptions::snapshot_dir)");
+    }
+    std::lock_guard one(snapshot_mu_);
+    auto t0 = std::chrono::steady_clock::now();
+    PreparedSnapshot prepared;
+    {
+      // Writes wait while the graphs are copied into memory; searches go on.
+      std::lock_guard w(write_mu_);
+      std::shared_lock lock(index_mu_);
+      EKYC_ASSIGN_OR_RETURN(prepared, PrepareSnapshot(applied_seq_, indexes_));
+    }
+    auto copied_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    EKYC_ASSIGN_OR_RETURN(uint64_t bytes,
+                          WriteSnapshot(SnapshotPath(opt_.snapshot_dir, opt_.active_model), key_,
+                                        store_tag_, opt_.active_model, prepared));
+    snapshot_seq_ = prepared.seq;
+    auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    if (logger_) {
+      logger_->Info("store.snapshot_written",
+                    {{"model", opt_.active_model},
+                     {"change_seq", prepared.seq},
+                     {"embeddings", static_cast<int64_t>(prepared.labels)},
+                     {"bytes", static_cast<int64_t>(bytes)},
+                     {"writes_held_ms", copied_ms},
+                     {"ms", ms}});
+    }
+    return Status::Ok();
   }
 
   Result<RegisterResult> Register(const Caller& who, const RegisterRequest& req,
@@ -144,7 +280,8 @@ class Engine : public FaceStore {
   }
 
   Result<VerifyResult> Verify(const Caller& who, const std::string& collection,
-                              const std::string& user_id, const std::vector<float>& probe) override {
+                              const std::string& user_id,
+                              const std::vector<float>& probe) override {
     EKYC_RETURN_IF_ERROR(CheckId(collection, "collection"));
     EKYC_RETURN_IF_ERROR(CheckId(user_id, "user_id"));
     EKYC_ASSIGN_OR_RETURN(std::vector<float> unit, Normalize(probe, "probe embedding"));
@@ -161,9 +298,10 @@ class Engine : public FaceStore {
       for (const auto& r : rows) {
         EKYC_ASSIGN_OR_RETURN(std::vector<float> v, OpenEmbedding(r));
         if (v.size() != unit.size()) {
-          outcome = InvalidArgument("store.dimension_mismatch",
-                                    "probe has " + std::to_string(unit.size()) +
-                                        " dimensions, stored faces have " + std::to_string(v.size()));
+          outcome =
+              InvalidArgument("store.dimension_mismatch",
+                              "probe has " + std::to_string(unit.size()) +
+                                  " dimensions, stored faces have " + std::to_string(v.size()));
           return Status::Ok();
         }
         auto cosine = static_cast<float>(Dot(unit, v));
@@ -172,8 +310,8 @@ class Engine : public FaceStore {
       return Status::Ok();
     }));
     if (outcome.ok() && out.per_face.empty()) {
-      outcome = FailedPrecondition("store.no_faces", "the user has no face embedded with model " +
-                                                         opt_.active_model);
+      outcome = FailedPrecondition("store.no_faces",
+                                   "the user has no face embedded with model " + opt_.active_model);
     }
     AuditRead(who, "verify", collection, user_id, outcome);
     if (!outcome.ok()) return outcome;
@@ -239,11 +377,11 @@ class Engine : public FaceStore {
       out.updated_at = user->updated_at;
       EKYC_ASSIGN_OR_RETURN(auto faces, tx.ListFaces(user->pk, with_images));
       for (auto& f : faces) {
-        FaceRecord r{f.face_id, f.quality, f.models, f.created_at, f.updated_at,
-                     f.has_image, f.image_mime, std::nullopt};
+        FaceRecord r{f.face_id,    f.quality,   f.models,     f.created_at,
+                     f.updated_at, f.has_image, f.image_mime, std::nullopt};
         if (with_images && f.sealed_image) {
-          EKYC_ASSIGN_OR_RETURN(r.image, key_.Open(*f.sealed_image,
-                                                   FaceImageAad(collection, user_id, f.face_id)));
+          EKYC_ASSIGN_OR_RETURN(
+              r.image, key_.Open(*f.sealed_image, FaceImageAad(collection, user_id, f.face_id)));
         }
         out.faces.push_back(std::move(r));
       }
@@ -252,8 +390,9 @@ class Engine : public FaceStore {
         FingerprintRecord r{f.fingerprint_id, f.finger_position, f.created_at, f.image_mime,
                             std::nullopt};
         if (with_images && f.sealed_image) {
-          EKYC_ASSIGN_OR_RETURN(r.image, key_.Open(*f.sealed_image, FingerprintAad(collection, user_id,
-                                                                                   f.fingerprint_id)));
+          EKYC_ASSIGN_OR_RETURN(
+              r.image,
+              key_.Open(*f.sealed_image, FingerprintAad(collection, user_id, f.fingerprint_id)));
         }
         out.fingerprints.push_back(std::move(r));
       }
@@ -288,7 +427,8 @@ class Engine : public FaceStore {
     EKYC_RETURN_IF_ERROR(CheckId(fingerprint_id, "fingerprint_id"));
     return DoDelete(who, "delete_fingerprint", collection, user_id, fingerprint_id,
                     [&](Tx& tx, const UserRow& user, Status* outcome) -> Status {
-                      EKYC_ASSIGN_OR_RETURN(bool gone, tx.DeleteFingerprint(user.pk, fingerprint_id));
+                      EKYC_ASSIGN_OR_RETURN(bool gone,
+                                            tx.DeleteFingerprint(user.pk, fingerprint_id));
                       if (!gone) {
                         *outcome = StoreNotFound("fingerprint not found for this user");
                         return Status::Ok();
@@ -328,6 +468,8 @@ class Engine : public FaceStore {
       s.indexed_per_collection.emplace_back(name, static_cast<int64_t>(idx->live()));
     }
     s.change_seq = applied_seq_;
+    s.index_source = index_source_;
+    s.snapshot_seq = snapshot_seq_;
     return s;
   }
 
@@ -354,13 +496,14 @@ class Engine : public FaceStore {
         std::string image;
         std::vector<float> old;
         if (r.sealed_image) {
-          EKYC_ASSIGN_OR_RETURN(image, key_.Open(*r.sealed_image,
-                                                 FaceImageAad(r.collection, r.user_id, r.face_id)));
+          EKYC_ASSIGN_OR_RETURN(
+              image, key_.Open(*r.sealed_image, FaceImageAad(r.collection, r.user_id, r.face_id)));
         }
         if (r.sealed_old) {
-          EKYC_ASSIGN_OR_RETURN(std::string plain,
-                                key_.Open(*r.sealed_old, EmbeddingAad(r.collection, r.user_id, r.face_id,
-                                                                      opt_.active_model)));
+          EKYC_ASSIGN_OR_RETURN(
+              std::string plain,
+              key_.Open(*r.sealed_old,
+                        EmbeddingAad(r.collection, r.user_id, r.face_id, opt_.active_model)));
           EKYC_ASSIGN_OR_RETURN(old, BytesToFloats(plain));
         }
         if (image.empty() && old.empty()) {
@@ -390,11 +533,12 @@ class Engine : public FaceStore {
         std::vector<std::string> ids;
         for (const auto& m : made) {
           const auto& r = *m.row;
-          EKYC_ASSIGN_OR_RETURN(std::string sealed,
-                                key_.Seal(FloatsToBytes(m.unit),
-                                          EmbeddingAad(r.collection, r.user_id, r.face_id, new_model)));
-          EKYC_ASSIGN_OR_RETURN(int64_t pk, tx.InsertEmbedding(r.face_pk, new_model,
-                                                              static_cast<int>(m.unit.size()), sealed, now));
+          EKYC_ASSIGN_OR_RETURN(std::string sealed, key_.Seal(FloatsToBytes(m.unit),
+                                                              EmbeddingAad(r.collection, r.user_id,
+                                                                           r.face_id, new_model)));
+          EKYC_ASSIGN_OR_RETURN(
+              int64_t pk, tx.InsertEmbedding(r.face_pk, new_model, static_cast<int>(m.unit.size()),
+                                             sealed, now));
           EKYC_RETURN_IF_ERROR(tx.AppendChange(r.collection, new_model, 'a', pk));
           ids.push_back(r.face_id);
         }
@@ -449,8 +593,9 @@ class Engine : public FaceStore {
   }
 
   Result<std::vector<float>> OpenEmbedding(const EmbeddingRow& r) const {
-    EKYC_ASSIGN_OR_RETURN(std::string plain,
-                          key_.Open(r.sealed, EmbeddingAad(r.collection, r.user_id, r.face_id, r.model_id)));
+    EKYC_ASSIGN_OR_RETURN(
+        std::string plain,
+        key_.Open(r.sealed, EmbeddingAad(r.collection, r.user_id, r.face_id, r.model_id)));
     return BytesToFloats(plain);
   }
 
@@ -458,11 +603,13 @@ class Engine : public FaceStore {
   Result<AnnIndex*> IndexFor(const std::string& collection, size_t dim) {
     auto& slot = indexes_[collection];
     if (!slot) {
-      slot = std::make_unique<AnnIndex>(dim, opt_.hnsw_m, opt_.hnsw_ef_construction, opt_.hnsw_ef_search);
+      slot = std::make_unique<AnnIndex>(dim, opt_.hnsw_m, opt_.hnsw_ef_construction,
+                                        opt_.hnsw_ef_search);
     }
     if (slot->dim() != dim) {
-      return Status(StatusCode::kDataLoss, "store.corrupt",
-                    "collection '" + collection + "' holds vectors of different lengths for one model");
+      return Status(
+          StatusCode::kDataLoss, "store.corrupt",
+          "collection '" + collection + "' holds vectors of different lengths for one model");
     }
     return slot.get();
   }
@@ -507,13 +654,37 @@ class Engine : public FaceStore {
     return db_->Read([&](Tx& tx) { return CatchUp(tx); });
   }
 
+  // Changes applied since the last snapshot (everything when there is none).
+  int64_t PendingChanges() const { return applied_seq_.load() - snapshot_seq_.load(); }
+
+  void SnapshotLoop() {
+    auto last = std::chrono::steady_clock::now();
+    auto interval = std::chrono::seconds(std::max(1, opt_.snapshot_interval_s));
+    std::unique_lock l(snapshot_thread_mu_);
+    while (!stop_snapshotter_) {
+      snapshot_cv_.wait_for(l, std::min<std::chrono::seconds>(interval, std::chrono::seconds(5)),
+                            [&] { return stop_snapshotter_; });
+      if (stop_snapshotter_) break;
+      int64_t pending = PendingChanges();
+      auto now = std::chrono::steady_clock::now();
+      if (pending <= 0 || (pending < opt_.snapshot_after_changes && now - last < interval))
+        continue;
+      l.unlock();
+      Status st = SnapshotNow();
+      l.lock();
+      last = std::chrono::steady_clock::now();  // after a failure too: no tight retry loop
+      if (!st.ok() && logger_) logger_->Warn("store.snapshot_failed", {{"error", st.ToString()}});
+    }
+  }
+
   void OnRemoteChange() {
     Status st = SyncNow();
     if (!st.ok() && logger_) logger_->Warn("store.sync_failed", {{"error", st.ToString()}});
   }
 
   // Requires index_mu_ (shared). Returns the best match with another user at/above threshold.
-  std::optional<DuplicateMatch> FindDuplicate(const std::string& collection, const std::string& user_id,
+  std::optional<DuplicateMatch> FindDuplicate(const std::string& collection,
+                                              const std::string& user_id,
                                               const std::vector<std::vector<float>>& units) const {
     auto it = indexes_.find(collection);
     if (it == indexes_.end()) return std::nullopt;
@@ -550,10 +721,11 @@ class Engine : public FaceStore {
                                       opt_.active_model + "'");
       }
       for (size_t i = 0; i < req.faces.size(); ++i) {
-        EKYC_ASSIGN_OR_RETURN(auto u, Normalize(req.faces[i].embedding,
-                                                "embedding of face " + std::to_string(i)));
+        EKYC_ASSIGN_OR_RETURN(
+            auto u, Normalize(req.faces[i].embedding, "embedding of face " + std::to_string(i)));
         if (!units.empty() && u.size() != units[0].size()) {
-          return InvalidArgument("store.dimension_mismatch", "faces have embeddings of different lengths");
+          return InvalidArgument("store.dimension_mismatch",
+                                 "faces have embeddings of different lengths");
         }
         units.push_back(std::move(u));
       }
@@ -567,7 +739,8 @@ class Engine : public FaceStore {
       }
     }
     for (const auto& fp : req.fingerprints) {
-      if (fp.image.empty()) return InvalidArgument("store.bad_fingerprint", "fingerprint image is empty");
+      if (fp.image.empty())
+        return InvalidArgument("store.bad_fingerprint", "fingerprint image is empty");
       EKYC_RETURN_IF_ERROR(CheckId(fp.finger_position, "finger_position"));
     }
 
@@ -585,7 +758,9 @@ class Engine : public FaceStore {
         std::shared_lock lock(index_mu_);
         dup = FindDuplicate(req.collection, req.user_id, units);
       }
-      if (dup) return tx.Audit(now, who.name, op, req.collection, req.user_id, "", "refused:duplicate_face");
+      if (dup)
+        return tx.Audit(now, who.name, op, req.collection, req.user_id, "",
+                        "refused:duplicate_face");
       EKYC_ASSIGN_OR_RETURN(auto user, tx.FindUser(req.collection, req.user_id));
       int64_t user_pk = 0;
       if (user) {
@@ -597,7 +772,8 @@ class Engine : public FaceStore {
       }
       if (replace && user) {
         EKYC_ASSIGN_OR_RETURN(auto embs, tx.UserEmbeddings(user_pk, ""));
-        for (const auto& e : embs) EKYC_RETURN_IF_ERROR(tx.AppendChange(req.collection, e.model_id, 'd', e.pk));
+        for (const auto& e : embs)
+          EKYC_RETURN_IF_ERROR(tx.AppendChange(req.collection, e.model_id, 'd', e.pk));
         EKYC_ASSIGN_OR_RETURN(auto faces, tx.ListFaces(user_pk, false));
         for (const auto& f : faces) EKYC_RETURN_IF_ERROR(tx.DeleteFace(f.pk));
         if (!req.fingerprints.empty()) EKYC_RETURN_IF_ERROR(tx.DeleteFingerprintsOfUser(user_pk));
@@ -608,24 +784,29 @@ class Engine : public FaceStore {
         std::string face_id = NewUuid();
         std::optional<std::string> sealed_image;
         if (!f.image.empty()) {
-          EKYC_ASSIGN_OR_RETURN(sealed_image, key_.Seal(f.image, FaceImageAad(req.collection, req.user_id, face_id)));
+          EKYC_ASSIGN_OR_RETURN(
+              sealed_image, key_.Seal(f.image, FaceImageAad(req.collection, req.user_id, face_id)));
         }
-        EKYC_ASSIGN_OR_RETURN(int64_t face_pk,
-                              tx.InsertFace(user_pk, face_id, f.quality, f.image_mime, sealed_image, now));
-        EKYC_ASSIGN_OR_RETURN(std::string sealed,
-                              key_.Seal(FloatsToBytes(units[i]),
-                                        EmbeddingAad(req.collection, req.user_id, face_id, opt_.active_model)));
-        EKYC_ASSIGN_OR_RETURN(int64_t emb_pk, tx.InsertEmbedding(face_pk, opt_.active_model,
-                                                                static_cast<int>(units[i].size()), sealed, now));
+        EKYC_ASSIGN_OR_RETURN(int64_t face_pk, tx.InsertFace(user_pk, face_id, f.quality,
+                                                             f.image_mime, sealed_image, now));
+        EKYC_ASSIGN_OR_RETURN(
+            std::string sealed,
+            key_.Seal(FloatsToBytes(units[i]),
+                      EmbeddingAad(req.collection, req.user_id, face_id, opt_.active_model)));
+        EKYC_ASSIGN_OR_RETURN(int64_t emb_pk,
+                              tx.InsertEmbedding(face_pk, opt_.active_model,
+                                                 static_cast<int>(units[i].size()), sealed, now));
         EKYC_RETURN_IF_ERROR(tx.AppendChange(req.collection, opt_.active_model, 'a', emb_pk));
         res.face_ids.push_back(face_id);
       }
       for (const auto& fp : req.fingerprints) {
         std::string fp_id = NewUuid();
-        EKYC_ASSIGN_OR_RETURN(std::string sealed,
-                              key_.Seal(fp.image, FingerprintAad(req.collection, req.user_id, fp_id)));
+        EKYC_ASSIGN_OR_RETURN(
+            std::string sealed,
+            key_.Seal(fp.image, FingerprintAad(req.collection, req.user_id, fp_id)));
         EKYC_RETURN_IF_ERROR(
-            tx.InsertFingerprint(user_pk, fp_id, fp.finger_position, fp.image_mime, sealed, now).status());
+            tx.InsertFingerprint(user_pk, fp_id, fp.finger_position, fp.image_mime, sealed, now)
+                .status());
         res.fingerprint_ids.push_back(fp_id);
       }
       std::vector<std::string> ids = res.face_ids;
@@ -637,9 +818,9 @@ class Engine : public FaceStore {
       char sim[32];
       std::snprintf(sim, sizeof sim, "%.4f", dup->similarity);
       return Status(StatusCode::kAlreadyExists, "store.duplicate_face",
-                    "face " + std::to_string(dup->input_index) + " matches an existing face of user '" +
-                        dup->user_id + "' (similarity " + sim + " >= " +
-                        std::to_string(opt_.duplicate_threshold) + ")");
+                    "face " + std::to_string(dup->input_index) +
+                        " matches an existing face of user '" + dup->user_id + "' (similarity " +
+                        sim + " >= " + std::to_string(opt_.duplicate_threshold) + ")");
     }
     if (replaced) db_->AfterDelete();
     // Committed: bring the index up to date (a failure here is repaired by the next sync).
@@ -692,9 +873,18 @@ class Engine : public FaceStore {
   // Serialises writes and index catch-up. Lock order: write_mu_, then the Db's own lock, then
   // index_mu_.
   std::mutex write_mu_;
-  mutable std::shared_mutex index_mu_;  // guards indexes_
+  mutable std::shared_mutex index_mu_;                        // guards indexes_
   std::map<std::string, std::unique_ptr<AnnIndex>> indexes_;  // active model, by collection
   std::atomic<int64_t> applied_seq_{0};
+  std::string store_tag_;     // the key check value: binds snapshots to this store and key
+  std::string index_source_;  // "snapshot" or "rows"; set once in Init
+  bool initialized_ = false;  // Init completed (never snapshot a half-built index)
+  std::atomic<int64_t> snapshot_seq_{-1};
+  std::mutex snapshot_mu_;  // one snapshot at a time (background thread, SnapshotNow, close)
+  std::mutex snapshot_thread_mu_;
+  std::condition_variable snapshot_cv_;
+  bool stop_snapshotter_ = false;  // guarded by snapshot_thread_mu_
+  std::thread snapshotter_;
 };
 
 Result<std::unique_ptr<Db>> OpenDb(const StoreOptions& o) {
@@ -742,7 +932,8 @@ Result<DataKey> LoadCheckedKey(const StoreOptions& o, Db& db) {
     if (fresh.ok() && fresh->Verify(*check)) {
       std::filesystem::rename(pending, o.key_file, ec);
       if (ec) {
-        return Internal("store.key_write", "cannot install the rotated key " + pending + ": " + ec.message());
+        return Internal("store.key_write",
+                        "cannot install the rotated key " + pending + ": " + ec.message());
       }
       return std::move(*fresh);
     }
@@ -762,13 +953,16 @@ StoreOptions OptionsFromConfig(const Config& config) {
   // Several nodes must share one key: never invent one for PostgreSQL.
   o.create_key_if_missing = o.backend == StoreOptions::Backend::kSqlite;
   o.duplicate_threshold = config.duplicate_threshold;
+  o.snapshot_dir = config.data_dir + "/index";
   return o;
 }
 
-Result<std::unique_ptr<FaceStore>> OpenFaceStore(const StoreOptions& options, const Logger* logger) {
+Result<std::unique_ptr<FaceStore>> OpenFaceStore(const StoreOptions& options,
+                                                 const Logger* logger) {
   if (options.key_file.empty()) return InvalidArgument("store.config", "no data key file given");
   if (options.active_model.empty()) return InvalidArgument("store.config", "no active model given");
-  if (!(options.duplicate_threshold > -1.0 && options.duplicate_threshold <= 1.0) && !options.calibrate) {
+  if (!(options.duplicate_threshold > -1.0 && options.duplicate_threshold <= 1.0) &&
+      !options.calibrate) {
     return InvalidArgument("store.config", "duplicate threshold must be a cosine in (-1, 1]");
   }
   EKYC_ASSIGN_OR_RETURN(auto db, OpenDb(options));
@@ -778,7 +972,9 @@ Result<std::unique_ptr<FaceStore>> OpenFaceStore(const StoreOptions& options, co
   return std::unique_ptr<FaceStore>(std::move(engine));
 }
 
-Status GenerateKeyFile(const std::string& path) { return DataKey::Random().WriteFile(path); }
+Status GenerateKeyFile(const std::string& path) {
+  return DataKey::Random().WriteFile(path);
+}
 
 Status RotateKey(const StoreOptions& options, const Logger* logger) {
   EKYC_ASSIGN_OR_RETURN(auto db, OpenDb(options));
@@ -793,7 +989,8 @@ Status RotateKey(const StoreOptions& options, const Logger* logger) {
   EKYC_RETURN_IF_ERROR(new_key.WriteFile(pending));
   int64_t count = 0;
   Status st = db->Write([&](Tx& tx) -> Status {
-    for (SealedKind kind : {SealedKind::kEmbedding, SealedKind::kFaceImage, SealedKind::kFingerprintImage}) {
+    for (SealedKind kind :
+         {SealedKind::kEmbedding, SealedKind::kFaceImage, SealedKind::kFingerprintImage}) {
       int64_t after = 0;
       for (;;) {
         EKYC_ASSIGN_OR_RETURN(auto rows, tx.ListSealed(kind, after, 512));
@@ -802,8 +999,9 @@ Status RotateKey(const StoreOptions& options, const Logger* logger) {
         for (const auto& r : rows) {
           std::string aad = kind == SealedKind::kEmbedding
                                 ? EmbeddingAad(r.collection, r.user_id, r.item_id, r.model_id)
-                            : kind == SealedKind::kFaceImage ? FaceImageAad(r.collection, r.user_id, r.item_id)
-                                                             : FingerprintAad(r.collection, r.user_id, r.item_id);
+                            : kind == SealedKind::kFaceImage
+                                ? FaceImageAad(r.collection, r.user_id, r.item_id)
+                                : FingerprintAad(r.collection, r.user_id, r.item_id);
           EKYC_ASSIGN_OR_RETURN(std::string plain, old_key.Open(r.sealed, aad));
           EKYC_ASSIGN_OR_RETURN(std::string sealed, new_key.Seal(plain, aad));
           EKYC_RETURN_IF_ERROR(tx.UpdateSealed(kind, r.pk, sealed));
@@ -825,6 +1023,13 @@ Status RotateKey(const StoreOptions& options, const Logger* logger) {
     return Internal("store.key_write", "data re-encrypted, but installing " + pending + " as " +
                                            options.key_file + " failed (" + ec.message() +
                                            "); rename it by hand before starting the server");
+  }
+  if (!options.snapshot_dir.empty()) {
+    // Sealed under the retired key: they could not be opened any more; do not keep them.
+    for (const auto& e : std::filesystem::directory_iterator(options.snapshot_dir, ec)) {
+      if (e.path().filename().string().rfind("index-", 0) == 0)
+        std::filesystem::remove(e.path(), ec);
+    }
   }
   if (logger) logger->Info("store.key_rotated", {{"values", count}});
   return Status::Ok();

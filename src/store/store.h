@@ -92,8 +92,8 @@ struct VerifyResult {
 
 struct SearchMatch {
   std::string user_id;
-  std::string face_id;       // the user's best-matching face
-  double similarity = 0.0;   // calibrated
+  std::string face_id;      // the user's best-matching face
+  double similarity = 0.0;  // calibrated
   float cosine = 0.0F;
 };
 
@@ -139,6 +139,9 @@ struct StoreStats {
   std::vector<std::pair<std::string, int64_t>> embeddings_per_model;
   std::vector<std::pair<std::string, int64_t>> indexed_per_collection;  // active model, live
   int64_t change_seq = 0;  // last change applied to this node's index
+  // How the index was built at open: "snapshot" (loaded, then later changes applied) or "rows".
+  std::string index_source;
+  int64_t snapshot_seq = -1;  // change sequence of the last snapshot loaded or written; -1 none
   int64_t audit_rows = 0;
 };
 
@@ -181,8 +184,18 @@ struct StoreOptions {
   bool audit_reads = true;
   // PostgreSQL: also re-check the change sequence this often even without a NOTIFY.
   int pg_poll_ms = 2000;
-  // Threads used to rebuild the index at start (hnswlib inserts in parallel).
-  int rebuild_threads = 1;
+  // Threads used to rebuild the index from the tables (hnswlib inserts in parallel); 0 = one per
+  // core.
+  int rebuild_threads = 0;
+  // Index snapshots (store/snapshot.h): directory for the encrypted snapshot files; empty = none
+  // (every start rebuilds from the tables). OptionsFromConfig uses <EKYC_DATA_DIR>/index.
+  std::string snapshot_dir;
+  // A background thread writes a snapshot when something changed and this much time has passed
+  // since the last one, or as soon as `snapshot_after_changes` changes are pending (a from-tables
+  // rebuild counts as that many). Also written when the store is closed (destroyed).
+  int snapshot_interval_s = 600;
+  int64_t snapshot_after_changes = 20000;
+  bool snapshot_on_close = true;
 };
 
 // Reads EKYC_STORE, EKYC_PG_DSN, EKYC_DATA_KEY_FILE, EKYC_DUPLICATE_THRESHOLD via Config.
@@ -236,6 +249,10 @@ class FaceStore {
   // Compares the index with the tables (for tests and `ekyc store stats --check`): OK when every
   // active-model embedding is indexed and nothing else is.
   virtual Status CheckIndexConsistency() = 0;
+
+  // Writes the index snapshot now ("store.config" when StoreOptions::snapshot_dir is empty).
+  // Writes are held back only while the graphs are copied in memory, not while the file is written.
+  virtual Status SnapshotNow() = 0;
 };
 
 // Opens (creating schema and, for SQLite, the file) and builds the in-memory index. Refuses a key
@@ -244,7 +261,8 @@ Result<std::unique_ptr<FaceStore>> OpenFaceStore(const StoreOptions& options,
                                                  const Logger* logger = nullptr);
 
 // Re-encrypts every ciphertext under a freshly generated key, then installs it as
-// options.key_file (the old key is overwritten). Stop every server using the store first.
+// options.key_file (the old key is overwritten), and removes the index snapshot files (sealed
+// under the old key). Stop every server using the store first.
 Status RotateKey(const StoreOptions& options, const Logger* logger = nullptr);
 
 // Writes a new random key (64 hex characters, mode 0600). Refuses to overwrite.

@@ -1,5 +1,7 @@
 // The same behavioural suite runs against SQLite and PostgreSQL (typed tests). PostgreSQL tests
 // start their own throw-away cluster; if it cannot start they fail with the reason.
+#include "store/store.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -15,7 +17,7 @@
 #include "core/config.h"
 #include "core/ids.h"
 #include "store/pg_test_server.h"
-#include "store/store.h"
+#include "store/snapshot.h"
 
 namespace ekyc::store {
 namespace {
@@ -115,7 +117,8 @@ template <typename B>
 class FaceStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::string(EKYC_BINARY_DIR) + "/store-test-" + std::to_string(getpid()) + "-" + RandomHex(4);
+    dir_ = std::string(EKYC_BINARY_DIR) + "/store-test-" + std::to_string(getpid()) + "-" +
+           RandomHex(4);
     fs::create_directories(dir_);
     auto o = B::Fresh(dir_);
     ASSERT_TRUE(o.ok()) << o.status().ToString();
@@ -185,14 +188,16 @@ TYPED_TEST(FaceStoreTest, SameFaceForAnotherUserIsRefusedAsDuplicate) {
   EXPECT_EQ(dup.face_id, fid);
   EXPECT_GE(dup.similarity, 0.95);
   // Nothing of bob was stored.
-  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "bob", false).status().reason(), "store.not_found");
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "bob", false).status().reason(),
+            "store.not_found");
   // A different-looking capture (below the threshold) is not a duplicate.
   EXPECT_TRUE(this->store_->Register(kWho, Req("bob", {Capture(2, 0)})).ok());
 }
 
 TYPED_TEST(FaceStoreTest, MoreFacesOfTheSameUserAreAllowed) {
   this->Register("alice", {Capture(1, 0)});
-  auto r = this->store_->Register(kWho, Req("alice", {Jitter(Capture(1, 0), 0.01F), Capture(1, 2)}));
+  auto r =
+      this->store_->Register(kWho, Req("alice", {Jitter(Capture(1, 0), 0.01F), Capture(1, 2)}));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r->user_created);
   auto u = this->store_->GetUser(kWho, kDefaultCollection, "alice", false);
@@ -228,8 +233,9 @@ TYPED_TEST(FaceStoreTest, VerifyScoresEveryFaceOfTheUser) {
   auto other = this->store_->Verify(kWho, kDefaultCollection, "bob", Capture(1, 1));
   ASSERT_TRUE(other.ok());
   EXPECT_LT(other->best_similarity, 0.4);
-  EXPECT_EQ(this->store_->Verify(kWho, kDefaultCollection, "carol", Capture(1, 1)).status().reason(),
-            "store.not_found");
+  EXPECT_EQ(
+      this->store_->Verify(kWho, kDefaultCollection, "carol", Capture(1, 1)).status().reason(),
+      "store.not_found");
 }
 
 TYPED_TEST(FaceStoreTest, CollectionsAreIsolated) {
@@ -244,7 +250,8 @@ TYPED_TEST(FaceStoreTest, CollectionsAreIsolated) {
   auto d = this->store_->Search(kWho, kDefaultCollection, Capture(1, 1), 5, 0.5);
   ASSERT_EQ(d->matches.size(), 1U);
   EXPECT_EQ(d->matches[0].user_id, "alice");
-  EXPECT_EQ(this->store_->GetUser(kWho, "bank-x", "alice", false).status().reason(), "store.not_found");
+  EXPECT_EQ(this->store_->GetUser(kWho, "bank-x", "alice", false).status().reason(),
+            "store.not_found");
 }
 
 TYPED_TEST(FaceStoreTest, ListsFacesAndFingerprintsWithImagesOnRequest) {
@@ -299,9 +306,12 @@ TYPED_TEST(FaceStoreTest, DeleteFingerprintAndUser) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(this->store_->DeleteFingerprint(kWho, kDefaultCollection, "alice", "nope").reason(),
             "store.not_found");
-  EXPECT_TRUE(this->store_->DeleteFingerprint(kWho, kDefaultCollection, "alice", r->fingerprint_ids[0]).ok());
+  EXPECT_TRUE(
+      this->store_->DeleteFingerprint(kWho, kDefaultCollection, "alice", r->fingerprint_ids[0])
+          .ok());
   EXPECT_TRUE(this->store_->DeleteUser(kWho, kDefaultCollection, "alice").ok());
-  EXPECT_EQ(this->store_->DeleteUser(kWho, kDefaultCollection, "alice").reason(), "store.not_found");
+  EXPECT_EQ(this->store_->DeleteUser(kWho, kDefaultCollection, "alice").reason(),
+            "store.not_found");
   EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "alice", false).status().reason(),
             "store.not_found");
   auto s = this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 5, 0.0);
@@ -315,7 +325,8 @@ TYPED_TEST(FaceStoreTest, DeleteFingerprintAndUser) {
 }
 
 TYPED_TEST(FaceStoreTest, ReplaceUserSwapsAllFacesInTheCollection) {
-  auto first = this->store_->ReplaceUser(kWho, Req("p1", {Capture(1, 0), Capture(1, 1)}, "partner"));
+  auto first =
+      this->store_->ReplaceUser(kWho, Req("p1", {Capture(1, 0), Capture(1, 1)}, "partner"));
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(first->user_created);
   auto second = this->store_->ReplaceUser(kWho, Req("p1", {Capture(3, 0)}, "partner"));
@@ -329,8 +340,9 @@ TYPED_TEST(FaceStoreTest, ReplaceUserSwapsAllFacesInTheCollection) {
   EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
   // Replacing with someone else's face is still a duplicate.
   this->store_->Register(kWho, Req("p2", {Capture(4, 0)}, "partner")).status();
-  EXPECT_EQ(this->store_->ReplaceUser(kWho, Req("p1", {Capture(4, 0)}, "partner")).status().reason(),
-            "store.duplicate_face");
+  EXPECT_EQ(
+      this->store_->ReplaceUser(kWho, Req("p1", {Capture(4, 0)}, "partner")).status().reason(),
+      "store.duplicate_face");
 }
 
 TYPED_TEST(FaceStoreTest, IndexIsRebuiltFromTheStoreOnReopen) {
@@ -343,6 +355,163 @@ TYPED_TEST(FaceStoreTest, IndexIsRebuiltFromTheStoreOnReopen) {
   EXPECT_EQ(r->matches[0].user_id, "u17");
 }
 
+// --- Index snapshots: load the saved graph, then apply only the later changes ---
+
+std::string Top1(FaceStore& store, const std::vector<float>& probe,
+                 const std::string& collection = kDefaultCollection) {
+  auto r = store.Search(kWho, collection, probe, 1, -1.0);
+  return r.ok() && !r->no_match() ? r->matches[0].user_id : "";
+}
+
+TYPED_TEST(FaceStoreTest, SnapshotPlusLaterWritesAreAllFoundAfterRestart) {
+  this->opts_.snapshot_dir = this->dir_ + "/index";
+  this->opts_.snapshot_on_close =
+      false;  // the later writes reach only the tables, as after a crash
+  this->Reopen();
+  EXPECT_EQ(this->store_->Stats()->index_source, "rows");
+  for (uint32_t u = 1; u <= 30; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  this->Register("t1", {Capture(500, 0)}, "partner");
+  Status st = this->store_->SnapshotNow();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(fs::exists(SnapshotPath(this->opts_.snapshot_dir, kModel)));
+  int64_t snap_seq = this->store_->Stats()->snapshot_seq;
+  // After the snapshot: new users, a second face, a deleted user, a replaced third-party user.
+  for (uint32_t u = 31; u <= 40; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  this->Register("u2", {Capture(2, 5)});
+  ASSERT_TRUE(this->store_->DeleteUser(kWho, kDefaultCollection, "u5").ok());
+  ASSERT_TRUE(this->store_->ReplaceUser(kWho, Req("t1", {Capture(501, 0)}, "partner")).ok());
+  this->Register("t2", {Capture(502, 0)}, "partner2");
+
+  this->Reopen();
+  auto stats = this->store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->index_source, "snapshot");
+  EXPECT_EQ(stats->snapshot_seq, snap_seq);
+  EXPECT_GT(stats->change_seq, snap_seq);
+  Status consistent = this->store_->CheckIndexConsistency();
+  EXPECT_TRUE(consistent.ok()) << consistent.ToString();
+  for (uint32_t u = 1; u <= 40; ++u) {
+    if (u == 5) continue;
+    EXPECT_EQ(Top1(*this->store_, Capture(u, 1)), "u" + std::to_string(u));
+  }
+  EXPECT_NE(Top1(*this->store_, Capture(5, 0)), "u5");
+  EXPECT_EQ(Top1(*this->store_, Capture(501, 1), "partner"), "t1");
+  auto old_face = this->store_->Search(kWho, "partner", Capture(500, 0), 1, 0.9);
+  ASSERT_TRUE(old_face.ok());
+  EXPECT_TRUE(old_face->no_match());  // the replaced face is gone
+  EXPECT_EQ(Top1(*this->store_, Capture(502, 1), "partner2"), "t2");
+  // The index keeps working for new writes after a snapshot load.
+  this->Register("u41", {Capture(41, 0)});
+  EXPECT_EQ(Top1(*this->store_, Capture(41, 1)), "u41");
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+}
+
+TYPED_TEST(FaceStoreTest, CleanShutdownWritesTheSnapshotAndDeletedFacesStayDeleted) {
+  this->opts_.snapshot_dir = this->dir_ + "/index";
+  this->Reopen();
+  std::vector<std::string> face(11);
+  for (uint32_t u = 1; u <= 10; ++u)
+    face[u] = this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  std::string extra = this->Register("u3", {Capture(3, 7)});
+  // Deleted before the snapshot: they must not come back from it.
+  ASSERT_TRUE(this->store_->DeleteFace(kWho, kDefaultCollection, "u3", face[3]).ok());
+  ASSERT_TRUE(this->store_->DeleteUser(kWho, kDefaultCollection, "u4").ok());
+  int64_t seq = this->store_->Stats()->change_seq;
+  this->Reopen();  // closing writes the snapshot
+  auto stats = this->store_->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->index_source, "snapshot");
+  EXPECT_EQ(stats->snapshot_seq, seq);
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  auto r = this->store_->Search(kWho, kDefaultCollection, Capture(3, 0), 10, -1.0);
+  ASSERT_TRUE(r.ok());
+  for (const auto& m : r->matches) {
+    EXPECT_NE(m.face_id, face[3]);
+    EXPECT_NE(m.user_id, "u4");
+  }
+  EXPECT_EQ(Top1(*this->store_, Capture(3, 7)), "u3");  // its other face is still there
+  EXPECT_NE(Top1(*this->store_, Capture(4, 0)), "u4");
+  EXPECT_EQ(this->store_->DeleteFace(kWho, kDefaultCollection, "u3", face[3]).reason(),
+            "store.not_found");
+  // Deleted after the snapshot load, then reloaded from a newer snapshot: still gone.
+  ASSERT_TRUE(this->store_->DeleteFace(kWho, kDefaultCollection, "u3", extra).ok());
+  this->Reopen();
+  EXPECT_EQ(this->store_->Stats()->index_source, "snapshot");
+  EXPECT_NE(Top1(*this->store_, Capture(3, 7)), "u3");
+  EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+  EXPECT_EQ(this->store_->Stats()->indexed_per_collection[0].second, 8);
+}
+
+TYPED_TEST(FaceStoreTest, UnusableSnapshotIsRebuiltFromTheTables) {
+  this->opts_.snapshot_dir = this->dir_ + "/index";
+  this->Reopen();
+  for (uint32_t u = 1; u <= 20; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  this->store_.reset();  // writes the snapshot
+  std::string path = SnapshotPath(this->opts_.snapshot_dir, kModel);
+  ASSERT_TRUE(fs::exists(path));
+  std::string good;
+  {
+    std::ifstream in(path, std::ios::binary);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto write = [&](const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  };
+  auto expect_rebuilt = [&](const char* what) {
+    SCOPED_TRACE(what);
+    this->Reopen();
+    auto stats = this->store_->Stats();
+    ASSERT_TRUE(stats.ok());
+    EXPECT_EQ(stats->index_source, "rows");
+    EXPECT_TRUE(this->store_->CheckIndexConsistency().ok());
+    EXPECT_EQ(Top1(*this->store_, Capture(13, 1)), "u13");
+    this->store_.reset();
+  };
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x01;
+  write(flipped);
+  expect_rebuilt("one bit flipped");
+  write(good.substr(0, good.size() - 100));
+  expect_rebuilt("truncated");
+  write("not a snapshot");
+  expect_rebuilt("garbage");
+  // Other HNSW parameters than the snapshot was built with.
+  write(good);
+  this->opts_.hnsw_m = 16;
+  expect_rebuilt("other M");
+  this->opts_.hnsw_m = StoreOptions{}.hnsw_m;
+  // The untouched file still loads.
+  write(good);
+  this->Reopen();
+  EXPECT_EQ(this->store_->Stats()->index_source, "snapshot");
+  this->store_.reset();
+  // Another store with another key: the copied snapshot does not open there.
+  std::string other_dir = this->dir_ + "/other";
+  fs::create_directories(other_dir);
+  auto other = TypeParam::Fresh(other_dir);
+  ASSERT_TRUE(other.ok());
+  other->snapshot_dir = other_dir + "/index";
+  {
+    auto s = OpenFaceStore(*other);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    (void)(*s)->Register(kWho, Req("x", {Capture(900, 0)}));
+  }
+  fs::copy_file(path, SnapshotPath(other->snapshot_dir, kModel),
+                fs::copy_options::overwrite_existing);
+  {
+    auto s = OpenFaceStore(*other);
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ((*s)->Stats()->index_source, "rows");
+    EXPECT_EQ(Top1(**s, Capture(900, 1)), "x");
+    EXPECT_NE(Top1(**s, Capture(13, 0)), "u13");
+  }
+  // After a key rotation the old snapshot is removed; the next start rebuilds.
+  ASSERT_TRUE(RotateKey(this->opts_).ok());
+  EXPECT_FALSE(fs::exists(path));
+  expect_rebuilt("key rotated");
+}
+
 TYPED_TEST(FaceStoreTest, RefusesOtherModelsAndOtherDimensions) {
   RegisterRequest req = Req("alice", {Capture(1, 0)});
   req.model_id = "arcface@other-1.0";
@@ -350,10 +519,12 @@ TYPED_TEST(FaceStoreTest, RefusesOtherModelsAndOtherDimensions) {
   this->Register("alice", {Capture(1, 0)});
   EXPECT_EQ(this->store_->Register(kWho, Req("bob", {RandomUnit(5, 512)})).status().reason(),
             "store.dimension_mismatch");
-  EXPECT_EQ(this->store_->Search(kWho, kDefaultCollection, RandomUnit(5, 512), 1, 0).status().reason(),
-            "store.dimension_mismatch");
+  EXPECT_EQ(
+      this->store_->Search(kWho, kDefaultCollection, RandomUnit(5, 512), 1, 0).status().reason(),
+      "store.dimension_mismatch");
   std::vector<float> zero(kDim, 0.0F);
-  EXPECT_EQ(this->store_->Register(kWho, Req("bob", {zero})).status().reason(), "store.bad_embedding");
+  EXPECT_EQ(this->store_->Register(kWho, Req("bob", {zero})).status().reason(),
+            "store.bad_embedding");
 }
 
 TYPED_TEST(FaceStoreTest, ReembedMigratesToANewModelWithoutMixingVectors) {
@@ -487,7 +658,8 @@ TEST(StorePostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
   }
   EXPECT_TRUE(found);
   // The duplicate rule sees the other node's faces.
-  EXPECT_EQ((*b)->Register(kWho, Req("bob", {Capture(1, 0)})).status().reason(), "store.duplicate_face");
+  EXPECT_EQ((*b)->Register(kWho, Req("bob", {Capture(1, 0)})).status().reason(),
+            "store.duplicate_face");
   // Deletion propagates too.
   ASSERT_TRUE((*b)->DeleteUser(kWho, kDefaultCollection, "alice").ok());
   bool gone = false;
@@ -532,7 +704,9 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
-std::string FileBytes(const std::string& db) { return ReadAll(db) + ReadAll(db + "-wal"); }
+std::string FileBytes(const std::string& db) {
+  return ReadAll(db) + ReadAll(db + "-wal");
+}
 
 class StoreSqliteOnDisk : public FaceStoreTest<SqliteBackend> {};
 
@@ -561,10 +735,12 @@ TEST_F(StoreSqliteOnDisk, SwappedCiphertextsAreDetected) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(opts_.sqlite_path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE embeddings SET vec=(SELECT vec FROM embeddings e2 WHERE e2.id<>embeddings.id)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          db,
+          "UPDATE embeddings SET vec=(SELECT vec FROM embeddings e2 WHERE e2.id<>embeddings.id)",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto s = OpenFaceStore(opts_);
   ASSERT_FALSE(s.ok());
@@ -582,7 +758,8 @@ TEST_F(StoreSqliteOnDisk, DeletedDataLeavesNoCiphertextOnDisk) {
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "SELECT image FROM faces", -1, &st, nullptr);
     ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-    sealed.assign(static_cast<const char*>(sqlite3_column_blob(st, 0)), sqlite3_column_bytes(st, 0));
+    sealed.assign(static_cast<const char*>(sqlite3_column_blob(st, 0)),
+                  sqlite3_column_bytes(st, 0));
     sqlite3_finalize(st);
     sqlite3_close(db);
   }

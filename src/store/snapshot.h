@@ -1,0 +1,76 @@
+// Encrypted snapshots of the in-memory ANN indexes of one model, so that a restart loads the HNSW
+// graphs instead of re-inserting every vector (about 2.5 ms of CPU per insert at 1M faces).
+//
+// One file per model holds every collection's index plus the change sequence it reflects; at
+// start the engine loads it and applies only the later changes. The graphs contain the
+// embeddings, so the file is sealed under the data key like every other embedding: AES-256-GCM in
+// chunks of 4 MiB, each chunk's associated data naming the model, the store (its key check value),
+// the total length and the chunk number. A truncated, reordered, tampered or foreign file, or one
+// written under another key, fails to open and the caller rebuilds from the tables.
+//
+// File: "EKYCIDX1" | u32 chunk bytes | u64 plaintext bytes | sealed chunks (DataKey format).
+// Plaintext: u64 seq | u32 collections | per collection: name, u64 dim, m, ef_construction,
+// u64 live labels, (i64 label, user id, face id)*, u64 graph bytes, hnswlib's serialisation.
+// Strings are u32 length + bytes; integers little-endian.
+//
+// Thread-safety: free functions; PrepareSnapshot needs the indexes unchanged while it runs, the
+// other steps touch only their own arguments.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "store/ann_index.h"
+#include "store/crypto.h"
+
+namespace ekyc::store {
+
+// The snapshot file for a model inside `dir`.
+std::string SnapshotPath(const std::string& dir, const std::string& model);
+
+// A copy of the indexes taken under the engine's write lock (graphs in anonymous memory files, so
+// the slow part, encrypting and writing, runs without the lock).
+class PreparedSnapshot {
+ public:
+  PreparedSnapshot() = default;
+  ~PreparedSnapshot();
+  PreparedSnapshot(PreparedSnapshot&& other) noexcept;
+  PreparedSnapshot& operator=(PreparedSnapshot&& other) noexcept;
+  PreparedSnapshot(const PreparedSnapshot&) = delete;
+
+  int64_t seq = 0;
+  struct Part {
+    std::string collection;
+    std::string meta;  // dim, m, ef_construction, labels and refs, serialised
+    int graph_fd = -1;
+    uint64_t graph_bytes = 0;
+  };
+  std::vector<Part> parts;
+  uint64_t labels = 0;
+};
+
+Result<PreparedSnapshot> PrepareSnapshot(
+    int64_t seq, const std::map<std::string, std::unique_ptr<AnnIndex>>& indexes);
+
+// Writes atomically: a private temporary file (mode 0600), fsync, rename over the old snapshot.
+// `store_tag` binds the file to one store (the key check value). Returns the file size.
+Result<uint64_t> WriteSnapshot(const std::string& path, const DataKey& key,
+                               const std::string& store_tag, const std::string& model,
+                               const PreparedSnapshot& snap);
+
+struct LoadedSnapshot {
+  int64_t seq = 0;
+  std::map<std::string, std::unique_ptr<AnnIndex>> indexes;
+};
+
+// Reads and checks a snapshot. "store.snapshot_missing" when there is none; other reasons
+// ("store.snapshot_invalid", "store.snapshot_read") mean it is unusable and must be rebuilt.
+Result<LoadedSnapshot> ReadSnapshot(const std::string& path, const DataKey& key,
+                                    const std::string& store_tag, const std::string& model,
+                                    size_t m, size_t ef_construction, size_t ef_search);
+
+}  // namespace ekyc::store
