@@ -1,5 +1,7 @@
 // Test helper for durability_test: registers faces into a SQLite store in a loop and, after each
-// commit returns, writes "<user_id> <face_id>" to stdout. The test kills it with SIGKILL.
+// commit returns, writes "<user_id> <face_id>" to stdout. Writes an index snapshot every 10
+// registrations, so that kills also land while a snapshot is being written. The test kills it
+// with SIGKILL.
 // Usage: store_durability_helper <data_dir> <first_user_number>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@ int main(int argc, char** argv) {
   o.sqlite_path = dir + "/ekyc.db";
   o.key_file = dir + "/data.key";
   o.audit_reads = false;
+  o.snapshot_dir = dir + "/index";
   auto store = ekyc::store::OpenFaceStore(o);
   if (!store.ok()) {
     std::fprintf(stderr, "open failed: %s\n", store.status().ToString().c_str());
@@ -44,5 +47,12 @@ int main(int argc, char** argv) {
     }
     std::string line = req.user_id + " " + r->face_ids[0] + "\n";
     if (::write(1, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 1;
+    if (n % 10 == 9) {
+      auto st = (*store)->SnapshotNow();
+      if (!st.ok()) {
+        std::fprintf(stderr, "snapshot failed: %s\n", st.ToString().c_str());
+        return 1;
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
-// Crash durability on SQLite: a child process registers faces in a loop and is killed with
-// SIGKILL at random moments; after each restart every face whose commit was acknowledged must be
-// there, and the index must agree with the tables.
+// Crash durability on SQLite: a child process registers faces in a loop (writing index snapshots
+// as it goes) and is killed with SIGKILL at random moments; after each restart every face whose
+// commit was acknowledged must be there, and the index (snapshot + replayed changes) must agree
+// with the tables.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "store/snapshot.h"
 #include "store/store.h"
 
 namespace ekyc::store {
@@ -65,8 +67,8 @@ TEST(StoreDurability, AcknowledgedFacesSurviveSigkill) {
     kill(pid, SIGKILL);
     int status = 0;
     waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "helper exited by itself (status " << status
-                                     << "); it should run until killed";
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "helper exited by itself (status " << status << "); it should run until killed";
     std::istringstream lines(ReadAllFrom(fd));
     std::string line;
     while (std::getline(lines, line)) {
@@ -82,8 +84,15 @@ TEST(StoreDurability, AcknowledgedFacesSurviveSigkill) {
   o.sqlite_path = dir + "/ekyc.db";
   o.key_file = dir + "/data.key";
   o.audit_reads = false;
+  o.snapshot_dir = dir + "/index";
+  bool had_snapshot = std::filesystem::exists(SnapshotPath(o.snapshot_dir, o.active_model));
   auto store = OpenFaceStore(o);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
+  if (had_snapshot) EXPECT_EQ((*store)->Stats()->index_source, "snapshot");
+  // Temporary files of snapshots cut by a kill are cleared at start.
+  for (const auto& e : std::filesystem::directory_iterator(o.snapshot_dir)) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+  }
   Status consistent = (*store)->CheckIndexConsistency();
   EXPECT_TRUE(consistent.ok()) << consistent.ToString();
   size_t missing = 0;

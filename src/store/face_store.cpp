@@ -115,6 +115,7 @@ class Engine : public FaceStore {
     }));
     bool loaded = false;
     if (!opt_.snapshot_dir.empty()) {
+      RemoveStaleSnapshotTemps(opt_.snapshot_dir);
       Status st = LoadSnapshot(max_seq);
       loaded = st.ok();
       if (!loaded && logger_) {

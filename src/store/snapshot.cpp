@@ -1,6 +1,7 @@
 #include "store/snapshot.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <unordered_map>
@@ -208,6 +210,19 @@ std::string SnapshotPath(const std::string& dir, const std::string& model) {
   for (char c : model)
     safe.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
   return dir + "/index-" + safe + ".snap";
+}
+
+void RemoveStaleSnapshotTemps(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    auto at = name.find(".snap.tmp-");
+    if (at == std::string::npos) continue;
+    long pid = std::strtol(name.c_str() + at + 10, nullptr, 10);
+    // Another live process (a CLI command beside the server) may be writing its own.
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    std::filesystem::remove(e.path(), ec);
+  }
 }
 
 PreparedSnapshot::~PreparedSnapshot() {

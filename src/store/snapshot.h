@@ -32,6 +32,9 @@ namespace ekyc::store {
 // The snapshot file for a model inside `dir`.
 std::string SnapshotPath(const std::string& dir, const std::string& model);
 
+// Removes temporary files left in `dir` by snapshot writers that died (their process is gone).
+void RemoveStaleSnapshotTemps(const std::string& dir);
+
 // A copy of the indexes taken under the engine's write lock (graphs in anonymous memory files, so
 // the slow part, encrypting and writing, runs without the lock).
 class PreparedSnapshot {
