@@ -10,12 +10,15 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
 
 #include "core/config.h"
 #include "core/ids.h"
+#include "store/ann_index.h"
+#include "store/crypto.h"
 #include "store/pg_test_server.h"
 #include "store/snapshot.h"
 
@@ -683,6 +686,58 @@ TEST(StorePostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
   c->reset();
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+// --- Snapshot file contents ---
+
+std::string SlurpFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string Bytes(const std::vector<float>& v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+}
+
+TEST(StoreSnapshotFile, DeletedVectorsAreNotCarriedIntoTheSnapshot) {
+  std::map<std::string, std::unique_ptr<AnnIndex>> indexes;
+  auto idx = std::make_unique<AnnIndex>(kDim, 16, 100, 64);
+  std::vector<std::vector<float>> v;
+  for (uint32_t i = 0; i < 3; ++i) {
+    v.push_back(RandomUnit(40 + i));
+    idx->Add(i + 1, v.back().data(), {"u" + std::to_string(i), "f" + std::to_string(i)});
+  }
+  idx->Remove(2);
+  indexes.emplace(kDefaultCollection, std::move(idx));
+  auto prepared = PrepareSnapshot(7, indexes);
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  ASSERT_EQ(prepared->parts.size(), 1U);
+  std::string graph = SlurpFile("/proc/self/fd/" + std::to_string(prepared->parts[0].graph_fd));
+  EXPECT_NE(graph.find(Bytes(v[0])), std::string::npos);
+  EXPECT_NE(graph.find(Bytes(v[2])), std::string::npos);
+  EXPECT_EQ(graph.find(Bytes(v[1])), std::string::npos);  // removed: zeroed in the copy
+  // The sealed file holds none of them in the clear, and loads back with the label still deleted.
+  std::string dir = std::string(EKYC_BINARY_DIR) + "/store-snapfile-" + std::to_string(getpid());
+  fs::create_directories(dir);
+  std::string key_file = dir + "/k";
+  ASSERT_TRUE(GenerateKeyFile(key_file).ok());
+  auto key = DataKey::Load(key_file);
+  ASSERT_TRUE(key.ok());
+  std::string path = SnapshotPath(dir, kModel);
+  ASSERT_TRUE(WriteSnapshot(path, *key, "tag", kModel, *prepared).ok());
+  std::string file = SlurpFile(path);
+  for (const auto& x : v) EXPECT_EQ(file.find(Bytes(x)), std::string::npos);
+  auto loaded = ReadSnapshot(path, *key, "tag", kModel, 16, 100, 64);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->seq, 7);
+  auto& back = *loaded->indexes.at(kDefaultCollection);
+  EXPECT_EQ(back.Labels(), (std::vector<int64_t>{1, 3}));
+  auto hits = back.Search(v[1].data(), 3);
+  for (const auto& h : hits) EXPECT_NE(h.label, 2);
+  EXPECT_EQ(back.Search(v[2].data(), 1).at(0).ref->face_id, "f2");
+  EXPECT_EQ(ReadSnapshot(path, *key, "other-store", kModel, 16, 100, 64).status().reason(),
+            "store.snapshot_invalid");
+  fs::remove_all(dir);
 }
 
 TEST(StoreConfig, MissingKeyFileIsNotInventedForPostgres) {
