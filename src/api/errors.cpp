@@ -77,7 +77,9 @@ ErrorInfo MapStatus(const Status& status) {
     case StatusCode::kPermissionDenied:
       return {403, "E403", msg, 0};
     case StatusCode::kNotFound:
-      return {404, "E404", msg, 0};
+      // A module's "not found" (no card in the image, no readable text) is a problem of the
+      // request's content; 404 is only for unknown routes and endpoints (route.unknown above).
+      return {422, "E422", msg, 0};
     case StatusCode::kAlreadyExists:
       return {409, "E409", msg, 0};
     case StatusCode::kResourceExhausted:

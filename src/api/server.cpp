@@ -285,6 +285,7 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
     ErrorInfo e =
         MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
     e.http_status = 405;
+    e.code = "E405";  // its own code (docs/errors.md), not the E400 of the status it came from
     res.set_header("Allow", "POST");
     Finish(req, res, route, nullptr, &e);
     return HR::Handled;

@@ -207,6 +207,9 @@ TEST_F(ServerTest, NotAvailableRouteIs501AndUnknownIs404) {
   EXPECT_NE(err.find("not installed"), std::string::npos);
   ExpectEnvelope(PostJson("/call/predict/", {{"a", "b"}}, key_), 200, "");
   ExpectEnvelope(PostJson("/call/no_such_route", {{"a", "b"}}, key_), 404, "E404");
+  auto get = Client()->Get("/call/predict");
+  ExpectEnvelope(get, 405, "E405");
+  EXPECT_EQ(get->get_header_value("Allow"), "POST");
 }
 
 TEST_F(ServerTest, MultipartFieldsAndFiles) {
