@@ -16,6 +16,8 @@ PKGS=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl
+  # API tests: docs/openapi.yaml against the live server, the Postman collection generator
+  python3-yaml python3-jsonschema
   # build-time model tools (never used by the server at run time)
   python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode
   # fonts with full Vietnamese coverage for the synthetic card generator
