@@ -26,21 +26,6 @@ ROUTES = ["predict", "check_match_image_card_image_general", "register_ekyc_fron
           "verify_user_face", "search_face", "register_user_face_third_party", "delete_user_face"]
 
 
-def video_frame_card(cards, video, out_path):
-    """A card front carrying a frame of `video` as its portrait: the video's person is the holder."""
-    import cv2
-    cap = cv2.VideoCapture(video)
-    n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
-    cap.set(cv2.CAP_PROP_POS_FRAMES, max(0, n // 2))
-    ok, frame = cap.read()
-    cap.release()
-    if not ok:
-        raise RuntimeError("cannot read a frame of " + video)
-    frame_path = out_path + ".frame.jpg"
-    cv2.imwrite(frame_path, frame)
-    ts.card_front_with_face(cards, frame_path, out_path)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--ekyc", required=True)
@@ -79,7 +64,7 @@ def main():
         ts.card_front_with_face(cards, os.path.join(faces, "img26.jpg"), card)
         video = os.path.join(videos, "grid_bbaf2n.mp4")
         video_card = os.path.join(S.dir, "card_front_video_holder.jpg")
-        video_frame_card(cards, video, video_card)
+        ts.video_frame_card(cards, video, video_card)
         base_env = dict(os.environ)
         base_env.update({
             "EKYC_URL": S.url, "EKYC_CA_CERT": S.cert, "NODE_EXTRA_CA_CERTS": S.cert, "EKYC_API_KEY": key,

@@ -15,7 +15,6 @@ import ssl
 import subprocess
 import tempfile
 import threading
-import time
 import uuid
 
 SKIP_CODE = 77  # CTest SKIP_RETURN_CODE of the API tests
@@ -207,15 +206,21 @@ def card_front_with_face(cards_dir, face_path, out_path=None):
     return data
 
 
+def video_frame_card(cards, video, out_path):
+    """A card front carrying a frame of `video` as its portrait: the video's person is the holder."""
+    import cv2
+    cap = cv2.VideoCapture(video)
+    n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, max(0, n // 2))
+    ok, frame = cap.read()
+    cap.release()
+    if not ok:
+        raise RuntimeError("cannot read a frame of " + video)
+    frame_path = out_path + ".frame.jpg"
+    cv2.imwrite(frame_path, frame)
+    card_front_with_face(cards, frame_path, out_path)
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()
-
-
-def wait_until(predicate, timeout_s=30.0, step_s=0.1):
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(step_s)
-    return predicate()
