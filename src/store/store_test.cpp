@@ -649,7 +649,9 @@ TEST(StorePostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
   o->create_key_if_missing = false;
   auto a = OpenFaceStore(*o);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
-  auto b = OpenFaceStore(*o);
+  StoreOptions ob = *o;  // node B keeps index snapshots in its own data dir
+  ob.snapshot_dir = dir + "/node-b/index";
+  auto b = OpenFaceStore(ob);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   ASSERT_TRUE((*a)->Register(kWho, Req("alice", {Capture(1, 0)})).ok());
   // Node B learns through NOTIFY (polling is set to 60 s); wait with a generous bound.
@@ -672,15 +674,23 @@ TEST(StorePostgresTwoNodes, FaceRegisteredOnOneNodeIsFoundOnTheOther) {
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_TRUE(gone);
-  // A node that was down catches up on start.
+  // A node that was down catches up on start: from its snapshot (written when it stopped) plus
+  // what the other node wrote meanwhile.
+  ASSERT_TRUE((*a)->Register(kWho, Req("dave", {Capture(4, 0)})).ok());
+  ASSERT_TRUE((*b)->SyncNow().ok());
   b->reset();
   ASSERT_TRUE((*a)->Register(kWho, Req("carol", {Capture(3, 0)})).ok());
-  auto c = OpenFaceStore(*o);
+  ASSERT_TRUE((*a)->DeleteUser(kWho, kDefaultCollection, "dave").ok());
+  auto c = OpenFaceStore(ob);
   ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)->Stats()->index_source, "snapshot");
   auto s = (*c)->Search(kWho, kDefaultCollection, Capture(3, 1), 1, 0.5);
   ASSERT_TRUE(s.ok());
   ASSERT_FALSE(s->no_match());
   EXPECT_EQ(s->matches[0].user_id, "carol");
+  auto d = (*c)->Search(kWho, kDefaultCollection, Capture(4, 1), 1, 0.5);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->no_match());
   EXPECT_TRUE((*c)->CheckIndexConsistency().ok());
   a->reset();
   c->reset();
