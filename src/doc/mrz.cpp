@@ -24,41 +24,83 @@ enum Cls : char {
 
 char LetterToDigit(char c) {
   switch (c) {
-    case 'O': case 'Q': case 'D': case 'U': return '0';
-    case 'I': case 'L': case 'J': return '1';
-    case 'Z': return '2';
-    case 'S': return '5';
-    case 'G': return '6';
-    case 'T': return '7';
-    case 'B': return '8';
-    default: return c;
+    case 'O':
+    case 'Q':
+    case 'D':
+    case 'U':
+      return '0';
+    case 'I':
+    case 'L':
+    case 'J':
+      return '1';
+    case 'Z':
+      return '2';
+    case 'S':
+      return '5';
+    case 'G':
+      return '6';
+    case 'T':
+      return '7';
+    case 'B':
+      return '8';
+    default:
+      return c;
   }
 }
 char DigitToLetter(char c) {
   switch (c) {
-    case '0': return 'O';
-    case '1': return 'I';
-    case '2': return 'Z';
-    case '5': return 'S';
-    case '6': return 'G';
-    case '8': return 'B';
-    case '4': return 'A';
-    default: return c;
+    case '0':
+      return 'O';
+    case '1':
+      return 'I';
+    case '2':
+      return 'Z';
+    case '5':
+      return 'S';
+    case '6':
+      return 'G';
+    case '8':
+      return 'B';
+    case '4':
+      return 'A';
+    default:
+      return c;
   }
 }
 // Letter/digit confusions that are ambiguous in alphanumeric fields.
 char AmbiguousPartner(char c) {
   switch (c) {
-    case 'O': return '0'; case '0': return 'O';
-    case 'I': return '1'; case '1': return 'I';
-    case 'B': return '8'; case '8': return 'B';
-    case 'S': return '5'; case '5': return 'S';
-    case 'Z': return '2'; case '2': return 'Z';
-    case 'G': return '6'; case '6': return 'G';
-    default: return 0;
+    case 'O':
+      return '0';
+    case '0':
+      return 'O';
+    case 'I':
+      return '1';
+    case '1':
+      return 'I';
+    case 'B':
+      return '8';
+    case '8':
+      return 'B';
+    case 'S':
+      return '5';
+    case '5':
+      return 'S';
+    case 'Z':
+      return '2';
+    case '2':
+      return 'Z';
+    case 'G':
+      return '6';
+    case '6':
+      return 'G';
+    default:
+      return 0;
   }
 }
-bool LooksLikeFiller(char c) { return c == '<' || c == 'K' || c == 'S' || c == 'E' || c == 'C' || c == 'X'; }
+bool LooksLikeFiller(char c) {
+  return c == '<' || c == 'K' || c == 'S' || c == 'E' || c == 'C' || c == 'X';
+}
 
 std::string CleanLine(std::string_view in) {
   std::string out;
@@ -86,25 +128,50 @@ std::string FixLength(std::string s, size_t len) {
   while (s.size() != len) {
     size_t best_start = std::string::npos, best_len = 0;
     for (size_t i = 0; i < s.size();) {
-      if (s[i] != '<') { ++i; continue; }
+      if (s[i] != '<') {
+        ++i;
+        continue;
+      }
       size_t j = i;
       while (j < s.size() && s[j] == '<') ++j;
-      if (j - i > best_len) { best_len = j - i; best_start = i; }
+      if (j - i > best_len) {
+        best_len = j - i;
+        best_start = i;
+      }
       i = j;
     }
     if (s.size() > len) {
-      if (best_len >= 2) s.erase(best_start, 1);
-      else s.pop_back();
+      if (best_len >= 2)
+        s.erase(best_start, 1);
+      else
+        s.pop_back();
     } else {
-      if (best_len >= 1 && best_start + best_len < s.size()) s.insert(best_start, 1, '<');
-      else s.push_back('<');
+      if (best_len >= 1 && best_start + best_len < s.size())
+        s.insert(best_start, 1, '<');
+      else
+        s.push_back('<');
     }
   }
   return s;
 }
 
-struct Range { int line, start, len; };
-struct Check { std::string name; std::vector<Range> ranges; int line, pos; };
+// The name line ends in a run of fillers whose length OCR gets wrong by many characters (a long
+// '<' run is hard to count): pad or trim at the end only, never inside the '<<' separators.
+std::string FixNameLength(std::string s, size_t len) {
+  while (s.size() > len && s.back() == '<') s.pop_back();
+  if (s.size() > len) return FixLength(s, len);
+  if (s.size() < len) s.resize(len, '<');
+  return s;
+}
+
+struct Range {
+  int line, start, len;
+};
+struct Check {
+  std::string name;
+  std::vector<Range> ranges;
+  int line, pos;
+};
 
 class Repairer {
  public:
@@ -204,7 +271,8 @@ class Repairer {
   // Once a check validates, its positions stop being candidates for later (composite) repairs.
   void Freeze(const Check& check) {
     for (const Range& r : check.ranges)
-      for (int i = r.start; i < r.start + r.len; ++i) alts_[r.line][i] = std::string(1, cur_[r.line][i]);
+      for (int i = r.start; i < r.start + r.len; ++i)
+        alts_[r.line][i] = std::string(1, cur_[r.line][i]);
     alts_[check.line][check.pos] = std::string(1, cur_[check.line][check.pos]);
   }
 
@@ -222,7 +290,8 @@ int CurrentYear() {
 // YYMMDD → dd/mm/yyyy with the given century; empty when not a date.
 std::string MrzDate(std::string_view yymmdd, int century) {
   if (yymmdd.size() != 6) return {};
-  for (char c : yymmdd) if (!std::isdigit(static_cast<unsigned char>(c))) return {};
+  for (char c : yymmdd)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return {};
   int yy = std::stoi(std::string(yymmdd.substr(0, 2)));
   int mm = std::stoi(std::string(yymmdd.substr(2, 2)));
   int dd = std::stoi(std::string(yymmdd.substr(4, 2)));
@@ -270,7 +339,9 @@ void ParseName(std::string field, MrzData* out) {
   out->given_names = CollapseSpaces(StripFillers(given));
 }
 
-std::string SexOf(char c) { return c == 'M' ? "M" : c == 'F' ? "F" : ""; }
+std::string SexOf(char c) {
+  return c == 'M' ? "M" : c == 'F' ? "F" : "";
+}
 
 MrzData Finish(const Repairer& rep, const std::vector<Check>& checks, const char* format) {
   MrzData d;
@@ -356,21 +427,29 @@ MrzData ParseTd3Fixed(std::vector<std::string> lines) {
 
 // OCR sometimes inserts one character (a doubled digit): besides re-padding fillers, try every
 // single deletion and keep the variant with the fewest failed check digits.
-MrzData ParseWithLengthRepair(std::vector<std::string> lines, size_t len, MrzData (*parse)(std::vector<std::string>)) {
+MrzData ParseWithLengthRepair(std::vector<std::string> lines, size_t len,
+                              MrzData (*parse)(std::vector<std::string>)) {
   std::vector<std::string> fixed;
-  for (const auto& l : lines) fixed.push_back(FixLength(l, len));
+  const size_t name_line = len == 30 ? 2 : 0;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    fixed.push_back(li == name_line ? FixNameLength(lines[li], len) : FixLength(lines[li], len));
+  }
   MrzData best = parse(fixed);
   for (size_t li = 0; li < lines.size(); ++li) {
     if (lines[li].size() != len + 1 || best.checks_ok) continue;
     // Only where check digits can confirm the deletion: not in the TD1 header or name lines.
-    size_t from = len == 30 ? (li == 0 ? 5 : li == 1 ? 0 : std::string::npos) : (li == 1 ? 0 : std::string::npos);
+    size_t from = len == 30 ? (li == 0   ? 5
+                               : li == 1 ? 0
+                                         : std::string::npos)
+                            : (li == 1 ? 0 : std::string::npos);
     for (size_t i = from; i < lines[li].size(); ++i) {
       std::vector<std::string> cand = fixed;
       cand[li] = lines[li].substr(0, i) + lines[li].substr(i + 1);
       MrzData d = parse(cand);
       // Check digits do not cover the header; a deletion must not break it.
       const std::string& h = d.lines[0];
-      bool header_ok = len == 30 ? (h[0] == 'I' || h[0] == 'A' || h[0] == 'C') && std::isalpha(static_cast<unsigned char>(h[2]))
+      bool header_ok = len == 30 ? (h[0] == 'I' || h[0] == 'A' || h[0] == 'C') &&
+                                       std::isalpha(static_cast<unsigned char>(h[2]))
                                  : h[0] == 'P';
       if (header_ok && d.failed_checks.size() < best.failed_checks.size()) {
         d.repaired_chars += 1;
@@ -382,8 +461,12 @@ MrzData ParseWithLengthRepair(std::vector<std::string> lines, size_t len, MrzDat
   return best;
 }
 
-Result<MrzData> ParseTd1(std::vector<std::string> lines) { return ParseWithLengthRepair(lines, 30, ParseTd1Fixed); }
-Result<MrzData> ParseTd3(std::vector<std::string> lines) { return ParseWithLengthRepair(lines, 44, ParseTd3Fixed); }
+Result<MrzData> ParseTd1(std::vector<std::string> lines) {
+  return ParseWithLengthRepair(lines, 30, ParseTd1Fixed);
+}
+Result<MrzData> ParseTd3(std::vector<std::string> lines) {
+  return ParseWithLengthRepair(lines, 44, ParseTd3Fixed);
+}
 
 }  // namespace
 
@@ -412,11 +495,14 @@ Result<MrzData> ParseMrz(const std::vector<std::string>& raw) {
     if (!c.empty()) lines.push_back(c);
   }
   auto near = [](size_t n, size_t target) { return n + 10 >= target && n <= target + 6; };
+  // Name lines may lose most of their trailing fillers (re-padded at the end).
+  auto name_like = [](size_t n, size_t target) { return n >= 8 && n <= target + 6; };
   if (lines.size() == 3 && near(lines[0].size(), 30) && near(lines[1].size(), 30) &&
-      near(lines[2].size(), 30)) {
+      name_like(lines[2].size(), 30)) {
     return ParseTd1(lines);
   }
-  if (lines.size() == 2 && near(lines[0].size(), 44) && near(lines[1].size(), 44)) {
+  if (lines.size() == 2 && near(lines[1].size(), 44) &&
+      (near(lines[0].size(), 44) || (name_like(lines[0].size(), 44) && lines[0][0] == 'P'))) {
     return ParseTd3(lines);
   }
   return InvalidArgument("mrz.shape",
@@ -430,14 +516,18 @@ std::vector<std::string> FindMrzLines(const std::vector<std::string>& ocr_lines)
   auto td1_like = [](const std::string& s) { return s.size() >= 24 && s.size() <= 36; };
   auto td3_like = [](const std::string& s) { return s.size() >= 34 && s.size() <= 50; };
   auto has_fill = [](const std::string& s) { return s.find('<') != std::string::npos; };
+  // Name lines (TD3 first, TD1 last) may have lost most of their trailing fillers.
+  auto name_like = [](const std::string& s, size_t max) {
+    return s.size() >= 8 && s.size() <= max;
+  };
   for (int i = static_cast<int>(clean.size()) - 2; i >= 0; --i) {
-    if (td3_like(clean[i]) && td3_like(clean[i + 1]) && has_fill(clean[i]) &&
+    if (name_like(clean[i], 50) && td3_like(clean[i + 1]) && has_fill(clean[i]) &&
         clean[i][0] == 'P') {
       return {clean[i], clean[i + 1]};
     }
   }
   for (int i = static_cast<int>(clean.size()) - 3; i >= 0; --i) {
-    if (td1_like(clean[i]) && td1_like(clean[i + 1]) && td1_like(clean[i + 2]) &&
+    if (td1_like(clean[i]) && td1_like(clean[i + 1]) && name_like(clean[i + 2], 36) &&
         (has_fill(clean[i]) || has_fill(clean[i + 1]) || has_fill(clean[i + 2]))) {
       return {clean[i], clean[i + 1], clean[i + 2]};
     }

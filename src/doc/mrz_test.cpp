@@ -83,8 +83,7 @@ TEST(DocMrz, Td1InsertedCharacterRemovedByCheckDigits) {
 
 TEST(DocMrz, Td1WrongDigitFailsCheck) {
   // A digit-for-digit misread cannot be repaired: the failure must be reported, not hidden.
-  auto r = ParseMrz({"IDVNM1900012342079190001234<<2", "9005166F3005154VNM<<<<<<<<<<<6",
-                     kTd1[2]});
+  auto r = ParseMrz({"IDVNM1900012342079190001234<<2", "9005166F3005154VNM<<<<<<<<<<<6", kTd1[2]});
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->checks_ok);
   EXPECT_NE(std::find(r->failed_checks.begin(), r->failed_checks.end(), "birth_date"),
@@ -126,6 +125,26 @@ TEST(DocMrz, FindsLinesInOcrOutput) {
   EXPECT_EQ(FindMrzLines(ocr).size(), 3u);
   EXPECT_EQ(FindMrzLines({"abc", "def"}).size(), 0u);
   EXPECT_EQ(FindMrzLines({"Ho chieu", kTd3[0], kTd3[1]}).size(), 2u);
+}
+
+TEST(DocMrz, NameLineMissingMostFillers) {
+  // A long trailing filler run is hard to count: the name line comes back far too short and is
+  // re-padded at its end, without touching the '<<' separator.
+  auto r = ParseMrz({kTd3[0].substr(0, 22), kTd3[1]});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->lines[0], kTd3[0]);
+  EXPECT_EQ(r->surname, "NGUYEN");
+  EXPECT_EQ(r->given_names, "THI AN");
+  auto t = ParseMrz({kTd1[0], kTd1[1], "NGUYEN<<THI<AN<<<"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->lines[2], kTd1[2]);
+  // FindMrzLines accepts the short name lines too, and still rejects a short data line.
+  EXPECT_EQ(FindMrzLines({"CUC QUAN LY", kTd3[0].substr(0, 22), kTd3[1]}).size(), 2u);
+  EXPECT_EQ(FindMrzLines({kTd1[0], kTd1[1], "NGUYEN<<THI<AN<<<"}).size(), 3u);
+  EXPECT_TRUE(FindMrzLines({kTd1[0], "9005156F3005", "NGUYEN<<THI<AN<<<"}).empty());
+  // Too short to be a name line at all.
+  EXPECT_FALSE(ParseMrz({"P<VNM", kTd3[1]}).ok());
 }
 
 }  // namespace ekyc::doc

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <opencv2/imgproc.hpp>
@@ -12,8 +14,10 @@
 #include <set>
 
 #include "doc/doc.h"
+#include "doc/fields.h"
 #include "doc/locate.h"
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -70,8 +74,9 @@ void Finalize(Segment* s) {
 }
 
 std::vector<Segment> BuildSegments(std::vector<Word> words) {
-  std::sort(words.begin(), words.end(),
-            [](const Word& a, const Word& b) { return a.box.y + a.box.height / 2 < b.box.y + b.box.height / 2; });
+  std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) {
+    return a.box.y + a.box.height / 2 < b.box.y + b.box.height / 2;
+  });
   // Cluster into lines by vertical centre overlap with the line's running centre.
   std::vector<std::vector<Word>> lines;
   std::vector<std::pair<double, double>> centre;  // (centre y, typical height) per line
@@ -99,7 +104,8 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
   }
   std::vector<Segment> segs;
   for (auto& line : lines) {
-    std::sort(line.begin(), line.end(), [](const Word& a, const Word& b) { return a.box.x < b.box.x; });
+    std::sort(line.begin(), line.end(),
+              [](const Word& a, const Word& b) { return a.box.x < b.box.x; });
     int h = 0;
     for (auto& w : line) h = std::max(h, w.box.height);
     Segment cur;
@@ -116,14 +122,17 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
       segs.push_back(std::move(cur));
     }
   }
-  segs.erase(std::remove_if(segs.begin(), segs.end(), [](const Segment& s) { return s.key.empty(); }), segs.end());
+  segs.erase(
+      std::remove_if(segs.begin(), segs.end(), [](const Segment& s) { return s.key.empty(); }),
+      segs.end());
   std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) {
     return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
   });
   return segs;
 }
 
-std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray, tesseract::PageSegMode psm) {
+std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray,
+                         tesseract::PageSegMode psm) {
   api->SetPageSegMode(psm);
   api->SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
   api->SetSourceResolution(300);
@@ -152,7 +161,9 @@ std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray, tesse
     for (auto& w : out) hs.push_back(w.box.height);
     std::nth_element(hs.begin(), hs.begin() + hs.size() / 2, hs.end());
     int med = hs[hs.size() / 2];
-    out.erase(std::remove_if(out.begin(), out.end(), [&](const Word& w) { return w.box.height > 2.5 * med; }), out.end());
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](const Word& w) { return w.box.height > 2.5 * med; }),
+              out.end());
   }
   return out;
 }
@@ -165,7 +176,9 @@ struct Match {
   size_t len = 0;
 };
 
-int Allowed(size_t len) { return len < 6 ? 0 : static_cast<int>(len / 6); }
+int Allowed(size_t len) {
+  return len < 6 ? 0 : static_cast<int>(len / 6);
+}
 
 // Finds `label` (folded, space-separated) as a run of whole tokens in `seg`.
 bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out) {
@@ -222,14 +235,26 @@ std::vector<FieldSpec> SpecsFor(DocType t, Side s) {
                 {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
                 {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality},
                 {"nguyen_quan", {"QUE QUAN PLACE OF ORIGIN", "QUE QUAN"}, K::kAddress, 2},
-                {"ho_khau_thuong_tru", {"NOI THUONG TRU PLACE OF RESIDENCE", "NOI THUONG TRU"}, K::kAddress, 2},
+                {"ho_khau_thuong_tru",
+                 {"NOI THUONG TRU PLACE OF RESIDENCE", "NOI THUONG TRU"},
+                 K::kAddress,
+                 2},
                 {"ngay_het_han", {"CO GIA TRI DEN", "DATE OF EXPIRY"}, K::kDate, 3, true}};
       case DocType::kCanCuoc:
-        return {{"id", {"SO DINH DANH CA NHAN PERSONAL IDENTIFICATION NUMBER", "SO DINH DANH CA NHAN"}, K::kId, 1, true},
-                {"ho_ten", {"HO CHU DEM VA TEN KHAI SINH FULL NAME", "HO CHU DEM VA TEN KHAI SINH"}, K::kName, 1, true},
-                {"ngay_sinh", {"NGAY THANG NAM SINH DATE OF BIRTH", "NGAY THANG NAM SINH"}, K::kDate},
-                {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
-                {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality}};
+        return {
+            {"id",
+             {"SO DINH DANH CA NHAN PERSONAL IDENTIFICATION NUMBER", "SO DINH DANH CA NHAN"},
+             K::kId,
+             1,
+             true},
+            {"ho_ten",
+             {"HO CHU DEM VA TEN KHAI SINH FULL NAME", "HO CHU DEM VA TEN KHAI SINH"},
+             K::kName,
+             1,
+             true},
+            {"ngay_sinh", {"NGAY THANG NAM SINH DATE OF BIRTH", "NGAY THANG NAM SINH"}, K::kDate},
+            {"gioi_tinh", {"GIOI TINH SEX", "GIOI TINH"}, K::kSex},
+            {"quoc_tich", {"QUOC TICH NATIONALITY", "QUOC TICH"}, K::kNationality}};
       case DocType::kCccd2016:
         return {{"id", {"SO"}, K::kId, 1, false, true},
                 {"ho_ten", {"HO VA TEN"}, K::kName},
@@ -260,13 +285,27 @@ std::vector<FieldSpec> SpecsFor(DocType t, Side s) {
   }
   switch (t) {
     case DocType::kCccdChip:
-      return {{"di_hinh", {"DAC DIEM NHAN DANG PERSONAL IDENTIFICATION", "DAC DIEM NHAN DANG"}, K::kText, 2, true},
+      return {{"di_hinh",
+               {"DAC DIEM NHAN DANG PERSONAL IDENTIFICATION", "DAC DIEM NHAN DANG"},
+               K::kText,
+               2,
+               true},
               {"ngay_cap", {"NGAY THANG NAM DATE MONTH YEAR", "NGAY THANG NAM"}, K::kDate}};
     case DocType::kCanCuoc:
-      return {{"ho_khau_thuong_tru", {"NOI CU TRU PLACE OF RESIDENCE", "NOI CU TRU"}, K::kAddress, 2, true},
-              {"noi_dang_ky_khai_sinh", {"NOI DANG KY KHAI SINH PLACE OF BIRTH", "NOI DANG KY KHAI SINH"}, K::kAddress, 2, true},
+      return {{"ho_khau_thuong_tru",
+               {"NOI CU TRU PLACE OF RESIDENCE", "NOI CU TRU"},
+               K::kAddress,
+               2,
+               true},
+              {"noi_dang_ky_khai_sinh",
+               {"NOI DANG KY KHAI SINH PLACE OF BIRTH", "NOI DANG KY KHAI SINH"},
+               K::kAddress,
+               2,
+               true},
               {"ngay_cap", {"NGAY THANG NAM CAP DATE OF ISSUE", "NGAY THANG NAM CAP"}, K::kDate},
-              {"ngay_het_han", {"NGAY THANG NAM HET HAN DATE OF EXPIRY", "NGAY THANG NAM HET HAN"}, K::kDate}};
+              {"ngay_het_han",
+               {"NGAY THANG NAM HET HAN DATE OF EXPIRY", "NGAY THANG NAM HET HAN"},
+               K::kDate}};
     case DocType::kCccd2016:
     case DocType::kCmnd12:
       return {{"di_hinh", {"DAC DIEM NHAN DANG"}, K::kText, 2, true}};
@@ -280,87 +319,6 @@ std::vector<FieldSpec> SpecsFor(DocType t, Side s) {
 }
 
 // ---------------------------------------------------------------------------- value cleaning
-char ToDigit(char c) {
-  switch (c) {
-    case 'O': case 'o': case 'D': case 'Q': case 'U': return '0';
-    case 'I': case 'l': case 'i': case '|': case 'L': case 'T': case 'J': return '1';
-    case 'Z': case 'z': return '2';
-    case 'S': case 's': return '5';
-    case 'G': case 'b': return '6';
-    case 'B': return '8';
-    case 'g': case 'q': return '9';
-    case 'A': return '4';
-    default: return c;
-  }
-}
-
-std::string CleanId(const std::string& raw, int expected_len) {
-  // Digit groups (letters mapped to look-alike digits), split where OCR put spaces or other marks.
-  std::vector<std::string> groups;
-  std::string cur;
-  for (char c : raw + " ") {
-    char d = ToDigit(c);
-    if (std::isdigit(static_cast<unsigned char>(d))) {
-      cur.push_back(d);
-    } else if (!cur.empty()) {
-      groups.push_back(cur);
-      cur.clear();
-    }
-  }
-  // Consecutive groups of exactly the expected length; the rightmost wins (label noise is left).
-  for (int j = static_cast<int>(groups.size()) - 1; j >= 0; --j) {
-    std::string acc;
-    for (int i = j; i >= 0; --i) {
-      acc = groups[i] + acc;
-      if (static_cast<int>(acc.size()) == expected_len) return acc;
-      if (static_cast<int>(acc.size()) > expected_len) break;
-    }
-  }
-  std::string best;
-  for (auto& g : groups) if (g.size() > best.size()) best = g;
-  return best;
-}
-
-std::string CleanDate(const std::string& raw) {
-  std::string s;
-  for (char c : raw) {
-    char d = ToDigit(c);
-    s.push_back(std::isdigit(static_cast<unsigned char>(d)) ? d : (c == '/' || c == '-' || c == '.' ? '/' : ' '));
-  }
-  static const std::regex kSep(R"((\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))");
-  std::smatch m;
-  int d = 0, mo = 0, y = 0;
-  if (std::regex_search(s, m, kSep)) {
-    d = std::stoi(m[1]);
-    mo = std::stoi(m[2]);
-    y = std::stoi(m[3]);
-  } else {
-    std::string digits;
-    for (char c : s) if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-    if (digits.size() != 8) return {};
-    d = std::stoi(digits.substr(0, 2));
-    mo = std::stoi(digits.substr(2, 2));
-    y = std::stoi(digits.substr(4, 4));
-  }
-  if (!IsValidDate(y, mo, d)) return {};
-  char buf[16];
-  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
-  return buf;
-}
-
-
-std::string CleanName(const std::string& raw) {
-  std::string out = KeepLetters(ToUpper(raw));
-  // Drop stray 1-letter tokens at the ends (borders, photo edge).
-  std::vector<std::string> parts;
-  for (auto& p : Split(CollapseSpaces(out), ' ')) if (!p.empty()) parts.push_back(p);
-  while (parts.size() > 1 && parts.back().size() == 1) parts.pop_back();
-  while (parts.size() > 1 && parts.front().size() == 1) parts.erase(parts.begin());
-  std::string r;
-  for (auto& p : parts) r += (r.empty() ? "" : " ") + p;
-  return r;
-}
-
 std::string CleanText(const std::string& raw) {
   return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");
 }
@@ -369,12 +327,22 @@ std::string CleanText(const std::string& raw) {
 // the value ("Place øf origin Xã ...").
 const char* EnglishLabel(const std::string& field) {
   static const std::map<std::string, const char*> kEn = {
-      {"id", "PERSONAL IDENTIFICATION NUMBER"}, {"ho_ten", "FULL NAME"}, {"ngay_sinh", "DATE OF BIRTH"},
-      {"gioi_tinh", "SEX"}, {"quoc_tich", "NATIONALITY"}, {"nguyen_quan", "PLACE OF ORIGIN"},
-      {"ho_khau_thuong_tru", "PLACE OF RESIDENCE"}, {"noi_dang_ky_khai_sinh", "PLACE OF BIRTH"},
-      {"ngay_cap", "DATE OF ISSUE"}, {"ngay_het_han", "DATE OF EXPIRY"}, {"di_hinh", "PERSONAL IDENTIFICATION"},
-      {"noi_sinh", "PLACE OF BIRTH"}, {"noi_cap", "PLACE OF ISSUE"}, {"ho", "SURNAME"},
-      {"chu_dem_va_ten", "GIVEN NAMES"}, {"so_dinh_danh", "PERSONAL NO"}};
+      {"id", "PERSONAL IDENTIFICATION NUMBER"},
+      {"ho_ten", "FULL NAME"},
+      {"ngay_sinh", "DATE OF BIRTH"},
+      {"gioi_tinh", "SEX"},
+      {"quoc_tich", "NATIONALITY"},
+      {"nguyen_quan", "PLACE OF ORIGIN"},
+      {"ho_khau_thuong_tru", "PLACE OF RESIDENCE"},
+      {"noi_dang_ky_khai_sinh", "PLACE OF BIRTH"},
+      {"ngay_cap", "DATE OF ISSUE"},
+      {"ngay_het_han", "DATE OF EXPIRY"},
+      {"di_hinh", "PERSONAL IDENTIFICATION"},
+      {"noi_sinh", "PLACE OF BIRTH"},
+      {"noi_cap", "PLACE OF ISSUE"},
+      {"ho", "SURNAME"},
+      {"chu_dem_va_ten", "GIVEN NAMES"},
+      {"so_dinh_danh", "PERSONAL NO"}};
   auto it = kEn.find(field);
   return it == kEn.end() ? nullptr : it->second;
 }
@@ -384,7 +352,8 @@ std::string StripEnglishLabel(const std::string& text, const std::string& field)
   if (en == nullptr) return text;
   std::string eng = en;
   std::vector<std::string> words;
-  for (auto& w : Split(CollapseSpaces(text), ' ')) if (!w.empty()) words.push_back(w);
+  for (auto& w : Split(CollapseSpaces(text), ' '))
+    if (!w.empty()) words.push_back(w);
   int eng_words = static_cast<int>(std::count(eng.begin(), eng.end(), ' ')) + 1;
   for (int k = std::min<int>(static_cast<int>(words.size()) - 1, eng_words + 1); k >= 1; --k) {
     std::string prefix;
@@ -416,7 +385,9 @@ std::string FixMarkHead(const std::string& v) {
 }
 
 // ---------------------------------------------------------------------------- classification
-struct Keyword { const char* key; };
+struct Keyword {
+  const char* key;
+};
 
 bool PageHas(const std::string& page, const std::string& key) {
   return BestSubstringDistance(page, key) <= Allowed(key.size());
@@ -432,9 +403,11 @@ std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
   const std::string& p = s.page;
   auto has = [&](const char* k) { return PageHas(p, k); };
   *conf = 0.95;
-  if (s.mrz_td3 || has("HO CHIEU PASSPORT") || has("PASSPORT NO")) return {DocType::kPassport, Side::kFront};
-  bool english = has("FULL NAME") || has("DATE OF BIRTH") || has("NATIONALITY") || has("PLACE OF") ||
-                 has("IDENTIFICATION") || has("INDEX FINGER") || has("SOCIALIST REPUBLIC");
+  if (s.mrz_td3 || has("HO CHIEU PASSPORT") || has("PASSPORT NO"))
+    return {DocType::kPassport, Side::kFront};
+  bool english = has("FULL NAME") || has("DATE OF BIRTH") || has("NATIONALITY") ||
+                 has("PLACE OF") || has("IDENTIFICATION") || has("INDEX FINGER") ||
+                 has("SOCIALIST REPUBLIC");
   bool cancuoc_back = has("NOI CU TRU") || has("NOI DANG KY KHAI SINH") || has("BO CONG AN") ||
                       has("MINISTRY OF PUBLIC SECURITY") || has("NGAY THANG NAM HET HAN");
   bool chip_back = has("CUC TRUONG CUC CANH SAT") || has("DIRECTOR GENERAL") || has("NGON TRO") ||
@@ -455,7 +428,8 @@ std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
   }
   if (cong_dan) return {DocType::kCccd2016, Side::kFront};
   if (cmnd) {
-    if (has("GIAY CHUNG MINH") || has("NOI DKHK") || has("NGUYEN QUAN")) return {DocType::kCmnd9, Side::kFront};
+    if (has("GIAY CHUNG MINH") || has("NOI DKHK") || has("NGUYEN QUAN"))
+      return {DocType::kCmnd9, Side::kFront};
     return {DocType::kCmnd12, Side::kFront};
   }
   if (chip_back && english) return {DocType::kCccdChip, Side::kBack};
@@ -463,24 +437,27 @@ std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
   if (has("GIAM DOC CONG AN") || has("DAC DIEM NHAN DANG")) {
     if (has("CUC TRUONG") || has("DAC DIEM NHAN DANG")) {
       // "nhân dạng" (CCCD 2016) vs "nhận dạng" (CMND 12) fold alike; the issuer decides.
-      return has("GIAM DOC") ? std::pair{DocType::kCmnd12, Side::kBack} : std::pair{DocType::kCccd2016, Side::kBack};
+      return has("GIAM DOC") ? std::pair{DocType::kCmnd12, Side::kBack}
+                             : std::pair{DocType::kCccd2016, Side::kBack};
     }
     return {DocType::kCmnd12, Side::kBack};
   }
   if (has("CUC TRUONG")) return {DocType::kCccd2016, Side::kBack};
   // Weak evidence only.
   *conf = 0.5;
-  if (has("HO VA TEN") || has("NGAY SINH") || has("QUE QUAN")) return {DocType::kCccd2016, Side::kFront};
+  if (has("HO VA TEN") || has("NGAY SINH") || has("QUE QUAN"))
+    return {DocType::kCccd2016, Side::kFront};
   *conf = 0.0;
   return {DocType::kUnknown, Side::kUnknown};
 }
 
 int OrientationScore(const std::vector<Segment>& segs) {
-  static const char* kKeys[] = {"CONG HOA XA HOI", "VIET NAM", "DOC LAP", "HANH PHUC", "CAN CUOC", "CHUNG MINH",
-                                "HO VA TEN", "NGAY SINH", "GIOI TINH", "QUOC TICH", "QUE QUAN", "THUONG TRU",
-                                "DAC DIEM", "NGON TRO", "CUC TRUONG", "NOI CU TRU", "DAN TOC", "TON GIAO",
-                                "HO CHIEU", "PASSPORT", "FULL NAME", "DATE OF", "IDENTITY", "NGAY THANG NAM",
-                                "NGUYEN QUAN", "BO CONG AN", "PLACE OF", "DINH DANH"};
+  static const char* kKeys[] = {
+      "CONG HOA XA HOI", "VIET NAM",   "DOC LAP",    "HANH PHUC",  "CAN CUOC", "CHUNG MINH",
+      "HO VA TEN",       "NGAY SINH",  "GIOI TINH",  "QUOC TICH",  "QUE QUAN", "THUONG TRU",
+      "DAC DIEM",        "NGON TRO",   "CUC TRUONG", "NOI CU TRU", "DAN TOC",  "TON GIAO",
+      "HO CHIEU",        "PASSPORT",   "FULL NAME",  "DATE OF",    "IDENTITY", "NGAY THANG NAM",
+      "NGUYEN QUAN",     "BO CONG AN", "PLACE OF",   "DINH DANH"};
   std::string page;
   for (const auto& s : segs) page += s.key + " | ";
   int score = 0;
@@ -510,10 +487,12 @@ std::string FindIssuer(const std::vector<Segment>& segs, DocType type) {
       for (const auto& w : segs[i].words) text += (text.empty() ? "" : " ") + w.text;
       std::string rest;
       int first_word = segs[i].tokens[m.first_tok].word;
-      for (size_t w = first_word; w < segs[i].words.size(); ++w) rest += (rest.empty() ? "" : " ") + segs[i].words[w].text;
+      for (size_t w = first_word; w < segs[i].words.size(); ++w)
+        rest += (rest.empty() ? "" : " ") + segs[i].words[w].text;
       std::string out = CleanText(ToUpper(rest));
       std::string key = FoldKey(out);
-      if ((key == "GIAM DOC CONG AN" || EditDistance(key, "GIAM DOC CONG AN") <= 2) && i + 1 < segs.size()) {
+      if ((key == "GIAM DOC CONG AN" || EditDistance(key, "GIAM DOC CONG AN") <= 2) &&
+          i + 1 < segs.size()) {
         out += " " + CleanText(ToUpper([&] {
                  std::string t;
                  for (const auto& w : segs[i + 1].words) t += (t.empty() ? "" : " ") + w.text;
@@ -548,15 +527,17 @@ struct Extracted {
   std::string text;
   double conf = 0;
   std::vector<Span> spans;  // where the value's words are, for re-recognition
+  cv::Rect label_line;      // the label and whatever follows it on its segment (empty: no label)
+  std::string label_text;   // the words of label_line as read by the page pass
 };
 
 // Lines that start another block: never a continuation of the value above them.
 bool IsStopLine(const std::string& key) {
-  static const char* kStops[] = {"NGAY", "CUC TRUONG", "GIAM DOC", "NGON TRO", "DIRECTOR", "BO CONG AN",
-                                 "CO GIA TRI", "DATE OF", "DAC DIEM", "DAU VET", "DAN TOC", "TON GIAO",
-                                 "HO VA TEN", "HO TEN", "SINH NGAY", "GIOI TINH", "QUOC TICH", "QUE QUAN",
-                                 "NGUYEN QUAN", "NOI THUONG TRU", "NOI CU TRU", "NOI DANG KY", "NOI DKHK",
-                                 "SO DINH DANH"};
+  static const char* kStops[] = {
+      "NGAY",        "CUC TRUONG",     "GIAM DOC",   "NGON TRO",    "DIRECTOR",  "BO CONG AN",
+      "CO GIA TRI",  "DATE OF",        "DAC DIEM",   "DAU VET",     "DAN TOC",   "TON GIAO",
+      "HO VA TEN",   "HO TEN",         "SINH NGAY",  "GIOI TINH",   "QUOC TICH", "QUE QUAN",
+      "NGUYEN QUAN", "NOI THUONG TRU", "NOI CU TRU", "NOI DANG KY", "NOI DKHK",  "SO DINH DANH"};
   for (const char* k : kStops) {
     if (key.rfind(k, 0) == 0) return true;
   }
@@ -565,20 +546,49 @@ bool IsStopLine(const std::string& key) {
 
 std::string WordsText(const Segment& s, int from_word, int to_word) {
   std::string t;
-  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i) t += (t.empty() ? "" : " ") + s.words[i].text;
+  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i)
+    t += (t.empty() ? "" : " ") + s.words[i].text;
   return t;
+}
+
+bool HasAlnum(const std::string& text) {
+  for (char c : FoldKey(text)) {
+    if (std::isalnum(static_cast<unsigned char>(c))) return true;
+  }
+  return false;
+}
+
+// Mean confidence and number of the words with letters or digits in [from_word, to_word).
+double AlnumConf(const Segment& s, int from_word, int to_word, int* count) {
+  double sum = 0;
+  int n = 0;
+  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i) {
+    if (!HasAlnum(s.words[i].text)) continue;
+    sum += s.words[i].conf;
+    ++n;
+  }
+  *count = n;
+  return n ? sum / n / 100.0 : 0;
+}
+
+int AlnumWords(const std::string& text) {
+  int n = 0;
+  for (const auto& w : Split(CollapseSpaces(text), ' ')) n += HasAlnum(w) ? 1 : 0;
+  return n;
 }
 
 double WordsConf(const Segment& s, int from_word, int to_word) {
   double sum = 0;
   int n = 0;
-  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i, ++n) sum += s.words[i].conf;
+  for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i, ++n)
+    sum += s.words[i].conf;
   return n ? sum / n / 100.0 : 0;
 }
 
 class FieldExtractor {
  public:
-  FieldExtractor(const std::vector<Segment>& segs, const std::vector<FieldSpec>& specs) : segs_(segs), specs_(specs) {
+  FieldExtractor(const std::vector<Segment>& segs, const std::vector<FieldSpec>& specs)
+      : segs_(segs), specs_(specs) {
     // Best match per field, then every label start is a value boundary.
     for (size_t f = 0; f < specs_.size(); ++f) {
       Match best;
@@ -607,7 +617,8 @@ class FieldExtractor {
   }
 
   bool IsLabelSegment(int si) const {
-    for (const auto& [f, m] : matches_) if (m.seg == si) return true;
+    for (const auto& [f, m] : matches_)
+      if (m.seg == si) return true;
     return false;
   }
 
@@ -633,8 +644,9 @@ class FieldExtractor {
     if (!lm) return {};
     const Segment& seg = segs_[lm->seg];
     // Value words: after the label up to the next label in the same segment.
-    int from_word = lm->end_tok < static_cast<int>(seg.tokens.size()) ? seg.tokens[lm->end_tok].word
-                                                                        : static_cast<int>(seg.words.size());
+    int from_word = lm->end_tok < static_cast<int>(seg.tokens.size())
+                        ? seg.tokens[lm->end_tok].word
+                        : static_cast<int>(seg.words.size());
     if (lm->end_tok > 0 && lm->end_tok < static_cast<int>(seg.tokens.size()) &&
         seg.tokens[lm->end_tok].word == seg.tokens[lm->end_tok - 1].word) {
       from_word = seg.tokens[lm->end_tok].word + 1;  // label glued to the value: drop that word
@@ -657,8 +669,13 @@ class FieldExtractor {
       ++lines;
     }
     cv::Rect label_box = seg.words[seg.tokens[lm->first_tok].word].box;
-    for (int t = lm->first_tok; t < lm->end_tok; ++t) label_box |= seg.words[seg.tokens[t].word].box;
-    if (lines < spec.max_lines && (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
+    for (int t = lm->first_tok; t < lm->end_tok; ++t)
+      label_box |= seg.words[seg.tokens[t].word].box;
+    e.label_line = label_box;
+    for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
+    e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
+    if (lines < spec.max_lines &&
+        (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
       int want = spec.max_lines - lines;
       if (spec.kind == Kind::kDate && e.text.empty()) want = std::max(want, 3);
       for (int si : Below(lm->seg, label_box, want)) {
@@ -706,11 +723,14 @@ void SetField(DocResult* r, const std::string& name, Field f) {
 }
 
 Field* GetMutable(DocResult* r, const std::string& name) {
-  for (auto& [n, v] : r->fields) if (n == name) return &v;
+  for (auto& [n, v] : r->fields)
+    if (n == name) return &v;
   return nullptr;
 }
 
-std::string SexFromMrz(const std::string& s) { return s == "M" ? "Nam" : s == "F" ? "Nữ" : ""; }
+std::string SexFromMrz(const std::string& s) {
+  return s == "M" ? "Nam" : s == "F" ? "Nữ" : "";
+}
 
 // Same value up to case and accents (+ a small OCR tolerance for long text).
 bool Agrees(const std::string& a, const std::string& b, int tolerance = 0) {
@@ -720,13 +740,15 @@ bool Agrees(const std::string& a, const std::string& b, int tolerance = 0) {
 
 // Cross-checks a field against a machine-readable value: agreement raises confidence, a
 // disagreement takes the machine value (error-checked by QR ECC / MRZ check digits).
-void CrossCheck(DocResult* r, const std::string& name, const std::string& machine_value, const std::string& source,
-                bool machine_trusted, bool accent_free_machine = false) {
+void CrossCheck(DocResult* r, const std::string& name, const std::string& machine_value,
+                const std::string& source, bool machine_trusted, bool accent_free_machine = false) {
   if (machine_value.empty()) return;
   Field* f = GetMutable(r, name);
   if (f == nullptr || !f->present()) {
-    if (machine_trusted && !accent_free_machine) SetField(r, name, MakeField(machine_value, 0.95, source));
-    else if (machine_trusted) SetField(r, name, MakeField(machine_value, 0.9, source));
+    if (machine_trusted && !accent_free_machine)
+      SetField(r, name, MakeField(machine_value, 0.95, source));
+    else if (machine_trusted)
+      SetField(r, name, MakeField(machine_value, 0.9, source));
     return;
   }
   if (Agrees(f->value, machine_value)) {
@@ -749,13 +771,19 @@ cv::Rect PortraitSlot(DocType t, Side s, cv::Size card) {
                     static_cast<int>(w * card.width), static_cast<int>(h * card.height));
   };
   switch (t) {
-    case DocType::kCccdChip: return r(0.03, 0.38, 0.21, 0.43);
-    case DocType::kCanCuoc: return r(0.03, 0.46, 0.20, 0.41);
-    case DocType::kCccd2016: return r(0.03, 0.30, 0.21, 0.43);
+    case DocType::kCccdChip:
+      return r(0.03, 0.38, 0.21, 0.43);
+    case DocType::kCanCuoc:
+      return r(0.03, 0.46, 0.20, 0.41);
+    case DocType::kCccd2016:
+      return r(0.03, 0.30, 0.21, 0.43);
     case DocType::kCmnd12:
-    case DocType::kCmnd9: return r(0.03, 0.29, 0.20, 0.42);
-    case DocType::kPassport: return r(0.02, 0.17, 0.22, 0.40);
-    default: return {};
+    case DocType::kCmnd9:
+      return r(0.03, 0.29, 0.20, 0.42);
+    case DocType::kPassport:
+      return r(0.02, 0.17, 0.22, 0.40);
+    default:
+      return {};
   }
 }
 
@@ -773,6 +801,54 @@ cv::Mat TextGray(const cv::Mat& bgr) {
   return out;
 }
 
+cv::Rect SpanBox(const std::vector<Segment>& segs, const Span& sp) {
+  const Segment& sg = segs[sp.seg];
+  cv::Rect box = sg.words[sp.from_word].box;
+  for (int w = sp.from_word; w < sp.to_word; ++w) box |= sg.words[w].box;
+  return box;
+}
+
+// Where the ID number and the bottom-left expiry date sit on the upright, rectified card (card
+// fractions, from the layouts of vn-identity-reference.md as our generator draws them). Used only
+// when the label pass did not yield a valid value: real cards may shift, so the boxes are generous
+// and the value read there must still pass the format and ID-rule checks.
+cv::Rect ValueTemplate(DocType t, Side s, const std::string& field, cv::Size card) {
+  if (s != Side::kFront) return {};
+  auto r = [&](double x, double y, double w, double h) {
+    return cv::Rect(static_cast<int>(x * card.width), static_cast<int>(y * card.height),
+                    static_cast<int>(w * card.width), static_cast<int>(h * card.height));
+  };
+  if (field == "id") {
+    switch (t) {
+      case DocType::kCccdChip:
+        return r(0.34, 0.405, 0.38, 0.08);
+      case DocType::kCccd2016:
+        return r(0.30, 0.279, 0.42, 0.079);
+      case DocType::kCmnd12:
+        return r(0.28, 0.267, 0.42, 0.076);
+      case DocType::kCmnd9:
+        return r(0.28, 0.273, 0.42, 0.079);
+      case DocType::kCanCuoc:
+        return r(0.25, 0.489, 0.37, 0.076);
+      default:
+        return {};
+    }
+  }
+  if (field == "ngay_het_han") {
+    switch (t) {
+      case DocType::kCccdChip:
+        return r(0.03, 0.877, 0.23, 0.05);
+      case DocType::kCccd2016:
+        return r(0.03, 0.784, 0.23, 0.052);
+      case DocType::kCmnd12:
+        return r(0.03, 0.752, 0.23, 0.052);
+      default:
+        return {};
+    }
+  }
+  return {};
+}
+
 int RotationOf(const std::vector<cv::Point2f>& c) {
   double ang = std::atan2(c[1].y - c[0].y, c[1].x - c[0].x) * 180.0 / CV_PI;
   int r = static_cast<int>(std::lround(ang / 90.0)) * 90;
@@ -786,15 +862,19 @@ ClassInfo ClassOf(DocType type, Side side) {
   bool front = side == Side::kFront;
   switch (type) {
     case DocType::kCmnd9:
-      return {front ? 0 : 1, "CMND", front ? "CHỨNG MINH NHÂN DÂN - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN - MẶT SAU"};
+      return {front ? 0 : 1, "CMND",
+              front ? "CHỨNG MINH NHÂN DÂN - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN - MẶT SAU"};
     case DocType::kCccd2016:
-      return {front ? 2 : 3, "CCCD", front ? "CĂN CƯỚC CÔNG DÂN - MẶT TRƯỚC" : "CĂN CƯỚC CÔNG DÂN - MẶT SAU"};
+      return {front ? 2 : 3, "CCCD",
+              front ? "CĂN CƯỚC CÔNG DÂN - MẶT TRƯỚC" : "CĂN CƯỚC CÔNG DÂN - MẶT SAU"};
     case DocType::kCccdChip:
       return {front ? 4 : 5, "CCCD_CHIP",
-              front ? "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC" : "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT SAU"};
+              front ? "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC"
+                    : "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT SAU"};
     case DocType::kCmnd12:
-      return {front ? 6 : 7, "CMND_12",
-              front ? "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT SAU"};
+      return {
+          front ? 6 : 7, "CMND_12",
+          front ? "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT TRƯỚC" : "CHỨNG MINH NHÂN DÂN 12 SỐ - MẶT SAU"};
     case DocType::kCanCuoc:
       return {front ? 8 : 9, "CAN_CUOC", front ? "CĂN CƯỚC - MẶT TRƯỚC" : "CĂN CƯỚC - MẶT SAU"};
     case DocType::kPassport:
@@ -806,20 +886,30 @@ ClassInfo ClassOf(DocType type, Side side) {
 
 const char* DocTypeName(DocType type) {
   switch (type) {
-    case DocType::kCmnd9: return "CMND9";
-    case DocType::kCmnd12: return "CMND12";
-    case DocType::kCccd2016: return "CCCD2016";
-    case DocType::kCccdChip: return "CCCD_CHIP";
-    case DocType::kCanCuoc: return "CAN_CUOC";
-    case DocType::kPassport: return "PASSPORT";
-    default: return "UNKNOWN";
+    case DocType::kCmnd9:
+      return "CMND9";
+    case DocType::kCmnd12:
+      return "CMND12";
+    case DocType::kCccd2016:
+      return "CCCD2016";
+    case DocType::kCccdChip:
+      return "CCCD_CHIP";
+    case DocType::kCanCuoc:
+      return "CAN_CUOC";
+    case DocType::kPassport:
+      return "PASSPORT";
+    default:
+      return "UNKNOWN";
   }
 }
 
-std::string Unidecode(const std::string& utf8) { return StripAccents(utf8); }
+std::string Unidecode(const std::string& utf8) {
+  return StripAccents(utf8);
+}
 
 const Field* DocResult::Get(const std::string& name) const {
-  for (const auto& [n, v] : fields) if (n == name) return &v;
+  for (const auto& [n, v] : fields)
+    if (n == name) return &v;
   return nullptr;
 }
 
@@ -850,16 +940,27 @@ nlohmann::json DocResult::ToJson() const {
                   {"given_names", mrz->given_names}};
   }
   if (qr) {
-    out["qr"] = {{"raw", qr->raw},           {"id", qr->id},
-                 {"old_id", qr->old_id},     {"name", qr->name},
-                 {"birth_date", qr->birth_date}, {"sex", qr->sex},
-                 {"address", qr->address},   {"issue_date", qr->issue_date},
-                 {"expiry_date", qr->expiry_date}, {"field_count", qr->field_count}};
+    out["qr"] = {{"raw", qr->raw},
+                 {"id", qr->id},
+                 {"old_id", qr->old_id},
+                 {"name", qr->name},
+                 {"birth_date", qr->birth_date},
+                 {"sex", qr->sex},
+                 {"address", qr->address},
+                 {"issue_date", qr->issue_date},
+                 {"expiry_date", qr->expiry_date},
+                 {"field_count", qr->field_count}};
   }
   nlohmann::json corners_json = nlohmann::json::array();
-  for (const auto& p : corners) corners_json.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
-  out["card"] = {{"rotation", rotation}, {"located", card_located}, {"corners", corners_json},
-                 {"type", DocTypeName(type)}, {"side", side == Side::kFront ? "front" : side == Side::kBack ? "back" : "unknown"}};
+  for (const auto& p : corners)
+    corners_json.push_back({std::round(p.x * 10) / 10, std::round(p.y * 10) / 10});
+  out["card"] = {{"rotation", rotation},
+                 {"located", card_located},
+                 {"corners", corners_json},
+                 {"type", DocTypeName(type)},
+                 {"side", side == Side::kFront  ? "front"
+                          : side == Side::kBack ? "back"
+                                                : "unknown"}};
   return out;
 }
 
@@ -872,12 +973,17 @@ struct DocReader::Impl {
   std::optional<MrzData> ReadMrz(const cv::Mat& gray, bool passport_like);
   // Re-reads one value line alone (PSM 7), upscaled to ~44 px text height with a white border:
   // more accurate diacritics than the full-page pass.
-  std::string ReadLine(const cv::Mat& gray, cv::Rect box, double* conf);
+  std::string ReadLine(const cv::Mat& gray, cv::Rect box, double* conf, double top_pad = 0.45);
 };
 
-std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double* conf) {
+std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double* conf,
+                                      double top_pad) {
+  // Word boxes from the page pass often exclude stacked tone marks (the tilde over Ễ, the hook
+  // over Ổ): the crop reaches higher above the box than below it.
+  int pad_top = std::max(3, static_cast<int>(box.height * top_pad));
   int pad_y = std::max(3, box.height / 4), pad_x = std::max(4, box.height / 2);
-  box = cv::Rect(box.x - pad_x, box.y - pad_y, box.width + 2 * pad_x, box.height + 2 * pad_y) &
+  box = cv::Rect(box.x - pad_x, box.y - pad_top, box.width + 2 * pad_x,
+                 box.height + pad_top + pad_y) &
         cv::Rect(0, 0, gray.cols, gray.rows);
   if (box.width < 4 || box.height < 4) return {};
   double scale = std::clamp(52.0 / box.height, 1.0, 4.0);
@@ -887,11 +993,17 @@ std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double*
   std::vector<Word> words = RunOcr(&vie, bordered, tesseract::PSM_SINGLE_LINE);
   std::string text;
   double sum = 0;
+  int n = 0;
   for (const auto& w : words) {
     text += (text.empty() ? "" : " ") + w.text;
-    sum += w.conf;
+    // Punctuation specks read from the background pattern carry low confidences that say
+    // nothing about the value's letters: only words with letters or digits count.
+    if (HasAlnum(w.text)) {
+      sum += w.conf;
+      ++n;
+    }
   }
-  *conf = words.empty() ? 0 : sum / words.size() / 100.0;
+  *conf = n == 0 ? 0 : sum / n / 100.0;
   return text;
 }
 
@@ -908,8 +1020,9 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   for (const char* lang : {"vie", "eng"}) {
     if (!fs::exists(fs::path(options.tessdata_dir) / (std::string(lang) + ".traineddata"))) {
       return FailedPrecondition("doc.tessdata_missing",
-                                std::string("Tesseract model ") + lang + ".traineddata not found in " +
-                                    options.tessdata_dir + " (install tesseract-ocr-" +
+                                std::string("Tesseract model ") + lang +
+                                    ".traineddata not found in " + options.tessdata_dir +
+                                    " (install tesseract-ocr-" +
                                     (std::string(lang) == "vie" ? "vie" : "eng") + ")");
     }
   }
@@ -920,7 +1033,8 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   }
   if (impl->vie.Init(options.tessdata_dir.c_str(), "vie", tesseract::OEM_LSTM_ONLY) != 0 ||
       impl->eng.Init(options.tessdata_dir.c_str(), "eng", tesseract::OEM_LSTM_ONLY) != 0) {
-    return FailedPrecondition("doc.tesseract_init", "Tesseract could not load its models from " + options.tessdata_dir);
+    return FailedPrecondition("doc.tesseract_init",
+                              "Tesseract could not load its models from " + options.tessdata_dir);
   }
   impl->eng.SetVariable("tessedit_char_whitelist", "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<");
   impl->eng.SetVariable("load_system_dawg", "0");
@@ -928,44 +1042,63 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   return std::unique_ptr<DocReader>(new DocReader(std::move(impl)));
 }
 
-Result<DocResult> DocReader::Read(const cv::Mat& image, bool check_rotate) { return impl_->Read(image, check_rotate); }
+Result<DocResult> DocReader::Read(const cv::Mat& image, bool check_rotate) {
+  return impl_->Read(image, check_rotate);
+}
 
 std::optional<MrzData> DocReader::Impl::ReadMrz(const cv::Mat& gray, bool passport_like) {
   // The MRZ sits in the bottom third of the card; eng + whitelist (no OCR-B model is packaged).
   int top = static_cast<int>(gray.rows * (passport_like ? 0.72 : 0.62));
-  cv::Mat band = gray(cv::Rect(0, top, gray.cols, gray.rows - top)).clone();
-  // Tesseract's own line split: filler runs make word gaps too wide for our segment grouping.
-  eng.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-  eng.SetImage(band.data, band.cols, band.rows, 1, static_cast<int>(band.step));
-  eng.SetSourceResolution(300);
-  std::unique_ptr<char[]> txt(eng.GetUTF8Text());
-  std::vector<std::string> lines;
-  if (txt) {
-    for (auto& l : Split(txt.get(), '\n')) {
-      if (!Trim(l).empty()) lines.push_back(l);
+  cv::Mat band = gray(cv::Rect(0, top, gray.cols, gray.rows - top));
+  // Two readings: as rectified, then (only when check digits fail) enlarged ×1.5, where the
+  // generic model drops fewer characters from long filler runs. Check digits pick the reading.
+  std::optional<MrzData> best;
+  for (double scale : {1.0, 1.5}) {
+    if (best && best->checks_ok) break;
+    cv::Mat img;
+    if (scale == 1.0)
+      img = band.clone();
+    else
+      cv::resize(band, img, {}, scale, scale, cv::INTER_CUBIC);
+    // Tesseract's own line split: filler runs make word gaps too wide for our segment grouping.
+    eng.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+    eng.SetImage(img.data, img.cols, img.rows, 1, static_cast<int>(img.step));
+    eng.SetSourceResolution(300);
+    std::unique_ptr<char[]> txt(eng.GetUTF8Text());
+    std::vector<std::string> lines;
+    if (txt) {
+      for (auto& l : Split(txt.get(), '\n')) {
+        if (!Trim(l).empty()) lines.push_back(l);
+      }
     }
+    std::vector<std::string> mrz_lines = FindMrzLines(lines);
+    if (mrz_lines.empty()) continue;
+    auto parsed = ParseMrz(mrz_lines);
+    if (!parsed.ok()) continue;
+    if (!best || parsed->failed_checks.size() < best->failed_checks.size()) best = parsed.value();
   }
-  std::vector<std::string> mrz_lines = FindMrzLines(lines);
-  if (mrz_lines.empty()) return std::nullopt;
-  auto parsed = ParseMrz(mrz_lines);
-  if (!parsed.ok()) return std::nullopt;
-  return parsed.value();
+  return best;
 }
 
 Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate) {
   if (image.empty()) return InvalidArgument("image.empty", "the image is empty");
-  if (image.depth() != CV_8U || (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)) {
+  if (image.depth() != CV_8U ||
+      (image.channels() != 1 && image.channels() != 3 && image.channels() != 4)) {
     return InvalidArgument("image.format", "expected an 8-bit grayscale, BGR or BGRA image");
   }
   if (std::min(image.cols, image.rows) < 200) {
-    return InvalidArgument("doc.image_too_small", "the image is too small to read a card (" +
-                                                       std::to_string(image.cols) + "x" + std::to_string(image.rows) +
-                                                       " px; send at least 1000 px on the long side)");
+    return InvalidArgument("doc.image_too_small",
+                           "the image is too small to read a card (" + std::to_string(image.cols) +
+                               "x" + std::to_string(image.rows) +
+                               " px; send at least 1000 px on the long side)");
   }
   cv::Mat bgr;
-  if (image.channels() == 1) cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
-  else if (image.channels() == 4) cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
-  else bgr = image;
+  if (image.channels() == 1)
+    cv::cvtColor(image, bgr, cv::COLOR_GRAY2BGR);
+  else if (image.channels() == 4)
+    cv::cvtColor(image, bgr, cv::COLOR_BGRA2BGR);
+  else
+    bgr = image;
 
   EKYC_ASSIGN_OR_RETURN(CardQuad quad, LocateCard(bgr));
   const double aspect = quad.aspect < 1.5 ? kPassportAspect : kId1Aspect;
@@ -988,7 +1121,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   };
   Attempt best = attempt(quad.corners);
   if (check_rotate && best.score < 4) {
-    std::vector<cv::Point2f> flipped = {quad.corners[2], quad.corners[3], quad.corners[0], quad.corners[1]};
+    std::vector<cv::Point2f> flipped = {quad.corners[2], quad.corners[3], quad.corners[0],
+                                        quad.corners[1]};
     Attempt other = attempt(flipped);
     if (other.score > best.score) best = std::move(other);
   }
@@ -1001,9 +1135,10 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     }
   }
   if (best.score <= 0) {
-    return NotFound("doc.unreadable",
-                    "no identity-document text could be read: check that the photo shows one side of a "
-                    "Vietnamese ID card or passport, in focus and without glare");
+    return NotFound(
+        "doc.unreadable",
+        "no identity-document text could be read: check that the photo shows one side of a "
+        "Vietnamese ID card or passport, in focus and without glare");
   }
 
   DocResult r;
@@ -1015,7 +1150,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   Signals sig;
   for (const auto& s : best.segs) sig.page += s.key + " | ";
   // QR: the chip CCCD front has it top right, the 2024 card back top right.
-  auto qr = DecodeQr(best.gray, cv::Rect(best.gray.cols * 6 / 10, 0, best.gray.cols * 4 / 10, best.gray.rows * 6 / 10));
+  auto qr = DecodeQr(best.gray, cv::Rect(best.gray.cols * 6 / 10, 0, best.gray.cols * 4 / 10,
+                                         best.gray.rows * 6 / 10));
   if (qr.ok()) {
     auto payload = ParseQrPayload(qr->text);
     if (payload.ok()) {
@@ -1041,9 +1177,10 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   r.type = type;
   r.side = side;
   if (type == DocType::kUnknown) {
-    return NotFound("doc.unknown_type",
-                    "the document type could not be recognised (supported: CMND 9/12 digits, CCCD, chip "
-                    "CCCD, Căn cước 2024, passport data page)");
+    return NotFound(
+        "doc.unknown_type",
+        "the document type could not be recognised (supported: CMND 9/12 digits, CCCD, chip "
+        "CCCD, Căn cước 2024, passport data page)");
   }
   r.portrait = PortraitSlot(type, side, r.card.size());
 
@@ -1059,24 +1196,49 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     }
   }
   const int id_len = type == DocType::kCmnd9 ? 9 : 12;
-  const bool bilingual = type == DocType::kCccdChip || type == DocType::kCanCuoc || type == DocType::kPassport;
+  const bool bilingual =
+      type == DocType::kCccdChip || type == DocType::kCanCuoc || type == DocType::kPassport;
+  cv::Mat plain;  // plain grey card, made on first use
+  auto plain_gray = [&]() -> const cv::Mat& {
+    if (plain.empty()) cv::cvtColor(best.card, plain, cv::COLOR_BGR2GRAY);
+    return plain;
+  };
+  std::vector<IdCandidate>
+      id_cands;  // ID hypotheses (front sides), resolved once DOB and sex are read
   for (const auto& spec : specs) {
     Extracted e = ex.Value(spec);
-    if (!e.spans.empty() && (spec.kind == Kind::kName || spec.kind == Kind::kAddress || spec.kind == Kind::kText)) {
+    if (!e.spans.empty() &&
+        (spec.kind == Kind::kName || spec.kind == Kind::kAddress || spec.kind == Kind::kText)) {
       std::string text;
       double conf_sum = 0;
       for (const Span& sp : e.spans) {
         const Segment& sg = best.segs[sp.seg];
         cv::Rect box = sg.words[sp.from_word].box;
         for (int w = sp.from_word; w < sp.to_word; ++w) box |= sg.words[w].box;
-        double c = 0;
-        std::string t = ReadLine(best.gray, box, &c);
-        double orig = WordsConf(sg, sp.from_word, sp.to_word);
-        int n_new = static_cast<int>(Split(CollapseSpaces(t), ' ').size());
-        // Keep the line pass unless the re-read is as confident and lost no words.
-        if (Trim(t).empty() || c + 0.03 < orig || n_new < sp.to_word - sp.from_word) {
-          t = WordsText(sg, sp.from_word, sp.to_word);
-          c = orig;
+        int n_orig = 0;
+        double c = AlnumConf(sg, sp.from_word, sp.to_word, &n_orig);
+        std::string t = WordsText(sg, sp.from_word, sp.to_word);
+        // Hypotheses: the page pass and the line alone (seen larger, without neighbours). Names,
+        // whose errors are tone marks that confidences do not reveal, also get the line on the
+        // plain grey card and a per-word vote of the three; other values keep the most confident
+        // reading that lost no word (the re-read wins ties within 0.03).
+        if (spec.kind == Kind::kName) {
+          std::vector<Reading> hyps = {{t, c}};
+          const std::pair<const cv::Mat*, double> reads[] = {
+              {&best.gray, 0.45}, {&plain_gray(), 0.45}, {&best.gray, 0.3}};
+          for (const auto& [img, top] : reads) {
+            double cr = 0;
+            std::string tr = ReadLine(*img, box, &cr, top);
+            hyps.push_back({tr, cr});
+          }
+          t = VoteName(hyps, &c);
+        } else {
+          double cr = 0;
+          std::string tr = ReadLine(best.gray, box, &cr);
+          if (!Trim(tr).empty() && AlnumWords(tr) >= n_orig && cr + 0.03 >= c) {
+            t = tr;
+            c = cr;
+          }
         }
         text += (text.empty() ? "" : " ") + t;
         conf_sum += c;
@@ -1090,7 +1252,9 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       size_t colon = e.text.find(':');
       if (colon != std::string::npos && colon < 32 && (spec.kind != Kind::kAddress || colon < 24)) {
         std::string before = FoldKey(e.text.substr(0, colon));
-        bool digits = std::any_of(before.begin(), before.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        bool digits = std::any_of(before.begin(), before.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        });
         if (!digits) e.text = e.text.substr(colon + 1);
       }
     }
@@ -1100,7 +1264,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       case Kind::kId:
         if (type == DocType::kPassport && std::string(spec.field) == "id") {
           std::string t;
-          for (char c : FoldKey(e.text)) if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+          for (char c : FoldKey(e.text))
+            if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
           if (t.size() >= 8) {
             v = std::string(1, t[0]);
             for (size_t i = 1; i < 8; ++i) v.push_back(ToDigit(t[i]));
@@ -1108,12 +1273,47 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
           if (v.size() != 8 || !std::isalpha(static_cast<unsigned char>(v[0]))) v.clear();
         } else {
           v = CleanId(e.text, id_len);
+          id_cands.push_back({v, conf});
+          if (!e.label_text.empty()) id_cands.push_back({CleanId(e.label_text, id_len), conf});
+          // More hypotheses, each line re-read alone: the value words and the label line (a value
+          // glued to "Số:" is dropped with the label word).
+          // (A digits-only whitelist does restrict the LSTM output, but on these bold digits it
+          // read 7 as 2 and 3 as 5 far more often than the plain model: not used.)
+          std::vector<cv::Rect> boxes;
+          if (!e.spans.empty()) boxes.push_back(SpanBox(best.segs, e.spans.front()));
+          if (!e.label_line.empty()) boxes.push_back(e.label_line);
+          for (const cv::Rect& box : boxes) {
+            double c = 0;
+            std::string t = ReadLine(best.gray, box, &c);
+            id_cands.push_back({CleanId(t, id_len), c});
+            for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
+          }
           if (static_cast<int>(v.size()) != id_len) conf *= 0.5;
         }
         break;
       case Kind::kDate: {
         v = CleanDate(e.text);
         if (v.empty() && PageHas(FoldKey(e.text), "KHONG THOI HAN")) v = "Không thời hạn";
+        if (!v.empty()) break;
+        // No valid date in the page pass: the value box re-read alone, then the template box
+        // (the label may be unread or the value missed by the page layout analysis).
+        std::vector<cv::Rect> boxes;
+        if (!e.spans.empty()) boxes.push_back(SpanBox(best.segs, e.spans.front()));
+        if (cv::Rect tb = ValueTemplate(type, side, spec.field, best.gray.size()); !tb.empty())
+          boxes.push_back(tb);
+        for (size_t b = 0; b < boxes.size(); ++b) {
+          double c = 0;
+          // Template boxes are tight: no extra room above (the label line sits there).
+          bool is_template = b + 1 == boxes.size() && (e.spans.empty() || boxes.size() == 2);
+          std::string t = ReadLine(best.gray, boxes[b], &c, is_template ? 0.15 : 0.45);
+          std::string d = CleanDate(t);
+          if (d.empty() && PageHas(FoldKey(t), "KHONG THOI HAN")) d = "Không thời hạn";
+          if (!d.empty()) {
+            v = d;
+            conf = c * 0.9;
+            break;
+          }
+        }
         break;
       }
       case Kind::kName:
@@ -1122,14 +1322,18 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       case Kind::kSex: {
         std::string k = FoldKey(e.text);
         bool passport = type == DocType::kPassport;
-        if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos)) v = passport ? "NAM" : "Nam";
-        else if (k.rfind("NU", 0) == 0 || k.rfind("N", 0) == 0) v = passport ? "NỮ" : "Nữ";
+        if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos))
+          v = passport ? "NAM" : "Nam";
+        else if (k.rfind("NU", 0) == 0 || k.rfind("N", 0) == 0)
+          v = passport ? "NỮ" : "Nữ";
         break;
       }
       case Kind::kNationality: {
         std::string k = FoldKey(e.text);
-        if (k.rfind("VIET", 0) == 0) v = type == DocType::kPassport ? "VIỆT NAM" : "Việt Nam";
-        else v = CleanText(e.text);
+        if (k.rfind("VIET", 0) == 0)
+          v = type == DocType::kPassport ? "VIỆT NAM" : "Việt Nam";
+        else
+          v = CleanText(e.text);
         break;
       }
       case Kind::kText:
@@ -1141,44 +1345,69 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     SetField(&r, spec.field, MakeField(v, conf, "ocr"));
   }
   // Issue date and issuer on back sides / passport.
-  if (side == Side::kBack && (type == DocType::kCmnd9 || type == DocType::kCmnd12 || type == DocType::kCccd2016)) {
+  if (side == Side::kBack &&
+      (type == DocType::kCmnd9 || type == DocType::kCmnd12 || type == DocType::kCccd2016)) {
     std::string d = FindVietnameseIssueDate(best.segs);
     SetField(&r, "ngay_cap", MakeField(d, 0.85, "ocr"));
   }
   if (side == Side::kBack || type == DocType::kPassport) {
     std::string issuer = FindIssuer(best.segs, type);
-    if (!issuer.empty()) SetField(&r, "noi_cap", MakeField(issuer, 0.9, "ocr"));
-    else if (!r.Get("noi_cap")) SetField(&r, "noi_cap", Field());
+    if (!issuer.empty())
+      SetField(&r, "noi_cap", MakeField(issuer, 0.9, "ocr"));
+    else if (!r.Get("noi_cap"))
+      SetField(&r, "noi_cap", Field());
   }
   if (type == DocType::kPassport) {
     const Field* ho = r.Get("ho");
     const Field* ten = r.Get("chu_dem_va_ten");
     if (ho && ten && ho->present() && ten->present()) {
-      SetField(&r, "ho_ten", MakeField(ho->value + " " + ten->value, std::min(ho->confidence, ten->confidence), "ocr"));
+      SetField(&r, "ho_ten",
+               MakeField(ho->value + " " + ten->value, std::min(ho->confidence, ten->confidence),
+                         "ocr"));
     } else {
       SetField(&r, "ho_ten", Field());
     }
   }
-  // ID fallback: a lone number of the right length anywhere on a front side.
-  if (side == Side::kFront && type != DocType::kPassport) {
+  // ID: the first hypothesis that follows the ID rules against the DOB and sex read on this side
+  // (province code, century/sex digit, birth year), else the first of the right length.
+  if (!id_cands.empty()) {
+    // Then any lone number of the right length on the side (label unread), and only when none
+    // has the right length, the template box.
+    for (const auto& sg : best.segs) {
+      std::string line = WordsText(sg, 0, static_cast<int>(sg.words.size()));
+      if (line.find_first_of("/-") != std::string::npos) continue;  // dates
+      id_cands.push_back(
+          {CleanId(line, id_len), WordsConf(sg, 0, static_cast<int>(sg.words.size())) * 0.8});
+    }
+    bool any = std::any_of(id_cands.begin(), id_cands.end(), [&](const IdCandidate& k) {
+      return static_cast<int>(k.value.size()) == id_len;
+    });
+    if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size()); !any && !tb.empty()) {
+      double c = 0;
+      std::string t = ReadLine(best.gray, tb, &c, 0.15);
+      id_cands.push_back({CleanId(t, id_len), c * 0.8});
+    }
     Field* id = GetMutable(&r, "id");
-    if (id && (!id->present() || static_cast<int>(id->value.size()) != id_len)) {
-      for (const auto& s : best.segs) {
-        std::string line = WordsText(s, 0, static_cast<int>(s.words.size()));
-        if (line.find_first_of("/-") != std::string::npos) continue;  // dates
-        std::string digits = CleanId(line, id_len);
-        if (static_cast<int>(digits.size()) == id_len) {
-          *id = MakeField(digits, WordsConf(s, 0, static_cast<int>(s.words.size())) * 0.8, "ocr");
-          break;
-        }
-      }
+    const Field* dob_f = r.Get("ngay_sinh");
+    const Field* sex_f = r.Get("gioi_tinh");
+    std::optional<vn::Date> dob;
+    if (dob_f && dob_f->present()) dob = vn::ParseDate(dob_f->value);
+    int sex = sex_f && sex_f->present() ? vn::ParseSex(sex_f->value) : -1;
+    int pick_index = PickId(id_cands, id_len, dob, sex);
+    const IdCandidate* pick = pick_index < 0 ? nullptr : &id_cands[pick_index];
+    bool rules_ok = pick && vn::ValidateId(pick->value, dob, sex).real;
+    if (id && pick) {
+      bool agrees = id->present() && id->value == pick->value;
+      *id = MakeField(pick->value,
+                      std::max(agrees ? id->confidence : 0.0, pick->conf) * (rules_ok ? 1.0 : 0.8),
+                      "ocr");
     }
   }
-
   // Cross-checks with machine-readable data.
   if (r.qr) {
     const QrPayload& q = *r.qr;
-    bool qr_side = (type == DocType::kCccdChip && side == Side::kFront) || (type == DocType::kCanCuoc && side == Side::kBack);
+    bool qr_side = (type == DocType::kCccdChip && side == Side::kFront) ||
+                   (type == DocType::kCanCuoc && side == Side::kBack);
     if (qr_side) {
       CrossCheck(&r, "id", q.id, "qr", true);
       CrossCheck(&r, "ho_ten", ToUpper(q.name), "qr", true);
@@ -1205,7 +1434,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       CrossCheck(&r, "ngay_sinh", m.birth_date, "mrz", ok);
       CrossCheck(&r, "gioi_tinh", SexFromMrz(m.sex), "mrz", ok);
       CrossCheck(&r, "ngay_het_han", m.expiry_date, "mrz", ok);
-      if (!r.Get("ho_ten")) CrossCheck(&r, "ho_ten", m.surname + " " + m.given_names, "mrz", ok, true);
+      if (!r.Get("ho_ten"))
+        CrossCheck(&r, "ho_ten", m.surname + " " + m.given_names, "mrz", ok, true);
     }
   }
   return r;

@@ -153,7 +153,8 @@ def make_address(rng, admin, prov_code=None, street=True, short=False):
         parts += [w["name_with_type"], d["name_with_type"], p["name"]]
     else:
         parts += [w["name_with_type"], d["name_with_type"], province_short(p)]
-    return ", ".join(parts), {"tinh": p["code"], "huyen": d["code"], "xa": w["code"]}
+    # Some package names carry doubled spaces ("Huyện  Vũng Liêm"); a printed card shows one.
+    return " ".join(", ".join(parts).split()), {"tinh": p["code"], "huyen": d["code"], "xa": w["code"]}
 
 
 def dmy(y, m, d):

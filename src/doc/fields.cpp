@@ -1,0 +1,206 @@
+#include "doc/fields.h"
+
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <regex>
+
+#include "doc/text.h"
+
+namespace ekyc::doc {
+
+char ToDigit(char c) {
+  switch (c) {
+    case 'O':
+    case 'o':
+    case 'D':
+    case 'Q':
+    case 'U':
+      return '0';
+    case 'I':
+    case 'l':
+    case 'i':
+    case '|':
+    case 'L':
+    case 'T':
+    case 'J':
+      return '1';
+    case 'Z':
+    case 'z':
+      return '2';
+    case 'S':
+    case 's':
+      return '5';
+    case 'G':
+    case 'b':
+      return '6';
+    case 'B':
+      return '8';
+    case 'g':
+    case 'q':
+      return '9';
+    case 'A':
+      return '4';
+    default:
+      return c;
+  }
+}
+
+std::string CleanId(const std::string& raw, int expected_len) {
+  // Digit groups (letters mapped to look-alike digits), split where OCR put spaces or other marks.
+  std::vector<std::string> groups;
+  std::string cur;
+  for (char c : raw + " ") {
+    char d = ToDigit(c);
+    if (std::isdigit(static_cast<unsigned char>(d))) {
+      cur.push_back(d);
+    } else if (!cur.empty()) {
+      groups.push_back(cur);
+      cur.clear();
+    }
+  }
+  // Consecutive groups of exactly the expected length; the rightmost wins (label noise is left).
+  for (int j = static_cast<int>(groups.size()) - 1; j >= 0; --j) {
+    std::string acc;
+    for (int i = j; i >= 0; --i) {
+      acc = groups[i] + acc;
+      if (static_cast<int>(acc.size()) == expected_len) return acc;
+      if (static_cast<int>(acc.size()) > expected_len) break;
+    }
+  }
+  std::string best;
+  for (auto& g : groups)
+    if (g.size() > best.size()) best = g;
+  return best;
+}
+
+std::string CleanDate(const std::string& raw) {
+  std::string s;
+  for (char c : raw) {
+    char d = ToDigit(c);
+    s.push_back(std::isdigit(static_cast<unsigned char>(d))
+                    ? d
+                    : (c == '/' || c == '-' || c == '.' ? '/' : ' '));
+  }
+  static const std::regex kSep(R"((\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))");
+  std::smatch m;
+  int d = 0, mo = 0, y = 0;
+  if (std::regex_search(s, m, kSep)) {
+    d = std::stoi(m[1]);
+    mo = std::stoi(m[2]);
+    y = std::stoi(m[3]);
+  } else {
+    std::string digits;
+    for (char c : s)
+      if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+    if (digits.size() != 8) return {};
+    d = std::stoi(digits.substr(0, 2));
+    mo = std::stoi(digits.substr(2, 2));
+    y = std::stoi(digits.substr(4, 4));
+  }
+  if (!IsValidDate(y, mo, d)) return {};
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
+  return buf;
+}
+
+// Digit runs of an over-long group whose ends may be label residue ("Số:" read as 5 or 50) or a
+// neighbour's digit: every `len`-digit window, for the ID-rule check to choose from.
+std::vector<std::string> IdWindows(const std::string& raw, int len) {
+  std::string digits;
+  for (char c : raw) {
+    char d = ToDigit(c);
+    if (std::isdigit(static_cast<unsigned char>(d))) digits.push_back(d);
+  }
+  std::vector<std::string> out;
+  if (static_cast<int>(digits.size()) < len || static_cast<int>(digits.size()) > len + 2)
+    return out;
+  for (size_t i = 0; i + len <= digits.size(); ++i) out.push_back(digits.substr(i, len));
+  return out;
+}
+
+std::string CleanName(const std::string& raw) {
+  std::string out = KeepLetters(ToUpper(raw));
+  // Drop stray 1-letter tokens at the ends (borders, photo edge).
+  std::vector<std::string> parts;
+  for (auto& p : Split(CollapseSpaces(out), ' '))
+    if (!p.empty()) parts.push_back(p);
+  while (parts.size() > 1 && parts.back().size() == 1) parts.pop_back();
+  while (parts.size() > 1 && parts.front().size() == 1) parts.erase(parts.begin());
+  std::string r;
+  for (auto& p : parts) r += (r.empty() ? "" : " ") + p;
+  return r;
+}
+
+std::string VoteName(const std::vector<Reading>& readings, double* conf) {
+  *conf = 0;
+  std::vector<std::vector<std::string>> words;
+  std::vector<double> confs;
+  for (const auto& r : readings) {
+    std::vector<std::string> w;
+    for (auto& p : Split(CleanName(r.text), ' ')) {
+      if (!p.empty()) w.push_back(p);
+    }
+    if (w.empty()) continue;
+    words.push_back(std::move(w));
+    confs.push_back(r.conf);
+  }
+  if (words.empty()) return {};
+  // The word count most readings agree on (ties: the most confident reading's count).
+  std::map<size_t, std::pair<int, double>> counts;  // count -> (readings, best conf)
+  for (size_t i = 0; i < words.size(); ++i) {
+    auto& [n, best] = counts[words[i].size()];
+    ++n;
+    best = std::max(best, confs[i]);
+  }
+  size_t len = 0;
+  std::pair<int, double> top{-1, -1.0};
+  for (const auto& [k, v] : counts) {
+    if (v > top) {
+      top = v;
+      len = k;
+    }
+  }
+  std::vector<size_t> used;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i].size() == len) used.push_back(i);
+  }
+  std::string out;
+  int agreeing = 0;
+  double conf_sum = 0;
+  for (size_t i : used) conf_sum += confs[i];
+  for (size_t pos = 0; pos < len; ++pos) {
+    std::map<std::string, std::pair<int, double>> votes;  // word -> (readings, best conf)
+    for (size_t i : used) {
+      auto& [n, best] = votes[words[i][pos]];
+      ++n;
+      best = std::max(best, confs[i]);
+    }
+    std::string word;
+    std::pair<int, double> win{-1, -1.0};
+    for (const auto& [w, v] : votes) {
+      if (v > win) {
+        win = v;
+        word = w;
+      }
+    }
+    agreeing += win.first;
+    out += (out.empty() ? "" : " ") + word;
+  }
+  double share = static_cast<double>(agreeing) / static_cast<double>(len * used.size());
+  *conf = share * conf_sum / static_cast<double>(used.size());
+  return out;
+}
+
+int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optional<vn::Date>& dob,
+           int sex) {
+  int first = -1;
+  for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
+    if (static_cast<int>(candidates[i].value.size()) != len) continue;
+    if (vn::ValidateId(candidates[i].value, dob, sex).real) return i;
+    if (first < 0) first = i;
+  }
+  return first;
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,55 @@
+// Internal value cleaning and hypothesis choice for the doc module: OCR text → ID numbers and
+// dates, and the choice between several readings of an ID by the ID rules of src/vn.
+//
+// Thread-safety: pure functions; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vn/vn.h"
+
+namespace ekyc::doc {
+
+// Maps letters OCR confuses with digits (O→0, I/l→1, S→5, B→8 ...) in numeric fields.
+char ToDigit(char c);
+
+// The ID number in `raw`: digit groups (look-alike letters mapped) joined to `expected_len`, the
+// rightmost such run winning (label noise is on the left); else the longest group.
+std::string CleanId(const std::string& raw, int expected_len);
+
+// Every `len`-digit window of a run that is 1–2 digits too long (label residue such as "Số:" read
+// as 5, or a neighbour's digit); empty when the digits are not len..len+2 long.
+std::vector<std::string> IdWindows(const std::string& raw, int len);
+
+// dd/mm/yyyy from OCR text (also dd-mm-yyyy, dd.mm.yyyy, ddmmyyyy); empty when not a real date.
+std::string CleanDate(const std::string& raw);
+
+// Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
+// edge, background specks).
+std::string CleanName(const std::string& raw);
+
+struct Reading {
+  std::string text;
+  double conf = 0;  // [0, 1]
+};
+
+// Per-word majority vote between readings of one name line (cleaned by CleanName first): the
+// word count most readings agree on, then at each position the word most readings agree on; ties
+// go to the more confident reading. `conf` gets the share of agreeing words times the mean
+// confidence of the readings used. Empty when no reading has letters.
+std::string VoteName(const std::vector<Reading>& readings, double* conf);
+
+struct IdCandidate {
+  std::string value;
+  double conf = 0;
+};
+
+// Index of the first candidate of length `len` that follows the ID rules (province code,
+// century/sex digit, birth year against `dob` and `sex` when known: vn::ValidateId), else of the
+// first candidate of length `len`; -1 when none has that length.
+int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optional<vn::Date>& dob,
+           int sex);
+
+}  // namespace ekyc::doc

@@ -1,0 +1,48 @@
+#include "doc/fields.h"
+
+#include <gtest/gtest.h>
+
+namespace ekyc::doc {
+
+TEST(DocFields, CleanIdJoinsGroupsAndMapsLookAlikes) {
+  EXPECT_EQ(CleanId("0273 0256 6873", 12), "027302566873");
+  EXPECT_EQ(CleanId("O273O2566873", 12), "027302566873");
+  EXPECT_EQ(CleanId("5: 027302566873", 12), "027302566873");  // "Số:" residue left of the value
+  EXPECT_EQ(CleanId("194001348", 9), "194001348");
+  EXPECT_EQ(CleanId("12345", 12), "12345");  // too short: the longest group, for a lower confidence
+  EXPECT_EQ(CleanId("", 12), "");
+}
+
+TEST(DocFields, IdWindowsOfOverlongRuns) {
+  EXPECT_EQ(IdWindows("5027302566873", 12),
+            (std::vector<std::string>{"502730256687", "027302566873"}));
+  EXPECT_EQ(IdWindows("027302566873", 12), (std::vector<std::string>{"027302566873"}));
+  EXPECT_TRUE(IdWindows("50027302566873123", 12).empty());  // 17 digits: not one ID
+  EXPECT_TRUE(IdWindows("0273", 12).empty());
+}
+
+TEST(DocFields, CleanDateFormats) {
+  EXPECT_EQ(CleanDate("17/12/2002"), "17/12/2002");
+  EXPECT_EQ(CleanDate("17-12-2002"), "17/12/2002");
+  EXPECT_EQ(CleanDate("l7/I2/2OO2"), "17/12/2002");
+  EXPECT_EQ(CleanDate("17 / 12/2002"), "17/12/2002");
+  EXPECT_EQ(CleanDate("17122002"), "17/12/2002");
+  EXPECT_EQ(CleanDate("of birth: 17/12/2002"), "17/12/2002");
+  EXPECT_EQ(CleanDate("31/02/2002"), "");  // not a calendar date
+  EXPECT_EQ(CleanDate("Không thời hạn"), "");
+}
+
+TEST(DocFields, PickIdPrefersTheOneFollowingTheIdRules) {
+  // Born 17/12/2002, female: century/sex digit 3, birth year 02.
+  auto dob = vn::MakeDate(2002, 12, 17);
+  std::vector<IdCandidate> c = {{"027102566873", 0.9}, {"0273025", 0.9}, {"027302566873", 0.7}};
+  EXPECT_EQ(PickId(c, 12, dob, 1), 2);
+  // Without DOB and sex only the province/century rules apply: the first valid one wins.
+  EXPECT_EQ(PickId(c, 12, std::nullopt, -1), 0);
+  // None follows the rules: the first of the right length.
+  std::vector<IdCandidate> bad = {{"123", 0.9}, {"999902566873", 0.5}};
+  EXPECT_EQ(PickId(bad, 12, dob, 1), 1);
+  EXPECT_EQ(PickId({{"123", 0.9}}, 12, dob, 1), -1);
+}
+
+}  // namespace ekyc::doc
