@@ -660,6 +660,7 @@ class Engine : public FaceStore {
 
   void SnapshotLoop() {
     auto last = std::chrono::steady_clock::now();
+    bool failed = false;
     auto interval = std::chrono::seconds(std::max(1, opt_.snapshot_interval_s));
     std::unique_lock l(snapshot_thread_mu_);
     while (!stop_snapshotter_) {
@@ -668,13 +669,16 @@ class Engine : public FaceStore {
       if (stop_snapshotter_) break;
       int64_t pending = PendingChanges();
       auto now = std::chrono::steady_clock::now();
-      if (pending <= 0 || (pending < opt_.snapshot_after_changes && now - last < interval))
-        continue;
+      bool due = pending >= opt_.snapshot_after_changes || now - last >= interval;
+      // After a failure (e.g. an unwritable directory) wait a full interval: each attempt copies
+      // the whole graph.
+      if (pending <= 0 || !due || (failed && now - last < interval)) continue;
       l.unlock();
       Status st = SnapshotNow();
       l.lock();
-      last = std::chrono::steady_clock::now();  // after a failure too: no tight retry loop
-      if (!st.ok() && logger_) logger_->Warn("store.snapshot_failed", {{"error", st.ToString()}});
+      last = std::chrono::steady_clock::now();
+      failed = !st.ok();
+      if (failed && logger_) logger_->Warn("store.snapshot_failed", {{"error", st.ToString()}});
     }
   }
 

@@ -445,6 +445,25 @@ TYPED_TEST(FaceStoreTest, CleanShutdownWritesTheSnapshotAndDeletedFacesStayDelet
   EXPECT_EQ(this->store_->Stats()->indexed_per_collection[0].second, 8);
 }
 
+TYPED_TEST(FaceStoreTest, BackgroundThreadWritesSnapshotsAfterChanges) {
+  this->opts_.snapshot_dir = this->dir_ + "/index";
+  this->opts_.snapshot_interval_s = 1;
+  this->opts_.snapshot_on_close = false;  // only the background thread writes
+  this->Reopen();
+  for (uint32_t u = 1; u <= 3; ++u) this->Register("u" + std::to_string(u), {Capture(u, 0)});
+  int64_t seq = this->store_->Stats()->change_seq;
+  // Wait for the event (bounded), not for a duration.
+  bool written = false;
+  for (int i = 0; i < 300 && !written; ++i) {
+    written = this->store_->Stats()->snapshot_seq == seq;
+    if (!written) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(written);
+  this->Reopen();
+  EXPECT_EQ(this->store_->Stats()->index_source, "snapshot");
+  EXPECT_EQ(Top1(*this->store_, Capture(2, 1)), "u2");
+}
+
 TYPED_TEST(FaceStoreTest, UnusableSnapshotIsRebuiltFromTheTables) {
   this->opts_.snapshot_dir = this->dir_ + "/index";
   this->Reopen();
