@@ -46,19 +46,19 @@ void AnnIndex::Add(int64_t label, const float* unit, FaceRef ref) {
 
 void AnnIndex::AddBatch(const std::vector<int64_t>& labels, std::vector<FaceRef> refs,
                         const std::vector<float>& vecs, int threads) {
-  std::vector<size_t> todo;
-  todo.reserve(labels.size());
+  std::vector<size_t> pending;
+  pending.reserve(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     if (refs_.count(labels[i])) continue;
     refs_.emplace(labels[i], std::move(refs[i]));
-    todo.push_back(i);
+    pending.push_back(i);
   }
-  Reserve(todo.size());
-  used_ += todo.size();
+  Reserve(pending.size());
+  used_ += pending.size();
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t j = next++; j < todo.size(); j = next++) {
-      size_t i = todo[j];
+    for (size_t j = next++; j < pending.size(); j = next++) {
+      size_t i = pending[j];
       hnsw_->addPoint(vecs.data() + i * dim_, static_cast<hnswlib::labeltype>(labels[i]));
     }
   };
