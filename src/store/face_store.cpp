@@ -875,8 +875,8 @@ class Engine : public FaceStore {
   std::unique_ptr<Db> db_;
   DataKey key_;
   std::optional<Logger> logger_;
-  // Serialises writes and index catch-up. Lock order: write_mu_, then the Db's own lock, then
-  // index_mu_.
+  // Serialises writes and index catch-up. Lock order: snapshot_mu_, then write_mu_, then the Db's
+  // own lock, then index_mu_. The snapshot thread holds snapshot_thread_mu_ only while waiting.
   std::mutex write_mu_;
   mutable std::shared_mutex index_mu_;                        // guards indexes_
   std::map<std::string, std::unique_ptr<AnnIndex>> indexes_;  // active model, by collection
