@@ -1,10 +1,11 @@
 // The only translation unit that includes dlib.
-#include <algorithm>
-#include <filesystem>
-
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/opencv/cv_image.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
 #include <opencv2/imgproc.hpp>
 
 #include "live/landmarks.h"
@@ -12,31 +13,54 @@
 namespace ekyc::live {
 namespace {
 
+// The HOG detector keeps scratch buffers (one per instance); the 95 MB shape predictor is only read
+// (its operator() is const), so clones share it.
 class DlibLandmarkDetector final : public LandmarkDetector {
  public:
-  DlibLandmarkDetector(dlib::shape_predictor sp, int detect_height)
-      : detector_(dlib::get_frontal_face_detector()), sp_(std::move(sp)), detect_height_(detect_height) {}
+  DlibLandmarkDetector(std::shared_ptr<const dlib::shape_predictor> sp, int detect_height)
+      : detector_(dlib::get_frontal_face_detector()),
+        sp_(std::move(sp)),
+        detect_height_(detect_height) {}
 
-  Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img, float min_face_width, int full_frame_rows) override {
+  std::unique_ptr<LandmarkDetector> Clone() const override {
+    return std::make_unique<DlibLandmarkDetector>(sp_, detect_height_);
+  }
+
+  Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img, float min_face_width,
+                                            int full_frame_rows) override {
     if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
       return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
     }
     cv::Mat gray;
-    if (img.channels() == 3) cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-    else gray = img;
+    if (img.channels() == 3)
+      cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+    else
+      gray = img;
     if (!gray.isContinuous()) gray = gray.clone();
 
     double scale = 1.0;
     cv::Mat small = gray;
     const int rows = full_frame_rows > 0 ? full_frame_rows : gray.rows;
-    if (detect_height_ > 0 && rows > detect_height_) scale = static_cast<double>(detect_height_) / rows;
+    if (detect_height_ > 0 && rows > detect_height_)
+      scale = static_cast<double>(detect_height_) / rows;
     // HOG finds faces from about 80 px wide; keep the smallest wanted face at ~90 px.
     if (min_face_width > 0) scale = std::min(scale, 90.0 / min_face_width);
-    if (scale < 1.0) cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-    else scale = 1.0;
+    if (scale < 1.0)
+      cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    else
+      scale = 1.0;
     dlib::cv_image<unsigned char> dsmall(small);
     std::vector<dlib::rect_detection> dets;
     detector_(dsmall, dets, 0.0);
+    // Low-resolution clips (e.g. a cheap phone's 480x270) can hold faces under HOG's 80-px window:
+    // when nothing was found at native size, look again on a copy enlarged up to detect_height
+    // (at most 2x). Frames where a face is found at native size are not affected.
+    if (dets.empty() && scale == 1.0 && detect_height_ > 0 && rows < detect_height_) {
+      scale = std::min(2.0, static_cast<double>(detect_height_) / rows);
+      cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_LINEAR);
+      dlib::cv_image<unsigned char> dlarge(small);
+      detector_(dlarge, dets, 0.0);
+    }
 
     dlib::cv_image<unsigned char> dfull(gray);
     std::vector<FaceLandmarks> out;
@@ -45,14 +69,15 @@ class DlibLandmarkDetector final : public LandmarkDetector {
       const dlib::rectangle& r = d.rect;
       dlib::rectangle full(std::lround(r.left() / scale), std::lround(r.top() / scale),
                            std::lround(r.right() / scale), std::lround(r.bottom() / scale));
-      dlib::full_object_detection shape = sp_(dfull, full);
+      dlib::full_object_detection shape = (*sp_)(dfull, full);
       if (shape.num_parts() != 68) continue;
       FaceLandmarks f;
       f.box = cv::Rect2f(static_cast<float>(full.left()), static_cast<float>(full.top()),
                          static_cast<float>(full.width()), static_cast<float>(full.height()));
       f.score = d.detection_confidence;
       for (unsigned i = 0; i < 68; ++i) {
-        f.pts[i] = cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+        f.pts[i] = cv::Point2f(static_cast<float>(shape.part(i).x()),
+                               static_cast<float>(shape.part(i).y()));
       }
       out.push_back(f);
     }
@@ -67,42 +92,48 @@ class DlibLandmarkDetector final : public LandmarkDetector {
       return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
     }
     cv::Mat gray;
-    if (img.channels() == 3) cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-    else gray = img;
+    if (img.channels() == 3)
+      cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+    else
+      gray = img;
     if (!gray.isContinuous()) gray = gray.clone();
     dlib::cv_image<unsigned char> dfull(gray);
     const dlib::rectangle r(std::lround(box.x), std::lround(box.y), std::lround(box.x + box.width),
                             std::lround(box.y + box.height));
-    dlib::full_object_detection shape = sp_(dfull, r);
+    dlib::full_object_detection shape = (*sp_)(dfull, r);
     FaceLandmarks f;
     f.box = box;
     for (unsigned i = 0; i < 68 && i < shape.num_parts(); ++i) {
-      f.pts[i] = cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
+      f.pts[i] =
+          cv::Point2f(static_cast<float>(shape.part(i).x()), static_cast<float>(shape.part(i).y()));
     }
     return f;
   }
 
  private:
   dlib::frontal_face_detector detector_;
-  dlib::shape_predictor sp_;
+  std::shared_ptr<const dlib::shape_predictor> sp_;
   int detect_height_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(const std::string& path, int detect_height) {
+Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(const std::string& path,
+                                                                   int detect_height) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return FailedPrecondition("live.model_missing",
-                              "dlib landmark model not found at " + path + " (install libdlib-data)");
+    return FailedPrecondition("live.model_missing", "dlib landmark model not found at " + path +
+                                                        " (install libdlib-data)");
   }
-  dlib::shape_predictor sp;
+  auto sp = std::make_shared<dlib::shape_predictor>();
   try {
-    dlib::deserialize(path) >> sp;
+    dlib::deserialize(path) >> *sp;
   } catch (const std::exception& e) {
-    return FailedPrecondition("live.model_unreadable", "cannot read dlib landmark model " + path + ": " + e.what());
+    return FailedPrecondition("live.model_unreadable",
+                              "cannot read dlib landmark model " + path + ": " + e.what());
   }
-  std::unique_ptr<LandmarkDetector> det = std::make_unique<DlibLandmarkDetector>(std::move(sp), detect_height);
+  std::unique_ptr<LandmarkDetector> det =
+      std::make_unique<DlibLandmarkDetector>(std::move(sp), detect_height);
   return det;
 }
 

@@ -7,10 +7,9 @@
 
 #include <array>
 #include <memory>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "core/status.h"
 
@@ -31,17 +30,21 @@ class LandmarkDetector {
   // work on a smaller copy (much faster on 720p selfies where the face is large). `full_frame_rows`
   // (when `bgr_or_gray` is a crop) makes the crop use the same detection scale as its full frame,
   // so boxes, and the landmarks fitted from them, do not jump between crop and full detections.
-  virtual Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& bgr_or_gray, float min_face_width = 0.f,
+  virtual Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& bgr_or_gray,
+                                                    float min_face_width = 0.f,
                                                     int full_frame_rows = 0) = 0;
   // Landmarks for a given face box (no detection). Used to measure how much the landmarks move
   // when only the starting box changes: the landmark noise floor of that frame.
   virtual Result<FaceLandmarks> Fit(const cv::Mat& bgr_or_gray, const cv::Rect2f& box) = 0;
+  // An independent detector over the same (read-only) models, for a second analysis thread; null
+  // when the implementation cannot be cloned (the checker then runs single-threaded).
+  virtual std::unique_ptr<LandmarkDetector> Clone() const { return nullptr; }
 };
 
 // dlib HOG frontal detector + shape_predictor_68. Detection runs on a copy scaled so that its
-// height is at most `detect_height` (HOG cost grows with pixels), and further down so that a face of
-// `min_face_width` still spans the detector's 80-px window; landmarks run at full resolution.
-Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(const std::string& shape_predictor_path,
-                                                                   int detect_height);
+// height is at most `detect_height` (HOG cost grows with pixels), and further down so that a face
+// of `min_face_width` still spans the detector's 80-px window; landmarks run at full resolution.
+Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(
+    const std::string& shape_predictor_path, int detect_height);
 
 }  // namespace ekyc::live

@@ -9,16 +9,17 @@
 // for measured error rates and limits).
 // Photo: passive signals only; weaker than video and marked as such.
 //
-// Thread-safety: LivenessChecker is NOT thread-safe (it owns a detector with scratch state):
-// create one per worker. Result types are plain values.
+// Thread-safety: LivenessChecker is NOT thread-safe (it owns detectors with scratch state):
+// create one per worker. CheckVideo itself may run a second, internal thread
+// (LivenessOptions::threads). Result types are plain values.
 #pragma once
 
 #include <memory>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -29,20 +30,47 @@ class SpoofModels;
 
 struct LivenessOptions {
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
-  int max_frames = 30;       // frames beyond this are subsampled evenly
-  int detect_height = 360;   // HOG detection runs on frames scaled to this height
-  double threshold = 0.5;    // score >= threshold -> live (documented in docs/liveness.md)
-  int passive_frames = 5;    // frames the (costlier) passive signals are computed on
+  int max_frames = 30;      // frames beyond this are subsampled evenly
+  int detect_height = 360;  // HOG detection runs on frames scaled to this height
+  double threshold = 0.5;   // score >= threshold -> live (documented in docs/liveness.md)
+  int passive_frames = 5;   // frames the (costlier) passive signals are computed on
+  // Threads one CheckVideo uses (1 or 2): a second one tracks half of the samples and shares the
+  // refits and homography pairs, so a clip is decided in about half the wall time on an idle
+  // machine. Results do not depend on it.
+  int threads = 2;
   // Directory with manifest.json of converted models; when it holds `antispoof` / `liveness`
   // their scores are computed and reported (empty = skip them).
   std::string model_dir;
 };
 
+// Challenge-response (optional, video only): actions the relying party asked the user to perform,
+// in order. Passive and active PAD cannot tell a re-encoded genuine recording injected into the
+// upload from a capture (docs/liveness.md); a random action sequence chosen per session by the
+// relying party's backend, which a pre-recorded video cannot contain, can. Directions are as seen
+// in the uploaded video: `left` = the face turns toward the left edge of the frame (the user's own
+// right when the recording is not mirrored).
+enum class ChallengeAction { kBlink, kTurnLeft, kTurnRight };
+const char* ChallengeActionName(ChallengeAction action);  // "blink", "left", "right"
+// Parses a comma-separated sequence such as "left,blink,right" (1 to 6 actions, case-insensitive;
+// "turn_left"/"turn_right" also accepted). Error: live.bad_challenge (InvalidArgument).
+Result<std::vector<ChallengeAction>> ParseChallenge(std::string_view text);
+
+struct ChallengeCheck {
+  bool requested = false;
+  bool passed = false;
+  std::vector<std::string> requested_actions;
+  std::vector<std::string> observed_actions;  // turns and blinks seen, in time order
+};
+
 // Signals shared by video and photo results.
 struct PassiveSignals {
-  double moire_peak = 0.0;     // ln units above the spectrum ring median; screens/halftone are high
-  double glare_fraction = 0.0; // share of face pixels that are specular glare
-  double spoof_score = 0.0;    // 0 = looks like skin in front of a camera, 1 = display/print artefacts
+  double moire_peak = 0.0;  // ln units above the spectrum ring median; screens/halftone are high
+  double glare_fraction = 0.0;  // share of face pixels that are specular glare
+  // Video only (-1 = not computed): sharpness of the strongest edges of the whole frame relative
+  // to their contrast; very low when the video was scaled down and up (a re-encoded copy).
+  double edge_sharpness = -1.0;
+  double spoof_score =
+      0.0;  // 0 = looks like skin in front of a camera, 1 = display/print artefacts
   // CNN scores (median over frames), when the models are available; -1 = not computed.
   double model_antispoof_real = -1.0;
   double model_liveness_live = -1.0;
@@ -50,7 +78,7 @@ struct PassiveSignals {
 
 struct VideoLiveness {
   bool live = false;
-  double score = 0.0;          // 0..1; live when >= threshold
+  double score = 0.0;  // 0..1; live when >= threshold
   double threshold = 0.5;
   std::vector<std::string> reasons;  // why the decision went the way it did (no personal data)
 
@@ -63,7 +91,7 @@ struct VideoLiveness {
   int blinks = 0;
   double ear_baseline = 0.0;
   double ear_min_ratio = 1.0;
-  double yaw_range_deg = 0.0;    // 10th..90th percentile spread over the clip
+  double yaw_range_deg = 0.0;  // 10th..90th percentile spread over the clip
   double pitch_range_deg = 0.0;
   double nonrigid_residual = 0.0;  // 90th pct over frame pairs of the homography residual / IOD
   double motion = 0.0;             // 90th pct of landmark displacement between frames / IOD
@@ -72,11 +100,12 @@ struct VideoLiveness {
   double active_score = 0.0;
 
   PassiveSignals passive;
+  ChallengeCheck challenge;  // requested=false when no challenge was given
 
   // Sharpest, most frontal open-eyed frame, for face matching.
-  int best_frame_index = -1;     // index into the frames passed to CheckVideo
+  int best_frame_index = -1;  // index into the frames passed to CheckVideo
   cv::Rect best_face_box;
-  cv::Mat best_frame;            // shallow copy of that input frame
+  cv::Mat best_frame;  // shallow copy of that input frame
 
   // Ok when live; otherwise live.spoof_detected with the reasons, for the API's error mapping.
   Status DecisionStatus() const;
@@ -109,15 +138,20 @@ class LivenessChecker {
   LivenessChecker& operator=(const LivenessChecker&) = delete;
 
   // `frames`: decoded BGR (or gray) frames in time order; `fps`: their rate (after any sampling).
-  // Errors: live.no_face, live.multiple_faces, live.face_lost, live.too_few_frames (InvalidArgument).
-  // A decided spoof is NOT an error: the result has live=false (see DecisionStatus()).
-  Result<VideoLiveness> CheckVideo(const std::vector<cv::Mat>& frames, double fps);
+  // Errors: live.no_face, live.multiple_faces, live.face_lost, live.too_few_frames
+  // (InvalidArgument). A decided spoof is NOT an error: the result has live=false (see
+  // DecisionStatus()). With a non-empty `challenge`, live also requires that the video shows
+  // exactly the requested head turns in that order, and the requested blinks in their places (extra
+  // blinks allowed).
+  Result<VideoLiveness> CheckVideo(const std::vector<cv::Mat>& frames, double fps,
+                                   const std::vector<ChallengeAction>& challenge = {});
   // Passive-only check of one selfie. Errors: live.no_face, live.multiple_faces.
   Result<PhotoLiveness> CheckPhoto(const cv::Mat& image);
 
  private:
   LivenessOptions options_;
   std::unique_ptr<LandmarkDetector> detector_;
+  std::unique_ptr<LandmarkDetector> helper_;  // clone for the second thread; null = one thread
   std::unique_ptr<SpoofModels> models_;
 };
 

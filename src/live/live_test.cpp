@@ -2,9 +2,9 @@
 // selfie clip is accepted and a printed photo moved in front of the camera is rejected.
 #include "live/live.h"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -36,11 +36,14 @@ std::vector<cv::Mat> PrintAttack(const cv::Mat& photo, int n) {
     const double t = i / static_cast<double>(n - 1);
     const float dx = static_cast<float>(40 * std::sin(2 * CV_PI * t));
     const float z = static_cast<float>(1.0 + 0.1 * std::sin(CV_PI * t));
-    const float tilt = static_cast<float>(0.12 * std::sin(2 * CV_PI * t + 1.0));  // sheet rotated about its vertical axis
+    const float tilt = static_cast<float>(
+        0.12 * std::sin(2 * CV_PI * t + 1.0));  // sheet rotated about its vertical axis
     const float cx = 320 + dx, cy = 240, hw = 0.5f * w * s * z, hh = 0.5f * h * s * z;
     const std::vector<cv::Point2f> src = {{0, 0}, {w, 0}, {w, h}, {0, h}};
-    const std::vector<cv::Point2f> dst = {{cx - hw, cy - hh * (1 + tilt)}, {cx + hw, cy - hh * (1 - tilt)},
-                                          {cx + hw, cy + hh * (1 - tilt)}, {cx - hw, cy + hh * (1 + tilt)}};
+    const std::vector<cv::Point2f> dst = {{cx - hw, cy - hh * (1 + tilt)},
+                                          {cx + hw, cy - hh * (1 - tilt)},
+                                          {cx + hw, cy + hh * (1 - tilt)},
+                                          {cx - hw, cy + hh * (1 + tilt)}};
     cv::Mat frame(out, CV_8UC3, cv::Scalar(70, 90, 100));
     cv::warpPerspective(photo, frame, cv::getPerspectiveTransform(src, dst), out, cv::INTER_LINEAR,
                         cv::BORDER_TRANSPARENT);
@@ -52,7 +55,8 @@ std::vector<cv::Mat> PrintAttack(const cv::Mat& photo, int n) {
 class LiveData : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kVideos + "/grid_bbaf2n.mp4") || !std::filesystem::exists(kFaces + "/img1.jpg")) {
+    if (!std::filesystem::exists(kVideos + "/grid_bbaf2n.mp4") ||
+        !std::filesystem::exists(kFaces + "/img1.jpg")) {
       GTEST_SKIP() << "shared dev data not found under " << EKYC_SHARED_DIR;
     }
     if (!std::filesystem::exists(kPredictor)) GTEST_SKIP() << "dlib landmark model not installed";
@@ -84,6 +88,79 @@ TEST_F(LiveData, PrintAttackIsRejected) {
   EXPECT_EQ(r->DecisionStatus().reason(), "live.spoof_detected");
 }
 
+TEST(Challenge, Parse) {
+  auto c = ParseChallenge(" Left, blink,TURN_RIGHT ");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->size(), 3u);
+  EXPECT_EQ((*c)[0], ChallengeAction::kTurnLeft);
+  EXPECT_EQ((*c)[1], ChallengeAction::kBlink);
+  EXPECT_EQ((*c)[2], ChallengeAction::kTurnRight);
+  for (const char* bad : {"", "left,,right", "nod", "left,right,left,right,left,right,blink"}) {
+    auto r = ParseChallenge(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().reason(), "live.bad_challenge");
+  }
+}
+
+// The webcam clip where the user turns toward the left of the frame (once, clearly): the
+// matching challenge passes, any other fails, and no challenge leaves the decision as it was.
+TEST_F(LiveData, ChallengeIsVerifiedOnTheVideo) {
+  double fps = 0;
+  const auto all = ReadFrames(kVideos + "/anitspoof_real.mov", &fps);
+  ASSERT_GT(all.size(), 100u);
+  auto plain = checker_->CheckVideo(all, fps);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_FALSE(plain->challenge.requested);
+  ASSERT_TRUE(plain->live) << ToJson(*plain).dump();
+  auto left = checker_->CheckVideo(all, fps, {ChallengeAction::kTurnLeft});
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->challenge.passed) << ToJson(*left).dump();
+  EXPECT_TRUE(left->live);
+  for (const std::vector<ChallengeAction>& other :
+       {std::vector<ChallengeAction>{ChallengeAction::kTurnRight},
+        std::vector<ChallengeAction>{ChallengeAction::kTurnLeft, ChallengeAction::kTurnRight}}) {
+    auto r = checker_->CheckVideo(all, fps, other);
+    ASSERT_TRUE(r.ok());
+    EXPECT_FALSE(r->challenge.passed) << ToJson(*r).dump();
+    EXPECT_FALSE(r->live);
+    EXPECT_EQ(r->DecisionStatus().reason(), "live.spoof_detected");
+    EXPECT_TRUE(ToJson(*r).contains("challenge"));
+  }
+}
+
+// A genuine clip scaled down to 0.7x and back three times (what re-encoding a recording with
+// rescaling does to it) is rejected on its soft edges; the original is not.
+TEST_F(LiveData, RescaledCopyIsRejected) {
+  double fps = 0;
+  auto frames = ReadFrames(kVideos + "/grid_bbaf2n.mp4", &fps);
+  ASSERT_GT(frames.size(), 10u);
+  for (auto& f : frames) {
+    for (int g = 0; g < 3; ++g) {
+      cv::Mat small;
+      cv::resize(f, small, cv::Size(), 0.7, 0.7, cv::INTER_AREA);
+      cv::resize(small, f, f.size(), 0, 0, cv::INTER_LINEAR);
+    }
+  }
+  auto r = checker_->CheckVideo(frames, fps);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r->live) << ToJson(*r).dump();
+  EXPECT_LT(r->passive.edge_sharpness, 0.008);
+}
+
+// One thread or two: the same decision and signals (the tracking split does not depend on it).
+TEST_F(LiveData, ThreadCountDoesNotChangeTheResult) {
+  double fps = 0;
+  const auto frames = ReadFrames(kVideos + "/liveportrait_d0.mp4", &fps);
+  LivenessOptions one;
+  one.threads = 1;
+  auto single = LivenessChecker::Create(one);
+  ASSERT_TRUE(single.ok());
+  auto a = (*single)->CheckVideo(frames, fps);
+  auto b = checker_->CheckVideo(frames, fps);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(ToJson(*a).dump(), ToJson(*b).dump());
+}
+
 TEST_F(LiveData, EmptyVideoIsRefusedWithNoFace) {
   std::vector<cv::Mat> frames(10, cv::Mat(240, 320, CV_8UC3, cv::Scalar(30, 30, 30)));
   auto r = checker_->CheckVideo(frames, 10.0);
@@ -97,6 +174,17 @@ TEST_F(LiveData, PhotoCheckIsPassiveOnly) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_TRUE(r->passive_only);
   EXPECT_TRUE(ToJson(*r)["passive_only"].get<bool>());
+}
+
+// Flash-lit studio portraits have large bright, unsaturated areas that the video glare cue calls
+// glare; on a single photo glare is reported but does not reject (docs/liveness.md).
+TEST_F(LiveData, PhotoGlareDoesNotReject) {
+  const cv::Mat photo = cv::imread(kFaces + "/img13.jpg");
+  ASSERT_FALSE(photo.empty());
+  auto r = checker_->CheckPhoto(photo);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->passive.glare_fraction, 0.12) << ToJson(*r).dump();
+  EXPECT_TRUE(r->live) << ToJson(*r).dump();
 }
 
 }  // namespace

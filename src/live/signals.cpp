@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
 namespace ekyc::live {
 namespace {
 
-double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double Dist(cv::Point2f a, cv::Point2f b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 double Percentile(std::vector<double> v, double q) {
   if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -37,12 +38,15 @@ double MeanEyeAspectRatio(const Landmarks68& p) {
   return 0.5 * (EyeAspectRatio(&p[36]) + EyeAspectRatio(&p[42]));
 }
 
-double InterOcular(const Landmarks68& p) { return Dist(Centre(p, 36), Centre(p, 42)); }
+double InterOcular(const Landmarks68& p) {
+  return Dist(Centre(p, 36), Centre(p, 42));
+}
 
 BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run) {
   BlinkStats s;
   std::vector<double> valid;
-  for (double e : ear) if (std::isfinite(e)) valid.push_back(e);
+  for (double e : ear)
+    if (std::isfinite(e)) valid.push_back(e);
   if (valid.size() < 3) return s;
   s.baseline = Percentile(valid, 0.75);
   if (s.baseline <= 1e-6) return s;
@@ -54,9 +58,19 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
   size_t i = 0;
   while (i < ear.size()) {
     const double e = ear[i];
-    if (!std::isfinite(e)) { ++i; continue; }
-    if (e >= open) { seen_open = true; ++i; continue; }
-    if (e >= closed) { ++i; continue; }
+    if (!std::isfinite(e)) {
+      ++i;
+      continue;
+    }
+    if (e >= open) {
+      seen_open = true;
+      ++i;
+      continue;
+    }
+    if (e >= closed) {
+      ++i;
+      continue;
+    }
     // Start of a closed run: extend over closed/in-between frames.
     size_t j = i;
     while (j < ear.size() && std::isfinite(ear[j]) && ear[j] < open) ++j;
@@ -72,8 +86,8 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
   return s;
 }
 
-double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b, double norm,
-                      size_t first_scored, cv::Mat* h_out) {
+double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
+                      double norm, size_t first_scored, cv::Mat* h_out) {
   if (a.size() != b.size() || a.size() < 8 || norm <= 0 || first_scored >= a.size()) {
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -89,7 +103,8 @@ double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::P
 }
 
 HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size size) {
-  // Generic face, x right, y down, z away from the camera (mm-ish units); identity rotation = frontal.
+  // Generic face, x right, y down, z away from the camera (mm-ish units); identity rotation =
+  // frontal.
   static const std::vector<cv::Point3f> kModel = {
       {0.f, 0.f, 0.f},          // 30 nose tip
       {0.f, 330.f, 65.f},       // 8 chin
@@ -105,7 +120,8 @@ HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size size) {
   // Start from a frontal pose in front of the camera so the solver does not flip behind it.
   rvec = cv::Mat::zeros(3, 1, CV_64F);
   tvec = (cv::Mat_<double>(3, 1) << 0, 0, f * 500.0 / std::max(1.0, InterOcular(p)));
-  if (!cv::solvePnP(kModel, img, k, cv::noArray(), rvec, tvec, true, cv::SOLVEPNP_ITERATIVE)) return out;
+  if (!cv::solvePnP(kModel, img, k, cv::noArray(), rvec, tvec, true, cv::SOLVEPNP_ITERATIVE))
+    return out;
   cv::Mat r;
   cv::Rodrigues(rvec, r);
   cv::Mat mtxR, mtxQ;
@@ -122,7 +138,8 @@ double MoirePeak(const cv::Mat& gray_crop) {
   // Native resolution (resampling would move codec block-grid frequencies off their known bins):
   // a centred square whose side is a multiple of 8, at most 256.
   const int kN = std::min(256, std::min(gray_crop.rows, gray_crop.cols) / 8 * 8);
-  const cv::Mat g = gray_crop(cv::Rect((gray_crop.cols - kN) / 2, (gray_crop.rows - kN) / 2, kN, kN));
+  const cv::Mat g =
+      gray_crop(cv::Rect((gray_crop.cols - kN) / 2, (gray_crop.rows - kN) / 2, kN, kN));
   cv::Mat f;
   g.convertTo(f, CV_32F);
   f -= cv::mean(f)[0];
@@ -134,7 +151,8 @@ double MoirePeak(const cv::Mat& gray_crop) {
   cv::Mat planes[2];
   cv::split(spec, planes);
   cv::Mat power = planes[0].mul(planes[0]) + planes[1].mul(planes[1]);
-  // Average 3x3 bins (with wrap-around) so single-bin speckle of a smooth spectrum does not look like a peak.
+  // Average 3x3 bins (with wrap-around) so single-bin speckle of a smooth spectrum does not look
+  // like a peak.
   cv::Mat padded;
   cv::copyMakeBorder(power, padded, 1, 1, 1, 1, cv::BORDER_WRAP);
   cv::blur(padded, padded, cv::Size(3, 3));
@@ -150,7 +168,10 @@ double MoirePeak(const cv::Mat& gray_crop) {
   std::vector<std::vector<float>> ring(rmax + 1);
   std::vector<std::tuple<int, int, int>> bins;
   const int grid = kN / 8;  // bins per 8-pixel period
-  auto on_grid = [grid](int k) { const int m = std::abs(k) % grid; return m <= 1 || m >= grid - 1; };
+  auto on_grid = [grid](int k) {
+    const int m = std::abs(k) % grid;
+    return m <= 1 || m >= grid - 1;
+  };
   for (int v = -kN / 2; v < kN / 2; ++v) {
     for (int u = 0; u < kN / 2; ++u) {  // half plane: the spectrum of a real image is symmetric
       if (std::abs(u) <= 2 || std::abs(v) <= 2) continue;
@@ -194,6 +215,103 @@ double Sharpness(const cv::Mat& gray_crop) {
   cv::Scalar mean, sd;
   cv::meanStdDev(lap, mean, sd);
   return sd[0] * sd[0];
+}
+
+}  // namespace ekyc::live
+
+namespace ekyc::live {
+
+double EdgeSharpness(const cv::Mat& gray) {
+  if (gray.empty() || gray.rows < 8 || gray.cols < 8) return 0.0;
+  cv::Mat g;
+  gray.convertTo(g, CV_32F);
+  cv::Mat gx, gy, lap;
+  cv::Sobel(g, gx, CV_32F, 1, 0);
+  cv::Sobel(g, gy, CV_32F, 0, 1);
+  cv::Laplacian(g, lap, CV_32F);
+  cv::Mat g2 = gx.mul(gx) + gy.mul(gy);
+  if (!g2.isContinuous()) g2 = g2.clone();
+  std::vector<float> sorted(g2.begin<float>(), g2.end<float>());
+  const size_t k = static_cast<size_t>(0.95 * (sorted.size() - 1));
+  std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+  const float cut = sorted[k];
+  double lap2 = 0.0, grad2 = 0.0;
+  for (int y = 0; y < g2.rows; ++y) {
+    const float* gr = g2.ptr<float>(y);
+    const float* lr = lap.ptr<float>(y);
+    for (int x = 0; x < g2.cols; ++x) {
+      if (gr[x] >= cut) {
+        lap2 += static_cast<double>(lr[x]) * lr[x];
+        grad2 += gr[x];
+      }
+    }
+  }
+  return grad2 > 0 ? lap2 / grad2 : 0.0;
+}
+
+}  // namespace ekyc::live
+
+namespace ekyc::live {
+
+double NoseTurn(const Landmarks68& p) {
+  cv::Point2f left(0, 0), right(0, 0);
+  for (int i = 36; i < 42; ++i) left += p[i];
+  for (int i = 42; i < 48; ++i) right += p[i];
+  cv::Point2f u = (right - left) * (1.0f / 6.0f);
+  const double ul = cv::norm(u);
+  const double width = cv::norm(p[16] - p[0]);
+  if (ul < 1e-6 || width < 1e-6) return std::numeric_limits<double>::quiet_NaN();
+  u *= static_cast<float>(1.0 / ul);
+  const cv::Point2f mid = 0.5f * (p[0] + p[16]);
+  return (p[30] - mid).dot(u) / width;
+}
+
+std::vector<TurnEvent> DetectTurns(const std::vector<double>& turn, double baseline, double enter,
+                                   double exit, int min_run) {
+  std::vector<TurnEvent> out;
+  int state = 0;    // direction of the turn in progress, 0 = facing the camera
+  int pending = 0;  // side of the current candidate run
+  int run = 0, run_start = 0;
+  for (size_t i = 0; i < turn.size(); ++i) {
+    if (!std::isfinite(turn[i])) continue;  // a missing face neither starts nor ends a turn
+    const double v = turn[i] - baseline;
+    const int side = v > enter ? 1 : v < -enter ? -1 : 0;
+    if (state != 0 && (std::abs(v) < exit || (side != 0 && side != state))) state = 0;
+    if (state != 0 || side == 0) {
+      run = 0;
+      pending = 0;
+      continue;
+    }
+    if (side != pending) {
+      pending = side;
+      run = 0;
+      run_start = static_cast<int>(i);
+    }
+    if (++run >= min_run) {
+      state = side;
+      out.push_back({run_start, side});
+      run = 0;
+      pending = 0;
+    }
+  }
+  return out;
+}
+
+bool ChallengeMatches(const std::vector<std::string>& requested,
+                      const std::vector<std::string>& observed) {
+  if (requested.empty()) return true;
+  auto turns = [](const std::vector<std::string>& v) {
+    std::vector<std::string> t;
+    for (const auto& a : v)
+      if (a != "blink") t.push_back(a);
+    return t;
+  };
+  if (turns(requested) != turns(observed)) return false;
+  size_t k = 0;
+  for (const auto& a : observed) {
+    if (k < requested.size() && a == requested[k]) ++k;
+  }
+  return k == requested.size();
 }
 
 }  // namespace ekyc::live

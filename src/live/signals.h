@@ -5,9 +5,9 @@
 #pragma once
 
 #include <array>
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <string>
+#include <vector>
 
 namespace ekyc::live {
 
@@ -23,8 +23,8 @@ double InterOcular(const Landmarks68& p);
 
 struct BlinkStats {
   int blinks = 0;
-  double baseline = 0.0;  // open-eye EAR (75th percentile of the sequence)
-  double min_ratio = 1.0; // smallest EAR / baseline seen
+  double baseline = 0.0;           // open-eye EAR (75th percentile of the sequence)
+  double min_ratio = 1.0;          // smallest EAR / baseline seen
   std::vector<int> closed_frames;  // frames counted inside a blink
 };
 // Counts blinks in an EAR sequence (NaN = no face that frame). A blink is a run of at most
@@ -39,8 +39,33 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
 // make even a flat photo look non-rigid. A flat photo moved in front of the camera
 // moves as one plane, so its residual stays at landmark-noise level; a live face that talks, blinks
 // or turns (parallax of nose vs. cheeks) does not. `h_out` receives the homography when non-null.
-double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b, double norm,
-                      size_t first_scored = 0, cv::Mat* h_out = nullptr);
+double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
+                      double norm, size_t first_scored = 0, cv::Mat* h_out = nullptr);
+
+// Head-turn measure for challenges: offset of the nose tip (point 30) from the middle of the face
+// contour (points 0 and 16), along the eye line, over the contour width. About 0 for a frontal
+// face, negative when the face turns toward the left edge of the image, positive toward the
+// right; about +-0.15 at a clear (~30 degree) turn. Purely 2D, so its sign does not depend on a
+// 3D model's conventions.
+double NoseTurn(const Landmarks68& p);
+
+struct TurnEvent {
+  int start = 0;  // index of the first sample of the turn
+  int dir = 0;    // -1 left, +1 right (as seen in the image)
+};
+// Turns in a NoseTurn sequence (NaN = no face that sample) relative to `baseline` (the value when
+// facing the camera, which an off-axis camera shifts), with hysteresis: a turn starts when the
+// offset stays beyond `enter` on one side for `min_run` samples (one noisy sample is not a turn)
+// and ends when it falls below `exit` or flips to the other side.
+std::vector<TurnEvent> DetectTurns(const std::vector<double>& turn, double baseline, double enter,
+                                   double exit, int min_run);
+
+// Whether the observed actions (time order; "left", "right", "blink") satisfy the requested ones:
+// the turns must be exactly the requested turns in order (a generic recording with many head
+// movements does not pass), and the requested sequence must appear in order within the observed
+// one (so blinks sit between the right turns); extra blinks are allowed (people blink anyway).
+bool ChallengeMatches(const std::vector<std::string>& requested,
+                      const std::vector<std::string>& observed);
 
 struct HeadPose {
   double yaw_deg = 0.0;
@@ -57,6 +82,12 @@ HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size image_size);
 double MoirePeak(const cv::Mat& gray_crop);
 // Share of face-crop pixels that are specular glare (very bright and unsaturated). Input: BGR crop.
 double GlareFraction(const cv::Mat& bgr_crop);
+// Sharpness of the strongest edges relative to their contrast: mean squared Laplacian over mean
+// squared Sobel gradient on the 5 % of pixels with the largest gradient (full frame, 8-bit gray).
+// About 1/width^2 of those edges, independent of scene contrast. A video scaled down and up again
+// (re-encoded copies, docs/liveness.md) has every edge widened: about 0.004-0.005 there against
+// 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
+double EdgeSharpness(const cv::Mat& gray);
 // Variance of the Laplacian of the gray crop resized to 128 px high (sharpness, scale-normalised).
 double Sharpness(const cv::Mat& gray_crop);
 

@@ -1,10 +1,12 @@
 #include "live/signals.h"
 
-#include <cmath>
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 #include <opencv2/imgproc.hpp>
+#include <random>
+#include <string>
 
 namespace ekyc::live {
 namespace {
@@ -15,7 +17,8 @@ Landmarks68 MakeFace(double eye_open = 1.0) {
   const cv::Point2f c(200, 200);
   for (int i = 0; i < 17; ++i) {  // jaw: from the left ear down round the chin to the right ear
     const double a = CV_PI * (1.0 - i / 16.0);
-    p[i] = c + cv::Point2f(static_cast<float>(75 * std::cos(a)), static_cast<float>(-20 + 110 * std::sin(CV_PI * i / 16.0)));
+    p[i] = c + cv::Point2f(static_cast<float>(75 * std::cos(a)),
+                           static_cast<float>(-20 + 110 * std::sin(CV_PI * i / 16.0)));
   }
   for (int i = 0; i < 5; ++i) {  // brows
     p[17 + i] = c + cv::Point2f(-65.f + 11.f * i, -55.f - (i == 2 ? 6.f : 0.f));
@@ -36,16 +39,20 @@ Landmarks68 MakeFace(double eye_open = 1.0) {
   eye(42, 30);
   for (int i = 0; i < 12; ++i) {  // outer lip
     const double a = 2 * CV_PI * i / 12.0;
-    p[48 + i] = c + cv::Point2f(static_cast<float>(-25 * std::cos(a)), static_cast<float>(50 - 10 * std::sin(a)));
+    p[48 + i] = c + cv::Point2f(static_cast<float>(-25 * std::cos(a)),
+                                static_cast<float>(50 - 10 * std::sin(a)));
   }
   for (int i = 0; i < 8; ++i) {  // inner lip
     const double a = 2 * CV_PI * i / 8.0;
-    p[60 + i] = c + cv::Point2f(static_cast<float>(-16 * std::cos(a)), static_cast<float>(50 - 4 * std::sin(a)));
+    p[60 + i] = c + cv::Point2f(static_cast<float>(-16 * std::cos(a)),
+                                static_cast<float>(50 - 4 * std::sin(a)));
   }
   return p;
 }
 
-std::vector<cv::Point2f> Vec(const Landmarks68& p) { return {p.begin(), p.end()}; }
+std::vector<cv::Point2f> Vec(const Landmarks68& p) {
+  return {p.begin(), p.end()};
+}
 
 TEST(EyeAspectRatio, OpenVersusClosed) {
   const Landmarks68 open = MakeFace(1.0), closed = MakeFace(0.15);
@@ -108,7 +115,8 @@ TEST(PlanarResidual, HomographyWarpedSetIsPlanar) {
 TEST(PlanarResidual, NonRigidlyPerturbedSetIsNot) {
   const auto a = Vec(MakeFace());
   Landmarks68 moved = MakeFace(0.2);  // blink
-  for (int i = 48; i < 68; ++i) moved[i].y += (i == 57 || i == 58 || i == 56 || i >= 65) ? 14.f : 6.f;  // mouth opens
+  for (int i = 48; i < 68; ++i)
+    moved[i].y += (i == 57 || i == 58 || i == 56 || i >= 65) ? 14.f : 6.f;  // mouth opens
   for (int i = 27; i < 36; ++i) moved[i].x += 8.f;  // nose parallax of a small head turn
   std::vector<cv::Point2f> b;
   cv::perspectiveTransform(Vec(moved), b, cv::Matx33d(1.0, 0.0, 5, 0.0, 1.0, -3, 0, 0, 1));
@@ -118,7 +126,8 @@ TEST(PlanarResidual, NonRigidlyPerturbedSetIsNot) {
 TEST(PlanarResidual, SlidingJawContourCanBeLeftOutOfTheScore) {
   const auto a = Vec(MakeFace());
   auto b = a;
-  for (int i = 0; i < 17; ++i) b[i].y += (i % 2 ? 5.f : -5.f);  // contour points slide along the cheek edge
+  for (int i = 0; i < 17; ++i)
+    b[i].y += (i % 2 ? 5.f : -5.f);  // contour points slide along the cheek edge
   EXPECT_GT(PlanarResidual(a, b, 60.0), 0.05);
   EXPECT_LT(PlanarResidual(a, b, 60.0, 17), 0.01);
 }
@@ -133,6 +142,86 @@ TEST(HeadPose, YawSignFollowsNoseShift) {
   EXPECT_GT(std::abs(p1.yaw_deg - p0.yaw_deg), 5.0);
 }
 
+TEST(NoseTurn, SignFollowsTheNoseInTheImage) {
+  const Landmarks68 front = MakeFace();
+  EXPECT_NEAR(NoseTurn(front), 0.0, 1e-6);
+  Landmarks68 to_left = front, to_right = front;
+  for (int i = 27; i < 36; ++i) {
+    to_left[i].x -= 25.f;  // the nose moves toward the left edge of the image
+    to_right[i].x += 25.f;
+  }
+  EXPECT_LT(NoseTurn(to_left), -0.1);
+  EXPECT_GT(NoseTurn(to_right), 0.1);
+  // In-plane rotation of the whole face is not a turn.
+  Landmarks68 rolled = front;
+  const cv::Point2f c(200, 200);
+  for (auto& q : rolled) {
+    const cv::Point2f d = q - c;
+    q = c + cv::Point2f(0.94f * d.x - 0.34f * d.y, 0.34f * d.x + 0.94f * d.y);
+  }
+  EXPECT_NEAR(NoseTurn(rolled), 0.0, 1e-3);
+}
+
+TEST(DetectTurns, HysteresisBaselineAndMinimumRun) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  // Camera off-axis: facing it reads 0.07. Left turn, back, right turn (with a missing sample).
+  const std::vector<double> seq = {0.07, 0.08, 0.06, -0.10, -0.20, -0.15,
+                                   0.07, 0.06, 0.25, nan,   0.22,  0.07};
+  auto ev = DetectTurns(seq, 0.07, 0.10, 0.05, 2);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].dir, -1);
+  EXPECT_EQ(ev[0].start, 3);
+  EXPECT_EQ(ev[1].dir, 1);
+  EXPECT_EQ(ev[1].start, 8);
+  // Without the baseline the off-axis camera would read as turns to the right, never to the left.
+  EXPECT_TRUE(DetectTurns({0.07, 0.08, 0.06, 0.07}, 0.07, 0.10, 0.05, 2).empty());
+  // One noisy sample is not a turn; a dip inside the hysteresis band does not end one.
+  EXPECT_TRUE(DetectTurns({0.0, -0.2, 0.0, 0.0}, 0.0, 0.10, 0.05, 2).empty());
+  EXPECT_EQ(DetectTurns({0.0, 0.2, 0.2, 0.08, 0.2, 0.0}, 0.0, 0.10, 0.05, 2).size(), 1u);
+  // Flipping straight from one side to the other is two turns.
+  auto flip = DetectTurns({0.0, -0.2, -0.2, 0.2, 0.2}, 0.0, 0.10, 0.05, 2);
+  ASSERT_EQ(flip.size(), 2u);
+  EXPECT_EQ(flip[1].dir, 1);
+}
+
+TEST(ChallengeMatches, TurnsExactBlinksInPlace) {
+  using V = std::vector<std::string>;
+  EXPECT_TRUE(ChallengeMatches({}, {"left"}));
+  EXPECT_TRUE(ChallengeMatches(V{"left", "right"}, V{"blink", "left", "right"}));
+  EXPECT_FALSE(ChallengeMatches(V{"left", "right"}, V{"right", "left"}));
+  EXPECT_FALSE(
+      ChallengeMatches(V{"left"}, V{"left", "right", "left"}));  // extra turns: a generic recording
+  EXPECT_TRUE(ChallengeMatches(V{"left", "blink"}, V{"blink", "left", "blink", "blink"}));
+  EXPECT_FALSE(
+      ChallengeMatches(V{"left", "blink"}, V{"blink", "left"}));  // the blink must follow the turn
+  EXPECT_FALSE(ChallengeMatches(V{"blink", "blink"}, V{"blink"}));
+}
+
+TEST(EdgeSharpness, ScalingDownAndUpSoftensEveryEdge) {
+  // A textured scene with hard edges, then the same scaled to 0.7x and back three times, as a
+  // re-encoded copy is.
+  cv::Mat img(360, 480, CV_8U, cv::Scalar(90));
+  cv::RNG rng(5);
+  for (int i = 0; i < 60; ++i) {
+    const cv::Point a(rng.uniform(0, 480), rng.uniform(0, 360));
+    cv::rectangle(img, a, a + cv::Point(rng.uniform(10, 80), rng.uniform(10, 80)),
+                  cv::Scalar(rng.uniform(0, 255)), -1);
+  }
+  cv::Mat noise(img.size(), CV_8U);
+  rng.fill(noise, cv::RNG::NORMAL, 0, 3);
+  img += noise;
+  cv::Mat copy = img.clone();
+  for (int g = 0; g < 3; ++g) {
+    cv::Mat small;
+    cv::resize(copy, small, cv::Size(), 0.7, 0.7, cv::INTER_AREA);
+    cv::resize(small, copy, img.size(), 0, 0, cv::INTER_LINEAR);
+  }
+  const double sharp = EdgeSharpness(img), soft = EdgeSharpness(copy);
+  EXPECT_GT(sharp, 0.02);
+  EXPECT_LT(soft, 0.5 * sharp);
+  EXPECT_EQ(EdgeSharpness(cv::Mat()), 0.0);
+}
+
 TEST(MoirePeak, GratingScoresAboveSmoothTexture) {
   cv::Mat noise(200, 200, CV_32F);
   cv::RNG rng(11);
@@ -143,7 +232,8 @@ TEST(MoirePeak, GratingScoresAboveSmoothTexture) {
   cv::Mat grating = noise.clone();
   for (int y = 0; y < grating.rows; ++y)
     for (int x = 0; x < grating.cols; ++x)
-      grating.at<float>(y, x) += static_cast<float>(25 * std::sin(2 * CV_PI * (0.23 * x + 0.17 * y)));
+      grating.at<float>(y, x) +=
+          static_cast<float>(25 * std::sin(2 * CV_PI * (0.23 * x + 0.17 * y)));
   cv::Mat screen;
   grating.convertTo(screen, CV_8U, 1, 128);
   const double s = MoirePeak(smooth), g = MoirePeak(screen);

@@ -16,6 +16,17 @@ same clips. Attack types:
   reencode       each genuine clip re-encoded several times with down/up-scaling (generation loss
                  of a re-recorded/re-shared video). This is a digital replay: see docs/liveness.md.
 
+  reencode_sharp each genuine clip re-encoded 3 times with H.264 at its native size (no rescaling):
+                 the same digital replay done with more care, to measure what the rescaling cue
+                 in the decision does NOT catch.
+
+Bona fide variants (label genuine, counted in BPCER), to check that a detector of re-encoding does
+not reject what a cheap phone uploads:
+
+  lowq_h264      each genuine clip at a lower capture resolution (0.5x, or 0.75x when under 480 px
+                 high), encoded once with H.264 (libx264 defaults, as a phone's encoder would).
+  lowq_mpeg4     each genuine clip encoded once with MPEG-4 part 2 at native size (older phones).
+
 Limits: these are simulations of artefacts; real prints and screens differ (paper gloss, printer
 halftone, real display sub-pixel layouts, camera anti-alias filters, auto-exposure).
 
@@ -275,12 +286,70 @@ def make_reencode(src, out_path, generations=3):
     os.replace(tmp, out_path)
 
 
+def make_reencode_sharp(src, out_path, generations=3):
+    frames, fps = read_frames(src)
+    h, w = frames[0].shape[:2]
+    tmp = out_path + ".tmp.mp4"
+    for g in range(generations):
+        wr = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*"avc1"), fps, (w // 2 * 2, h // 2 * 2))
+        if not wr.isOpened():
+            sys.exit("cannot write " + tmp + " with H.264")
+        for f in frames:
+            wr.write(f[: h // 2 * 2, : w // 2 * 2])
+        wr.release()
+        frames, _ = read_frames(tmp)
+    os.replace(tmp, out_path)
+
+
+def make_lowq(src, out_path, codec):
+    """A genuine clip as a low-end phone would upload it: captured at a lower resolution (never
+    upscaled back) and encoded once."""
+    frames, fps = read_frames(src)
+    h, w = frames[0].shape[:2]
+    scale = (0.5 if h >= 480 else 0.75) if codec == "avc1" else 1.0
+    sw, sh = int(w * scale) // 2 * 2, int(h * scale) // 2 * 2
+    tmp = out_path + ".tmp.mp4"
+    wr = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*codec), fps, (sw, sh))
+    if not wr.isOpened():
+        sys.exit("cannot write " + tmp + " with " + codec)
+    for f in frames:
+        wr.write(f if scale == 1.0 else cv2.resize(f, (sw, sh), interpolation=cv2.INTER_AREA))
+    wr.release()
+    os.replace(tmp, out_path)
+
+
+def photo_set(photo_dir, photos_all, attacks_dir, out_dir, n_first=36):
+    out_dir = os.path.abspath(out_dir)
+    """Single-photo (passive) check list: face photos as bona fide (the first n_first, which the
+    photo thresholds were looked at on, as `genuine`; the rest as `genuine_unseen`) and frame 20
+    of every print_photo / screen_photo clip as attacks."""
+    os.makedirs(out_dir, exist_ok=True)
+    rows = []
+    for i, p in enumerate(photos_all):
+        rows.append((os.path.join(photo_dir, p), "genuine", "genuine" if i < n_first else "genuine_unseen"))
+    for name in sorted(os.listdir(attacks_dir)):
+        for prefix, label, typ in (("print_photo_", "print", "print"), ("screen_photo_", "replay", "screen")):
+            if name.startswith(prefix) and name.endswith(".mp4"):
+                png = os.path.join(out_dir, name[:-4] + "_f20.png")
+                if not os.path.exists(png):
+                    frames, _ = read_frames(os.path.join(attacks_dir, name), limit=21)
+                    cv2.imwrite(png, frames[min(20, len(frames) - 1)])
+                rows.append((png, label, typ))
+    with open(os.path.join(out_dir, "list.csv"), "w", newline="") as fh:
+        wr = csv.writer(fh, lineterminator="\n")
+        wr.writerow(["path", "label", "attack_type"])
+        wr.writerows(rows)
+    print("wrote", len(rows), "rows to", os.path.join(out_dir, "list.csv"))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default="/work/shared/data")
     ap.add_argument("--out", required=True)
     ap.add_argument("--photos", type=int, default=30, help="face photos used for print/screen attacks")
+    ap.add_argument("--photo-out", help="also write the single-photo check list (and PNG frames) here")
     args = ap.parse_args()
+    args.out = os.path.abspath(args.out)  # list.csv rows must not depend on the working directory
     os.makedirs(args.out, exist_ok=True)
     vids = os.path.join(args.shared, "face-videos-dev")
     genuine = []
@@ -289,8 +358,8 @@ def main():
             if row["label"] == "genuine":
                 genuine.append(os.path.join(vids, row["file"]))
     photo_dir = os.path.join(args.shared, "faces-dev", "deepface")
-    photos = sorted(p for p in os.listdir(photo_dir) if p.lower().endswith((".jpg", ".jpeg", ".png")))
-    photos = photos[: args.photos]
+    photos_all = sorted(p for p in os.listdir(photo_dir) if p.lower().endswith((".jpg", ".jpeg", ".png")))
+    photos = photos_all[: args.photos]
     rows = [(g, "genuine", "genuine") for g in genuine]
 
     def emit(name, label, typ, fn):
@@ -315,11 +384,16 @@ def main():
         seq = frames[::step][:NFRAMES]
         emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k))
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
+        emit(f"reencode_sharp_{base}.mp4", "replay", "reencode_sharp", lambda o: make_reencode_sharp(g, o))
+        emit(f"lowq_h264_{base}.mp4", "genuine", "lowq_h264", lambda o: make_lowq(g, o, "avc1"))
+        emit(f"lowq_mpeg4_{base}.mp4", "genuine", "lowq_mpeg4", lambda o: make_lowq(g, o, "mp4v"))
     with open(os.path.join(args.out, "list.csv"), "w", newline="") as fh:
         wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(["path", "label", "attack_type"])
         wr.writerows(rows)
     print("wrote", len(rows), "rows to", os.path.join(args.out, "list.csv"))
+    if args.photo_out:
+        photo_set(photo_dir, photos_all, args.out, args.photo_out)
 
 
 if __name__ == "__main__":
