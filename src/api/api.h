@@ -94,8 +94,9 @@ class WorkerContext {
     return static_cast<T*>(it->second.get());
   }
 
-  // Records how long one stage of the current request took (ekyc_stage_seconds{route,stage}).
-  void RecordStage(std::string_view stage, double seconds);
+  // Records how long one stage of the current request took (ekyc_stage_duration_seconds) and,
+  // when cpu_seconds >= 0, this thread's CPU time in it (ekyc_stage_cpu_seconds_total).
+  void RecordStage(std::string_view stage, double seconds, double cpu_seconds = -1);
   // The route being served by this worker right now (set by the pool).
   void set_current_route(std::string route) { current_route_ = std::move(route); }
   const std::string& current_route() const { return current_route_; }
@@ -107,14 +108,21 @@ class WorkerContext {
   std::unordered_map<std::type_index, std::shared_ptr<void>> slots_;
 };
 
-// Times a scope and records it as a stage of the current request.
+// This thread's CPU time in seconds (CLOCK_THREAD_CPUTIME_ID).
+double ThreadCpuSeconds();
+
+// Times a scope (wall and this thread's CPU) and records it as a stage of the current request.
 class StageTimer {
  public:
   StageTimer(WorkerContext& ctx, std::string stage)
-      : ctx_(ctx), stage_(std::move(stage)), start_(std::chrono::steady_clock::now()) {}
+      : ctx_(ctx),
+        stage_(std::move(stage)),
+        start_(std::chrono::steady_clock::now()),
+        cpu_start_(ThreadCpuSeconds()) {}
   ~StageTimer() {
     ctx_.RecordStage(
-        stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+        stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(),
+        ThreadCpuSeconds() - cpu_start_);
   }
   StageTimer(const StageTimer&) = delete;
   StageTimer& operator=(const StageTimer&) = delete;
@@ -123,6 +131,7 @@ class StageTimer {
   WorkerContext& ctx_;
   std::string stage_;
   std::chrono::steady_clock::time_point start_;
+  double cpu_start_;
 };
 
 // Prepares one worker's context (e.g. loads that worker's inference sessions). Called once per

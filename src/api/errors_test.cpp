@@ -96,6 +96,28 @@ TEST(MetricsTest, TextHasCountersAndHistograms) {
             std::string::npos);
   EXPECT_NE(t.find("ekyc_queue_depth 3"), std::string::npos);
   EXPECT_NE(t.find("ekyc_workers 2"), std::string::npos);
+  // No CPU time given: no CPU counter for that stage.
+  EXPECT_EQ(t.find("ekyc_stage_cpu_seconds_total{route=\"predict\""), std::string::npos);
+}
+
+TEST(MetricsTest, StageCpuTimeAddsUp) {
+  Metrics m(1);
+  m.RecordStage("predict", "doc", 0.9, 0.25);
+  m.RecordStage("predict", "doc", 0.8, 0.5);
+  m.AddWorkerBusySeconds(2.0, 1.5);
+  std::string t = m.Text();
+  EXPECT_NE(t.find("ekyc_stage_cpu_seconds_total{route=\"predict\",stage=\"doc\"} 0.75"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("ekyc_worker_cpu_seconds_total 1.5"), std::string::npos) << t;
+}
+
+TEST(MetricsTest, ThreadCpuSecondsCountsThisThreadsWork) {
+  const double before = ThreadCpuSeconds();
+  volatile double x = 0;
+  for (int i = 0; i < 20'000'000; ++i) x = x + 1;  // ~20 ms of CPU; only CPU time is asserted
+  EXPECT_GT(ThreadCpuSeconds(), before);
+  EXPECT_GT(x, 0);
 }
 
 }  // namespace

@@ -20,10 +20,12 @@ class Metrics {
 
   void RecordRequest(const std::string& route, int http_status, const std::string& code,
                      double seconds);
-  void RecordStage(const std::string& route, const std::string& stage, double seconds);
+  // `cpu_seconds` < 0: not measured (only the duration is recorded).
+  void RecordStage(const std::string& route, const std::string& stage, double seconds,
+                   double cpu_seconds = -1);
   void SetQueueDepth(int64_t depth);
   void WorkerBusy(bool busy);
-  void AddWorkerBusySeconds(double seconds);
+  void AddWorkerBusySeconds(double seconds, double cpu_seconds = 0);
   void RecordRejected(const std::string& reason);
 
   std::string Text() const;
@@ -43,10 +45,12 @@ class Metrics {
   std::map<std::tuple<std::string, int, std::string>, uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
   std::map<std::pair<std::string, std::string>, Histogram> stages_;
+  std::map<std::pair<std::string, std::string>, double> stage_cpu_;
   std::map<std::string, uint64_t> rejected_;
   int64_t queue_depth_ = 0;
   int busy_workers_ = 0;
   double busy_seconds_ = 0;
+  double busy_cpu_seconds_ = 0;
 };
 
 // Prometheus label value escaping (backslash, quote, newline).

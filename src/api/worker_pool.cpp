@@ -1,11 +1,20 @@
 #include "api/worker_pool.h"
 
+#include <time.h>
+
 #include <chrono>
 
 namespace ekyc::api {
 
-void WorkerContext::RecordStage(std::string_view stage, double seconds) {
-  if (metrics_ != nullptr) metrics_->RecordStage(current_route_, std::string(stage), seconds);
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+void WorkerContext::RecordStage(std::string_view stage, double seconds, double cpu_seconds) {
+  if (metrics_ != nullptr)
+    metrics_->RecordStage(current_route_, std::string(stage), seconds, cpu_seconds);
 }
 
 WorkerPool::WorkerPool(int workers, int queue, Metrics* metrics)
@@ -88,10 +97,12 @@ void WorkerPool::Run(int index, const std::vector<WorkerInit>* inits) {
     }
     if (metrics_ != nullptr) metrics_->WorkerBusy(true);
     auto start = std::chrono::steady_clock::now();
+    const double cpu_start = ThreadCpuSeconds();
     job(ctx, false);
     if (metrics_ != nullptr) {
       metrics_->AddWorkerBusySeconds(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+          ThreadCpuSeconds() - cpu_start);
       metrics_->WorkerBusy(false);
     }
   }
