@@ -351,9 +351,15 @@ TEST_F(ServerTest, QueueFullIs503WithRetryAfter) {
   std::thread t2([&] { r2.emplace(PostJson("/call/predict", {{"n", 2}}, key_)); });
   // Wait (without a time assertion) until the second job sits in the queue.
   while (server_->queue_depth() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  auto r3 = PostJson("/call/predict", {{"n", 3}}, key_);
+  // A keep-alive client (httplib's client asks for "close" by default): the refused client is
+  // told to close, so its idle connection does not hold an HTTP thread while it waits.
+  auto c3 = Client();
+  c3->set_keep_alive(true);
+  auto r3 =
+      c3->Post("/call/predict", {{"x-api-key", key_}}, json{{"n", 3}}.dump(), "application/json");
   ExpectEnvelope(r3, 503, "E503");
   EXPECT_FALSE(r3->get_header_value("Retry-After").empty());
+  EXPECT_EQ(r3->get_header_value("Connection"), "close");
   release.count_down();
   t1.join();
   t2.join();
