@@ -395,7 +395,10 @@ def run_level(args, n, duration, bodies, keys, sched, ctx, run_id, pid, minute_c
         if cnt > c0:
             stages[s] = {"mean_s": (tot - t0) / (cnt - c0), "count": cnt - c0,
                          "cpu_per_served_s": (cpu - u0) / max(1, len(served))}
-    worker_cpu = stages1.get("_worker_cpu", [0, 0, 0])[2] - stages0.get("_worker_cpu", [0, 0, 0])[2]
+    # None: a server without the CPU counters (before ekyc_stage_cpu_seconds_total existed).
+    worker_cpu = (stages1["_worker_cpu"][2] - stages0.get("_worker_cpu", [0, 0, 0])[2]
+                  if "_worker_cpu" in stages1 else None)
+    stages.pop("_worker_cpu", None)
     lat = [r[3] for r in served]
     res = {
         "clients": n, "duration_s": duration, "elapsed_s": round(elapsed, 2),
@@ -411,7 +414,7 @@ def run_level(args, n, duration, bodies, keys, sched, ctx, run_id, pid, minute_c
                     "p50_s": pct([d[1] for d in lv.deletes], 50)},
         "server_cpu_s": round(cpu1 - cpu0, 2),
         "server_cpu_s_per_served": round((cpu1 - cpu0) / max(1, len(served)), 3),
-        "worker_cpu_s_per_served": round(worker_cpu / max(1, len(served)), 3),
+        "worker_cpu_s_per_served": None if worker_cpu is None else round(worker_cpu / max(1, len(served)), 3),
         "server_rss_kb_end": rss, "server_hwm_kb": hwm,
         "server_rss_kb_max_sampled": max([s[1] for s in rss_samples], default=rss),
         "loadavg_start": la0, "loadavg_end": la1,
@@ -442,9 +445,12 @@ def fmt_level(r):
                 r["server_hwm_kb"] // 1024, r["server_rss_kb_max_sampled"] // 1024),
              "  load average: start %s, end %s, 1-min mean during run %.2f; driver CPU %.2f s"
              % (r["loadavg_start"], r["loadavg_end"], r["loadavg1_mean"], r["driver_cpu_s"]),
-             "  stages, wall s per call / worker-thread CPU s per served request: " + ", ".join(
+             ("  stages, wall s per call / worker-thread CPU s per served request: " + ", ".join(
                  "%s %.3f / %.3f" % (s, v["mean_s"], v["cpu_per_served_s"]) for s, v in sorted(r["stages"].items()))
-             + "; all worker jobs (incl. deletes) %.3f CPU s per served request" % r["worker_cpu_s_per_served"]]
+              + "; worker threads in all jobs (incl. deletes) %.3f CPU s per served request"
+              % r["worker_cpu_s_per_served"]) if r["worker_cpu_s_per_served"] is not None else
+             ("  stages, wall s per call: " + ", ".join(
+                 "%s %.3f" % (s, v["mean_s"]) for s, v in sorted(r["stages"].items())))]
     return "\n".join(lines)
 
 
