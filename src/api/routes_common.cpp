@@ -80,6 +80,9 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   }
 
   store::StoreOptions so = store::OptionsFromConfig(config);
+  // Stored vectors are tagged with (and searched by) the id of the embeddings the face engine
+  // makes, so a pipeline change never mixes vectors; migrate with `ekyc store reembed`.
+  so.active_model = face::FaceEngine::EmbeddingModelId(caps->face_options);
   caps->face_model_id = so.active_model;
   if (!calibration) {
     caps->store_error = "the face store needs the similarity calibration: " + calibration_error;

