@@ -132,6 +132,43 @@ std::string CleanName(const std::string& raw) {
   return r;
 }
 
+std::string FixLookAlikeLetters(std::string text) {
+  static const std::pair<std::string, std::string> kMap[] = {{"\xC3\x90", "\xC4\x90"},
+                                                             {"\xC3\xB0", "\xC4\x91"}};
+  for (const auto& [from, to] : kMap) {
+    for (size_t pos = text.find(from); pos != std::string::npos;
+         pos = text.find(from, pos + to.size())) {
+      text.replace(pos, from.size(), to);
+    }
+  }
+  return text;
+}
+
+std::string CapitalizeAddress(const std::string& text) {
+  auto first_len = [](unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; };
+  std::vector<std::string> words = Split(text, ' ');
+  std::string prev_key;
+  bool part_start = true;
+  std::string out;
+  for (auto& w : words) {
+    if (w.empty()) continue;
+    std::string key = FoldKey(w);
+    bool lower_unit_word = (prev_key == "THI" && (key == "TRAN" || key == "XA")) ||
+                           ((prev_key == "THANH" || prev_key == "KHU") && key == "PHO") ||
+                           (prev_key == "KHU" && key == "VUC") ||
+                           (prev_key == "TO" && key == "DAN") ||
+                           (prev_key == "DAN" && key == "PHO");
+    if (!lower_unit_word || part_start) {
+      size_t n = std::min<size_t>(first_len(static_cast<unsigned char>(w[0])), w.size());
+      w = ToUpper(w.substr(0, n)) + w.substr(n);
+    }
+    part_start = w.back() == ',';
+    prev_key = key;
+    out += (out.empty() ? "" : " ") + w;
+  }
+  return out;
+}
+
 std::string VoteName(const std::vector<Reading>& readings, double* conf) {
   *conf = 0;
   std::vector<std::vector<std::string>> words;

@@ -30,6 +30,15 @@ std::string CleanDate(const std::string& raw);
 // edge, background specks).
 std::string CleanName(const std::string& raw);
 
+// Letters OCR takes from other alphabets: the Icelandic eth Ð/ð (U+00D0/U+00F0) for the
+// Vietnamese Đ/đ (U+0110/U+0111), which look the same.
+std::string FixLookAlikeLetters(std::string text);
+
+// Address words as printed: every syllable of a place name starts upper case ("xã cam Thủy" →
+// "Xã Cam Thủy"), except the second word of the unit types written in lower case ("Thị trấn",
+// "Thị xã", "Thành phố", "Khu phố", "Khu vực", "Tổ dân phố"); words starting with a digit are kept.
+std::string CapitalizeAddress(const std::string& text);
+
 struct Reading {
   std::string text;
   double conf = 0;  // [0, 1]

@@ -45,4 +45,17 @@ TEST(DocFields, PickIdPrefersTheOneFollowingTheIdRules) {
   EXPECT_EQ(PickId({{"123", 0.9}}, 12, dob, 1), -1);
 }
 
+TEST(DocFields, LookAlikeLettersAndAddressCase) {
+  EXPECT_EQ(FixLookAlikeLetters("Keng \xC3\x90u \xC3\xB0i"), "Keng Đu đi");
+  EXPECT_EQ(FixLookAlikeLetters("Đặng"), "Đặng");
+  EXPECT_EQ(CapitalizeAddress("số 9 Nguyễn Trãi, xã cam Thủy, Huyện Lệ Thủy, Tỉnh Quảng Bình"),
+            "Số 9 Nguyễn Trãi, Xã Cam Thủy, Huyện Lệ Thủy, Tỉnh Quảng Bình");
+  // Unit types written with a lower-case second word stay so; names after them do not.
+  EXPECT_EQ(CapitalizeAddress("Thị trấn tân Phong, Thị xã Nghi Sơn, Thành phố Phúc Yên, Khu phố 6"),
+            "Thị trấn Tân Phong, Thị xã Nghi Sơn, Thành phố Phúc Yên, Khu phố 6");
+  EXPECT_EQ(CapitalizeAddress("Số 212/23 Hai Bà Trưng"), "Số 212/23 Hai Bà Trưng");
+  EXPECT_EQ(CapitalizeAddress("tổ dân phố 11, Xã Hào Phú"), "Tổ dân phố 11, Xã Hào Phú");
+  EXPECT_EQ(CapitalizeAddress(""), "");
+}
+
 }  // namespace ekyc::doc

@@ -144,7 +144,7 @@ std::vector<Word> RunOcr(tesseract::TessBaseAPI* api, const cv::Mat& gray,
     std::unique_ptr<char[]> txt(it->GetUTF8Text(tesseract::RIL_WORD));
     if (!txt) continue;
     Word w;
-    w.text = ToNfc(txt.get());
+    w.text = FixLookAlikeLetters(ToNfc(txt.get()));
     if (Trim(w.text).empty()) continue;
     int x1, y1, x2, y2;
     it->BoundingBox(tesseract::RIL_WORD, &x1, &y1, &x2, &y2);
@@ -608,6 +608,52 @@ class FieldExtractor {
       }
       if (found) matches_[specs_[f].field] = best;
     }
+    InferMissingLabels();
+  }
+
+  // A short label the page pass garbled ("Họ tên:" read as "nọ te:") leaves its value unread.
+  // When the next field's label was found, the line just above it in the same column is this
+  // field's line: its label ends at the first word ending with ':' within the label's length.
+  void InferMissingLabels() {
+    for (size_t f = 0; f + 1 < specs_.size(); ++f) {
+      const FieldSpec& spec = specs_[f];
+      if (matches_.count(spec.field) || spec.below) continue;
+      auto next = matches_.find(specs_[f + 1].field);
+      if (next == matches_.end() || next->second.seg == 0) continue;
+      int k = next->second.seg;
+      int si = -1;
+      for (int i = k - 1; i >= 0; --i) {
+        if (segs_[i].box.br().y <= segs_[k].box.y + segs_[k].box.height / 4) {
+          si = i;
+          break;
+        }
+      }
+      if (si < 0 || IsLabelSegment(si)) continue;
+      const Segment& seg = segs_[si];
+      int h = std::max(12, segs_[k].box.height);
+      if (std::abs(seg.box.x - segs_[k].box.x) > 2 * h || segs_[k].box.y - seg.box.br().y > 2 * h)
+        continue;
+      std::string shortest = spec.labels.back();
+      int label_words = static_cast<int>(std::count(shortest.begin(), shortest.end(), ' ')) + 1;
+      for (int w = 0; w <= label_words && w < static_cast<int>(seg.words.size()) - 1; ++w) {
+        if (seg.words[w].text.back() != ':') continue;
+        Match m;
+        m.seg = si;
+        m.first_tok = 0;
+        m.end_tok = static_cast<int>(seg.tokens.size());
+        for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
+          if (seg.tokens[t].word > w) {
+            m.end_tok = t;
+            break;
+          }
+        }
+        m.dist = Allowed(shortest.size()) + 1;
+        m.len = shortest.size();
+        if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size()))
+          matches_[spec.field] = m;
+        break;
+      }
+    }
   }
 
   std::optional<Match> LabelOf(const std::string& field) const {
@@ -674,6 +720,28 @@ class FieldExtractor {
     e.label_line = label_box;
     for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
     e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
+    if (lines == 0 && !spec.below && to_word == static_cast<int>(seg.words.size())) {
+      // A value in a larger font than its label can land in a line group of its own: take the
+      // segment just right of the label on the same text line.
+      double cy = label_box.y + label_box.height / 2.0;
+      for (size_t i = 0; i < segs_.size(); ++i) {
+        const Segment& s = segs_[i];
+        double scy = s.box.y + s.box.height / 2.0;
+        int gap = s.box.x - label_box.br().x;
+        if (static_cast<int>(i) == lm->seg || IsLabelSegment(static_cast<int>(i)) ||
+            std::abs(scy - cy) > 0.6 * std::max(label_box.height, s.box.height) || gap < -4 ||
+            gap > 6 * std::max(12, label_box.height)) {
+          continue;
+        }
+        int n = static_cast<int>(s.words.size());
+        e.spans.push_back({static_cast<int>(i), 0, n});
+        e.text = WordsText(s, 0, n);
+        conf_sum += WordsConf(s, 0, n);
+        ++conf_n;
+        ++lines;
+        break;
+      }
+    }
     if (lines < spec.max_lines &&
         (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
       int want = spec.max_lines - lines;
@@ -752,6 +820,9 @@ void CrossCheck(DocResult* r, const std::string& name, const std::string& machin
     return;
   }
   if (Agrees(f->value, machine_value)) {
+    // Same letters: the error-checked machine value also settles the tone marks and case that
+    // OCR gets wrong (accent-free MRZ names keep the printed accents).
+    if (machine_trusted && !accent_free_machine) f->value = machine_value;
     f->confidence = std::max(f->confidence, 0.99);
     f->source = "ocr+" + source;
   } else if (machine_trusted && !accent_free_machine) {
@@ -1275,6 +1346,9 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
           v = CleanId(e.text, id_len);
           id_cands.push_back({v, conf});
           if (!e.label_text.empty()) id_cands.push_back({CleanId(e.label_text, id_len), conf});
+          for (const std::string* t : {&e.text, &e.label_text}) {
+            for (auto& w : IdWindows(*t, id_len)) id_cands.push_back({w, conf * 0.9});
+          }
           // More hypotheses, each line re-read alone: the value words and the label line (a value
           // glued to "Số:" is dropped with the label word).
           // (A digits-only whitelist does restrict the LSTM output, but on these bold digits it
@@ -1337,9 +1411,11 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         break;
       }
       case Kind::kText:
-      case Kind::kAddress:
         v = CleanText(e.text);
         if (std::string(spec.field) == "di_hinh") v = FixMarkHead(v);
+        break;
+      case Kind::kAddress:
+        v = CapitalizeAddress(CleanText(e.text));
         break;
     }
     SetField(&r, spec.field, MakeField(v, conf, "ocr"));
