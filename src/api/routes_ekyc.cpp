@@ -137,6 +137,11 @@ Result<json> RegisterVideo(const Capabilities& caps, const Request& r, WorkerCon
   EKYC_RETURN_IF_ERROR(Face(ctx, caps).status());
   EKYC_RETURN_IF_ERROR(Store(caps).status());
   EKYC_ASSIGN_OR_RETURN(live::LivenessChecker * checker, Live(ctx, caps));
+  // Optional challenge-response (docs/liveness.md): the actions the relying party prompted for.
+  std::vector<live::ChallengeAction> challenge;
+  if (const std::string* ch = FindAny(r, {"challenge"}); ch != nullptr && !ch->empty()) {
+    EKYC_ASSIGN_OR_RETURN(challenge, live::ParseChallenge(*ch));
+  }
   // The video is decoded first so a bad upload fails before the (slow) card reading.
   input::VideoClip clip;
   {
@@ -151,7 +156,7 @@ Result<json> RegisterVideo(const Capabilities& caps, const Request& r, WorkerCon
   {
     StageTimer t(ctx, "live");
     const double fps = clip.duration_s > 0 ? clip.frames.size() / clip.duration_s : clip.fps;
-    auto res = checker->CheckVideo(clip.frames, fps);
+    auto res = checker->CheckVideo(clip.frames, fps, challenge);
     if (!res.ok()) {
       if (res.status().reason() == "live.no_face") {
         return Status(StatusCode::kInvalidArgument, "face.no_face_on_capture",

@@ -388,6 +388,21 @@ TEST_F(RoutesTest, RegisterEkycVideoLiveAndReplay) {
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_EQ(r["code"], "4") << r.dump();
   EXPECT_EQ(r["output"][2]["is_matched"]["liveness"], "True");
+  // The same live clip against a challenge it does not perform (the speaker never turns): E460.
+  r = Call("register_ekyc_front_back_face_video",
+           {{"image_card1", front},
+            {"image_card2", back},
+            {"video_general", Slurp(kVideos + "grid_bbaf2n.mp4")}},
+           {{"user_id", "video-1"}, {"challenge", "left,right"}}, &http);
+  EXPECT_EQ(r["code"], "E460") << r.dump();
+  EXPECT_EQ(r["output"][2]["liveness_detail"]["challenge"]["passed"], false) << r.dump();
+  // A malformed challenge is a field error, before any decoding.
+  r = Call("register_ekyc_front_back_face_video",
+           {{"image_card1", front},
+            {"image_card2", back},
+            {"video_general", Slurp(kVideos + "grid_bbaf2n.mp4")}},
+           {{"user_id", "video-1"}, {"challenge", "nod"}}, &http);
+  EXPECT_EQ(http, 422) << r.dump();
   // A screen replay: refused with E460 before any matching.
   r = Call("register_ekyc_front_back_face_video",
            {{"image_card1", front},
