@@ -90,7 +90,15 @@ struct Calibration {
   double slope = 10.0;
   double midpoint = 0.5;
   nlohmann::json far_table = nlohmann::json::array();  // [{similarity, far}] from the fit
+  // Optional second map fitted on card-portrait-vs-selfie pairs only ("card_vs_selfie" in the
+  // JSON): printed portraits score lower for genuine and impostor pairs alike, so one map would
+  // give the two uses different false-match rates at the same threshold.
+  std::optional<double> card_slope, card_midpoint;
+  nlohmann::json card_far_table = nlohmann::json::array();
+  // Selfie vs selfie (the store's search, verify and duplicate rule).
   double Map(double cosine) const;
+  // Card portrait vs selfie (FaceEngine::Compare); Map() when the file has no card map.
+  double MapCardVsSelfie(double cosine) const;
   static Result<Calibration> FromJson(const nlohmann::json& j);
   static Result<Calibration> Load(const std::string& path);
 };

@@ -394,7 +394,7 @@ Result<CompareResult> FaceEngine::Compare(const cv::Mat& card_bgr, const cv::Mat
   if (!card.ok()) return card.status();
   if (!selfie.ok()) return selfie.status();
   r.cosine = Cosine(card->embedding.values, selfie->embedding.values);
-  r.similarity = calibration_.Map(r.cosine);
+  r.similarity = calibration_.MapCardVsSelfie(r.cosine);
   r.matched = r.similarity >= threshold;
   // Calibrated similarity behaves like a match probability, so the decision's confidence is the
   // probability mass on the chosen side.

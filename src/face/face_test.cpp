@@ -144,16 +144,21 @@ TEST(FaceCalibration, MonotonicAndBounded) {
     SCOPED_TRACE(path);
     auto c = Calibration::Load(path);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
-    double prev = -1;
+    double prev = -1, prev_card = -1;
     for (double x = -1.0; x <= 1.0; x += 0.01) {
-      const double s = c->Map(x);
+      const double s = c->Map(x), t = c->MapCardVsSelfie(x);
       EXPECT_GE(s, 0.0);
       EXPECT_LE(s, 1.0);
       EXPECT_GE(s, prev);
+      EXPECT_GE(t, 0.0);
+      EXPECT_LE(t, 1.0);
+      EXPECT_GE(t, prev_card);
       prev = s;
+      prev_card = t;
     }
-    EXPECT_LT(c->Map(0.0),
-              0.5);  // unrelated faces (cosine ~0) must not match at the default threshold
+    // Unrelated faces (cosine ~0) must not match at the default threshold.
+    EXPECT_LT(c->Map(0.0), 0.5);
+    EXPECT_LT(c->MapCardVsSelfie(0.0), 0.5);
     // The recorded table must itself be monotonic: a higher threshold never admits more impostors.
     double prev_far = 2;
     for (const auto& row : c->far_table) {
@@ -165,6 +170,19 @@ TEST(FaceCalibration, MonotonicAndBounded) {
   auto fused = Calibration::Load(FusedCalibrationPath());
   ASSERT_TRUE(fused.ok());
   EXPECT_EQ(fused->model, FaceEngine::EmbeddingModelId(FaceEngineOptions{}));
+  // Its card-vs-selfie map exists and sits lower (degraded portraits score lower), and files
+  // without one fall back to the selfie map.
+  ASSERT_TRUE(fused->card_midpoint.has_value());
+  EXPECT_LT(*fused->card_midpoint, fused->midpoint);
+  EXPECT_GT(fused->MapCardVsSelfie(fused->midpoint), 0.5);
+  auto plain = Calibration::FromJson({{"model", "m"}, {"slope", 20.0}, {"midpoint", 0.4}});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_DOUBLE_EQ(plain->MapCardVsSelfie(0.47), plain->Map(0.47));
+  EXPECT_FALSE(Calibration::FromJson({{"model", "m"},
+                                      {"slope", 20.0},
+                                      {"midpoint", 0.4},
+                                      {"card_vs_selfie", {{"slope", -3.0}, {"midpoint", 0.3}}}})
+                   .ok());
   EXPECT_FALSE(Calibration::FromJson({{"model", "m"}, {"slope", -1.0}, {"midpoint", 0.3}}).ok());
 }
 

