@@ -169,7 +169,12 @@ std::string CapitalizeAddress(const std::string& text) {
   return out;
 }
 
-std::string VoteName(const std::vector<Reading>& readings, double* conf) {
+std::string VoteName(const std::vector<Reading>& readings, double* conf,
+                     const std::string& accent_free) {
+  std::vector<std::string> want;  // folded words of the machine-readable name, if any
+  for (auto& p : Split(CollapseSpaces(FoldKey(accent_free)), ' ')) {
+    if (!p.empty()) want.push_back(p);
+  }
   *conf = 0;
   std::vector<std::vector<std::string>> words;
   std::vector<double> confs;
@@ -198,6 +203,7 @@ std::string VoteName(const std::vector<Reading>& readings, double* conf) {
       len = k;
     }
   }
+  if (!want.empty() && counts.count(want.size())) len = want.size();
   std::vector<size_t> used;
   for (size_t i = 0; i < words.size(); ++i) {
     if (words[i].size() == len) used.push_back(i);
@@ -208,7 +214,11 @@ std::string VoteName(const std::vector<Reading>& readings, double* conf) {
   for (size_t i : used) conf_sum += confs[i];
   for (size_t pos = 0; pos < len; ++pos) {
     std::map<std::string, std::pair<int, double>> votes;  // word -> (readings, best conf)
+    // Readings whose letters match the machine-readable word vote alone, when there are any.
+    bool any_match = false;
+    for (size_t i : used) any_match |= !want.empty() && FoldKey(words[i][pos]) == want[pos];
     for (size_t i : used) {
+      if (any_match && FoldKey(words[i][pos]) != want[pos]) continue;
       auto& [n, best] = votes[words[i][pos]];
       ++n;
       best = std::max(best, confs[i]);

@@ -48,7 +48,11 @@ struct Reading {
 // word count most readings agree on, then at each position the word most readings agree on; ties
 // go to the more confident reading. `conf` gets the share of agreeing words times the mean
 // confidence of the readings used. Empty when no reading has letters.
-std::string VoteName(const std::vector<Reading>& readings, double* conf);
+// `accent_free`: the same name from a checked MRZ (passport), when known: at each position only
+// the readings whose accent-free letters match it vote, when any does (the MRZ fixes the letters,
+// the readings the tone marks).
+std::string VoteName(const std::vector<Reading>& readings, double* conf,
+                     const std::string& accent_free = "");
 
 struct IdCandidate {
   std::string value;

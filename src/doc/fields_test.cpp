@@ -58,4 +58,24 @@ TEST(DocFields, LookAlikeLettersAndAddressCase) {
   EXPECT_EQ(CapitalizeAddress(""), "");
 }
 
+TEST(DocFields, VoteNameMajorityPerWord) {
+  double conf = 0;
+  EXPECT_EQ(
+      VoteName(
+          {{"NGUYÊN HOANG VIỆT", 0.9}, {"NGUYỄN HOÀNG VIỆT", 0.93}, {"NGUYỄN HOÀNG VIỆT", 0.8}},
+          &conf),
+      "NGUYỄN HOÀNG VIỆT");
+  EXPECT_GT(conf, 0.0);
+  EXPECT_LE(conf, 1.0);
+  // Punctuation specks and a reading with a different word count do not disturb the vote.
+  EXPECT_EQ(VoteName({{"'ĐỖ NGỌC PHÚC", 0.7}, {"ĐỖ NGỌC", 0.99}, {"- ĐỖ NGỌC PHÚC", 0.8}}, &conf),
+            "ĐỖ NGỌC PHÚC");
+  EXPECT_EQ(VoteName({{"", 0.9}, {"...", 0.9}}, &conf), "");
+  EXPECT_EQ(conf, 0.0);
+  // A checked MRZ name restricts the vote to readings with its letters.
+  EXPECT_EQ(VoteName({{"VÍ", 0.95}, {"VÍ", 0.9}, {"VŨ", 0.6}}, &conf, "VU"), "VŨ");
+  EXPECT_EQ(VoteName({{"VÍ", 0.95}, {"VÍ", 0.9}}, &conf, "VU"),
+            "VÍ");  // no reading matches: plain vote
+}
+
 }  // namespace ekyc::doc

@@ -1302,7 +1302,12 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
             std::string tr = ReadLine(*img, box, &cr, top);
             hyps.push_back({tr, cr});
           }
-          t = VoteName(hyps, &c);
+          std::string mrz_name;
+          if (r.mrz && r.mrz->checks_ok && type == DocType::kPassport) {
+            if (std::string(spec.field) == "ho") mrz_name = r.mrz->surname;
+            if (std::string(spec.field) == "chu_dem_va_ten") mrz_name = r.mrz->given_names;
+          }
+          t = VoteName(hyps, &c, mrz_name);
         } else {
           double cr = 0;
           std::string tr = ReadLine(best.gray, box, &cr);
