@@ -19,7 +19,7 @@ PKGS=(
   # API tests: docs/openapi.yaml against the live server, the Postman collection generator
   python3-yaml python3-jsonschema
   # build-time model tools (never used by the server at run time)
-  python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode
+  python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode opencv-data
   # fonts with full Vietnamese coverage for the synthetic card generator
   fonts-noto-core fonts-dejavu-core fonts-roboto-unhinted
 )

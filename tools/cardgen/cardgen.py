@@ -277,16 +277,40 @@ def emblem(img, x, y, size):
     d.polygon(pts, fill=(250, 215, 40))
 
 
+FACE_CASCADE = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"  # Debian opencv-data
+
+
+def id_photo_box(ph, aspect):
+    """Crop box framing a photo as an ID portrait: head and shoulders, the face centred
+    horizontally with its top in the upper fifth and face height ~55 % of the crop (a phone photo
+    pasted as is often leaves the face cut at the slot's edge, which no real card does). Falls back
+    to the centred upper crop when no frontal face is found."""
+    pw, phh = ph.size
+    faces = ()
+    if os.path.exists(FACE_CASCADE):
+        grey = cv2.cvtColor(np.asarray(ph), cv2.COLOR_RGB2GRAY)
+        min_side = max(24, min(pw, phh) // 10)
+        faces = cv2.CascadeClassifier(FACE_CASCADE).detectMultiScale(grey, 1.1, 5, minSize=(min_side, min_side))
+    if len(faces) == 0:
+        tw = min(pw, int(phh * aspect))
+        th = int(tw / aspect)
+        left, top = (pw - tw) // 2, max(0, (phh - th) // 3)
+        return (left, top, left + tw, top + th)
+    fx, fy, fw, fh = max(faces, key=lambda f: f[2] * f[3])
+    th = min(phh, int(fh / 0.55))
+    tw = min(pw, int(th * aspect))
+    th = min(th, int(tw / aspect))
+    left = min(max(0, int(fx + fw / 2 - tw / 2)), pw - tw)
+    top = min(max(0, int(fy - 0.3 * fh)), phh - th)
+    return (left, top, left + tw, top + th)
+
+
 def portrait(img, rng, x, y, w, h, faces):
     """Pastes a face photo (faces-dev) or a drawn placeholder silhouette; returns its source."""
     if faces:
         path = rng.choice(faces)
         ph = Image.open(path).convert("RGB")
-        pw, phh = ph.size
-        tw = min(pw, int(phh * w / h))
-        th = int(tw * h / w)
-        left, top = (pw - tw) // 2, max(0, (phh - th) // 3)
-        ph = ph.crop((left, top, left + tw, top + th)).resize((w, h))
+        ph = ph.crop(id_photo_box(ph, w / h)).resize((w, h))
         ph = Image.blend(ph, ph.convert("L").convert("RGB"), 0.3)
         img.paste(ph, (x, y))
         return "faces-dev/" + os.path.relpath(path, os.path.dirname(os.path.dirname(path)))
