@@ -73,11 +73,16 @@ int RunAddress(const AddressOptions& o) {
   if (o.timing && !per_address_us.empty()) {
     std::vector<double> v = per_address_us;
     std::sort(v.begin(), v.end());
-    auto pct = [&](double p) { return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))]; };
-    std::cerr << "{\"index_load_ms\": " << std::chrono::duration<double, std::milli>(t1 - t0).count()
-              << ", \"icu_transliterator_ms\": " << std::chrono::duration<double, std::milli>(t2 - t1).count()
+    auto pct = [&](double p) {
+      return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+    };
+    std::cerr << "{\"index_load_ms\": "
+              << std::chrono::duration<double, std::milli>(t1 - t0).count()
+              << ", \"icu_transliterator_ms\": "
+              << std::chrono::duration<double, std::milli>(t2 - t1).count()
               << ", \"addresses\": " << v.size() << ", \"normalize_median_us\": " << pct(0.5)
-              << ", \"normalize_p95_us\": " << pct(0.95) << ", \"normalize_max_us\": " << v.back() << "}\n";
+              << ", \"normalize_p95_us\": " << pct(0.95) << ", \"normalize_max_us\": " << v.back()
+              << "}\n";
   }
   return 0;
 }
@@ -87,12 +92,16 @@ int RunAddress(const AddressOptions& o) {
 void AddAddressCommand(CLI::App& app, int* exit_code) {
   auto opts = std::make_shared<AddressOptions>();
   auto* cmd = app.add_subcommand(
-      "address", "Normalize a Vietnamese address (old 3-level or post-2025 2-level) to the vendor JSON shape");
+      "address",
+      "Normalize a Vietnamese address (old 3-level or post-2025 2-level) to the vendor JSON shape");
   cmd->add_option("text", opts->text, "The address text (quote it)");
-  cmd->add_flag("--stdin", opts->from_stdin, "Read one address per line from stdin; print one JSON object per line");
-  cmd->add_option("--index", opts->index_path,
-                  "Admin-unit index file (default: $EKYC_VN_INDEX, else <exe dir>/data/vn-admin.tsv)");
-  cmd->add_flag("--timing", opts->timing, "Print index load time and per-address latency (JSON) to stderr");
+  cmd->add_flag("--stdin", opts->from_stdin,
+                "Read one address per line from stdin; print one JSON object per line");
+  cmd->add_option(
+      "--index", opts->index_path,
+      "Admin-unit index file (default: $EKYC_VN_INDEX, else <exe dir>/data/vn-admin.tsv)");
+  cmd->add_flag("--timing", opts->timing,
+                "Print index load time and per-address latency (JSON) to stderr");
   cmd->callback([opts, exit_code] { *exit_code = RunAddress(*opts); });
 }
 

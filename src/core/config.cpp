@@ -34,7 +34,8 @@ std::string ExecutableDir() {
 
 EnvSource ProcessEnv() {
   return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at start-up only
+    const char* v =
+        std::getenv(name.c_str());  // NOLINT(concurrency-mt-unsafe): read at start-up only
     if (v == nullptr) return std::nullopt;
     return std::string(v);
   };
@@ -83,7 +84,8 @@ Result<bool> EnvBool(const EnvSource& env, const std::string& name, bool fallbac
   if (!v) return fallback;
   const std::string& s = *v;
   if (s == "1" || s == "true" || s == "TRUE" || s == "True" || s == "yes" || s == "on") return true;
-  if (s == "0" || s == "false" || s == "FALSE" || s == "False" || s == "no" || s == "off") return false;
+  if (s == "0" || s == "false" || s == "FALSE" || s == "False" || s == "no" || s == "off")
+    return false;
   return BadVar(name, s, "true or false (also 1/0, yes/no, on/off)");
 }
 
@@ -98,9 +100,10 @@ Result<Config> Config::Load(const EnvSource& env) {
   EKYC_ASSIGN_OR_RETURN(c.tls_cert, EnvString(env, "EKYC_TLS_CERT", ""));
   EKYC_ASSIGN_OR_RETURN(c.tls_key, EnvString(env, "EKYC_TLS_KEY", ""));
   if (c.tls_cert.empty() != c.tls_key.empty()) {
-    return InvalidArgument("config.invalid",
-                           "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together (or both left unset "
-                           "for a generated self-signed certificate)");
+    return InvalidArgument(
+        "config.invalid",
+        "EKYC_TLS_CERT and EKYC_TLS_KEY must be set together (or both left unset "
+        "for a generated self-signed certificate)");
   }
   EKYC_ASSIGN_OR_RETURN(int64_t workers, EnvInt(env, "EKYC_WORKERS", 0, 0, 256));
   c.workers = workers > 0 ? static_cast<int>(workers)
@@ -135,15 +138,19 @@ Result<Config> Config::Load(const EnvSource& env) {
   c.http_threads = static_cast<int>(http_threads);
   EKYC_ASSIGN_OR_RETURN(c.max_body_bytes,
                         EnvInt(env, "EKYC_MAX_BODY_BYTES", c.max_body_bytes, 1024, 1LL << 31));
-  EKYC_ASSIGN_OR_RETURN(int64_t read_s, EnvInt(env, "EKYC_READ_TIMEOUT_S", c.read_timeout_s, 1, 3600));
+  EKYC_ASSIGN_OR_RETURN(int64_t read_s,
+                        EnvInt(env, "EKYC_READ_TIMEOUT_S", c.read_timeout_s, 1, 3600));
   c.read_timeout_s = static_cast<int>(read_s);
-  EKYC_ASSIGN_OR_RETURN(int64_t write_s, EnvInt(env, "EKYC_WRITE_TIMEOUT_S", c.write_timeout_s, 1, 3600));
+  EKYC_ASSIGN_OR_RETURN(int64_t write_s,
+                        EnvInt(env, "EKYC_WRITE_TIMEOUT_S", c.write_timeout_s, 1, 3600));
   c.write_timeout_s = static_cast<int>(write_s);
-  EKYC_ASSIGN_OR_RETURN(int64_t req_ms,
-                        EnvInt(env, "EKYC_REQUEST_TIMEOUT_MS", c.request_timeout_ms, 100, 3'600'000));
+  EKYC_ASSIGN_OR_RETURN(
+      int64_t req_ms, EnvInt(env, "EKYC_REQUEST_TIMEOUT_MS", c.request_timeout_ms, 100, 3'600'000));
   c.request_timeout_ms = static_cast<int>(req_ms);
-  EKYC_ASSIGN_OR_RETURN(c.rate_limit_rps, EnvDouble(env, "EKYC_RATE_LIMIT_RPS", c.rate_limit_rps, 0, 1e6));
-  EKYC_ASSIGN_OR_RETURN(int64_t burst, EnvInt(env, "EKYC_RATE_LIMIT_BURST", c.rate_limit_burst, 1, 1'000'000));
+  EKYC_ASSIGN_OR_RETURN(c.rate_limit_rps,
+                        EnvDouble(env, "EKYC_RATE_LIMIT_RPS", c.rate_limit_rps, 0, 1e6));
+  EKYC_ASSIGN_OR_RETURN(int64_t burst,
+                        EnvInt(env, "EKYC_RATE_LIMIT_BURST", c.rate_limit_burst, 1, 1'000'000));
   c.rate_limit_burst = static_cast<int>(burst);
   EKYC_ASSIGN_OR_RETURN(c.store_backend, EnvString(env, "EKYC_STORE", c.store_backend));
   if (c.store_backend != "sqlite" && c.store_backend != "postgres") {
@@ -153,9 +160,10 @@ Result<Config> Config::Load(const EnvSource& env) {
   if (c.store_backend == "postgres" && c.pg_dsn.empty()) {
     return InvalidArgument("config.invalid", "EKYC_STORE=postgres needs EKYC_PG_DSN");
   }
-  EKYC_ASSIGN_OR_RETURN(c.data_key_file, EnvString(env, "EKYC_DATA_KEY_FILE", c.data_dir + "/data.key"));
-  EKYC_ASSIGN_OR_RETURN(c.duplicate_threshold,
-                        EnvDouble(env, "EKYC_DUPLICATE_THRESHOLD", c.duplicate_threshold, 0.0, 1.0));
+  EKYC_ASSIGN_OR_RETURN(c.data_key_file,
+                        EnvString(env, "EKYC_DATA_KEY_FILE", c.data_dir + "/data.key"));
+  EKYC_ASSIGN_OR_RETURN(c.duplicate_threshold, EnvDouble(env, "EKYC_DUPLICATE_THRESHOLD",
+                                                         c.duplicate_threshold, 0.0, 1.0));
   return c;
 }
 

@@ -28,9 +28,11 @@ TEST(ConfigTest, VideoLimits) {
   EXPECT_EQ(c->max_video_bytes, 1 << 20);
   EXPECT_DOUBLE_EQ(c->max_video_seconds, 7.5);
   EXPECT_EQ(c->video_frames, 60);
-  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"EKYC_VIDEO_FRAMES", "4"}, {"EKYC_VIDEO_FRAMES", "1000"}, {"EKYC_MAX_VIDEO_SECONDS", "0"},
-           {"EKYC_MAX_VIDEO_BYTES", "20MB"}}) {
+  for (auto [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"EKYC_VIDEO_FRAMES", "4"},
+                                                        {"EKYC_VIDEO_FRAMES", "1000"},
+                                                        {"EKYC_MAX_VIDEO_SECONDS", "0"},
+                                                        {"EKYC_MAX_VIDEO_BYTES", "20MB"}}) {
     auto bad = Config::Load(MapEnv({{name, value}}));
     ASSERT_FALSE(bad.ok()) << name << "=" << value;
     EXPECT_NE(bad.status().message().find(name), std::string::npos) << bad.status().message();
@@ -50,10 +52,13 @@ TEST(ConfigTest, ReadsValues) {
 }
 
 TEST(ConfigTest, InvalidValuesNameTheVariable) {
-  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"EKYC_PORT", "eighty"}, {"EKYC_PORT", "70000"}, {"EKYC_WORKERS", "-1"},
-           {"EKYC_ALLOW_PLAIN_HTTP", "maybe"}, {"EKYC_LOG_LEVEL", "loud"},
-           {"EKYC_MAX_IMAGE_BYTES", "12abc"}}) {
+  for (auto [name, value] :
+       std::vector<std::pair<std::string, std::string>>{{"EKYC_PORT", "eighty"},
+                                                        {"EKYC_PORT", "70000"},
+                                                        {"EKYC_WORKERS", "-1"},
+                                                        {"EKYC_ALLOW_PLAIN_HTTP", "maybe"},
+                                                        {"EKYC_LOG_LEVEL", "loud"},
+                                                        {"EKYC_MAX_IMAGE_BYTES", "12abc"}}) {
     auto c = Config::Load(MapEnv({{name, value}}));
     ASSERT_FALSE(c.ok()) << name << "=" << value;
     EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();

@@ -24,7 +24,8 @@ std::string ToHex(const unsigned char* p, size_t n) {
 void Fill(unsigned char* p, size_t n) {
   // RAND_bytes only fails when the OS entropy source is broken; continuing would hand out
   // predictable ids and keys, so this is a hard stop.
-  if (RAND_bytes(p, static_cast<int>(n)) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+  if (RAND_bytes(p, static_cast<int>(n)) != 1)
+    throw std::runtime_error("OpenSSL RAND_bytes failed");
 }
 
 }  // namespace
@@ -35,8 +36,8 @@ std::string NewUuid() {
   b[6] = (b[6] & 0x0F) | 0x40;
   b[8] = (b[8] & 0x3F) | 0x80;
   std::string h = ToHex(b.data(), b.size());
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
-         h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
 std::string RandomHex(size_t n_bytes) {

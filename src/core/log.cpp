@@ -75,7 +75,8 @@ void Logger::Log(Level level, const std::string& event, nlohmann::json fields) c
   static constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error"};
   auto lvl = kMap[static_cast<int>(level)];
   if (!impl_->should_log(lvl)) return;
-  nlohmann::json line = {{"ts", NowIso8601()}, {"level", kNames[static_cast<int>(level)]}, {"event", event}};
+  nlohmann::json line = {
+      {"ts", NowIso8601()}, {"level", kNames[static_cast<int>(level)]}, {"event", event}};
   if (fields.is_object()) {
     for (auto& [k, v] : fields.items()) line[k] = std::move(v);
   }

@@ -8,9 +8,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace spdlog {
 class logger;
@@ -27,7 +26,8 @@ class Logger {
   // Writes into `sink` (a string it appends lines to), for tests.
   static Logger ToString(std::shared_ptr<std::string> sink, const std::string& min_level);
 
-  void Log(Level level, const std::string& event, nlohmann::json fields = nlohmann::json::object()) const;
+  void Log(Level level, const std::string& event,
+           nlohmann::json fields = nlohmann::json::object()) const;
   void Info(const std::string& event, nlohmann::json fields = nlohmann::json::object()) const {
     Log(Level::kInfo, event, std::move(fields));
   }

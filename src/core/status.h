@@ -83,7 +83,7 @@ inline Status FailedPrecondition(std::string reason, std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result constructed from an OK status without a value");
   }
@@ -114,9 +114,9 @@ class [[nodiscard]] Result {
 }  // namespace ekyc
 
 // Propagates a non-OK Status from an expression returning Status.
-#define EKYC_RETURN_IF_ERROR(expr)        \
-  do {                                    \
-    ::ekyc::Status ekyc_status_ = (expr); \
+#define EKYC_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::ekyc::Status ekyc_status_ = (expr);        \
     if (!ekyc_status_.ok()) return ekyc_status_; \
   } while (0)
 
@@ -125,7 +125,10 @@ class [[nodiscard]] Result {
 // Declares `lhs` from a Result expression, or returns its Status.
 #define EKYC_ASSIGN_OR_RETURN(lhs, expr) \
   EKYC_ASSIGN_OR_RETURN_IMPL_(EKYC_CONCAT_(ekyc_result_, __LINE__), lhs, expr)
+// `lhs` may be a declaration and `tmp` a fresh name: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define EKYC_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return tmp.status();               \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

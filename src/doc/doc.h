@@ -11,13 +11,12 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
 
 #include "core/status.h"
 #include "doc/mrz.h"
@@ -30,12 +29,13 @@ enum class Side { kUnknown, kFront, kBack };
 
 // The vendor-compatible class of a (type, side): value/code/name as in docs/doc.md.
 struct ClassInfo {
-  int value = -1;     // e.g. 4 = chip CCCD front, 5 = chip CCCD back (vendor values)
-  std::string code;   // e.g. "CCCD_CHIP"
-  std::string name;   // e.g. "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC"
+  int value = -1;    // e.g. 4 = chip CCCD front, 5 = chip CCCD back (vendor values)
+  std::string code;  // e.g. "CCCD_CHIP"
+  std::string name;  // e.g. "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC"
 };
 ClassInfo ClassOf(DocType type, Side side);
-const char* DocTypeName(DocType type);  // "CMND9", "CMND12", "CCCD2016", "CCCD_CHIP", "CAN_CUOC", "PASSPORT"
+const char* DocTypeName(
+    DocType type);  // "CMND9", "CMND12", "CCCD2016", "CCCD_CHIP", "CAN_CUOC", "PASSPORT"
 
 struct Field {
   std::string value = "N/A";  // NFC, "N/A" when absent
@@ -51,11 +51,12 @@ struct DocResult {
   std::vector<std::pair<std::string, Field>> fields;  // vendor field names, in output order
   std::optional<MrzData> mrz;
   std::optional<QrPayload> qr;
-  int rotation = 0;                     // degrees clockwise the card was turned to read it upright
-  std::vector<cv::Point2f> corners;     // card corners in the input image (TL, TR, BR, BL of the upright card)
-  bool card_located = false;            // false: the whole image was taken as the card
-  cv::Mat card;                         // rectified upright card (BGR)
-  cv::Rect portrait;                    // portrait slot in `card`, empty when the side has none
+  int rotation = 0;  // degrees clockwise the card was turned to read it upright
+  std::vector<cv::Point2f>
+      corners;  // card corners in the input image (TL, TR, BR, BL of the upright card)
+  bool card_located = false;  // false: the whole image was taken as the card
+  cv::Mat card;               // rectified upright card (BGR)
+  cv::Rect portrait;          // portrait slot in `card`, empty when the side has none
 
   const Field* Get(const std::string& name) const;
   // The vendor-shaped "output" element for this side (fields + class_name + mrz/qr blocks), without

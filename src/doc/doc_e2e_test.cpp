@@ -1,9 +1,9 @@
 // End-to-end: reads the committed synthetic cards (tests/data/cards) and checks the fields against
 // their ground truth. Skips when the Tesseract models are not installed.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -24,7 +24,8 @@ class DocE2E : public ::testing::Test {
   void SetUp() override {
     if (reader_ == nullptr) GTEST_SKIP() << "Tesseract vie/eng models not installed";
   }
-  static std::unique_ptr<DocReader> reader_;  // one reader shared by the suite (Tesseract init is slow)
+  static std::unique_ptr<DocReader>
+      reader_;  // one reader shared by the suite (Tesseract init is slow)
 };
 std::unique_ptr<DocReader> DocE2E::reader_;
 
@@ -105,7 +106,8 @@ TEST(DocClass, TableMatchesVendorValues) {
   EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).value, 4);
   EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kBack).value, 5);
   EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).code, "CCCD_CHIP");
-  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).name, "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC");
+  EXPECT_EQ(ClassOf(DocType::kCccdChip, Side::kFront).name,
+            "CĂN CƯỚC CÔNG DÂN GẮN CHIP - MẶT TRƯỚC");
   EXPECT_EQ(ClassOf(DocType::kUnknown, Side::kFront).value, -1);
   EXPECT_EQ(Unidecode("NGUYỄN ĐỨC Ẩn"), "NGUYEN DUC An");
 }

@@ -10,7 +10,9 @@ namespace {
 constexpr double kId1Aspect = 85.6 / 53.98;
 constexpr double kPassportAspect = 125.0 / 88.0;
 
-double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double Dist(cv::Point2f a, cv::Point2f b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 // Orders 4 points clockwise starting at the top-left, then rotates so TL→TR is a long side.
 std::vector<cv::Point2f> OrderCorners(std::vector<cv::Point2f> p) {
@@ -20,12 +22,16 @@ std::vector<cv::Point2f> OrderCorners(std::vector<cv::Point2f> p) {
   std::sort(p.begin(), p.end(), [&](cv::Point2f a, cv::Point2f b) {
     return std::atan2(a.y - c.y, a.x - c.x) < std::atan2(b.y - c.y, b.x - c.x);
   });
-  // atan2 order from -pi: TL-ish first (upper-left quadrant), then TR, BR, BL (clockwise in image coords).
+  // atan2 order from -pi: TL-ish first (upper-left quadrant), then TR, BR, BL (clockwise in image
+  // coords).
   int tl = 0;
   double best = 1e18;
   for (int i = 0; i < 4; ++i) {
     double s = p[i].x + p[i].y;
-    if (s < best) { best = s; tl = i; }
+    if (s < best) {
+      best = s;
+      tl = i;
+    }
   }
   std::rotate(p.begin(), p.begin() + tl, p.end());
   double top = Dist(p[0], p[1]) + Dist(p[2], p[3]);
@@ -40,7 +46,9 @@ double QuadAspect(const std::vector<cv::Point2f>& p) {
   return b > 0 ? std::max(a, b) / std::min(a, b) : 0;
 }
 
-bool PlausibleAspect(double a) { return a > 1.25 && a < 1.85; }
+bool PlausibleAspect(double a) {
+  return a > 1.25 && a < 1.85;
+}
 
 }  // namespace
 
@@ -77,8 +85,9 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     double aspect = QuadAspect(quad);
     if (!PlausibleAspect(aspect)) return;
     double fill = cv::contourArea(hull) / std::max(1.0, cv::contourArea(quad));
-    double score = cv::contourArea(quad) * std::min(1.0, fill) *
-                   (1.0 - 0.5 * std::min(std::abs(aspect - kId1Aspect), std::abs(aspect - kPassportAspect)));
+    double score =
+        cv::contourArea(quad) * std::min(1.0, fill) *
+        (1.0 - 0.5 * std::min(std::abs(aspect - kId1Aspect), std::abs(aspect - kPassportAspect)));
     if (score > best_score) {
       best_score = score;
       best = quad;
@@ -111,12 +120,15 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
 
   // An image that already has a card's aspect and no clear card outline filling it is a crop of
   // the card: inner boxes (MRZ band, photo frame) must not be taken for the card.
-  const double img_aspect = static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
-  const bool crop_like = std::abs(img_aspect - kId1Aspect) < 0.06 || std::abs(img_aspect - kPassportAspect) < 0.05;
+  const double img_aspect =
+      static_cast<double>(std::max(bgr.cols, bgr.rows)) / std::min(bgr.cols, bgr.rows);
+  const bool crop_like =
+      std::abs(img_aspect - kId1Aspect) < 0.06 || std::abs(img_aspect - kPassportAspect) < 0.05;
   CardQuad out;
   out.maybe_crop = !best.empty() && crop_like && cv::contourArea(best) < 0.85 * img_area;
   if (!best.empty()) {
-    for (auto& p : best) out.corners.emplace_back(p.x / static_cast<float>(scale), p.y / static_cast<float>(scale));
+    for (auto& p : best)
+      out.corners.emplace_back(p.x / static_cast<float>(scale), p.y / static_cast<float>(scale));
     out.located = true;
     out.aspect = QuadAspect(out.corners);
     // Contours from a dilated edge map sit slightly outside the card; that margin is harmless.
@@ -131,10 +143,12 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     out.corners = OrderCorners({{0, 0}, {w, 0}, {w, h}, {0, h}});
     out.aspect = a;
   }
-  double long_side = (Dist(out.corners[0], out.corners[1]) + Dist(out.corners[2], out.corners[3])) / 2;
+  double long_side =
+      (Dist(out.corners[0], out.corners[1]) + Dist(out.corners[2], out.corners[3])) / 2;
   if (long_side < 400) {
     return InvalidArgument("doc.card_too_small",
-                           "the card is too small in the image (" + std::to_string(static_cast<int>(long_side)) +
+                           "the card is too small in the image (" +
+                               std::to_string(static_cast<int>(long_side)) +
                                " px wide; at least 400 px, ideally 900+, are needed to read it)");
   }
   return out;
@@ -145,9 +159,11 @@ std::vector<cv::Point2f> WholeImageCorners(const cv::Mat& bgr) {
   return OrderCorners({{0, 0}, {w, 0}, {w, h}, {0, h}});
 }
 
-cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width, double aspect) {
+cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width,
+                double aspect) {
   int height = static_cast<int>(std::lround(width / aspect));
-  std::vector<cv::Point2f> dst = {{0, 0}, {static_cast<float>(width - 1), 0},
+  std::vector<cv::Point2f> dst = {{0, 0},
+                                  {static_cast<float>(width - 1), 0},
                                   {static_cast<float>(width - 1), static_cast<float>(height - 1)},
                                   {0, static_cast<float>(height - 1)}};
   cv::Mat m = cv::getPerspectiveTransform(corners, dst);

@@ -3,9 +3,8 @@
 // Thread-safety: pure functions; safe from any thread.
 #pragma once
 
-#include <vector>
-
 #include <opencv2/core.hpp>
+#include <vector>
 
 #include "core/status.h"
 
@@ -29,6 +28,7 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr);
 std::vector<cv::Point2f> WholeImageCorners(const cv::Mat& bgr);
 
 // Perspective-warps the quad to `width` × round(width / aspect_target).
-cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width, double aspect);
+cv::Mat Rectify(const cv::Mat& bgr, const std::vector<cv::Point2f>& corners, int width,
+                double aspect);
 
 }  // namespace ekyc::doc

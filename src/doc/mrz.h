@@ -19,21 +19,22 @@ int MrzCharValue(char c);
 int MrzCheckDigit(std::string_view field);
 
 struct MrzData {
-  std::string format;             // "TD1" or "TD3"
-  std::vector<std::string> lines; // after repair
-  std::string document_code;      // "ID", "P" ...
-  std::string issuing_state;      // "VNM"
-  std::string document_number;    // fillers removed (TD1 VN: last 9 digits of the ID; TD3: passport no.)
-  std::string personal_number;    // optional data without fillers (VN: the 12-digit ID)
-  std::string birth_date;         // dd/mm/yyyy, century resolved; empty if unreadable
-  std::string expiry_date;        // dd/mm/yyyy; empty when the field is fillers (no expiry)
-  std::string sex;                // "M", "F" or "" (unspecified)
-  std::string nationality;        // "VNM"
-  std::string surname;            // MRZ transliteration, words separated by spaces
+  std::string format;              // "TD1" or "TD3"
+  std::vector<std::string> lines;  // after repair
+  std::string document_code;       // "ID", "P" ...
+  std::string issuing_state;       // "VNM"
+  std::string
+      document_number;  // fillers removed (TD1 VN: last 9 digits of the ID; TD3: passport no.)
+  std::string personal_number;  // optional data without fillers (VN: the 12-digit ID)
+  std::string birth_date;       // dd/mm/yyyy, century resolved; empty if unreadable
+  std::string expiry_date;      // dd/mm/yyyy; empty when the field is fillers (no expiry)
+  std::string sex;              // "M", "F" or "" (unspecified)
+  std::string nationality;      // "VNM"
+  std::string surname;          // MRZ transliteration, words separated by spaces
   std::string given_names;
-  bool checks_ok = false;         // every check digit (incl. composite) validates
+  bool checks_ok = false;                  // every check digit (incl. composite) validates
   std::vector<std::string> failed_checks;  // names of the checks that failed
-  int repaired_chars = 0;         // characters changed from the OCR input
+  int repaired_chars = 0;                  // characters changed from the OCR input
 };
 
 // Parses 3 lines (TD1) or 2 lines (TD3) of OCR text. Spaces are ignored, lower case is

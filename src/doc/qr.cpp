@@ -14,7 +14,8 @@ namespace {
 
 bool AllDigits(std::string_view s) {
   if (s.empty()) return false;
-  for (char c : s) if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   return true;
 }
 
@@ -53,9 +54,10 @@ Result<QrPayload> ParseQrPayload(std::string_view text) {
   std::vector<std::string> f = Split(t, '|');
   for (auto& s : f) s = Trim(s);
   if (f.size() < 7) {
-    return InvalidArgument("qr.payload", "the QR text is not an ID-card payload (expected at least "
-                                         "7 fields separated by '|', got " +
-                                             std::to_string(f.size()) + ")");
+    return InvalidArgument("qr.payload",
+                           "the QR text is not an ID-card payload (expected at least "
+                           "7 fields separated by '|', got " +
+                               std::to_string(f.size()) + ")");
   }
   QrPayload p;
   p.raw = t;
@@ -99,9 +101,12 @@ Result<QrPayload> ParseQrPayload(std::string_view text) {
 Result<QrDecode> DecodeQr(const cv::Mat& image, const cv::Rect& region) {
   if (image.empty()) return InvalidArgument("image.empty", "the image is empty");
   cv::Mat gray;
-  if (image.channels() == 3) cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
-  else if (image.channels() == 4) cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
-  else gray = image;
+  if (image.channels() == 3)
+    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  else if (image.channels() == 4)
+    cv::cvtColor(image, gray, cv::COLOR_BGRA2GRAY);
+  else
+    gray = image;
   if (!gray.isContinuous()) gray = gray.clone();
   auto whole = ReadOnce(gray, 1.0, {0, 0});
   if (whole.ok() || region.empty()) return whole;

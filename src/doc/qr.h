@@ -5,26 +5,25 @@
 // Thread-safety: pure functions; safe from any thread.
 #pragma once
 
+#include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "core/status.h"
 
 namespace ekyc::doc {
 
 struct QrPayload {
-  std::string raw;         // NFC text as decoded
-  std::string id;          // 12-digit personal ID
-  std::string old_id;      // old 9-digit CMND, empty when absent
-  std::string name;        // NFC, as printed in the payload (usually title case)
-  std::string birth_date;  // dd/mm/yyyy
-  std::string sex;         // "Nam" / "Nữ" (NFC)
-  std::string address;     // residence
-  std::string issue_date;  // dd/mm/yyyy
-  std::string expiry_date; // dd/mm/yyyy, only when an extra field holds a second date after issue
+  std::string raw;          // NFC text as decoded
+  std::string id;           // 12-digit personal ID
+  std::string old_id;       // old 9-digit CMND, empty when absent
+  std::string name;         // NFC, as printed in the payload (usually title case)
+  std::string birth_date;   // dd/mm/yyyy
+  std::string sex;          // "Nam" / "Nữ" (NFC)
+  std::string address;      // residence
+  std::string issue_date;   // dd/mm/yyyy
+  std::string expiry_date;  // dd/mm/yyyy, only when an extra field holds a second date after issue
   std::vector<std::string> extra;  // fields after the 7th, verbatim
   int field_count = 0;
 };
@@ -34,7 +33,7 @@ struct QrPayload {
 Result<QrPayload> ParseQrPayload(std::string_view text);
 
 struct QrDecode {
-  std::string text;             // UTF-8
+  std::string text;                  // UTF-8
   std::vector<cv::Point2f> corners;  // in the input image's coordinates
 };
 

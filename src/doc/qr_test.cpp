@@ -21,7 +21,8 @@ TEST(DocQrPayload, ChipCccdSevenFields) {
 
 TEST(DocQrPayload, NfdInputAndOldIdAndSexWithoutHook) {
   // "Nữ" decomposed, old CMND present.
-  auto r = ParseQrPayload("001085012345|012345678|Tra\xCC\x82\xCC\x80n Va\xCC\x86n B|01021985|Nu|Hà Nội|01012022\r\n");
+  auto r = ParseQrPayload(
+      "001085012345|012345678|Tra\xCC\x82\xCC\x80n Va\xCC\x86n B|01021985|Nu|Hà Nội|01012022\r\n");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->old_id, "012345678");
   EXPECT_EQ(r->name, "Trần Văn B");

@@ -115,7 +115,8 @@ int EditDistance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = static_cast<int>(i);
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -131,8 +132,8 @@ int BestSubstringDistance(std::string_view hay, std::string_view needle, size_t*
   for (size_t i = 1; i <= hay.size(); ++i) {
     cur[0] = 0;
     for (size_t j = 1; j <= needle.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                         prev[j - 1] + (hay[i - 1] == needle[j - 1] ? 0 : 1)});
+      cur[j] = std::min(
+          {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (hay[i - 1] == needle[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
     if (prev[needle.size()] < best) {

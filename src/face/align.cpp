@@ -1,5 +1,4 @@
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "face/face.h"
@@ -8,8 +7,9 @@ namespace ekyc::face {
 
 const std::array<cv::Point2f, 5>& ArcFaceTemplate() {
   static const std::array<cv::Point2f, 5> kTemplate = {
-      cv::Point2f(38.2946f, 51.6963f), cv::Point2f(73.5318f, 51.5014f), cv::Point2f(56.0252f, 71.7366f),
-      cv::Point2f(41.5493f, 92.3655f), cv::Point2f(70.7299f, 92.2041f)};
+      cv::Point2f(38.2946f, 51.6963f), cv::Point2f(73.5318f, 51.5014f),
+      cv::Point2f(56.0252f, 71.7366f), cv::Point2f(41.5493f, 92.3655f),
+      cv::Point2f(70.7299f, 92.2041f)};
   return kTemplate;
 }
 
@@ -27,7 +27,8 @@ std::array<cv::Point2f, 5> ReduceTo5(const std::vector<cv::Point2f>& p) {
   return out;
 }
 
-cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src, const std::array<cv::Point2f, 5>& dst) {
+cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
+                            const std::array<cv::Point2f, 5>& dst) {
   // Closed-form least squares for x' = a*x - b*y + tx, y' = b*x + a*y + ty (Umeyama in 2-D).
   cv::Point2d ms(0, 0), md(0, 0);
   for (int i = 0; i < 5; ++i) {
@@ -59,8 +60,10 @@ cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5) {
   cv::Mat m = SimilarityTransform(pts5, ArcFaceTemplate());
   cv::Mat out;
   cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  if (out.channels() == 1) cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
-  else if (out.channels() == 4) cv::cvtColor(out, out, cv::COLOR_BGRA2BGR);
+  if (out.channels() == 1)
+    cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
+  else if (out.channels() == 4)
+    cv::cvtColor(out, out, cv::COLOR_BGRA2BGR);
   return out;
 }
 

@@ -1,8 +1,7 @@
-#include <random>
-#include <vector>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <random>
+#include <vector>
 
 #include "face/face.h"
 
@@ -12,8 +11,10 @@ cv::Mat DegradeLikeCardPortrait(const cv::Mat& bgr_in, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   cv::Mat bgr;
-  if (bgr_in.channels() == 1) cv::cvtColor(bgr_in, bgr, cv::COLOR_GRAY2BGR);
-  else bgr = bgr_in.clone();
+  if (bgr_in.channels() == 1)
+    cv::cvtColor(bgr_in, bgr, cv::COLOR_GRAY2BGR);
+  else
+    bgr = bgr_in.clone();
 
   // 1. The printed portrait is ~2x3 cm; a phone photo with the card filling a 720-1080p guide
   // frame holds ~200-330 px over its height. Go lower (120-220 px) to cover poor captures.
@@ -42,7 +43,8 @@ cv::Mat DegradeLikeCardPortrait(const cv::Mat& bgr_in, uint64_t seed) {
   for (int y = 0; y < mixed.rows; ++y) {
     auto* row = mixed.ptr<cv::Vec3f>(y);
     for (int x = 0; x < mixed.cols; ++x) {
-      const double xr = x * std::cos(angle) - y * std::sin(angle), yr = x * std::sin(angle) + y * std::cos(angle);
+      const double xr = x * std::cos(angle) - y * std::sin(angle),
+                   yr = x * std::sin(angle) + y * std::cos(angle);
       const double dot = std::cos(2 * CV_PI * xr / period) * std::cos(2 * CV_PI * yr / period);
       for (int c = 0; c < 3; ++c) row[x][c] += static_cast<float>(strength * dot);
     }

@@ -1,5 +1,4 @@
 #include <cmath>
-
 #include <opencv2/imgproc.hpp>
 
 #include "face/face.h"
@@ -9,7 +8,9 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-double Dist(cv::Point2f a, cv::Point2f b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double Dist(cv::Point2f a, cv::Point2f b) {
+  return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 // Eye aspect ratio (Soukupova & Cech 2016) over the six points of one eye.
 double Ear(const std::vector<cv::Point2f>& p, int s) {
@@ -28,8 +29,12 @@ QualityThresholds DefaultThresholds(Source source) {
 }
 
 nlohmann::json Quality::ToJson() const {
-  return {{"eye_distance_px", eye_distance_px}, {"blur_variance", blur_variance}, {"brightness", brightness},
-          {"eye_aspect_ratio", eye_aspect_ratio}, {"yaw_deg", yaw_deg}, {"pitch_deg", pitch_deg}};
+  return {{"eye_distance_px", eye_distance_px},
+          {"blur_variance", blur_variance},
+          {"brightness", brightness},
+          {"eye_aspect_ratio", eye_aspect_ratio},
+          {"yaw_deg", yaw_deg},
+          {"pitch_deg", pitch_deg}};
 }
 
 Quality MeasureQuality(const std::vector<cv::Point2f>& p, const cv::Mat& aligned_bgr) {
@@ -55,7 +60,8 @@ Quality MeasureQuality(const std::vector<cv::Point2f>& p, const cv::Mat& aligned
   const double c = std::cos(-roll), s = std::sin(-roll);
   auto rot = [&](cv::Point2f v) { return cv::Point2d(c * v.x - s * v.y, s * v.x + c * v.y); };
   const cv::Point2d nose = rot(five[2] - eye_mid), mouth = rot(mouth_mid - eye_mid);
-  if (q.eye_distance_px > 1e-6) q.yaw_deg = std::atan(nose.x / q.eye_distance_px / 0.55) * 180.0 / kPi;
+  if (q.eye_distance_px > 1e-6)
+    q.yaw_deg = std::atan(nose.x / q.eye_distance_px / 0.55) * 180.0 / kPi;
   if (mouth.y > 1e-6) {
     const double ratio = nose.y / mouth.y;  // ~0.5 frontal; smaller when looking up
     q.pitch_deg = std::asin(std::clamp((0.5 - ratio) / 0.5, -1.0, 1.0)) * 180.0 / kPi;
@@ -66,16 +72,23 @@ Quality MeasureQuality(const std::vector<cv::Point2f>& p, const cv::Mat& aligned
 Status CheckQuality(const Quality& q, Source source) {
   const QualityThresholds t = DefaultThresholds(source);
   const std::string where = source == Source::kSelfie ? "selfie" : "card portrait";
-  auto fail = [&](const char* reason, const std::string& msg) { return InvalidArgument(reason, where + ": " + msg); };
+  auto fail = [&](const char* reason, const std::string& msg) {
+    return InvalidArgument(reason, where + ": " + msg);
+  };
   if (q.eye_distance_px < t.min_eye_distance_px)
-    return fail("face.too_small", "face too small (eye distance " + std::to_string(static_cast<int>(q.eye_distance_px)) +
-                                      " px, need " + std::to_string(static_cast<int>(t.min_eye_distance_px)) +
+    return fail("face.too_small", "face too small (eye distance " +
+                                      std::to_string(static_cast<int>(q.eye_distance_px)) +
+                                      " px, need " +
+                                      std::to_string(static_cast<int>(t.min_eye_distance_px)) +
                                       "); move closer or use a higher-resolution image");
-  if (q.brightness < t.min_brightness) return fail("face.too_dark", "face too dark; use more light");
-  if (q.blur_variance < t.min_blur_variance) return fail("face.blurred", "face too blurred; hold the camera still and refocus");
+  if (q.brightness < t.min_brightness)
+    return fail("face.too_dark", "face too dark; use more light");
+  if (q.blur_variance < t.min_blur_variance)
+    return fail("face.blurred", "face too blurred; hold the camera still and refocus");
   if (std::abs(q.yaw_deg) > t.max_abs_yaw_deg || std::abs(q.pitch_deg) > t.max_abs_pitch_deg)
     return fail("face.pose", "face not frontal enough; look straight at the camera");
-  if (q.eye_aspect_ratio < t.min_eye_aspect_ratio) return fail("face.eyes_closed", "eyes appear closed; open your eyes");
+  if (q.eye_aspect_ratio < t.min_eye_aspect_ratio)
+    return fail("face.eyes_closed", "eyes appear closed; open your eyes");
   return Status::Ok();
 }
 

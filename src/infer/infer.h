@@ -9,22 +9,21 @@
 
 #include <map>
 #include <memory>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
-#include <opencv2/dnn.hpp>
 
 #include "core/status.h"
 
 namespace ekyc::infer {
 
 struct ModelInfo {
-  std::string id;       // e.g. "blazeface-front"
-  std::string version;  // "<package>@<version>:<file in package>"
-  std::string file;     // file name inside the model directory
-  std::string sha256;   // of the converted ONNX file, verified at load
+  std::string id;                // e.g. "blazeface-front"
+  std::string version;           // "<package>@<version>:<file in package>"
+  std::string file;              // file name inside the model directory
+  std::string sha256;            // of the converted ONNX file, verified at load
   std::vector<int> input_shape;  // NCHW, fixed
   std::string input_name;
   std::vector<std::string> output_names;  // Session::Run returns outputs in this order

@@ -1,17 +1,17 @@
 // Acceptance checks for the converted models: each one, loaded through ModelSet/Session and run
 // by OpenCV 4.6 from C++, must reproduce the original runtime's outputs (tools/reference) on the
 // stored fixed input within 1e-4. These tests FAIL (never skip) when the models are missing.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "infer/infer.h"
 
@@ -44,8 +44,10 @@ std::vector<float> ReadFloats(const fs::path& p) {
 std::shared_ptr<const ModelSet> LoadOrFail() {
   auto r = ModelSet::Load(ModelDir());
   if (!r.ok()) {
-    ADD_FAILURE() << "converted models are not available in " << ModelDir() << ": " << r.status().ToString()
-                  << "\nRun `make models` (tools/convert/build-models.sh <build dir>) before the model tests.";
+    ADD_FAILURE() << "converted models are not available in " << ModelDir() << ": "
+                  << r.status().ToString()
+                  << "\nRun `make models` (tools/convert/build-models.sh <build dir>) before the "
+                     "model tests.";
     return nullptr;
   }
   return *r;
@@ -83,7 +85,8 @@ void CheckAgainstReference(const std::string& id) {
   size_t offset = 0;
   for (size_t k = 0; k < outs->size(); ++k) {
     const auto ref_shape = ref_outs[k].at("shape").get<std::vector<int>>();
-    const size_t n = std::accumulate(ref_shape.begin(), ref_shape.end(), size_t{1}, std::multiplies<>());
+    const size_t n =
+        std::accumulate(ref_shape.begin(), ref_shape.end(), size_t{1}, std::multiplies<>());
     const cv::Mat& got = (*outs)[k];
     ASSERT_EQ(got.total(), n) << id << " output " << k;
     ASSERT_LE(offset + n, ref.size());
@@ -97,7 +100,8 @@ void CheckAgainstReference(const std::string& id) {
     ASSERT_FALSE(std::isnan(max_diff)) << id << " output " << k << " has NaN";
     const std::string name = ref_outs[k].at("name").get<std::string>();
     std::cout << "[ model ] " << id << " output " << name << ": max|diff| = " << max_diff
-              << " (max|ref| = " << max_ref << ", reference: " << meta.value("runtime", "?") << ")\n";
+              << " (max|ref| = " << max_ref << ", reference: " << meta.value("runtime", "?")
+              << ")\n";
     ::testing::Test::RecordProperty("max_abs_diff_" + std::to_string(k), std::to_string(max_diff));
     EXPECT_LE(max_diff, kMaxAbsDiff) << id << " output " << name;
     offset += n;
@@ -105,15 +109,33 @@ void CheckAgainstReference(const std::string& id) {
   EXPECT_EQ(offset, ref.size()) << "reference holds more values than the model's outputs";
 }
 
-TEST(ModelReferenceTest, BlazefaceFront) { CheckAgainstReference("blazeface-front"); }
-TEST(ModelReferenceTest, BlazefaceBack) { CheckAgainstReference("blazeface-back"); }
-TEST(ModelReferenceTest, Faceres) { CheckAgainstReference("faceres"); }
-TEST(ModelReferenceTest, Antispoof) { CheckAgainstReference("antispoof"); }
-TEST(ModelReferenceTest, Liveness) { CheckAgainstReference("liveness"); }
-TEST(ModelReferenceTest, PpocrDet) { CheckAgainstReference("ppocr-det"); }
-TEST(ModelReferenceTest, PpocrCls) { CheckAgainstReference("ppocr-cls"); }
-TEST(ModelReferenceTest, MobilefacenetTflite) { CheckAgainstReference("mobilefacenet-tflite"); }
-TEST(ModelReferenceTest, DlibResnet128) { CheckAgainstReference("dlib-resnet128"); }
+TEST(ModelReferenceTest, BlazefaceFront) {
+  CheckAgainstReference("blazeface-front");
+}
+TEST(ModelReferenceTest, BlazefaceBack) {
+  CheckAgainstReference("blazeface-back");
+}
+TEST(ModelReferenceTest, Faceres) {
+  CheckAgainstReference("faceres");
+}
+TEST(ModelReferenceTest, Antispoof) {
+  CheckAgainstReference("antispoof");
+}
+TEST(ModelReferenceTest, Liveness) {
+  CheckAgainstReference("liveness");
+}
+TEST(ModelReferenceTest, PpocrDet) {
+  CheckAgainstReference("ppocr-det");
+}
+TEST(ModelReferenceTest, PpocrCls) {
+  CheckAgainstReference("ppocr-cls");
+}
+TEST(ModelReferenceTest, MobilefacenetTflite) {
+  CheckAgainstReference("mobilefacenet-tflite");
+}
+TEST(ModelReferenceTest, DlibResnet128) {
+  CheckAgainstReference("dlib-resnet128");
+}
 
 // Any model the manifest lists must have passing reference data too (covers future additions).
 TEST(ModelReferenceTest, EveryManifestModelHasReferenceData) {

@@ -1,9 +1,9 @@
 #include "infer/infer.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 namespace ekyc::infer {
 namespace {

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
-
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -32,9 +31,8 @@ Status Truncated(const char* format) {
 }
 
 Status Corrupt(const char* format, const std::string& detail) {
-  return InvalidArgument("image.corrupt", std::string("The ") + format +
-                                              " file is damaged (" + detail +
-                                              ") and cannot be decoded: " + kWhatToSend);
+  return InvalidArgument("image.corrupt", std::string("The ") + format + " file is damaged (" +
+                                              detail + ") and cannot be decoded: " + kWhatToSend);
 }
 
 Status NotAnImage() {
@@ -189,7 +187,9 @@ Result<ImageHeader> ParseBmp(std::string_view b) {
   return Dims(ImageFormat::kBmp, w, h, "BMP");
 }
 
-double Megapixels(int64_t p) { return static_cast<double>(p) / 1e6; }
+double Megapixels(int64_t p) {
+  return static_cast<double>(p) / 1e6;
+}
 
 std::string Fmt1(double v) {
   char buf[32];
@@ -207,13 +207,18 @@ Result<cv::Mat> ToBgr8(const cv::Mat& in) {
     cv::Mat tmp;
     double lo = 0, hi = 0;
     cv::minMaxLoc(m.reshape(1), &lo, &hi);
-    m.convertTo(tmp, CV_8U, hi > lo ? 255.0 / (hi - lo) : 1.0, hi > lo ? -lo * 255.0 / (hi - lo) : 0);
+    m.convertTo(tmp, CV_8U, hi > lo ? 255.0 / (hi - lo) : 1.0,
+                hi > lo ? -lo * 255.0 / (hi - lo) : 0);
     m = tmp;
   }
   cv::Mat out;
   switch (m.channels()) {
-    case 1: cv::cvtColor(m, out, cv::COLOR_GRAY2BGR); break;
-    case 3: out = m; break;
+    case 1:
+      cv::cvtColor(m, out, cv::COLOR_GRAY2BGR);
+      break;
+    case 3:
+      out = m;
+      break;
     case 4: {
       out.create(m.rows, m.cols, CV_8UC3);
       for (int y = 0; y < m.rows; ++y) {
@@ -221,20 +226,23 @@ Result<cv::Mat> ToBgr8(const cv::Mat& in) {
         auto* d = out.ptr<cv::Vec3b>(y);
         for (int x = 0; x < m.cols; ++x) {
           const int a = s[x][3];
-          for (int c = 0; c < 3; ++c) d[x][c] = static_cast<uchar>((s[x][c] * a + 255 * (255 - a) + 127) / 255);
+          for (int c = 0; c < 3; ++c)
+            d[x][c] = static_cast<uchar>((s[x][c] * a + 255 * (255 - a) + 127) / 255);
         }
       }
       break;
     }
     default:
-      return Internal("input.internal",
-                      "The decoder returned an image with " + std::to_string(m.channels()) +
-                          " channels, which this server cannot convert");
+      return Internal("input.internal", "The decoder returned an image with " +
+                                            std::to_string(m.channels()) +
+                                            " channels, which this server cannot convert");
   }
   return out;
 }
 
-bool IsTextByte(unsigned char c) { return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n'; }
+bool IsTextByte(unsigned char c) {
+  return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -248,8 +256,9 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 bool HasUrlScheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
   size_t i = 1;
-  while (i < s.size() && i < 40 &&
-         (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+  while (
+      i < s.size() && i < 40 &&
+      (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
     ++i;
   return s.substr(i, 3) == "://";
 }
@@ -272,7 +281,9 @@ constexpr std::array<int8_t, 256> kBase64Table = [] {
   return t;
 }();
 
-int Base64Value(unsigned char c) { return kBase64Table[c]; }
+int Base64Value(unsigned char c) {
+  return kBase64Table[c];
+}
 
 Status BadBase64(const std::string& detail) {
   return InvalidArgument("image.bad_base64",
@@ -285,21 +296,30 @@ Status BadBase64(const std::string& detail) {
 
 const char* ImageFormatName(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kJpeg: return "jpeg";
-    case ImageFormat::kPng: return "png";
-    case ImageFormat::kWebp: return "webp";
-    case ImageFormat::kBmp: return "bmp";
-    case ImageFormat::kUnknown: break;
+    case ImageFormat::kJpeg:
+      return "jpeg";
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kWebp:
+      return "webp";
+    case ImageFormat::kBmp:
+      return "bmp";
+    case ImageFormat::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 const char* SourceKindName(SourceKind kind) {
   switch (kind) {
-    case SourceKind::kBytes: return "bytes";
-    case SourceKind::kBase64: return "base64";
-    case SourceKind::kDataUrl: return "data_url";
-    case SourceKind::kUrl: return "url";
+    case SourceKind::kBytes:
+      return "bytes";
+    case SourceKind::kBase64:
+      return "base64";
+    case SourceKind::kDataUrl:
+      return "data_url";
+    case SourceKind::kUrl:
+      return "url";
   }
   return "unknown";
 }
@@ -316,7 +336,8 @@ InputPolicy InputPolicy::FromConfig(const Config& config) {
 
 Result<ImageHeader> ReadImageHeader(std::string_view bytes) {
   if (bytes.empty()) {
-    return InvalidArgument("image.empty", std::string("The image is empty (0 bytes): ") + kWhatToSend);
+    return InvalidArgument("image.empty",
+                           std::string("The image is empty (0 bytes): ") + kWhatToSend);
   }
   const std::string kind = internal::DescribeContent(bytes);
   if (kind == internal::kJpegName) return ParseJpeg(bytes);
@@ -333,10 +354,10 @@ Result<ImageHeader> ReadImageHeader(std::string_view bytes) {
 Result<Image> DecodeImageBytes(std::string_view bytes, const InputPolicy& policy) {
   const auto size = static_cast<int64_t>(bytes.size());
   if (size > policy.max_bytes) {
-    return ResourceExhausted("image.too_large",
-                             "The image is " + HumanBytes(size) + ", over the " +
-                                 HumanBytes(policy.max_bytes) + " limit: send a JPEG or PNG under " +
-                                 HumanBytes(policy.max_bytes) + " (resize or recompress it)");
+    return ResourceExhausted(
+        "image.too_large", "The image is " + HumanBytes(size) + ", over the " +
+                               HumanBytes(policy.max_bytes) + " limit: send a JPEG or PNG under " +
+                               HumanBytes(policy.max_bytes) + " (resize or recompress it)");
   }
   EKYC_ASSIGN_OR_RETURN(ImageHeader header, ReadImageHeader(bytes));
   const int64_t pixels = int64_t{header.width} * header.height;
@@ -378,7 +399,8 @@ Result<std::string> DecodeBase64(std::string_view text, int64_t max_decoded_byte
   std::string_view payload = TrimAscii(text);
   if (StartsWithNoCase(payload, "data:")) {
     const size_t comma = payload.find(',');
-    if (comma == std::string_view::npos) return BadBase64("the data: URL has no comma before the data");
+    if (comma == std::string_view::npos)
+      return BadBase64("the data: URL has no comma before the data");
     std::string_view meta = payload.substr(5, comma - 5);
     if (!(meta.size() >= 7 && StartsWithNoCase(meta.substr(meta.size() - 7), ";base64"))) {
       return BadBase64("the data: URL is not marked ;base64");
@@ -403,17 +425,18 @@ Result<std::string> DecodeBase64(std::string_view text, int64_t max_decoded_byte
     ++digits;
   }
   if (digits == 0) {
-    return InvalidArgument("image.empty", std::string("The base64 image text is empty: ") + kWhatToSend);
+    return InvalidArgument("image.empty",
+                           std::string("The base64 image text is empty: ") + kWhatToSend);
   }
   if (padding > 2 || digits % 4 == 1 || (padding > 0 && (digits + padding) % 4 != 0)) {
     return BadBase64("its length is not a whole number of base64 groups; it may be cut off");
   }
   const int64_t decoded_size = digits / 4 * 3 + (digits % 4 == 0 ? 0 : digits % 4 - 1);
   if (decoded_size > max_decoded_bytes) {
-    return ResourceExhausted("image.too_large",
-                             "The image is " + HumanBytes(decoded_size) + ", over the " +
-                                 HumanBytes(max_decoded_bytes) + " limit: send a JPEG or PNG under " +
-                                 HumanBytes(max_decoded_bytes) + " (resize or recompress it)");
+    return ResourceExhausted(
+        "image.too_large", "The image is " + HumanBytes(decoded_size) + ", over the " +
+                               HumanBytes(max_decoded_bytes) + " limit: send a JPEG or PNG under " +
+                               HumanBytes(max_decoded_bytes) + " (resize or recompress it)");
   }
   std::string out;
   out.reserve(static_cast<size_t>(decoded_size));
@@ -440,8 +463,9 @@ Result<Image> LoadImage(std::string_view content, const InputPolicy& policy) {
   // Base64 and URLs are printable ASCII throughout; anything else is a file. The first 4 KiB
   // decide (a stray byte further on makes base64 decoding fail with its position).
   const size_t probe = std::min<size_t>(content.size(), 4096);
-  const bool is_text = std::all_of(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(probe),
-                                   [](char c) { return IsTextByte(static_cast<unsigned char>(c)); });
+  const bool is_text =
+      std::all_of(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(probe),
+                  [](char c) { return IsTextByte(static_cast<unsigned char>(c)); });
   if (!is_text) return DecodeImageBytes(content, policy);
 
   const std::string_view text = TrimAscii(content);

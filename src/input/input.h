@@ -17,11 +17,10 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <opencv2/core.hpp>
 
 #include "core/config.h"
 #include "core/status.h"
@@ -37,7 +36,7 @@ struct InputPolicy {
   int url_timeout_ms = 10'000;         // whole transfer, redirects included
   int url_connect_timeout_ms = 5'000;  // per connection attempt (capped by url_timeout_ms)
   int max_redirects = 3;
-  bool allow_private_urls = false;     // permit loopback/private/link-local targets
+  bool allow_private_urls = false;  // permit loopback/private/link-local targets
 
   static InputPolicy FromConfig(const Config& config);
 };
@@ -45,9 +44,9 @@ struct InputPolicy {
 struct VideoPolicy {
   int64_t max_bytes = 20LL << 20;
   double max_duration_s = 15.0;
-  int max_frames = 30;                   // frames sampled evenly over the clip
+  int max_frames = 30;                     // frames sampled evenly over the clip
   int64_t max_frame_pixels = 3840 * 2160;  // 4K; decoding many larger frames is too slow
-  std::string temp_dir;                  // where the private decode file goes; empty = system temp
+  std::string temp_dir;  // where the private decode file goes; empty = system temp
 
   static VideoPolicy FromConfig(const Config& config);
 };
@@ -63,7 +62,7 @@ const char* SourceKindName(SourceKind kind);      // "bytes", "base64", "data_ur
 
 struct ImageInfo {
   ImageFormat format = ImageFormat::kUnknown;
-  int width = 0;             // as stored in the file, before EXIF rotation
+  int width = 0;  // as stored in the file, before EXIF rotation
   int height = 0;
   int64_t encoded_bytes = 0;
   SourceKind source = SourceKind::kBytes;
@@ -120,12 +119,12 @@ enum class VideoContainer { kUnknown, kMp4, kWebm, kAvi };
 const char* VideoContainerName(VideoContainer container);  // "mp4", "webm", "avi", "unknown"
 
 struct VideoClip {
-  std::vector<cv::Mat> frames;         // CV_8UC3 BGR, at most VideoPolicy::max_frames
-  std::vector<int> frame_indices;      // index of each sampled frame in the decoded stream
-  std::vector<double> timestamps_ms;   // presentation time of each sampled frame
+  std::vector<cv::Mat> frames;        // CV_8UC3 BGR, at most VideoPolicy::max_frames
+  std::vector<int> frame_indices;     // index of each sampled frame in the decoded stream
+  std::vector<double> timestamps_ms;  // presentation time of each sampled frame
   double fps = 0;
-  double duration_s = 0;               // decoded frames / fps
-  int total_frames = 0;                // frames actually decoded
+  double duration_s = 0;  // decoded frames / fps
+  int total_frames = 0;   // frames actually decoded
   int width = 0;
   int height = 0;
   int64_t encoded_bytes = 0;

@@ -1,11 +1,11 @@
+#include <gtest/gtest.h>
+
 #include <cstring>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 #include "input/input.h"
 #include "input/test_util.h"
@@ -17,7 +17,9 @@ using test::Base64Encode;
 using test::Encode;
 using test::TestImage;
 
-InputPolicy DefaultPolicy() { return InputPolicy{}; }
+InputPolicy DefaultPolicy() {
+  return InputPolicy{};
+}
 
 void ExpectReason(const Status& s, const std::string& reason) {
   EXPECT_FALSE(s.ok());
@@ -67,7 +69,9 @@ TEST(InputImage, TextIsBadBase64OrNotAnImage) {
   ExpectReason(LoadImage(Base64Encode("just some words"), DefaultPolicy()).status(),
                "image.not_an_image");
   // Text that happens to start like a file magic made of base64 letters is still base64.
-  for (const std::string s : {"OggSAAAA", "GIF89aAA", "MZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
+  for (const std::string s :
+       {"OggSAAAA", "GIF89aAA",
+        "MZAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) {
     ExpectReason(LoadImage(s, DefaultPolicy()).status(), "image.not_an_image");
   }
 }
@@ -102,7 +106,8 @@ TEST(InputImage, RoundTripEveryFormat) {
 
 TEST(InputImage, LosslessWebpAndGrayAnd16BitAndAlpha) {
   const cv::Mat src = TestImage(32, 16);
-  auto webp = DecodeImageBytes(Encode(src, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}), DefaultPolicy());
+  auto webp =
+      DecodeImageBytes(Encode(src, ".webp", {cv::IMWRITE_WEBP_QUALITY, 101}), DefaultPolicy());
   ASSERT_TRUE(webp.ok()) << webp.status().ToString();
   EXPECT_EQ(cv::norm(webp->bgr, src, cv::NORM_INF), 0.0);  // VP8L lossless
 
@@ -121,7 +126,7 @@ TEST(InputImage, LosslessWebpAndGrayAnd16BitAndAlpha) {
   ASSERT_EQ(d->bgr.type(), CV_8UC3);
   EXPECT_EQ(cv::norm(d->bgr, src, cv::NORM_INF), 0.0);
 
-  cv::Mat rgba(10, 10, CV_8UC4, cv::Scalar(0, 0, 0, 0));  // fully transparent black
+  cv::Mat rgba(10, 10, CV_8UC4, cv::Scalar(0, 0, 0, 0));          // fully transparent black
   rgba(cv::Rect(0, 0, 5, 10)).setTo(cv::Scalar(255, 0, 0, 255));  // opaque blue left half
   auto a = DecodeImageBytes(Encode(rgba, ".png"), DefaultPolicy());
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -276,13 +281,14 @@ TEST(InputImage, InvalidBase64) {
   const std::string b64 = Base64Encode(Encode(TestImage(20, 20), ".png"));
   ExpectReason(LoadImage(b64.substr(0, 10) + "!" + b64.substr(10), DefaultPolicy()).status(),
                "image.bad_base64");
-  ExpectReason(LoadImage("data:image/png;base64,@@@@", DefaultPolicy()).status(), "image.bad_base64");
+  ExpectReason(LoadImage("data:image/png;base64,@@@@", DefaultPolicy()).status(),
+               "image.bad_base64");
   ExpectReason(LoadImage("data:image/png," + b64, DefaultPolicy()).status(), "image.bad_base64");
   ExpectReason(LoadImage("data:image/png;base64", DefaultPolicy()).status(), "image.bad_base64");
-  ExpectReason(DecodeBase64("abcde", 100).status(), "image.bad_base64");      // 5 digits
-  ExpectReason(DecodeBase64("ab=c", 100).status(), "image.bad_base64");       // data after pad
-  ExpectReason(DecodeBase64("abc===", 100).status(), "image.bad_base64");     // too much pad
-  ExpectReason(DecodeBase64("ab=", 100).status(), "image.bad_base64");        // wrong pad
+  ExpectReason(DecodeBase64("abcde", 100).status(), "image.bad_base64");   // 5 digits
+  ExpectReason(DecodeBase64("ab=c", 100).status(), "image.bad_base64");    // data after pad
+  ExpectReason(DecodeBase64("abc===", 100).status(), "image.bad_base64");  // too much pad
+  ExpectReason(DecodeBase64("ab=", 100).status(), "image.bad_base64");     // wrong pad
   auto msg = DecodeBase64("abc$", 100).status().message();
   EXPECT_NE(msg.find("'$' at position 3"), std::string::npos) << msg;
 }
@@ -327,11 +333,19 @@ TEST(InputImage, UnsupportedFormatsAreNamed) {
       {"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<<>>\nendobj\n", "PDF"},
       {std::string("GIF89a\x10\x00\x10\x00\x80\x00\x00", 13) + std::string(64, '\0'), "GIF"},
       {std::string("GIF87a\x01\x00\x01\x00", 10) + std::string(32, '\x01'), "GIF"},
-      {std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24) + std::string(64, '\0'), "HEIC"},
+      {std::string("\0\0\0\x18"
+                   "ftypheic\0\0\0\0mif1heic",
+                   24) +
+           std::string(64, '\0'),
+       "HEIC"},
       {std::string("II*\0\x08\0\0\0", 8) + std::string(64, '\0'), "TIFF"},
       {"<!DOCTYPE html><html><body>Not found</body></html>", "HTML"},
       {"<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>", "SVG"},
-      {std::string("\0\0\0\x20" "ftypisom\0\0\2\0", 16) + std::string(64, '\0'), "MP4"},
+      {std::string("\0\0\0\x20"
+                   "ftypisom\0\0\2\0",
+                   16) +
+           std::string(64, '\0'),
+       "MP4"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);

@@ -1,4 +1,6 @@
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,9 +10,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
 
 #include "input/input.h"
 #include "input/test_util.h"
@@ -45,7 +44,8 @@ class LocalServer {
     });
     server_.Get("/slow", [this](const httplib::Request&, httplib::Response& res) {
       // Waits long past the client's timeout, but returns promptly when the test ends.
-      for (int i = 0; i < 100 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      for (int i = 0; i < 100 && !stopping_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
       res.set_content(png_, "image/png");
     });
     server_.Get("/big", [](const httplib::Request&, httplib::Response& res) {
@@ -154,7 +154,8 @@ TEST_F(InputUrl, AllowedWhenPrivateUrlsEnabled) {
   EXPECT_EQ(*bytes, server_->png());
 
   // Surrounding whitespace in the field and an upper-case scheme are fine.
-  auto spaced = LoadImage("  HTTP://127.0.0.1:" + std::to_string(server_->port()) + "/img.png\n", Private());
+  auto spaced =
+      LoadImage("  HTTP://127.0.0.1:" + std::to_string(server_->port()) + "/img.png\n", Private());
   EXPECT_TRUE(spaced.ok()) << spaced.status().ToString();
   auto redirected = LoadImage(server_->Url("/to-img"), Private());
   EXPECT_TRUE(redirected.ok()) << redirected.status().ToString();
@@ -194,20 +195,23 @@ TEST_F(InputUrl, TooLarge) {
 TEST_F(InputUrl, RedirectsAreRechecked) {
   // Loopback allowed for the first hop, but a redirect to the metadata address is still refused.
   ExpectReason(FetchUrl(server_->Url("/to-metadata"), Private()).status(), "url.blocked_address");
-  ExpectReason(FetchUrl(server_->Url("/to-metadata-v6"), Private()).status(), "url.blocked_address");
+  ExpectReason(FetchUrl(server_->Url("/to-metadata-v6"), Private()).status(),
+               "url.blocked_address");
   ExpectReason(FetchUrl(server_->Url("/to-ftp"), Private()).status(), "url.bad_scheme");
   ExpectReason(FetchUrl(server_->Url("/to-file"), Private()).status(), "url.bad_scheme");
   ExpectReason(FetchUrl(server_->Url("/loop"), Private()).status(), "url.too_many_redirects");
 }
 
 TEST_F(InputUrl, BadSchemesAndMalformed) {
-  for (const std::string url : {"file:///etc/passwd", "ftp://127.0.0.1/a.png", "gopher://127.0.0.1:70/",
-                                "dict://127.0.0.1:11211/", "javascript:alert(1)"}) {
+  for (const std::string url :
+       {"file:///etc/passwd", "ftp://127.0.0.1/a.png", "gopher://127.0.0.1:70/",
+        "dict://127.0.0.1:11211/", "javascript:alert(1)"}) {
     SCOPED_TRACE(url);
     ExpectReason(FetchUrl(url, Private()).status(), "url.bad_scheme");
   }
   ExpectReason(FetchUrl("http://exa mple.com/a.png", Private()).status(), "url.invalid");
-  ExpectReason(FetchUrl("http://" + std::string(9000, 'a') + ".com/", Private()).status(), "url.invalid");
+  ExpectReason(FetchUrl("http://" + std::string(9000, 'a') + ".com/", Private()).status(),
+               "url.invalid");
 }
 
 TEST_F(InputUrl, Unreachable) {
@@ -265,27 +269,44 @@ bool BlockedV6(const char* ip, bool allow_private = false) {
 }
 
 TEST(InputAddress, Ipv4) {
-  for (const char* ip : {"127.0.0.1", "127.255.255.254", "10.0.0.1", "10.255.255.255", "172.16.0.1",
-                         "172.31.255.255", "192.168.1.1", "100.64.0.1", "100.127.255.255",
-                         "169.254.169.254", "169.254.0.1", "0.0.0.0", "0.1.2.3", "224.0.0.1",
-                         "239.255.255.250", "255.255.255.255", "240.0.0.1", "192.0.0.8",
-                         "192.0.2.1", "198.18.0.1", "198.51.100.7", "203.0.113.9",
-                         "100.100.100.200"}) {
+  for (const char* ip : {"127.0.0.1",       "127.255.255.254", "10.0.0.1",        "10.255.255.255",
+                         "172.16.0.1",      "172.31.255.255",  "192.168.1.1",     "100.64.0.1",
+                         "100.127.255.255", "169.254.169.254", "169.254.0.1",     "0.0.0.0",
+                         "0.1.2.3",         "224.0.0.1",       "239.255.255.250", "255.255.255.255",
+                         "240.0.0.1",       "192.0.0.8",       "192.0.2.1",       "198.18.0.1",
+                         "198.51.100.7",    "203.0.113.9",     "100.100.100.200"}) {
     EXPECT_TRUE(BlockedV4(ip)) << ip;
   }
   for (const char* ip : {"8.8.8.8", "1.1.1.1", "93.184.216.34", "172.15.255.255", "172.32.0.1",
-                         "100.63.255.255", "100.128.0.1", "192.169.0.1", "11.0.0.1", "126.255.255.255",
-                         "128.0.0.1", "169.253.255.255", "223.255.255.255"}) {
+                         "100.63.255.255", "100.128.0.1", "192.169.0.1", "11.0.0.1",
+                         "126.255.255.255", "128.0.0.1", "169.253.255.255", "223.255.255.255"}) {
     EXPECT_FALSE(BlockedV4(ip)) << ip;
   }
 }
 
 TEST(InputAddress, Ipv6) {
-  for (const char* ip : {"::", "::1", "fe80::1", "febf::1", "fc00::1", "fd12:3456::1", "fec0::1",
-                         "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",
-                         "::ffff:0:192.168.0.1", "::127.0.0.1", "64:ff9b::a00:1", "64:ff9b::7f00:1",
-                         "64:ff9b:1::1", "2002:a00:1::", "2002:7f00:1::1", "2001:db8::1",
-                         "2001::1", "100::1", "fd00:ec2::254"}) {
+  for (const char* ip : {"::",
+                         "::1",
+                         "fe80::1",
+                         "febf::1",
+                         "fc00::1",
+                         "fd12:3456::1",
+                         "fec0::1",
+                         "ff02::1",
+                         "::ffff:127.0.0.1",
+                         "::ffff:10.0.0.1",
+                         "::ffff:169.254.169.254",
+                         "::ffff:0:192.168.0.1",
+                         "::127.0.0.1",
+                         "64:ff9b::a00:1",
+                         "64:ff9b::7f00:1",
+                         "64:ff9b:1::1",
+                         "2002:a00:1::",
+                         "2002:7f00:1::1",
+                         "2001:db8::1",
+                         "2001::1",
+                         "100::1",
+                         "fd00:ec2::254"}) {
     EXPECT_TRUE(BlockedV6(ip)) << ip;
   }
   for (const char* ip : {"2001:4860:4860::8888", "2606:4700:4700::1111", "::ffff:8.8.8.8",

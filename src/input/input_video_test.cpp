@@ -1,14 +1,13 @@
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <opencv2/videoio.hpp>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
-#include <opencv2/videoio.hpp>
 
 #include "input/input.h"
 #include "input/test_util.h"
@@ -80,7 +79,10 @@ TEST(InputVideo, EmptyAndNonVideo) {
   auto jpeg = DecodeVideo(test::Encode(test::TestImage(32, 32), ".jpg"), PolicyIn(dir));
   ExpectReason(jpeg.status(), "video.unsupported_format");
   EXPECT_NE(jpeg.status().message().find("JPEG"), std::string::npos) << jpeg.status().message();
-  auto heic = DecodeVideo(std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24) + std::string(64, '\0'),
+  auto heic = DecodeVideo(std::string("\0\0\0\x18"
+                                      "ftypheic\0\0\0\0mif1heic",
+                                      24) +
+                              std::string(64, '\0'),
                           PolicyIn(dir));
   ExpectReason(heic.status(), "video.unsupported_format");
   std::mt19937 rng(7);
@@ -88,7 +90,8 @@ TEST(InputVideo, EmptyAndNonVideo) {
   for (char& c : noise) c = static_cast<char>(rng() & 0xFF);
   noise[4] = 'x';
   ExpectReason(DecodeVideo(noise, PolicyIn(dir)).status(), "video.unsupported_format");
-  ExpectReason(DecodeVideo("just text, not a video", PolicyIn(dir)).status(), "video.unsupported_format");
+  ExpectReason(DecodeVideo("just text, not a video", PolicyIn(dir)).status(),
+               "video.unsupported_format");
   EXPECT_TRUE(dir.Empty());
 }
 

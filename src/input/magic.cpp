@@ -33,8 +33,8 @@ bool StartsWithNoCase(std::string_view b, std::string_view prefix) {
 // apart. Image brands first, anything else is treated as video.
 std::string DescribeFtyp(std::string_view b) {
   std::string_view brand = b.size() >= 12 ? b.substr(8, 4) : std::string_view();
-  for (std::string_view heif : {"heic"sv, "heix"sv, "hevc"sv, "hevx"sv, "heim"sv, "heis"sv,
-                                "mif1"sv, "msf1"sv}) {
+  for (std::string_view heif :
+       {"heic"sv, "heix"sv, "hevc"sv, "hevx"sv, "heim"sv, "heis"sv, "mif1"sv, "msf1"sv}) {
     if (brand == heif) return "a HEIC/HEIF image";
   }
   if (brand == "avif" || brand == "avis") return "an AVIF image";
@@ -62,7 +62,8 @@ std::string DescribeContent(std::string_view b) {
   if (StartsWith(b, "II*\0"sv) || StartsWith(b, "MM\0*"sv)) return "a TIFF image";
   if (StartsWith(b, "\0\0\0\x0CjP  \r\n\x87\n"sv) || StartsWith(b, "\xFF\x4F\xFF\x51"))
     return "a JPEG 2000 image";
-  if (StartsWith(b, "\xFF\x0A") || StartsWith(b, "\0\0\0\x0CJXL \r\n\x87\n"sv)) return "a JPEG XL image";
+  if (StartsWith(b, "\xFF\x0A") || StartsWith(b, "\0\0\0\x0CJXL \r\n\x87\n"sv))
+    return "a JPEG XL image";
   if (StartsWith(b, "ftyp", 4)) return DescribeFtyp(b);
   if (StartsWith(b, "\0\0\1\0"sv) && b.size() >= 6 && u[4] != 0) return "a Windows icon (ICO)";
   if (StartsWith(b, "8BPS")) return "a Photoshop (PSD) image";
@@ -86,13 +87,17 @@ std::string DescribeContent(std::string_view b) {
       StartsWith(b, "\xFF\xF2"))
     return "an MP3 audio file";
   if (StartsWith(b, "OggS")) return "an Ogg media file";
-  if (StartsWith(b, "\x7F" "ELF")) return "an ELF executable";
+  if (StartsWith(b,
+                 "\x7F"
+                 "ELF"))
+    return "an ELF executable";
   if (StartsWith(b, "MZ") && b.size() >= 64) return "a Windows executable";
   std::string_view text = SkipTextLead(b);
   if (StartsWithNoCase(text, "<!doctype html") || StartsWithNoCase(text, "<html"))
     return "an HTML page";
   if (StartsWithNoCase(text, "<svg") ||
-      (StartsWithNoCase(text, "<?xml") && text.substr(0, 4096).find("<svg") != std::string_view::npos))
+      (StartsWithNoCase(text, "<?xml") &&
+       text.substr(0, 4096).find("<svg") != std::string_view::npos))
     return "an SVG image";
   if (StartsWithNoCase(text, "<?xml")) return "an XML document";
   return "";

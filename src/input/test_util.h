@@ -1,11 +1,10 @@
 // Helpers for the input module's tests only.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <string>
+#include <vector>
 
 namespace ekyc::input::test {
 
@@ -22,7 +21,8 @@ inline cv::Mat TestImage(int w, int h) {
   return m;
 }
 
-inline std::string Encode(const cv::Mat& m, const std::string& ext, const std::vector<int>& params = {}) {
+inline std::string Encode(const cv::Mat& m, const std::string& ext,
+                          const std::vector<int>& params = {}) {
   std::vector<uchar> buf;
   cv::imencode(ext, m, buf, params);
   return std::string(buf.begin(), buf.end());
@@ -34,7 +34,8 @@ inline std::string Base64Encode(const std::string& in) {
   size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
     const uint32_t v = (uint32_t{static_cast<uchar>(in[i])} << 16) |
-                       (uint32_t{static_cast<uchar>(in[i + 1])} << 8) | static_cast<uchar>(in[i + 2]);
+                       (uint32_t{static_cast<uchar>(in[i + 1])} << 8) |
+                       static_cast<uchar>(in[i + 2]);
     for (int k = 3; k >= 0; --k) out.push_back(kAlphabet[(v >> (6 * k)) & 63]);
   }
   if (i + 1 == in.size()) {
@@ -51,10 +52,10 @@ inline std::string Base64Encode(const std::string& in) {
 // Inserts an APP1 Exif segment (big-endian TIFF, one IFD entry: Orientation) after SOI.
 inline std::string WithExifOrientation(const std::string& jpeg, int orientation) {
   std::string tiff("MM\0\x2A\0\0\0\x08", 8);
-  tiff += std::string("\0\x01", 2);                                   // one entry
-  tiff += std::string("\x01\x12\0\x03\0\0\0\x01", 8);                 // 0x0112 SHORT x1
+  tiff += std::string("\0\x01", 2);                    // one entry
+  tiff += std::string("\x01\x12\0\x03\0\0\0\x01", 8);  // 0x0112 SHORT x1
   tiff += std::string("\0", 1) + static_cast<char>(orientation) + std::string("\0\0", 2);
-  tiff += std::string("\0\0\0\0", 4);                                 // no next IFD
+  tiff += std::string("\0\0\0\0", 4);  // no next IFD
   const std::string payload = std::string("Exif\0\0", 6) + tiff;
   const size_t len = payload.size() + 2;
   std::string seg = "\xFF\xE1";

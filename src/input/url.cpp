@@ -4,6 +4,7 @@
 // about to connect to, for every connection (each resolved address, each redirect hop). Checking
 // the host name or a separate DNS lookup instead would be bypassed by DNS rebinding.
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -12,8 +13,6 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
-
-#include <curl/curl.h>
 
 #include "input/input.h"
 #include "input/internal.h"
@@ -32,23 +31,23 @@ AddrClass ClassifyV4(uint32_t a) {  // host byte order
     const uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
     return (a & mask) == net;
   };
-  if (in(0xA9FE0000, 16)      // 169.254/16 link-local, incl. 169.254.169.254 metadata
-      || a == 0x646464C8)     // 100.100.100.200 Alibaba Cloud metadata
+  if (in(0xA9FE0000, 16)   // 169.254/16 link-local, incl. 169.254.169.254 metadata
+      || a == 0x646464C8)  // 100.100.100.200 Alibaba Cloud metadata
     return AddrClass::kAlwaysBlocked;
-  const bool priv = in(0x00000000, 8)       // "this network", 0.0.0.0 (connects to localhost)
-                    || in(0x0A000000, 8)    // 10/8 private
-                    || in(0x64400000, 10)   // 100.64/10 carrier-grade NAT
-                    || in(0x7F000000, 8)    // loopback
-                    || in(0xAC100000, 12)   // 172.16/12 private
-                    || in(0xC0000000, 24)   // 192.0.0/24 IETF protocol assignments
-                    || in(0xC0000200, 24)   // TEST-NET-1
-                    || in(0xC0586300, 24)   // 6to4 relay anycast
-                    || in(0xC0A80000, 16)   // 192.168/16 private
-                    || in(0xC6120000, 15)   // 198.18/15 benchmarking
-                    || in(0xC6336400, 24)   // TEST-NET-2
-                    || in(0xCB007100, 24)   // TEST-NET-3
-                    || in(0xE0000000, 4)    // multicast
-                    || in(0xF0000000, 4);   // reserved, incl. 255.255.255.255 broadcast
+  const bool priv = in(0x00000000, 8)      // "this network", 0.0.0.0 (connects to localhost)
+                    || in(0x0A000000, 8)   // 10/8 private
+                    || in(0x64400000, 10)  // 100.64/10 carrier-grade NAT
+                    || in(0x7F000000, 8)   // loopback
+                    || in(0xAC100000, 12)  // 172.16/12 private
+                    || in(0xC0000000, 24)  // 192.0.0/24 IETF protocol assignments
+                    || in(0xC0000200, 24)  // TEST-NET-1
+                    || in(0xC0586300, 24)  // 6to4 relay anycast
+                    || in(0xC0A80000, 16)  // 192.168/16 private
+                    || in(0xC6120000, 15)  // 198.18/15 benchmarking
+                    || in(0xC6336400, 24)  // TEST-NET-2
+                    || in(0xCB007100, 24)  // TEST-NET-3
+                    || in(0xE0000000, 4)   // multicast
+                    || in(0xF0000000, 4);  // reserved, incl. 255.255.255.255 broadcast
   return priv ? AddrClass::kPrivate : AddrClass::kPublic;
 }
 
@@ -60,8 +59,8 @@ AddrClass ClassifyV6(const uint8_t* b) {
   static constexpr std::array<uint8_t, 12> kMapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
   static constexpr std::array<uint8_t, 12> kTranslated = {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0};
   static constexpr std::array<uint8_t, 12> kNat64 = {0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0};
-  static constexpr std::array<uint8_t, 16> kAwsMetadata = {0xFD, 0x00, 0x0E, 0xC2, 0, 0, 0, 0,
-                                                           0,    0,    0,    0,    0, 0, 0x02, 0x54};
+  static constexpr std::array<uint8_t, 16> kAwsMetadata = {
+      0xFD, 0x00, 0x0E, 0xC2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54};
   constexpr auto kPriv = AddrClass::kPrivate;
   if (std::memcmp(b, kMapped.data(), 12) == 0) return ClassifyV4(V4At(b + 12));      // ::ffff:v4
   if (std::memcmp(b, kTranslated.data(), 12) == 0) return ClassifyV4(V4At(b + 12));  // ::ffff:0:v4
@@ -73,17 +72,18 @@ AddrClass ClassifyV6(const uint8_t* b) {
   if (first12_zero) {
     const uint32_t v4 = V4At(b + 12);
     // ::, ::1, and the deprecated IPv4-compatible ::a.b.c.d (never legitimately used).
-    return v4 > 1 && ClassifyV4(v4) == AddrClass::kAlwaysBlocked ? AddrClass::kAlwaysBlocked : kPriv;
+    return v4 > 1 && ClassifyV4(v4) == AddrClass::kAlwaysBlocked ? AddrClass::kAlwaysBlocked
+                                                                 : kPriv;
   }
   if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0x00 && b[5] == 0x01)
-    return kPriv;                                                    // 64:ff9b:1::/48 local NAT64
+    return kPriv;  // 64:ff9b:1::/48 local NAT64
   if (b[0] == 0x01 && b[1] == 0x00 && b[2] == 0 && b[3] == 0 && b[4] == 0 && b[5] == 0 &&
       b[6] == 0 && b[7] == 0)
-    return kPriv;                                                    // 100::/64 discard
+    return kPriv;  // 100::/64 discard
   if (b[0] == 0x20 && b[1] == 0x01) {
-    if (b[2] == 0x00 && b[3] == 0x00) return kPriv;                  // 2001::/32 Teredo
-    if (b[2] == 0x0D && b[3] == 0xB8) return kPriv;                  // 2001:db8::/32 documentation
-    if (b[2] == 0x00 && (b[3] & 0xF0) == 0x10) return kPriv;         // 2001:10::/28 ORCHID
+    if (b[2] == 0x00 && b[3] == 0x00) return kPriv;           // 2001::/32 Teredo
+    if (b[2] == 0x0D && b[3] == 0xB8) return kPriv;           // 2001:db8::/32 documentation
+    if (b[2] == 0x00 && (b[3] & 0xF0) == 0x10) return kPriv;  // 2001:10::/28 ORCHID
     if (b[2] == 0x00 && b[3] == 0x02 && b[4] == 0 && b[5] == 0) return kPriv;  // 2001:2::/48
   }
   if (b[0] == 0x20 && b[1] == 0x02) return ClassifyV4(V4At(b + 2));  // 2002::/16 6to4
@@ -209,7 +209,8 @@ Result<std::string> FetchUrl(std::string_view url, const InputPolicy& policy) {
   const std::string url_str(url);
   CURL* c = curl.get();
   const long timeout_ms = std::max(1, policy.url_timeout_ms);
-  const long connect_ms = std::max(1, std::min(policy.url_connect_timeout_ms, policy.url_timeout_ms));
+  const long connect_ms =
+      std::max(1, std::min(policy.url_connect_timeout_ms, policy.url_timeout_ms));
   bool set_ok = true;
   auto set = [&set_ok](CURLcode rc) { set_ok = set_ok && rc == CURLE_OK; };
   set(curl_easy_setopt(c, CURLOPT_URL, url_str.c_str()));
@@ -252,7 +253,8 @@ Result<std::string> FetchUrl(std::string_view url, const InputPolicy& policy) {
                                                   limit);
   }
   switch (rc) {
-    case CURLE_OK: break;
+    case CURLE_OK:
+      break;
     case CURLE_HTTP_RETURNED_ERROR:
       return UrlError(status >= 500 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
                       "url.http_error",

@@ -10,10 +10,9 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <opencv2/videoio.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/videoio.hpp>
 
 #include "input/input.h"
 #include "input/internal.h"
@@ -76,8 +75,9 @@ VideoContainer SniffContainer(std::string_view b) {
   if (At(b, 0, "RIFF") && At(b, 8, "AVI ")) return VideoContainer::kAvi;
   if (At(b, 4, "ftyp")) {
     // HEIC/AVIF stills share the ISO box structure; DescribeContent knows their brands.
-    return internal::DescribeContent(b).find("video") != std::string::npos ? VideoContainer::kMp4
-                                                                           : VideoContainer::kUnknown;
+    return internal::DescribeContent(b).find("video") != std::string::npos
+               ? VideoContainer::kMp4
+               : VideoContainer::kUnknown;
   }
   // Old QuickTime files may start with another top-level atom.
   for (std::string_view atom : {"moov", "mdat", "wide", "free", "skip", "pnot"}) {
@@ -88,10 +88,14 @@ VideoContainer SniffContainer(std::string_view b) {
 
 const char* Suffix(VideoContainer c) {
   switch (c) {
-    case VideoContainer::kMp4: return ".mp4";
-    case VideoContainer::kWebm: return ".webm";
-    case VideoContainer::kAvi: return ".avi";
-    case VideoContainer::kUnknown: break;
+    case VideoContainer::kMp4:
+      return ".mp4";
+    case VideoContainer::kWebm:
+      return ".webm";
+    case VideoContainer::kAvi:
+      return ".avi";
+    case VideoContainer::kUnknown:
+      break;
   }
   return "";
 }
@@ -105,7 +109,8 @@ Status Undecodable(const std::string& why) {
 
 Status TooLong(double seconds, double limit) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "The video is %.1f s long, over the %.1f s limit: ", seconds, limit);
+  std::snprintf(buf, sizeof buf, "The video is %.1f s long, over the %.1f s limit: ", seconds,
+                limit);
   return InvalidArgument("video.too_long",
                          std::string(buf) + "record a shorter clip (a few seconds is enough)");
 }
@@ -161,10 +166,14 @@ Result<Pass> DecodePass(const std::string& path, const std::vector<int>& wanted,
 
 const char* VideoContainerName(VideoContainer container) {
   switch (container) {
-    case VideoContainer::kMp4: return "mp4";
-    case VideoContainer::kWebm: return "webm";
-    case VideoContainer::kAvi: return "avi";
-    case VideoContainer::kUnknown: break;
+    case VideoContainer::kMp4:
+      return "mp4";
+    case VideoContainer::kWebm:
+      return "webm";
+    case VideoContainer::kAvi:
+      return "avi";
+    case VideoContainer::kUnknown:
+      break;
   }
   return "unknown";
 }
@@ -181,7 +190,8 @@ VideoPolicy VideoPolicy::FromConfig(const Config& config) {
 
 Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy) {
   if (bytes.empty()) {
-    return InvalidArgument("video.empty", std::string("The video is empty (0 bytes): ") + kWhatToSend);
+    return InvalidArgument("video.empty",
+                           std::string("The video is empty (0 bytes): ") + kWhatToSend);
   }
   const auto size = static_cast<int64_t>(bytes.size());
   if (size > policy.max_bytes) {
@@ -221,7 +231,8 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   if (int64_t{width} * height > policy.max_frame_pixels) {
     return ResourceExhausted("video.too_many_pixels",
                              "The video frames are " + std::to_string(width) + "x" +
-                                 std::to_string(height) + " pixels, over the limit: record at 1080p (4K at most)");
+                                 std::to_string(height) +
+                                 " pixels, over the limit: record at 1080p (4K at most)");
   }
   // Refuse an over-long clip from its metadata before decoding; the decode pass enforces the
   // limit again on the frames actually present, in case the metadata lies.
@@ -231,8 +242,9 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   const int max_decoded = static_cast<int>(std::floor(policy.max_duration_s * fps)) + 1;
   const int expected = declared > 0 ? static_cast<int>(declared) : max_decoded;
 
-  EKYC_ASSIGN_OR_RETURN(Pass pass, DecodePass(file.path(), SampleIndices(expected, policy.max_frames),
-                                              max_decoded, fps, policy.max_duration_s));
+  EKYC_ASSIGN_OR_RETURN(
+      Pass pass, DecodePass(file.path(), SampleIndices(expected, policy.max_frames), max_decoded,
+                            fps, policy.max_duration_s));
   if (pass.decoded == 0) return Undecodable("no frame could be decoded");
   // A file cut short keeps its full index but loses frames; refuse rather than analyse a
   // fragment of what the user recorded.
@@ -243,7 +255,8 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   const std::vector<int> ideal = SampleIndices(pass.decoded, policy.max_frames);
   if (pass.indices.size() < ideal.size()) {
     // The declared count was too high, so the samples bunch at the start: redo with the truth.
-    EKYC_ASSIGN_OR_RETURN(pass, DecodePass(file.path(), ideal, max_decoded, fps, policy.max_duration_s));
+    EKYC_ASSIGN_OR_RETURN(pass,
+                          DecodePass(file.path(), ideal, max_decoded, fps, policy.max_duration_s));
   }
 
   VideoClip clip;

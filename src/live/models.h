@@ -6,10 +6,9 @@
 #pragma once
 
 #include <memory>
+#include <opencv2/core.hpp>
 #include <optional>
 #include <string>
-
-#include <opencv2/core.hpp>
 
 #include "core/status.h"
 #include "infer/infer.h"
@@ -23,7 +22,8 @@ struct ModelScores {
 
 class SpoofModels {
  public:
-  // Ok with no models when the directory holds neither model; error when a model is listed but broken.
+  // Ok with no models when the directory holds neither model; error when a model is listed but
+  // broken.
   static Result<std::unique_ptr<SpoofModels>> Load(const std::string& model_dir);
   explicit SpoofModels(std::shared_ptr<const infer::ModelSet> set);
   bool empty() const { return !has_antispoof_ && !has_liveness_; }

@@ -56,7 +56,9 @@ std::string Field(std::string_view kind, std::initializer_list<std::string_view>
 
 }  // namespace
 
-DataKey::~DataKey() { OPENSSL_cleanse(key_.data(), key_.size()); }
+DataKey::~DataKey() {
+  OPENSSL_cleanse(key_.data(), key_.size());
+}
 
 DataKey DataKey::Random() {
   DataKey k;
@@ -122,7 +124,8 @@ Status DataKey::WriteFile(const std::string& path) const {
     hex += kHex[c & 15];
   }
   hex += '\n';
-  bool ok = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
   OPENSSL_cleanse(hex.data(), hex.size());
   ::close(fd);
   if (!ok) return Internal("store.key_write", "writing data key file " + path + " failed");
@@ -137,7 +140,8 @@ Result<std::string> DataKey::Seal(std::string_view plaintext, std::string_view a
   Ctx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), o + 1) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), o + 1 + kNonce, &len,
                         reinterpret_cast<const unsigned char*>(plaintext.data()),
@@ -161,15 +165,17 @@ Result<std::string> DataKey::Open(std::string_view sealed, std::string_view aad)
   int len = 0;
   std::vector<unsigned char> tag(s + 1 + kNonce + n, s + sealed.size());
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), s + 1) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, s + 1 + kNonce,
-                        static_cast<int>(n)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len,
+                        s + 1 + kNonce, static_cast<int>(n)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag.data()) != 1) {
     return CryptoError("decryption setup");
   }
   int fin = 0;
-  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &fin) != 1) {
+  if (EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + len, &fin) !=
+      1) {
     return Status(StatusCode::kDataLoss, "store.decrypt_failed",
                   "stored data failed authentication (wrong key, corruption, or a row moved)");
   }

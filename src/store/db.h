@@ -102,7 +102,8 @@ class Tx {
 
   virtual Result<int64_t> InsertFace(int64_t user_pk, const std::string& face_id, double quality,
                                      const std::string& image_mime,
-                                     const std::optional<std::string>& sealed_image, int64_t now) = 0;
+                                     const std::optional<std::string>& sealed_image,
+                                     int64_t now) = 0;
   virtual Result<std::optional<int64_t>> FindFace(int64_t user_pk, const std::string& face_id) = 0;
   virtual Status DeleteFace(int64_t face_pk) = 0;
   virtual Result<std::vector<FaceRow>> ListFaces(int64_t user_pk, bool with_images) = 0;

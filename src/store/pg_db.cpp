@@ -3,11 +3,10 @@
 // listener thread per node wakes the engine, which applies the changes after its last seen seq.
 // Exclusive writes take one cluster-wide advisory lock, so change sequence numbers become visible
 // in order (no gaps a node could skip) and the duplicate-face rule sees every node's faces.
-#include <pqxx/pqxx>
-
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "store/db.h"
@@ -54,7 +53,9 @@ CREATE TABLE IF NOT EXISTS audit (
   face_ids TEXT NOT NULL, outcome TEXT NOT NULL);
 )SQL";
 
-std::string Bytes(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+std::string Bytes(const pqxx::field& f) {
+  return pqxx::binarystring(f).str();
+}
 
 class PgTx : public Tx {
  public:
@@ -66,15 +67,18 @@ class PgTx : public Tx {
     return std::optional<std::string>(r[0][0].as<std::string>());
   }
   Status PutMeta(const std::string& key, const std::string& value) override {
-    t_.exec_params("INSERT INTO meta(key,value) VALUES($1,$2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                   key, value);
+    t_.exec_params(
+        "INSERT INTO meta(key,value) VALUES($1,$2) ON CONFLICT(key) DO UPDATE SET "
+        "value=excluded.value",
+        key, value);
     return Status::Ok();
   }
 
   Result<std::optional<UserRow>> FindUser(const std::string& collection,
                                           const std::string& user_id) override {
-    auto r = t_.exec_params("SELECT id, created_at, updated_at FROM users WHERE collection=$1 AND user_id=$2",
-                            collection, user_id);
+    auto r = t_.exec_params(
+        "SELECT id, created_at, updated_at FROM users WHERE collection=$1 AND user_id=$2",
+        collection, user_id);
     if (r.empty()) return std::optional<UserRow>();
     return std::optional<UserRow>(UserRow{r[0][0].as<int64_t>(), collection, user_id,
                                           r[0][1].as<int64_t>(), r[0][2].as<int64_t>()});
@@ -82,7 +86,8 @@ class PgTx : public Tx {
   Result<int64_t> InsertUser(const std::string& collection, const std::string& user_id,
                              int64_t now) override {
     auto r = t_.exec_params1(
-        "INSERT INTO users(collection,user_id,created_at,updated_at) VALUES($1,$2,$3,$3) RETURNING id",
+        "INSERT INTO users(collection,user_id,created_at,updated_at) VALUES($1,$2,$3,$3) RETURNING "
+        "id",
         collection, user_id, now);
     return r[0].as<int64_t>();
   }
@@ -99,18 +104,23 @@ class PgTx : public Tx {
                              const std::string& image_mime,
                              const std::optional<std::string>& sealed_image, int64_t now) override {
     if (sealed_image) {
-      return t_.exec_params1("INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
-                             "VALUES($1,$2,$3,$4,$5,$6,$6) RETURNING id",
-                             user_pk, face_id, quality, image_mime, pqxx::binarystring(*sealed_image), now)[0]
+      return t_
+          .exec_params1(
+              "INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
+              "VALUES($1,$2,$3,$4,$5,$6,$6) RETURNING id",
+              user_pk, face_id, quality, image_mime, pqxx::binarystring(*sealed_image), now)[0]
           .as<int64_t>();
     }
-    return t_.exec_params1("INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
-                           "VALUES($1,$2,$3,$4,NULL,$5,$5) RETURNING id",
-                           user_pk, face_id, quality, image_mime, now)[0]
+    return t_
+        .exec_params1(
+            "INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
+            "VALUES($1,$2,$3,$4,NULL,$5,$5) RETURNING id",
+            user_pk, face_id, quality, image_mime, now)[0]
         .as<int64_t>();
   }
   Result<std::optional<int64_t>> FindFace(int64_t user_pk, const std::string& face_id) override {
-    auto r = t_.exec_params("SELECT id FROM faces WHERE user_pk=$1 AND face_id=$2", user_pk, face_id);
+    auto r =
+        t_.exec_params("SELECT id FROM faces WHERE user_pk=$1 AND face_id=$2", user_pk, face_id);
     if (r.empty()) return std::optional<int64_t>();
     return std::optional<int64_t>(r[0][0].as<int64_t>());
   }
@@ -122,7 +132,8 @@ class PgTx : public Tx {
     auto r = t_.exec_params(
         "SELECT f.id, f.face_id, f.quality, f.created_at, f.updated_at, f.image_mime, "
         "f.image IS NOT NULL, CASE WHEN $1 THEN f.image END, "
-        "(SELECT string_agg(model_id, E'\\n' ORDER BY model_id) FROM embeddings e WHERE e.face_pk=f.id) "
+        "(SELECT string_agg(model_id, E'\\n' ORDER BY model_id) FROM embeddings e WHERE "
+        "e.face_pk=f.id) "
         "FROM faces f WHERE f.user_pk=$2 ORDER BY f.id",
         with_images, user_pk);
     std::vector<FaceRow> out;
@@ -153,9 +164,11 @@ class PgTx : public Tx {
 
   Result<int64_t> InsertEmbedding(int64_t face_pk, const std::string& model_id, int dim,
                                   const std::string& sealed, int64_t now) override {
-    return t_.exec_params1("INSERT INTO embeddings(face_pk,model_id,dim,vec,created_at) "
-                           "VALUES($1,$2,$3,$4,$5) RETURNING id",
-                           face_pk, model_id, dim, pqxx::binarystring(sealed), now)[0]
+    return t_
+        .exec_params1(
+            "INSERT INTO embeddings(face_pk,model_id,dim,vec,created_at) "
+            "VALUES($1,$2,$3,$4,$5) RETURNING id",
+            face_pk, model_id, dim, pqxx::binarystring(sealed), now)[0]
         .as<int64_t>();
   }
 
@@ -174,12 +187,13 @@ class PgTx : public Tx {
   }
   Result<std::vector<EmbeddingRow>> UserEmbeddings(int64_t user_pk,
                                                    const std::string& model_id) override {
-    return Embeddings(t_.exec_params(std::string(kEmbSelect) +
-                                         "WHERE u.id=$1 AND ($2='' OR e.model_id=$2) ORDER BY e.id",
-                                     user_pk, model_id));
+    return Embeddings(t_.exec_params(
+        std::string(kEmbSelect) + "WHERE u.id=$1 AND ($2='' OR e.model_id=$2) ORDER BY e.id",
+        user_pk, model_id));
   }
   Result<std::vector<EmbeddingRow>> FaceEmbeddings(int64_t face_pk) override {
-    return Embeddings(t_.exec_params(std::string(kEmbSelect) + "WHERE f.id=$1 ORDER BY e.id", face_pk));
+    return Embeddings(
+        t_.exec_params(std::string(kEmbSelect) + "WHERE f.id=$1 ORDER BY e.id", face_pk));
   }
   Result<std::optional<EmbeddingRow>> GetEmbedding(int64_t pk) override {
     auto rows = Embeddings(t_.exec_params(std::string(kEmbSelect) + "WHERE e.id=$1", pk));
@@ -188,23 +202,24 @@ class PgTx : public Tx {
   }
   Result<std::vector<EmbeddingRow>> EmbeddingsOfModel(const std::string& model_id, int64_t after_pk,
                                                       int limit) override {
-    return Embeddings(t_.exec_params(std::string(kEmbSelect) +
-                                         "WHERE e.model_id=$1 AND e.id>$2 ORDER BY e.id LIMIT $3",
-                                     model_id, after_pk, limit));
+    return Embeddings(t_.exec_params(
+        std::string(kEmbSelect) + "WHERE e.model_id=$1 AND e.id>$2 ORDER BY e.id LIMIT $3",
+        model_id, after_pk, limit));
   }
 
   Result<int64_t> InsertFingerprint(int64_t user_pk, const std::string& fingerprint_id,
                                     const std::string& position, const std::string& image_mime,
                                     const std::string& sealed_image, int64_t now) override {
-    return t_.exec_params1("INSERT INTO fingerprints(user_pk,fingerprint_id,finger_position,image_mime,image,"
-                           "created_at) VALUES($1,$2,$3,$4,$5,$6) RETURNING id",
-                           user_pk, fingerprint_id, position, image_mime,
-                           pqxx::binarystring(sealed_image), now)[0]
+    return t_
+        .exec_params1(
+            "INSERT INTO fingerprints(user_pk,fingerprint_id,finger_position,image_mime,image,"
+            "created_at) VALUES($1,$2,$3,$4,$5,$6) RETURNING id",
+            user_pk, fingerprint_id, position, image_mime, pqxx::binarystring(sealed_image), now)[0]
         .as<int64_t>();
   }
   Result<bool> DeleteFingerprint(int64_t user_pk, const std::string& fingerprint_id) override {
-    auto r = t_.exec_params("DELETE FROM fingerprints WHERE user_pk=$1 AND fingerprint_id=$2", user_pk,
-                            fingerprint_id);
+    auto r = t_.exec_params("DELETE FROM fingerprints WHERE user_pk=$1 AND fingerprint_id=$2",
+                            user_pk, fingerprint_id);
     return r.affected_rows() > 0;
   }
   Status DeleteFingerprintsOfUser(int64_t user_pk) override {
@@ -212,9 +227,10 @@ class PgTx : public Tx {
     return Status::Ok();
   }
   Result<std::vector<FingerprintRow>> ListFingerprints(int64_t user_pk, bool with_images) override {
-    auto r = t_.exec_params("SELECT id, fingerprint_id, finger_position, created_at, image_mime, "
-                            "CASE WHEN $1 THEN image END FROM fingerprints WHERE user_pk=$2 ORDER BY id",
-                            with_images, user_pk);
+    auto r = t_.exec_params(
+        "SELECT id, fingerprint_id, finger_position, created_at, image_mime, "
+        "CASE WHEN $1 THEN image END FROM fingerprints WHERE user_pk=$2 ORDER BY id",
+        with_images, user_pk);
     std::vector<FingerprintRow> out;
     for (const auto& row : r) {
       FingerprintRow f{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -227,16 +243,17 @@ class PgTx : public Tx {
 
   Status AppendChange(const std::string& collection, const std::string& model_id, char op,
                       int64_t emb_pk) override {
-    t_.exec_params("INSERT INTO changes(collection,model_id,op,emb_pk) VALUES($1,$2,$3,$4)", collection,
-                   model_id, std::string(1, op), emb_pk);
+    t_.exec_params("INSERT INTO changes(collection,model_id,op,emb_pk) VALUES($1,$2,$3,$4)",
+                   collection, model_id, std::string(1, op), emb_pk);
     // Delivered at commit; identical notifications in one transaction are folded into one.
     t_.exec_params("SELECT pg_notify($1, '')", std::string(kChannel));
     return Status::Ok();
   }
   Result<std::vector<ChangeRow>> ChangesSince(int64_t seq, int limit) override {
     auto r = t_.exec_params(
-        "SELECT seq, collection, model_id, op, emb_pk FROM changes WHERE seq>$1 ORDER BY seq LIMIT $2", seq,
-        limit);
+        "SELECT seq, collection, model_id, op, emb_pk FROM changes WHERE seq>$1 ORDER BY seq LIMIT "
+        "$2",
+        seq, limit);
     std::vector<ChangeRow> out;
     for (const auto& row : r) {
       std::string op = row[3].as<std::string>();
@@ -252,9 +269,10 @@ class PgTx : public Tx {
   Status Audit(int64_t now, const std::string& actor, const std::string& operation,
                const std::string& collection, const std::string& user_id,
                const std::string& face_ids, const std::string& outcome) override {
-    t_.exec_params("INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
-                   "VALUES($1,$2,$3,$4,$5,$6,$7)",
-                   now, actor, operation, collection, user_id, face_ids, outcome);
+    t_.exec_params(
+        "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
+        "VALUES($1,$2,$3,$4,$5,$6,$7)",
+        now, actor, operation, collection, user_id, face_ids, outcome);
     return Status::Ok();
   }
 
@@ -265,12 +283,17 @@ class PgTx : public Tx {
         "SELECT f.id, u.collection, u.user_id, f.face_id, f.image, "
         "(SELECT vec FROM embeddings o WHERE o.face_pk=f.id AND o.model_id=$1) "
         "FROM faces f JOIN users u ON u.id=f.user_pk WHERE f.id>$2 AND NOT EXISTS "
-        "(SELECT 1 FROM embeddings n WHERE n.face_pk=f.id AND n.model_id=$3) ORDER BY f.id LIMIT $4",
+        "(SELECT 1 FROM embeddings n WHERE n.face_pk=f.id AND n.model_id=$3) ORDER BY f.id LIMIT "
+        "$4",
         old_model, after_face_pk, new_model, limit);
     std::vector<ReembedRow> out;
     for (const auto& row : r) {
-      ReembedRow x{row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                   row[3].as<std::string>(), std::nullopt, std::nullopt};
+      ReembedRow x{row[0].as<int64_t>(),
+                   row[1].as<std::string>(),
+                   row[2].as<std::string>(),
+                   row[3].as<std::string>(),
+                   std::nullopt,
+                   std::nullopt};
       if (!row[4].is_null()) x.sealed_image = Bytes(row[4]);
       if (!row[5].is_null()) x.sealed_old = Bytes(row[5]);
       out.push_back(std::move(x));
@@ -282,18 +305,22 @@ class PgTx : public Tx {
     const char* sql = nullptr;
     switch (kind) {
       case SealedKind::kEmbedding:
-        sql = "SELECT e.id, u.collection, u.user_id, f.face_id, e.model_id, e.vec FROM embeddings e "
-              "JOIN faces f ON f.id=e.face_pk JOIN users u ON u.id=f.user_pk WHERE e.id>$1 "
-              "ORDER BY e.id LIMIT $2";
+        sql =
+            "SELECT e.id, u.collection, u.user_id, f.face_id, e.model_id, e.vec FROM embeddings e "
+            "JOIN faces f ON f.id=e.face_pk JOIN users u ON u.id=f.user_pk WHERE e.id>$1 "
+            "ORDER BY e.id LIMIT $2";
         break;
       case SealedKind::kFaceImage:
-        sql = "SELECT f.id, u.collection, u.user_id, f.face_id, '', f.image FROM faces f "
-              "JOIN users u ON u.id=f.user_pk WHERE f.id>$1 AND f.image IS NOT NULL "
-              "ORDER BY f.id LIMIT $2";
+        sql =
+            "SELECT f.id, u.collection, u.user_id, f.face_id, '', f.image FROM faces f "
+            "JOIN users u ON u.id=f.user_pk WHERE f.id>$1 AND f.image IS NOT NULL "
+            "ORDER BY f.id LIMIT $2";
         break;
       case SealedKind::kFingerprintImage:
-        sql = "SELECT p.id, u.collection, u.user_id, p.fingerprint_id, '', p.image FROM fingerprints p "
-              "JOIN users u ON u.id=p.user_pk WHERE p.id>$1 ORDER BY p.id LIMIT $2";
+        sql =
+            "SELECT p.id, u.collection, u.user_id, p.fingerprint_id, '', p.image FROM fingerprints "
+            "p "
+            "JOIN users u ON u.id=p.user_pk WHERE p.id>$1 ORDER BY p.id LIMIT $2";
         break;
     }
     auto r = t_.exec_params(sql, after_pk, limit);
@@ -305,22 +332,25 @@ class PgTx : public Tx {
     return out;
   }
   Status UpdateSealed(SealedKind kind, int64_t pk, const std::string& sealed) override {
-    const char* sql = kind == SealedKind::kEmbedding   ? "UPDATE embeddings SET vec=$1 WHERE id=$2"
-                      : kind == SealedKind::kFaceImage ? "UPDATE faces SET image=$1 WHERE id=$2"
-                                                       : "UPDATE fingerprints SET image=$1 WHERE id=$2";
+    const char* sql = kind == SealedKind::kEmbedding ? "UPDATE embeddings SET vec=$1 WHERE id=$2"
+                      : kind == SealedKind::kFaceImage
+                          ? "UPDATE faces SET image=$1 WHERE id=$2"
+                          : "UPDATE fingerprints SET image=$1 WHERE id=$2";
     t_.exec_params(sql, pqxx::binarystring(sealed), pk);
     return Status::Ok();
   }
 
   Result<CountRow> Counts() override {
     CountRow c;
-    auto r = t_.exec1("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM faces), "
-                      "(SELECT COUNT(*) FROM fingerprints), (SELECT COUNT(*) FROM audit)");
+    auto r = t_.exec1(
+        "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM faces), "
+        "(SELECT COUNT(*) FROM fingerprints), (SELECT COUNT(*) FROM audit)");
     c.users = r[0].as<int64_t>();
     c.faces = r[1].as<int64_t>();
     c.fingerprints = r[2].as<int64_t>();
     c.audit_rows = r[3].as<int64_t>();
-    for (const auto& row : t_.exec("SELECT model_id, COUNT(*) FROM embeddings GROUP BY model_id ORDER BY model_id")) {
+    for (const auto& row :
+         t_.exec("SELECT model_id, COUNT(*) FROM embeddings GROUP BY model_id ORDER BY model_id")) {
       c.embeddings_per_model.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
     }
     return c;
@@ -407,9 +437,8 @@ class PgDb : public Db {
 
   Status StartListening(std::function<void()> on_change, int poll_ms) override {
     stop_ = false;
-    listener_ = std::thread([this, on_change = std::move(on_change), poll_ms] {
-      Listen(on_change, poll_ms);
-    });
+    listener_ = std::thread(
+        [this, on_change = std::move(on_change), poll_ms] { Listen(on_change, poll_ms); });
     return Status::Ok();
   }
 

@@ -10,10 +10,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 extern char** environ;
 
@@ -68,12 +67,15 @@ int FreePort() {
 
 }  // namespace
 
-PgTestServer::~PgTestServer() { Stop(); }
+PgTestServer::~PgTestServer() {
+  Stop();
+}
 
 Status PgTestServer::Start(const std::string& parent) {
   namespace fs = std::filesystem;
   auto fail = [](const std::string& why) {
-    return Status(StatusCode::kUnavailable, "test.pg", "cannot start PostgreSQL 15 for the tests: " + why);
+    return Status(StatusCode::kUnavailable, "test.pg",
+                  "cannot start PostgreSQL 15 for the tests: " + why);
   };
   if (!fs::exists(std::string(kBin) + "initdb")) {
     return fail(std::string(kBin) + "initdb not found (install postgresql-15)");
@@ -109,13 +111,14 @@ Status PgTestServer::Start(const std::string& parent) {
   if (Run({std::string(kBin) + "initdb", "-D", data, "-A", "trust", "-U", "ekyc", "-E", "UTF8",
            "--no-sync"},
           log) != 0) {
-    return fail("initdb failed (is the build directory readable by the postgres user?): " + Tail(log));
+    return fail("initdb failed (is the build directory readable by the postgres user?): " +
+                Tail(log));
   }
   port_ = FreePort();
   std::string opts = "-p " + std::to_string(port_) + " -k " + socket_dir_ +
                      " -c listen_addresses='' -c fsync=off -c full_page_writes=off";
-  if (Run({std::string(kBin) + "pg_ctl", "-D", data, "-l", dir_ + "/server.log", "-o", opts, "-w", "-t", "60",
-           "start"},
+  if (Run({std::string(kBin) + "pg_ctl", "-D", data, "-l", dir_ + "/server.log", "-o", opts, "-w",
+           "-t", "60", "start"},
           log) != 0) {
     return fail("pg_ctl start failed: " + Tail(log) + Tail(dir_ + "/server.log"));
   }
@@ -131,7 +134,8 @@ Result<std::string> PgTestServer::CreateDatabase(const std::string& name) {
     n.exec("DROP DATABASE IF EXISTS " + n.quote_name(name));
     n.exec("CREATE DATABASE " + n.quote_name(name));
   } catch (const std::exception& e) {
-    return Status(StatusCode::kUnavailable, "test.pg", std::string("CREATE DATABASE failed: ") + e.what());
+    return Status(StatusCode::kUnavailable, "test.pg",
+                  std::string("CREATE DATABASE failed: ") + e.what());
   }
   return base + " dbname=" + name;
 }

@@ -61,8 +61,14 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   bool ok() const { return s_ != nullptr; }
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   Stmt& Bind(int i, const std::string& v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -71,7 +77,10 @@ class Stmt {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
-  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  Stmt& BindNull(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
   // SQLITE_ROW -> 1, SQLITE_DONE -> 0, error -> -1.
   int Step() {
     int rc = sqlite3_step(s_);
@@ -94,8 +103,8 @@ class Stmt {
   sqlite3_stmt* s_ = nullptr;
 };
 
-#define PREP(var, sql)             \
-  Stmt var(db_, sql);              \
+#define PREP(var, sql) \
+  Stmt var(db_, sql);  \
   if (!var.ok()) return DbError(db_, "prepare")
 #define EXEC(var, what) \
   if (var.Step() < 0) return var.Error(what)
@@ -113,7 +122,9 @@ class SqliteTx : public Tx {
     return std::optional<std::string>(s.Text(0));
   }
   Status PutMeta(const std::string& key, const std::string& value) override {
-    PREP(s, "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    PREP(s,
+         "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET "
+         "value=excluded.value");
     s.Bind(1, key).Bind(2, value);
     EXEC(s, "write meta");
     return Status::Ok();
@@ -151,10 +162,14 @@ class SqliteTx : public Tx {
   Result<int64_t> InsertFace(int64_t user_pk, const std::string& face_id, double quality,
                              const std::string& image_mime,
                              const std::optional<std::string>& sealed_image, int64_t now) override {
-    PREP(s, "INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
-            "VALUES(?,?,?,?,?,?,?)");
+    PREP(s,
+         "INSERT INTO faces(user_pk,face_id,quality,image_mime,image,created_at,updated_at) "
+         "VALUES(?,?,?,?,?,?,?)");
     s.Bind(1, user_pk).Bind(2, face_id).Bind(3, quality).Bind(4, image_mime);
-    if (sealed_image) s.BindBlob(5, *sealed_image); else s.BindNull(5);
+    if (sealed_image)
+      s.BindBlob(5, *sealed_image);
+    else
+      s.BindNull(5);
     s.Bind(6, now).Bind(7, now);
     EXEC(s, "insert face");
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
@@ -174,10 +189,11 @@ class SqliteTx : public Tx {
     return Status::Ok();
   }
   Result<std::vector<FaceRow>> ListFaces(int64_t user_pk, bool with_images) override {
-    PREP(s, "SELECT f.id, f.face_id, f.quality, f.created_at, f.updated_at, f.image_mime, "
-            "f.image IS NOT NULL, CASE WHEN ? THEN f.image END, "
-            "(SELECT group_concat(model_id, char(10)) FROM embeddings e WHERE e.face_pk=f.id) "
-            "FROM faces f WHERE f.user_pk=? ORDER BY f.id");
+    PREP(s,
+         "SELECT f.id, f.face_id, f.quality, f.created_at, f.updated_at, f.image_mime, "
+         "f.image IS NOT NULL, CASE WHEN ? THEN f.image END, "
+         "(SELECT group_concat(model_id, char(10)) FROM embeddings e WHERE e.face_pk=f.id) "
+         "FROM faces f WHERE f.user_pk=? ORDER BY f.id");
     s.Bind(1, int64_t{with_images ? 1 : 0}).Bind(2, user_pk);
     std::vector<FaceRow> out;
     int r;
@@ -228,7 +244,8 @@ class SqliteTx : public Tx {
   }
   Result<std::vector<EmbeddingRow>> UserEmbeddings(int64_t user_pk,
                                                    const std::string& model_id) override {
-    std::string sql = std::string(kEmbSelect) + "WHERE u.id=? AND (?='' OR e.model_id=?) ORDER BY e.id";
+    std::string sql =
+        std::string(kEmbSelect) + "WHERE u.id=? AND (?='' OR e.model_id=?) ORDER BY e.id";
     PREP(s, sql.c_str());
     s.Bind(1, user_pk).Bind(2, model_id).Bind(3, model_id);
     return Embeddings(s);
@@ -249,7 +266,8 @@ class SqliteTx : public Tx {
   }
   Result<std::vector<EmbeddingRow>> EmbeddingsOfModel(const std::string& model_id, int64_t after_pk,
                                                       int limit) override {
-    std::string sql = std::string(kEmbSelect) + "WHERE e.model_id=? AND e.id>? ORDER BY e.id LIMIT ?";
+    std::string sql =
+        std::string(kEmbSelect) + "WHERE e.model_id=? AND e.id>? ORDER BY e.id LIMIT ?";
     PREP(s, sql.c_str());
     s.Bind(1, model_id).Bind(2, after_pk).Bind(3, int64_t{limit});
     return Embeddings(s);
@@ -258,8 +276,9 @@ class SqliteTx : public Tx {
   Result<int64_t> InsertFingerprint(int64_t user_pk, const std::string& fingerprint_id,
                                     const std::string& position, const std::string& image_mime,
                                     const std::string& sealed_image, int64_t now) override {
-    PREP(s, "INSERT INTO fingerprints(user_pk,fingerprint_id,finger_position,image_mime,image,"
-            "created_at) VALUES(?,?,?,?,?,?)");
+    PREP(s,
+         "INSERT INTO fingerprints(user_pk,fingerprint_id,finger_position,image_mime,image,"
+         "created_at) VALUES(?,?,?,?,?,?)");
     s.Bind(1, user_pk).Bind(2, fingerprint_id).Bind(3, position).Bind(4, image_mime);
     s.BindBlob(5, sealed_image).Bind(6, now);
     EXEC(s, "insert fingerprint");
@@ -278,8 +297,9 @@ class SqliteTx : public Tx {
     return Status::Ok();
   }
   Result<std::vector<FingerprintRow>> ListFingerprints(int64_t user_pk, bool with_images) override {
-    PREP(s, "SELECT id, fingerprint_id, finger_position, created_at, image_mime, "
-            "CASE WHEN ? THEN image END FROM fingerprints WHERE user_pk=? ORDER BY id");
+    PREP(s,
+         "SELECT id, fingerprint_id, finger_position, created_at, image_mime, "
+         "CASE WHEN ? THEN image END FROM fingerprints WHERE user_pk=? ORDER BY id");
     s.Bind(1, int64_t{with_images ? 1 : 0}).Bind(2, user_pk);
     std::vector<FingerprintRow> out;
     int r;
@@ -300,7 +320,9 @@ class SqliteTx : public Tx {
     return Status::Ok();
   }
   Result<std::vector<ChangeRow>> ChangesSince(int64_t seq, int limit) override {
-    PREP(s, "SELECT seq, collection, model_id, op, emb_pk FROM changes WHERE seq>? ORDER BY seq LIMIT ?");
+    PREP(s,
+         "SELECT seq, collection, model_id, op, emb_pk FROM changes WHERE seq>? ORDER BY seq LIMIT "
+         "?");
     s.Bind(1, seq).Bind(2, int64_t{limit});
     std::vector<ChangeRow> out;
     int r;
@@ -320,8 +342,9 @@ class SqliteTx : public Tx {
   Status Audit(int64_t now, const std::string& actor, const std::string& operation,
                const std::string& collection, const std::string& user_id,
                const std::string& face_ids, const std::string& outcome) override {
-    PREP(s, "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
-            "VALUES(?,?,?,?,?,?,?)");
+    PREP(s,
+         "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
+         "VALUES(?,?,?,?,?,?,?)");
     s.Bind(1, now).Bind(2, actor).Bind(3, operation).Bind(4, collection).Bind(5, user_id);
     s.Bind(6, face_ids).Bind(7, outcome);
     EXEC(s, "write audit");
@@ -331,10 +354,12 @@ class SqliteTx : public Tx {
   Result<std::vector<ReembedRow>> FacesLackingModel(const std::string& new_model,
                                                     const std::string& old_model,
                                                     int64_t after_face_pk, int limit) override {
-    PREP(s, "SELECT f.id, u.collection, u.user_id, f.face_id, f.image, "
-            "(SELECT vec FROM embeddings o WHERE o.face_pk=f.id AND o.model_id=?) "
-            "FROM faces f JOIN users u ON u.id=f.user_pk WHERE f.id>? AND NOT EXISTS "
-            "(SELECT 1 FROM embeddings n WHERE n.face_pk=f.id AND n.model_id=?) ORDER BY f.id LIMIT ?");
+    PREP(
+        s,
+        "SELECT f.id, u.collection, u.user_id, f.face_id, f.image, "
+        "(SELECT vec FROM embeddings o WHERE o.face_pk=f.id AND o.model_id=?) "
+        "FROM faces f JOIN users u ON u.id=f.user_pk WHERE f.id>? AND NOT EXISTS "
+        "(SELECT 1 FROM embeddings n WHERE n.face_pk=f.id AND n.model_id=?) ORDER BY f.id LIMIT ?");
     s.Bind(1, old_model).Bind(2, after_face_pk).Bind(3, new_model).Bind(4, int64_t{limit});
     std::vector<ReembedRow> out;
     int r;
@@ -352,18 +377,22 @@ class SqliteTx : public Tx {
     const char* sql = nullptr;
     switch (kind) {
       case SealedKind::kEmbedding:
-        sql = "SELECT e.id, u.collection, u.user_id, f.face_id, e.model_id, e.vec FROM embeddings e "
-              "JOIN faces f ON f.id=e.face_pk JOIN users u ON u.id=f.user_pk WHERE e.id>? "
-              "ORDER BY e.id LIMIT ?";
+        sql =
+            "SELECT e.id, u.collection, u.user_id, f.face_id, e.model_id, e.vec FROM embeddings e "
+            "JOIN faces f ON f.id=e.face_pk JOIN users u ON u.id=f.user_pk WHERE e.id>? "
+            "ORDER BY e.id LIMIT ?";
         break;
       case SealedKind::kFaceImage:
-        sql = "SELECT f.id, u.collection, u.user_id, f.face_id, '', f.image FROM faces f "
-              "JOIN users u ON u.id=f.user_pk WHERE f.id>? AND f.image IS NOT NULL "
-              "ORDER BY f.id LIMIT ?";
+        sql =
+            "SELECT f.id, u.collection, u.user_id, f.face_id, '', f.image FROM faces f "
+            "JOIN users u ON u.id=f.user_pk WHERE f.id>? AND f.image IS NOT NULL "
+            "ORDER BY f.id LIMIT ?";
         break;
       case SealedKind::kFingerprintImage:
-        sql = "SELECT p.id, u.collection, u.user_id, p.fingerprint_id, '', p.image FROM fingerprints p "
-              "JOIN users u ON u.id=p.user_pk WHERE p.id>? ORDER BY p.id LIMIT ?";
+        sql =
+            "SELECT p.id, u.collection, u.user_id, p.fingerprint_id, '', p.image FROM fingerprints "
+            "p "
+            "JOIN users u ON u.id=p.user_pk WHERE p.id>? ORDER BY p.id LIMIT ?";
         break;
     }
     PREP(s, sql);
@@ -377,9 +406,10 @@ class SqliteTx : public Tx {
     return out;
   }
   Status UpdateSealed(SealedKind kind, int64_t pk, const std::string& sealed) override {
-    const char* sql = kind == SealedKind::kEmbedding   ? "UPDATE embeddings SET vec=? WHERE id=?"
-                      : kind == SealedKind::kFaceImage ? "UPDATE faces SET image=? WHERE id=?"
-                                                       : "UPDATE fingerprints SET image=? WHERE id=?";
+    const char* sql = kind == SealedKind::kEmbedding ? "UPDATE embeddings SET vec=? WHERE id=?"
+                      : kind == SealedKind::kFaceImage
+                          ? "UPDATE faces SET image=? WHERE id=?"
+                          : "UPDATE fingerprints SET image=? WHERE id=?";
     PREP(s, sql);
     s.BindBlob(1, sealed).Bind(2, pk);
     EXEC(s, "re-encrypt");
@@ -389,8 +419,9 @@ class SqliteTx : public Tx {
   Result<CountRow> Counts() override {
     CountRow c;
     {
-      PREP(s, "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM faces), "
-              "(SELECT COUNT(*) FROM fingerprints), (SELECT COUNT(*) FROM audit)");
+      PREP(s,
+           "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM faces), "
+           "(SELECT COUNT(*) FROM fingerprints), (SELECT COUNT(*) FROM audit)");
       if (s.Step() != 1) return s.Error("count");
       c.users = s.Int(0);
       c.faces = s.Int(1);
@@ -462,8 +493,9 @@ Result<std::unique_ptr<Db>> OpenSqliteDb(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   auto db = std::make_unique<SqliteDb>(raw);
   if (rc != SQLITE_OK) {
     return Status(StatusCode::kUnavailable, "store.db_open",
@@ -471,10 +503,12 @@ Result<std::unique_ptr<Db>> OpenSqliteDb(const std::string& path) {
   }
   sqlite3_busy_timeout(raw, 10'000);
   // The file holds biometric data: owner-only permissions.
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace, ec);
-  EKYC_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"));
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+      std::filesystem::perm_options::replace, ec);
+  EKYC_RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+               "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"));
   EKYC_RETURN_IF_ERROR(db->Exec(kSchema));
   return std::unique_ptr<Db>(std::move(db));
 }

@@ -31,7 +31,9 @@ std::string MatchKeyFolded(std::string_view f) {
   return out;
 }
 
-std::string MatchKey(std::string_view utf8) { return MatchKeyFolded(TextTools::Fold(utf8)); }
+std::string MatchKey(std::string_view utf8) {
+  return MatchKeyFolded(TextTools::Fold(utf8));
+}
 
 int BoundedEditDistance(std::string_view a, std::string_view b, int max_d) {
   const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
@@ -49,7 +51,8 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int max_d) {
     for (int j = 1; j <= m; ++j) {
       int cost = a[i - 1] == b[j - 1] ? 0 : 1;
       int v = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = std::min(v, prev2[j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        v = std::min(v, prev2[j - 2] + 1);
       cur[j] = v;
       row_min = std::min(row_min, v);
     }
@@ -64,7 +67,7 @@ namespace {
 
 // One word of the input after folding, with the punctuation facts the scorer uses.
 struct Token {
-  std::string text;          // folded ASCII, letters/digits/apostrophe
+  std::string text;              // folded ASCII, letters/digits/apostrophe
   bool boundary_before = false;  // a comma/semicolon/newline (or the start) precedes it
 };
 
@@ -87,8 +90,9 @@ std::vector<Token> Tokenize(const std::string& folded) {
       while (k < cur.size() && !(cur[k] >= '0' && cur[k] <= '9')) ++k;
       std::string head = cur.substr(0, k), tail = cur.substr(k);
       bool tail_digits = IsDigits(tail);
-      static constexpr std::string_view kNumbered[] = {"p", "q", "f", "x", "h", "phuong", "quan", "kp", "to",
-                                                       "so", "thon", "ap", "khu", "tdp", "xom", "doi", "ban"};
+      static constexpr std::string_view kNumbered[] = {
+          "p",  "q",    "f",  "x",   "h",   "phuong", "quan", "kp", "to",
+          "so", "thon", "ap", "khu", "tdp", "xom",    "doi",  "ban"};
       if (tail_digits &&
           std::find(std::begin(kNumbered), std::end(kNumbered), head) != std::end(kNumbered)) {
         // "P12", "Q3", "KP5": a type word (or hamlet word) and a number.
@@ -134,26 +138,51 @@ std::vector<Token> Tokenize(const std::string& folded) {
         first = false;
       }
     };
-    auto next_is = [&](size_t k, const char* w) { return i + k < raw.size() && raw[i + k].text == w; };
+    auto next_is = [&](size_t k, const char* w) {
+      return i + k < raw.size() && raw[i + k].text == w;
+    };
     // "TT. Huế", "T.T.Huế", "TT Huế" = Thừa Thiên Huế (a province, not a thị trấn).
-    if (t == "tt" && next_is(1, "hue")) { emit({"thua", "thien"}); continue; }
-    // At the very end (province position) tolerate one OCR slip in the short forms: "TT Hnế", "TP.HHCn".
+    if (t == "tt" && next_is(1, "hue")) {
+      emit({"thua", "thien"});
+      continue;
+    }
+    // At the very end (province position) tolerate one OCR slip in the short forms: "TT Hnế",
+    // "TP.HHCn".
     const bool last_but_one = i + 2 == raw.size();
-    if (t == "tt" && last_but_one && raw[i + 1].text.size() >= 2 && BoundedEditDistance(raw[i + 1].text, "hue", 1) <= 1) {
+    if (t == "tt" && last_but_one && raw[i + 1].text.size() >= 2 &&
+        BoundedEditDistance(raw[i + 1].text, "hue", 1) <= 1) {
       emit({"thua", "thien", "hue"});
       ++i;
       continue;
     }
-    if (t == "tp" && last_but_one && raw[i + 1].text.size() >= 3 && BoundedEditDistance(raw[i + 1].text, "hcm", 1) <= 1) {
+    if (t == "tp" && last_but_one && raw[i + 1].text.size() >= 3 &&
+        BoundedEditDistance(raw[i + 1].text, "hcm", 1) <= 1) {
       emit({"tp", "ho", "chi", "minh"});
       ++i;
       continue;
     }
-    if (t == "t" && next_is(1, "t") && next_is(2, "hue")) { emit({"thua", "thien"}); ++i; continue; }
-    if (t == "tthue") { emit({"thua", "thien", "hue"}); continue; }
-    if (t == "tphcm") { emit({"tp", "ho", "chi", "minh"}); continue; }
-    if (t == "hcm" || t == "hcmc") { emit({"ho", "chi", "minh"}); continue; }
-    if (t == "tp" && next_is(1, "hcm")) { emit({"tp", "ho", "chi", "minh"}); ++i; continue; }
+    if (t == "t" && next_is(1, "t") && next_is(2, "hue")) {
+      emit({"thua", "thien"});
+      ++i;
+      continue;
+    }
+    if (t == "tthue") {
+      emit({"thua", "thien", "hue"});
+      continue;
+    }
+    if (t == "tphcm") {
+      emit({"tp", "ho", "chi", "minh"});
+      continue;
+    }
+    if (t == "hcm" || t == "hcmc") {
+      emit({"ho", "chi", "minh"});
+      continue;
+    }
+    if (t == "tp" && next_is(1, "hcm")) {
+      emit({"tp", "ho", "chi", "minh"});
+      ++i;
+      continue;
+    }
     if (t == "brvt" || (t == "br" && next_is(1, "vt"))) {
       emit({"ba", "ria", "vung", "tau"});
       if (t == "br") ++i;
@@ -194,24 +223,49 @@ TypeWord TypeAt(const std::vector<Token>& toks, size_t i, size_t end) {
   };
   if (b) {
     std::string two = a + *b;
-    if (a == "t" && *b == "p") { set(2, UnitType::kThanhPho, true, true, false); return w; }
+    if (a == "t" && *b == "p") {
+      set(2, UnitType::kThanhPho, true, true, false);
+      return w;
+    }
     if ((near(two, "thanhpho") && a.size() >= 3) ||
-        (*b == "pho" && a.size() >= 4 && a[0] == 't' && BoundedEditDistance(a, "thanh", 2) <= 2)) { set(2, UnitType::kThanhPho, true, true, false); return w; }
-    if (near(two, "thixa") && a.size() >= 2 && b->size() >= 2) { set(2, UnitType::kThiXa, false, true, false); return w; }
-    if (near(two, "thitran") && a.size() >= 2 && b->size() >= 3) { set(2, UnitType::kThiTran, false, false, true); return w; }
-    if (near(two, "dackhu") && a.size() >= 2) { set(2, UnitType::kDacKhu, false, false, true); return w; }
+        (*b == "pho" && a.size() >= 4 && a[0] == 't' && BoundedEditDistance(a, "thanh", 2) <= 2)) {
+      set(2, UnitType::kThanhPho, true, true, false);
+      return w;
+    }
+    if (near(two, "thixa") && a.size() >= 2 && b->size() >= 2) {
+      set(2, UnitType::kThiXa, false, true, false);
+      return w;
+    }
+    if (near(two, "thitran") && a.size() >= 2 && b->size() >= 3) {
+      set(2, UnitType::kThiTran, false, false, true);
+      return w;
+    }
+    if (near(two, "dackhu") && a.size() >= 2) {
+      set(2, UnitType::kDacKhu, false, false, true);
+      return w;
+    }
   }
-  if (a == "tp") set(1, UnitType::kThanhPho, true, true, false);
-  else if (a == "tinh" || a == "t") set(1, UnitType::kTinh, true, false, false);
-  else if (a == "q" || a == "quan") set(1, UnitType::kQuan, false, true, false);
-  else if (b && IsDigits(*b) && a.size() == 4 && a[0] == 'q' && BoundedEditDistance(a, "quan", 1) <= 1)
+  if (a == "tp")
+    set(1, UnitType::kThanhPho, true, true, false);
+  else if (a == "tinh" || a == "t")
+    set(1, UnitType::kTinh, true, false, false);
+  else if (a == "q" || a == "quan")
+    set(1, UnitType::kQuan, false, true, false);
+  else if (b && IsDigits(*b) && a.size() == 4 && a[0] == 'q' &&
+           BoundedEditDistance(a, "quan", 1) <= 1)
     set(1, UnitType::kQuan, false, true, false);  // "Qnận 6": numbered districts are always typed
-  else if (a == "h" || near(a, "huyen")) set(1, UnitType::kHuyen, false, true, false);
-  else if (a == "tx") set(1, UnitType::kThiXa, false, true, false);
-  else if (a == "p" || a == "f" || near(a, "phuong")) set(1, UnitType::kPhuong, false, false, true);
-  else if (a == "xa" || a == "x" || a == "xaa") set(1, UnitType::kXa, false, false, true);
-  else if (a == "tt") set(1, UnitType::kThiTran, false, false, true);
-  else if (a == "dk") set(1, UnitType::kDacKhu, false, false, true);
+  else if (a == "h" || near(a, "huyen"))
+    set(1, UnitType::kHuyen, false, true, false);
+  else if (a == "tx")
+    set(1, UnitType::kThiXa, false, true, false);
+  else if (a == "p" || a == "f" || near(a, "phuong"))
+    set(1, UnitType::kPhuong, false, false, true);
+  else if (a == "xa" || a == "x" || a == "xaa")
+    set(1, UnitType::kXa, false, false, true);
+  else if (a == "tt")
+    set(1, UnitType::kThiTran, false, false, true);
+  else if (a == "dk")
+    set(1, UnitType::kDacKhu, false, false, true);
   return w;
 }
 
@@ -234,21 +288,24 @@ bool TypeEndsAt(const std::vector<Token>& toks, size_t a) {
 struct Span {
   size_t a = 0, b = 0;
   TypeWord type;
-  std::string key;         // MatchKey of the name part
-  bool aligned = false;    // starts at a separator or with a type word
-  bool crosses = false;    // a separator falls inside it (names never contain one)
+  std::string key;       // MatchKey of the name part
+  bool aligned = false;  // starts at a separator or with a type word
+  bool crosses = false;  // a separator falls inside it (names never contain one)
   bool numeric = false;
   bool after_hamlet_word = false;
 };
 
 // `as_name`: read a leading type word as part of the name ("Phương Liệt", "Quan Hóa").
-Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level, bool as_name = false) {
+Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level,
+              bool as_name = false) {
   Span s;
   s.a = a;
   s.b = b;
   TypeWord w = as_name ? TypeWord{} : TypeAt(toks, a, b);
-  if (w.len > 0 && TypeFitsLevel(w, level)) s.type = w;
-  else if (w.len > 0 && static_cast<size_t>(w.len) < b - a) s.type = w;  // a type word of another level
+  if (w.len > 0 && TypeFitsLevel(w, level))
+    s.type = w;
+  else if (w.len > 0 && static_cast<size_t>(w.len) < b - a)
+    s.type = w;  // a type word of another level
   size_t name_start = a + s.type.len;
   for (size_t i = name_start; i < b; ++i) {
     if (i > a && toks[i].boundary_before) s.crosses = true;
@@ -256,10 +313,12 @@ Span MakeSpan(const std::vector<Token>& toks, size_t a, size_t b, Level level, b
   }
   s.aligned = toks[a].boundary_before || s.type.len > 0;
   // Right after "Ấp", "Thôn", "Xóm", "Số", "Đường"...: a hamlet or street name, not a unit.
-  static constexpr std::string_view kHamletWords[] = {"ap", "thon", "xom", "ban", "to", "kp", "khu", "so",
-                                                      "duong", "ngo", "ngach", "hem", "tdp", "doi", "lang"};
+  static constexpr std::string_view kHamletWords[] = {"ap",    "thon", "xom", "ban",   "to",
+                                                      "kp",    "khu",  "so",  "duong", "ngo",
+                                                      "ngach", "hem",  "tdp", "doi",   "lang"};
   if (s.type.len == 0 && a > 0 && !toks[a].boundary_before &&
-      std::find(std::begin(kHamletWords), std::end(kHamletWords), toks[a - 1].text) != std::end(kHamletWords))
+      std::find(std::begin(kHamletWords), std::end(kHamletWords), toks[a - 1].text) !=
+          std::end(kHamletWords))
     s.after_hamlet_word = true;
   s.numeric = IsDigits(s.key);
   return s;
@@ -285,7 +344,8 @@ double ScoreSpan(const Span& s, const Unit& u, Level level) {
   } else {
     // Short names need the hierarchy's help: no fuzziness for <= 3 letters.
     // Provinces are few and far apart: one more edit is safe there.
-    int allowed = AllowedEdits(u.key.size()) + (level == Level::kProvince && (u.key.size() == 5 || u.key.size() >= 8) ? 1 : 0);
+    int allowed = AllowedEdits(u.key.size()) +
+                  (level == Level::kProvince && (u.key.size() == 5 || u.key.size() >= 8) ? 1 : 0);
     d = BoundedEditDistance(s.key, u.key, allowed);
     if (d > allowed) return -1;
   }
@@ -297,7 +357,7 @@ double ScoreSpan(const Span& s, const Unit& u, Level level) {
     } else if (TypeFitsLevel(s.type, level)) {
       q -= 0.05;  // right level, other kind (e.g. Huyện vs Thị xã after an upgrade)
     } else {
-      q -= 0.3;   // a type word of another level
+      q -= 0.3;  // a type word of another level
     }
   }
   if (!s.aligned) q -= 0.05;
@@ -314,8 +374,8 @@ struct Pick {
 // The best unit among `candidates` for any span ending at `end` starting in [end-max_len, end).
 // Returns one pick per distinct unit with its best span (sorted by score, at most `keep`).
 std::vector<Pick> BestSpans(const std::vector<Token>& toks, size_t end, size_t max_len,
-                            const std::vector<Unit>& units, const std::vector<int>& candidates, Level level,
-                            size_t keep) {
+                            const std::vector<Unit>& units, const std::vector<int>& candidates,
+                            Level level, size_t keep) {
   std::vector<Pick> picks;
   // skip = 1: one unreadable token between this level and the next ("Xã A, fP. Hà Nội").
   for (size_t skip = 0; skip <= 1 && skip < end; ++skip) {
@@ -335,18 +395,23 @@ std::vector<Pick> BestSpans(const std::vector<Token>& toks, size_t end, size_t m
           double q = ScoreSpan(s, units[idx], level);
           if (q < 0) continue;
           q -= penalty;
-          auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == idx; });
-          if (it == picks.end()) picks.push_back({idx, q, a});
-          else if (q > it->score) *it = {idx, q, a};
+          auto it = std::find_if(picks.begin(), picks.end(),
+                                 [&](const Pick& p) { return p.unit == idx; });
+          if (it == picks.end())
+            picks.push_back({idx, q, a});
+          else if (q > it->score)
+            *it = {idx, q, a};
         }
       }
     }
   }
-  std::sort(picks.begin(), picks.end(), [](const Pick& x, const Pick& y) { return x.score > y.score; });
+  std::sort(picks.begin(), picks.end(),
+            [](const Pick& x, const Pick& y) { return x.score > y.score; });
   // Only candidates close to the best survive: keeps the search small and avoids weak guesses.
   if (!picks.empty()) {
     double best = picks.front().score;
-    picks.erase(std::remove_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.score < best - 0.5; }),
+    picks.erase(std::remove_if(picks.begin(), picks.end(),
+                               [&](const Pick& p) { return p.score < best - 0.5; }),
                 picks.end());
   }
   if (picks.size() > keep) picks.resize(keep);
@@ -369,24 +434,29 @@ std::vector<int> Iota(size_t n) {
 }
 
 // Province names people write instead of the official one.
-struct ProvinceAlias { const char* key; int old_code; };
+struct ProvinceAlias {
+  const char* key;
+  int old_code;
+};
 constexpr ProvinceAlias kProvinceAliases[] = {
-    {"saigon", 79}, {"hcm", 79}, {"tphcm", 79}, {"hochiminh", 79},
+    {"saigon", 79},       {"hcm", 79}, {"tphcm", 79},        {"hochiminh", 79},
     {"thuathienhue", 46}, {"hue", 46}, {"bariavungtau", 77}, {"brvt", 77},
 };
 
 }  // namespace
 
-Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(const std::string& index_path) {
+Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(
+    const std::string& index_path) {
   auto index = AdminIndex::Load(index_path);
   if (!index.ok()) return index.status();
   auto text = TextTools::Create();
   if (!text.ok()) return text.status();
-  return std::shared_ptr<const AddressNormalizer>(
-      std::make_shared<AddressNormalizer>(*index, std::shared_ptr<const TextTools>(std::move(*text))));
+  return std::shared_ptr<const AddressNormalizer>(std::make_shared<AddressNormalizer>(
+      *index, std::shared_ptr<const TextTools>(std::move(*text))));
 }
 
-AddressNormalizer::AddressNormalizer(std::shared_ptr<const AdminIndex> index, std::shared_ptr<const TextTools> text)
+AddressNormalizer::AddressNormalizer(std::shared_ptr<const AdminIndex> index,
+                                     std::shared_ptr<const TextTools> text)
     : index_(std::move(index)), text_(std::move(text)) {}
 
 NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
@@ -395,8 +465,10 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
   std::vector<Token> toks = Tokenize(TextTools::Fold(TextTools::Nfc(text)));
   // Drop a trailing country name.
   size_t end = toks.size();
-  if (end >= 2 && toks[end - 2].text == "viet" && toks[end - 1].text == "nam") end -= 2;
-  else if (end >= 1 && (toks[end - 1].text == "vietnam" || toks[end - 1].text == "vn")) end -= 1;
+  if (end >= 2 && toks[end - 2].text == "viet" && toks[end - 1].text == "nam")
+    end -= 2;
+  else if (end >= 1 && (toks[end - 1].text == "vietnam" || toks[end - 1].text == "vn"))
+    end -= 1;
   if (end == 0) return out;
 
   static const std::vector<int> kNoCandidates;
@@ -404,28 +476,36 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
   const std::vector<int> new_prov_all = Iota(ix.new_provinces.size());
 
   // Province aliases are matched on the last tokens exactly.
-  std::vector<Pick> old_p = BestSpans(toks, end, 6, ix.old_provinces, old_prov_all, Level::kProvince, 4);
-  std::vector<Pick> new_p = BestSpans(toks, end, 6, ix.new_provinces, new_prov_all, Level::kProvince, 4);
+  std::vector<Pick> old_p =
+      BestSpans(toks, end, 6, ix.old_provinces, old_prov_all, Level::kProvince, 4);
+  std::vector<Pick> new_p =
+      BestSpans(toks, end, 6, ix.new_provinces, new_prov_all, Level::kProvince, 4);
   for (size_t a = end; a-- > (end > 5 ? end - 5 : 0);) {
     Span s = MakeSpan(toks, a, end, Level::kProvince);
     if (s.crosses) break;
     for (const auto& al : kProvinceAliases) {
       // One OCR slip is tolerated in aliases of 3+ letters ("HCCM", "Sài Gòh").
       const std::string_view ak(al.key);
-      if (s.key != ak && (ak.size() < 3 || s.key.size() < 2 || BoundedEditDistance(s.key, ak, 1) > 1)) continue;
+      if (s.key != ak &&
+          (ak.size() < 3 || s.key.size() < 2 || BoundedEditDistance(s.key, ak, 1) > 1))
+        continue;
       // The alias covers the whole span (e.g. "Thừa Thiên Huế" for the new "Huế"), so it replaces a
       // shorter reading of the same province.
       auto add = [&](std::vector<Pick>& picks, int unit) {
         if (unit < 0) return;
-        auto it = std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == unit; });
+        auto it =
+            std::find_if(picks.begin(), picks.end(), [&](const Pick& p) { return p.unit == unit; });
         const double q = s.key == ak ? 1.0 : 0.7;
-        if (it == picks.end()) picks.push_back({unit, q, a});
-        else if (it->score <= q) *it = {unit, q, a};
+        if (it == picks.end())
+          picks.push_back({unit, q, a});
+        else if (it->score <= q)
+          *it = {unit, q, a};
       };
       add(old_p, ix.OldProvinceByCode(al.old_code));
       // "Huế"/"Sài Gòn" also name the post-2025 city; BR-VT is now part of TP. Hồ Chí Minh.
       auto it = ix.province_old_to_new.find(al.old_code);
-      if (it != ix.province_old_to_new.end() && al.old_code != 77) add(new_p, ix.NewProvinceByCode(it->second));
+      if (it != ix.province_old_to_new.end() && al.old_code != 77)
+        add(new_p, ix.NewProvinceByCode(it->second));
     }
   }
 
@@ -443,7 +523,8 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
     std::vector<Pick> dists = BestSpans(toks, p.start, kMaxNameTokens, ix.old_districts,
                                         ix.districts_of_province[p.unit], Level::kDistrict, 4);
     for (const Pick& d : dists) {
-      consider({AddressScheme::kOld3Level, p.unit, d.unit, -1, p.score, d.score, 0, L(p.score) + L(d.score)});
+      consider({AddressScheme::kOld3Level, p.unit, d.unit, -1, p.score, d.score, 0,
+                L(p.score) + L(d.score)});
       std::vector<Pick> comms = BestSpans(toks, d.start, kMaxNameTokens, ix.old_communes,
                                           ix.communes_of_district[d.unit], Level::kCommune, 2);
       for (const Pick& c : comms)
@@ -453,9 +534,10 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
     // District missing: a commune directly before the province, unique within the province.
     std::vector<int> all_comms;
     for (int di : ix.districts_of_province[p.unit])
-      all_comms.insert(all_comms.end(), ix.communes_of_district[di].begin(), ix.communes_of_district[di].end());
-    std::vector<Pick> comms = BestSpans(toks, p.start, kMaxNameTokens, ix.old_communes, all_comms,
-                                        Level::kCommune, 3);
+      all_comms.insert(all_comms.end(), ix.communes_of_district[di].begin(),
+                       ix.communes_of_district[di].end());
+    std::vector<Pick> comms =
+        BestSpans(toks, p.start, kMaxNameTokens, ix.old_communes, all_comms, Level::kCommune, 3);
     if (!comms.empty()) {
       const Pick& c = comms.front();
       bool unique = comms.size() == 1 || comms[1].score < c.score - 1e-9 ||
@@ -474,14 +556,17 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
     std::vector<Pick> comms = BestSpans(toks, p.start, kMaxNameTokens, ix.new_communes,
                                         ix.communes_of_new_province[p.unit], Level::kCommune, 2);
     for (const Pick& c : comms)
-      consider({AddressScheme::kNew2Level, p.unit, -1, c.unit, p.score, 0, c.score, L(p.score) + L(c.score) - 0.01});
+      consider({AddressScheme::kNew2Level, p.unit, -1, c.unit, p.score, 0, c.score,
+                L(p.score) + L(c.score) - 0.01});
   }
   if (best.prov < 0) return out;
 
   auto fill = [&](MatchedUnit& m, const Unit& u, double q, bool province) {
     std::string prefix;
-    if (province) prefix = u.type == UnitType::kThanhPho ? "TP" : "TỈNH";
-    else prefix = TextTools::Upper(UnitTypeName(u.type));
+    if (province)
+      prefix = u.type == UnitType::kThanhPho ? "TP" : "TỈNH";
+    else
+      prefix = TextTools::Upper(UnitTypeName(u.type));
     m.value = prefix.empty() ? TextTools::Upper(u.name) : prefix + " " + TextTools::Upper(u.name);
     m.code = u.code;
     m.score = std::min(1.0, std::max(0.0, q));
@@ -520,7 +605,8 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
       out.xa_moi_candidates = {out.xa.code};
     }
   }
-  if (int ni = ix.NewProvinceByCode(new_prov_code); ni >= 0) fill(out.tinh_moi, ix.new_provinces[ni], 1.0, true);
+  if (int ni = ix.NewProvinceByCode(new_prov_code); ni >= 0)
+    fill(out.tinh_moi, ix.new_provinces[ni], 1.0, true);
   if (best.scheme == AddressScheme::kNew2Level) out.tinh_moi.score = out.tinh.score;
 
   auto join = [](std::initializer_list<const MatchedUnit*> parts) {
@@ -542,7 +628,8 @@ NormalizedAddress AddressNormalizer::Normalize(std::string_view text) const {
 
 nlohmann::json AddressNormalizer::ToJson(const NormalizedAddress& a) const {
   auto unit = [&](const MatchedUnit& m) {
-    return nlohmann::json{{"value", m.value}, {"code", m.code}, {"value_unidecode", text_->Unidecode(m.value)}};
+    return nlohmann::json{
+        {"value", m.value}, {"code", m.code}, {"value_unidecode", text_->Unidecode(m.value)}};
   };
   nlohmann::json j;
   j["value"] = a.value;
@@ -551,7 +638,9 @@ nlohmann::json AddressNormalizer::ToJson(const NormalizedAddress& a) const {
   j["xa"] = unit(a.xa);
   j["value_unidecode"] = text_->Unidecode(a.value);
   // Extensions beyond the vendor sample (docs/vn.md).
-  j["scheme"] = a.scheme == AddressScheme::kOld3Level ? "old" : a.scheme == AddressScheme::kNew2Level ? "new" : "none";
+  j["scheme"] = a.scheme == AddressScheme::kOld3Level   ? "old"
+                : a.scheme == AddressScheme::kNew2Level ? "new"
+                                                        : "none";
   j["score"] = std::round(a.score * 1000) / 1000;
   j["tinh_moi"] = unit(a.tinh_moi);
   j["xa_moi"] = unit(a.xa_moi);

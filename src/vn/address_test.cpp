@@ -1,10 +1,10 @@
 // Address normalization against the index built from the pinned packages (build product).
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "vn/vn.h"
 
@@ -18,7 +18,8 @@ class VnAddress : public ::testing::Test {
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     auto text = TextTools::Create();
     ASSERT_TRUE(text.ok()) << text.status().ToString();
-    normalizer_ = std::make_unique<AddressNormalizer>(*index, std::shared_ptr<const TextTools>(std::move(*text)));
+    normalizer_ = std::make_unique<AddressNormalizer>(
+        *index, std::shared_ptr<const TextTools>(std::move(*text)));
   }
   static void TearDownTestSuite() { normalizer_.reset(); }
   static NormalizedAddress N(const std::string& s) { return normalizer_->Normalize(s); }
@@ -57,12 +58,13 @@ TEST_F(VnAddress, VendorSampleShape) {
 }
 
 TEST_F(VnAddress, NoisyForms) {
-  for (const char* s : {"Số 12 ngõ 34 Phường Xuân La Quận Tây Hồ TP.Hà Nội",  // street part, no commas
-                        "P. Xuân La, Q. Tây Hồ, T.P Hà Nội", "p.xuan la,q.tay ho,tp ha noi",
-                        "PHUONG XUAN LA, QUAN TAY HO, HA NOI", "Xuan La - Tay Ho - Ha Noi",
-                        "Phư\xC6\xA1\xCC\x80ng Xuân La, Tây Hồ, Hà Nội",  // NFD ờ
-                        "Phường Xuân Lá, Quận Tây Hô, Hà Nọi",  // wrong tones
-                        "Phường Xuan Lq, Quận Tây Hồ, Hà Nội"}) {  // OCR slip
+  for (const char* s :
+       {"Số 12 ngõ 34 Phường Xuân La Quận Tây Hồ TP.Hà Nội",  // street part, no commas
+        "P. Xuân La, Q. Tây Hồ, T.P Hà Nội", "p.xuan la,q.tay ho,tp ha noi",
+        "PHUONG XUAN LA, QUAN TAY HO, HA NOI", "Xuan La - Tay Ho - Ha Noi",
+        "Phư\xC6\xA1\xCC\x80ng Xuân La, Tây Hồ, Hà Nội",  // NFD ờ
+        "Phường Xuân Lá, Quận Tây Hô, Hà Nọi",            // wrong tones
+        "Phường Xuan Lq, Quận Tây Hồ, Hà Nội"}) {         // OCR slip
     NormalizedAddress a = N(s);
     EXPECT_EQ(a.xa.code, 103) << s;
     EXPECT_EQ(a.tinh.code, 1) << s;
@@ -100,13 +102,14 @@ TEST_F(VnAddress, NumberedUnits) {
 }
 
 TEST_F(VnAddress, ProvinceAliases) {
-  for (const char* s : {"Quận 1, TP.HCM", "Quận 1, TP HCM", "Quận 1, HCM", "Quận 1, Sài Gòn", "Quận 1, Tp. Hồ Chí Minh",
-                        "Quận 1, Thành phố Hồ Chí Minh"}) {
+  for (const char* s : {"Quận 1, TP.HCM", "Quận 1, TP HCM", "Quận 1, HCM", "Quận 1, Sài Gòn",
+                        "Quận 1, Tp. Hồ Chí Minh", "Quận 1, Thành phố Hồ Chí Minh"}) {
     NormalizedAddress a = N(s);
     EXPECT_EQ(a.tinh.code, 79) << s;
     EXPECT_EQ(a.huyen.code, 760) << s;
   }
-  for (const char* s : {"Huyện Côn Đảo, BR-VT", "Côn Đảo, Bà Rịa - Vũng Tàu", "H. Côn Đảo, T. Bà Rịa Vũng Tàu"}) {
+  for (const char* s :
+       {"Huyện Côn Đảo, BR-VT", "Côn Đảo, Bà Rịa - Vũng Tàu", "H. Côn Đảo, T. Bà Rịa Vũng Tàu"}) {
     NormalizedAddress a = N(s);
     EXPECT_EQ(a.tinh.code, 77) << s;
     EXPECT_EQ(a.huyen.code, 755) << s;  // island district: no communes
@@ -115,7 +118,8 @@ TEST_F(VnAddress, ProvinceAliases) {
     EXPECT_EQ(a.tinh_moi.code, 79) << s;  // BR-VT merged into TP. Hồ Chí Minh
   }
   // "TT. Huế" is Thừa Thiên Huế, not a thị trấn.
-  for (const char* s : {"Phú Lộc, TT. Huế", "Phú Lộc, T.T.Huế", "Phú Lộc, TT Huế", "Huyện Phú Lộc, Tỉnh Thừa Thiên Huế"}) {
+  for (const char* s : {"Phú Lộc, TT. Huế", "Phú Lộc, T.T.Huế", "Phú Lộc, TT Huế",
+                        "Huyện Phú Lộc, Tỉnh Thừa Thiên Huế"}) {
     NormalizedAddress a = N(s);
     EXPECT_EQ(a.tinh.code, 46) << s;
     EXPECT_EQ(a.huyen.value, "HUYỆN PHÚ LỘC") << s;
@@ -201,8 +205,8 @@ TEST(VnIndex, PathAndErrors) {
 // One normalizer shared by several threads gives the same answers as one thread (ICU
 // transliteration is guarded inside TextTools).
 TEST_F(VnAddress, ConcurrentUseIsConsistent) {
-  const std::vector<std::string> inputs = {"XUÂN LA, TÂY HỒ, HÀ NỘI", "P.2, Q.3, TP HCM", "Phú Lộc, TT. Huế",
-                                           "Phường Tây Hồ, Thành phố Hà Nội"};
+  const std::vector<std::string> inputs = {"XUÂN LA, TÂY HỒ, HÀ NỘI", "P.2, Q.3, TP HCM",
+                                           "Phú Lộc, TT. Huế", "Phường Tây Hồ, Thành phố Hà Nội"};
   std::vector<std::string> expected;
   for (const auto& s : inputs) expected.push_back(normalizer_->ToJson(N(s)).dump());
   std::vector<std::thread> threads;

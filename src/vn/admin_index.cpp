@@ -47,16 +47,26 @@ UnitType TypeFromSlug(std::string_view s) {
 
 const char* UnitTypeName(UnitType t) {
   switch (t) {
-    case UnitType::kTinh: return "Tỉnh";
-    case UnitType::kThanhPho: return "Thành phố";
-    case UnitType::kQuan: return "Quận";
-    case UnitType::kHuyen: return "Huyện";
-    case UnitType::kThiXa: return "Thị xã";
-    case UnitType::kPhuong: return "Phường";
-    case UnitType::kXa: return "Xã";
-    case UnitType::kThiTran: return "Thị trấn";
-    case UnitType::kDacKhu: return "Đặc khu";
-    case UnitType::kUnknown: break;
+    case UnitType::kTinh:
+      return "Tỉnh";
+    case UnitType::kThanhPho:
+      return "Thành phố";
+    case UnitType::kQuan:
+      return "Quận";
+    case UnitType::kHuyen:
+      return "Huyện";
+    case UnitType::kThiXa:
+      return "Thị xã";
+    case UnitType::kPhuong:
+      return "Phường";
+    case UnitType::kXa:
+      return "Xã";
+    case UnitType::kThiTran:
+      return "Thị trấn";
+    case UnitType::kDacKhu:
+      return "Đặc khu";
+    case UnitType::kUnknown:
+      break;
   }
   return "";
 }
@@ -95,7 +105,10 @@ Result<std::shared_ptr<const AdminIndex>> AdminIndex::Load(const std::string& pa
   auto index = std::make_shared<AdminIndex>();
   // District lines reference provinces by code; commune lines reference districts by id.
   std::unordered_map<int, int> district_by_id;
-  struct PendingCommune { Unit u; int district_id; };
+  struct PendingCommune {
+    Unit u;
+    int district_id;
+  };
   std::vector<PendingCommune> pending;
   size_t pos = 0;
   int line_no = 0;
@@ -127,7 +140,8 @@ Result<std::shared_ptr<const AdminIndex>> AdminIndex::Load(const std::string& pa
       }
     } else if (f[0] == "D" && f.size() == 6) {
       int id = 0, pcode = 0;
-      if (!ToInt(f[1], &id) || !ToInt(f[2], &u.code) || !ToInt(f[3], &pcode)) return bad("bad district");
+      if (!ToInt(f[1], &id) || !ToInt(f[2], &u.code) || !ToInt(f[3], &pcode))
+        return bad("bad district");
       u.parent = index->OldProvinceByCode(pcode);
       if (u.parent < 0) return bad("district of unknown province");
       u.type = TypeFromSlug(f[4]);
@@ -183,7 +197,8 @@ Result<std::shared_ptr<const AdminIndex>> AdminIndex::Load(const std::string& pa
   if (index->old_provinces.empty() || index->new_provinces.empty() || index->old_communes.empty() ||
       index->new_communes.empty()) {
     return Status(StatusCode::kDataLoss, "vn.index_corrupt",
-                  "admin-unit index " + path + " is incomplete (rebuild it with tools/vnindex/build_index.py)");
+                  "admin-unit index " + path +
+                      " is incomplete (rebuild it with tools/vnindex/build_index.py)");
   }
   index->districts_of_province.resize(index->old_provinces.size());
   for (size_t i = 0; i < index->old_districts.size(); ++i)

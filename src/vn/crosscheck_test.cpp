@@ -1,14 +1,14 @@
 // Cross-checks the index built from the npm packages against the independent reference copies in
 // ../shared/data/vn-admin (never committed). Reports disagreement counts and fails only beyond the
 // tolerances documented in docs/vn.md ("Cross-check"). Skips when the shared folder is absent.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "vn/internal.h"
 #include "vn/vn.h"
@@ -20,8 +20,9 @@ const std::string kShared = std::string(EKYC_SHARED_DIR) + "/data/vn-admin/";
 
 std::string Key(const std::string& name) {
   // Compare names without the type word and tone placement.
-  static const char* kPrefixes[] = {"Thành phố ", "Thị trấn ", "Thị xã ", "Đặc khu ", "Phường ", "Quận ",
-                                    "Huyện ", "Tỉnh ", "Xã ", "xã ", "phường "};
+  static const char* kPrefixes[] = {"Thành phố ", "Thị trấn ", "Thị xã ", "Đặc khu ",
+                                    "Phường ",    "Quận ",     "Huyện ",  "Tỉnh ",
+                                    "Xã ",        "xã ",       "phường "};
   std::string n = TextTools::Nfc(name);
   for (const char* p : kPrefixes) {
     std::string ps(p);
@@ -36,7 +37,8 @@ std::string Key(const std::string& name) {
 class VnCrossCheck : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kShared + "SOURCES.txt")) GTEST_SKIP() << "shared reference data absent: " << kShared;
+    if (!std::filesystem::exists(kShared + "SOURCES.txt"))
+      GTEST_SKIP() << "shared reference data absent: " << kShared;
     auto index = AdminIndex::Load(std::string(EKYC_BINARY_DIR) + "/data/vn-admin.tsv");
     ASSERT_TRUE(index.ok()) << index.status().ToString();
     index_ = *index;
@@ -60,14 +62,17 @@ TEST_F(VnCrossCheck, NewUnitsAgreeWithNsoList) {
       int code = std::stoi(w["Code"].get<std::string>());
       theirs.insert(code);
       auto it = ours.find(code);
-      if (it == ours.end()) ++missing;
-      else if (!it->second.count(Key(w["Name"].get<std::string>()))) ++renamed;
+      if (it == ours.end())
+        ++missing;
+      else if (!it->second.count(Key(w["Name"].get<std::string>())))
+        ++renamed;
     }
   }
   int extra = 0;
   for (const auto& [code, names] : ours) extra += theirs.count(code) ? 0 : 1;
-  std::cout << "[crosscheck] new communes: reference " << total << ", ours " << ours.size() << ", missing " << missing
-            << ", extra " << extra << ", name differs " << renamed << "\n";
+  std::cout << "[crosscheck] new communes: reference " << total << ", ours " << ours.size()
+            << ", missing " << missing << ", extra " << extra << ", name differs " << renamed
+            << "\n";
   RecordProperty("new_missing", missing);
   RecordProperty("new_name_differs", renamed);
   EXPECT_EQ(total, 3321);
@@ -84,8 +89,10 @@ TEST_F(VnCrossCheck, OldUnitsCoverMarch2025List) {
   for (const Unit& u : index_->old_districts)
     if (u.code >= 0) ours_d[u.code].insert(u.key);
   std::set<std::string> ours_d_names;  // districts the index names without a code
-  for (const Unit& u : index_->old_districts) ours_d_names.insert(std::to_string(index_->old_provinces[u.parent].code) + ":" + u.key);
-  int wards = 0, w_missing = 0, w_renamed = 0, dists = 0, d_missing_code = 0, d_missing_name = 0, d_renamed = 0;
+  for (const Unit& u : index_->old_districts)
+    ours_d_names.insert(std::to_string(index_->old_provinces[u.parent].code) + ":" + u.key);
+  int wards = 0, w_missing = 0, w_renamed = 0, dists = 0, d_missing_code = 0, d_missing_name = 0,
+      d_renamed = 0;
   for (const auto& p : j) {
     int pcode = std::stoi(p["Code"].get<std::string>());
     for (const auto& d : p["District"]) {
@@ -103,15 +110,17 @@ TEST_F(VnCrossCheck, OldUnitsCoverMarch2025List) {
       for (const auto& w : d["Ward"]) {
         ++wards;
         auto wt = ours_w.find(std::stoi(w["Code"].get<std::string>()));
-        if (wt == ours_w.end()) ++w_missing;
-        else if (!wt->second.count(Key(w["Name"].get<std::string>()))) ++w_renamed;
+        if (wt == ours_w.end())
+          ++w_missing;
+        else if (!wt->second.count(Key(w["Name"].get<std::string>())))
+          ++w_renamed;
       }
     }
   }
   std::cout << "[crosscheck] old 2025-03 list: " << dists << " districts (" << d_missing_code
-            << " codes absent from the packages, of which " << d_missing_name << " also by name; " << d_renamed
-            << " renamed), " << wards << " communes (" << w_missing << " codes absent, " << w_renamed
-            << " with another name)\n";
+            << " codes absent from the packages, of which " << d_missing_name << " also by name; "
+            << d_renamed << " renamed), " << wards << " communes (" << w_missing
+            << " codes absent, " << w_renamed << " with another name)\n";
   EXPECT_EQ(wards, 10035);
   EXPECT_LE(w_missing, 10);
   EXPECT_LE(w_renamed, 30);
@@ -165,15 +174,16 @@ TEST_F(VnCrossCheck, MappingAgreesWithTwoIndependentSources) {
   for (const auto& p : splits_json["data"])
     for (const auto& w : p["level3s"])
       for (const auto& t : w["splits"])
-        splits[std::stoi(w["level3_id"].get<std::string>())].insert(std::stoi(t["new_id"].get<std::string>()));
+        splits[std::stoi(w["level3_id"].get<std::string>())].insert(
+            std::stoi(t["new_id"].get<std::string>()));
   MapStats a = Compare(csv, index_->old_to_new);
   MapStats b = Compare(splits, index_->old_to_new);
-  std::cout << "[crosscheck] old->new vs vietnamadminunits csv (" << csv.size() << " old communes): identical "
-            << a.identical << ", overlapping " << a.overlapping << ", disjoint " << a.disjoint << ", missing "
-            << a.missing << "\n";
-  std::cout << "[crosscheck] old->new vs dvhcvn splits.json (" << splits.size() << " old communes): identical "
-            << b.identical << ", overlapping " << b.overlapping << ", disjoint " << b.disjoint << ", missing "
-            << b.missing << "\n";
+  std::cout << "[crosscheck] old->new vs vietnamadminunits csv (" << csv.size()
+            << " old communes): identical " << a.identical << ", overlapping " << a.overlapping
+            << ", disjoint " << a.disjoint << ", missing " << a.missing << "\n";
+  std::cout << "[crosscheck] old->new vs dvhcvn splits.json (" << splits.size()
+            << " old communes): identical " << b.identical << ", overlapping " << b.overlapping
+            << ", disjoint " << b.disjoint << ", missing " << b.missing << "\n";
   int splits_ours = 0;
   for (const auto& [k, v] : index_->old_to_new) splits_ours += v.size() > 1 ? 1 : 0;
   std::cout << "[crosscheck] old communes split in the package mapping: " << splits_ours << "\n";
@@ -201,7 +211,8 @@ TEST_F(VnCrossCheck, IdPrefixTableMatchesReference) {
     ++rows;
     if (IdBirthProvince(line.substr(0, 3) + "190001234") < 0) ++unknown;
   }
-  std::cout << "[crosscheck] ID prefixes: " << rows << " in reference, " << unknown << " unknown to ValidateId\n";
+  std::cout << "[crosscheck] ID prefixes: " << rows << " in reference, " << unknown
+            << " unknown to ValidateId\n";
   EXPECT_EQ(rows, 63);
   EXPECT_EQ(unknown, 0);
 }

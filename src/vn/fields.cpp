@@ -1,5 +1,6 @@
 // Dates, sex, nationality, ID-number checks, expiry rules and the vendor JSON shapes for them.
-// Domain rules: /work/shared/docs/vn-identity-reference.md sections 2, 3, 6 (summarised in docs/vn.md).
+// Domain rules: /work/shared/docs/vn-identity-reference.md sections 2, 3, 6 (summarised in
+// docs/vn.md).
 #include <algorithm>
 #include <cstdio>
 
@@ -11,7 +12,9 @@ namespace ekyc::vn {
 // ---------------------------------------------------------------------------------------------
 // Dates
 
-bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeapYear(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int DaysInMonth(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -20,7 +23,8 @@ int DaysInMonth(int y, int m) {
 }
 
 std::optional<Date> MakeDate(int y, int m, int d) {
-  if (y < 1800 || y > 2399 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m)) return std::nullopt;
+  if (y < 1800 || y > 2399 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, m))
+    return std::nullopt;
   Date out;
   out.year = y;
   out.month = m;
@@ -52,17 +56,32 @@ namespace {
 // OCR look-alikes inside a date token.
 char RepairDigit(char c) {
   switch (c) {
-    case 'o': case 'q': case 'd': return '0';
-    case 'i': case 'l': case '|': case '!': case 'j': return '1';
-    case 'z': return '2';
-    case 's': return '5';
-    case 'b': return '8';
-    case 'g': return '6';
-    default: return c;
+    case 'o':
+    case 'q':
+    case 'd':
+      return '0';
+    case 'i':
+    case 'l':
+    case '|':
+    case '!':
+    case 'j':
+      return '1';
+    case 'z':
+      return '2';
+    case 's':
+      return '5';
+    case 'b':
+      return '8';
+    case 'g':
+      return '6';
+    default:
+      return c;
   }
 }
 
-bool IsSep(char c) { return c == '/' || c == '-' || c == '.' || c == ',' || c == '\\'; }
+bool IsSep(char c) {
+  return c == '/' || c == '-' || c == '.' || c == ',' || c == '\\';
+}
 
 int ExpandYear(const std::string& y, int pivot) {
   int v = std::stoi(y);
@@ -94,10 +113,12 @@ std::optional<Date> ParseDate(std::string_view text, const DateParseOptions& opt
     while (j < folded.size() && folded[j] != ' ') ++j;
     std::string tok = folded.substr(i, j - i);
     i = j;
-    bool has_digit = std::any_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool has_digit =
+        std::any_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
     std::string rep;
     for (char c : tok) rep.push_back(IsSep(c) ? '/' : RepairDigit(c));
-    bool all_date = std::all_of(rep.begin(), rep.end(), [](char c) { return (c >= '0' && c <= '9') || c == '/'; });
+    bool all_date = std::all_of(rep.begin(), rep.end(),
+                                [](char c) { return (c >= '0' && c <= '9') || c == '/'; });
     if (!all_date) {
       if (!has_digit) continue;  // a label ("Ngày", "sinh:") or noise
       // Digits glued to a label ("sinh:15/05/1990"): keep the date-like tail.
@@ -125,8 +146,8 @@ std::optional<Date> ParseDate(std::string_view text, const DateParseOptions& opt
   }
   int d = -1, m = -1, y = -1;
   auto digits_ok = [](const std::string& x) { return !x.empty() && x.size() <= 8; };
-  if (groups.size() == 3 && digits_ok(groups[0]) && groups[0].size() <= 2 && groups[1].size() <= 2 &&
-      (groups[2].size() == 4 || groups[2].size() == 2)) {
+  if (groups.size() == 3 && digits_ok(groups[0]) && groups[0].size() <= 2 &&
+      groups[1].size() <= 2 && (groups[2].size() == 4 || groups[2].size() == 2)) {
     d = std::stoi(groups[0]);
     m = std::stoi(groups[1]);
     y = ExpandYear(groups[2], opt.two_digit_year_pivot);
@@ -155,8 +176,12 @@ std::optional<Date> ParseDate(std::string_view text, const DateParseOptions& opt
 int ParseSex(std::string_view text) {
   std::string k = MatchKey(text);
   if (k.empty()) return -1;
-  if (k == "f" || k == "nu" || k == "female" || k.rfind("nu", 0) == 0 || k.find("female") != std::string::npos) return 1;
-  if (k == "m" || k == "nam" || k == "male" || k.rfind("nam", 0) == 0 || k.find("male") != std::string::npos) return 0;
+  if (k == "f" || k == "nu" || k == "female" || k.rfind("nu", 0) == 0 ||
+      k.find("female") != std::string::npos)
+    return 1;
+  if (k == "m" || k == "nam" || k == "male" || k.rfind("nam", 0) == 0 ||
+      k.find("male") != std::string::npos)
+    return 0;
   return -1;
 }
 
@@ -173,7 +198,10 @@ const Country kCountries[] = {
     {"Đài Loan", 158, "TWN", {"dailoan", "taiwan", "twn"}},
     {"Hàn Quốc", 410, "KOR", {"hanquoc", "korea", "southkorea", "korean", "kor"}},
     {"Nhật Bản", 392, "JPN", {"nhatban", "japan", "japanese", "jpn"}},
-    {"Hoa Kỳ", 840, "USA", {"hoaky", "my", "usa", "unitedstates", "american", "unitedstatesofamerica"}},
+    {"Hoa Kỳ",
+     840,
+     "USA",
+     {"hoaky", "my", "usa", "unitedstates", "american", "unitedstatesofamerica"}},
     {"Lào", 418, "LAO", {"lao", "laos", "laopdr"}},
     {"Campuchia", 116, "KHM", {"campuchia", "cambodia", "cambodian", "khm"}},
     {"Thái Lan", 764, "THA", {"thailan", "thailand", "thai", "tha"}},
@@ -220,14 +248,22 @@ Nationality ParseNationality(std::string_view text) {
 
 const char* IdLogicMessage(IdLogic l) {
   switch (l) {
-    case IdLogic::kOk: return "OK";
-    case IdLogic::kBadLength: return "ID LENGTH IS NOT VALID";
-    case IdLogic::kNotDigits: return "ID CONTAINS NON-DIGIT CHARACTERS";
-    case IdLogic::kBadProvince: return "ID PROVINCE CODE IS NOT VALID";
-    case IdLogic::kSexMismatch: return "ID SEX DIGIT DOES NOT MATCH SEX";
-    case IdLogic::kBirthYearMismatch: return "ID BIRTH YEAR DOES NOT MATCH DATE OF BIRTH";
-    case IdLogic::kCenturyInvalid: return "ID CENTURY DIGIT IS NOT VALID";
-    case IdLogic::kCmndBadPrefix: return "CMND PREFIX IS NOT KNOWN";
+    case IdLogic::kOk:
+      return "OK";
+    case IdLogic::kBadLength:
+      return "ID LENGTH IS NOT VALID";
+    case IdLogic::kNotDigits:
+      return "ID CONTAINS NON-DIGIT CHARACTERS";
+    case IdLogic::kBadProvince:
+      return "ID PROVINCE CODE IS NOT VALID";
+    case IdLogic::kSexMismatch:
+      return "ID SEX DIGIT DOES NOT MATCH SEX";
+    case IdLogic::kBirthYearMismatch:
+      return "ID BIRTH YEAR DOES NOT MATCH DATE OF BIRTH";
+    case IdLogic::kCenturyInvalid:
+      return "ID CENTURY DIGIT IS NOT VALID";
+    case IdLogic::kCmndBadPrefix:
+      return "CMND PREFIX IS NOT KNOWN";
   }
   return "";
 }
@@ -245,10 +281,13 @@ int IdBirthProvince(std::string_view id) {
       !std::isdigit(static_cast<unsigned char>(id[2])))
     return -1;
   int p = (id[1] - '0') * 10 + (id[2] - '0');
-  return std::find(std::begin(kIdProvinces), std::end(kIdProvinces), p) != std::end(kIdProvinces) ? p : -1;
+  return std::find(std::begin(kIdProvinces), std::end(kIdProvinces), p) != std::end(kIdProvinces)
+             ? p
+             : -1;
 }
 
-IdCheck ValidateId(std::string_view id_in, const std::optional<Date>& dob, int sex, std::vector<double> idconf) {
+IdCheck ValidateId(std::string_view id_in, const std::optional<Date>& dob, int sex,
+                   std::vector<double> idconf) {
   IdCheck out;
   out.idconf = std::move(idconf);
   std::string id;
@@ -260,7 +299,8 @@ IdCheck ValidateId(std::string_view id_in, const std::optional<Date>& dob, int s
     return out;
   };
   if (id.size() != 12 && id.size() != 9) return fail(IdLogic::kBadLength);
-  if (!std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) return fail(IdLogic::kNotDigits);
+  if (!std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return fail(IdLogic::kNotDigits);
   if (id.size() == 9) {
     // Old CMND: the first 2 digits (095 for Bắc Kạn) name the issuing provincial police, 01..38.
     int p2 = (id[0] - '0') * 10 + (id[1] - '0');
@@ -332,8 +372,8 @@ std::optional<Date> ExpectedExpiry(const Date& dob, const Date& issue, bool* lif
   return std::nullopt;
 }
 
-ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob, const std::optional<Date>& issue,
-                        CardKind kind, const Date& today) {
+ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob,
+                        const std::optional<Date>& issue, CardKind kind, const Date& today) {
   ExpiryCheck out;
   auto invalid = [&](const char* reason) {
     out.is_valid = false;
@@ -345,12 +385,14 @@ ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob, cons
     // Law 26/2023: every CMND stopped being valid after 31/12/2024.
     if (today.DayNumber() > Date{2024, 12, 31}.DayNumber()) return invalid("expiry.cmnd_void");
     Date exp = expiry;
-    if (!exp.valid() && issue && issue->valid()) exp = AddYears(*issue, 15);  // CMND 9 prints no expiry
+    if (!exp.valid() && issue && issue->valid())
+      exp = AddYears(*issue, 15);  // CMND 9 prints no expiry
     if (!exp.valid()) return invalid("expiry.unknown");
     if (issue && issue->valid() && expiry.valid() && !Near(expiry, AddYears(*issue, 15), 1))
       return invalid("expiry.inconsistent");
     if (today.DayNumber() > exp.DayNumber()) return invalid("expiry.expired");
-    out.expected = AddYears(issue && issue->valid() ? *issue : exp, issue && issue->valid() ? 15 : 0);
+    out.expected =
+        AddYears(issue && issue->valid() ? *issue : exp, issue && issue->valid() ? 15 : 0);
     out.is_valid = true;
     return out;
   }
@@ -360,7 +402,8 @@ ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob, cons
     if (have_rule && !out.expected_lifetime) return invalid("expiry.inconsistent");
     if (!have_rule && dob && dob->valid()) {
       // Lifetime cards are issued from age 58: the holder must be at least that old now.
-      if (today.DayNumber() < BirthdayIn(*dob, dob->year + 58).DayNumber()) return invalid("expiry.inconsistent");
+      if (today.DayNumber() < BirthdayIn(*dob, dob->year + 58).DayNumber())
+        return invalid("expiry.inconsistent");
     }
     out.is_valid = true;
     return out;
@@ -371,7 +414,8 @@ ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob, cons
     if (out.expected_lifetime) return invalid("expiry.inconsistent");
     if (out.expected && !BirthdayNear(expiry, *out.expected)) {
       bool leap_birth = dob->month == 2 && dob->day == 29;
-      bool ok = leap_birth && expiry.month == 3 && expiry.day == 1 && expiry.year == out.expected->year;
+      bool ok =
+          leap_birth && expiry.month == 3 && expiry.day == 1 && expiry.year == out.expected->year;
       if (!ok) return invalid("expiry.inconsistent");
     }
   } else if (dob && dob->valid()) {
@@ -379,7 +423,8 @@ ExpiryCheck CheckExpiry(const Date& expiry, const std::optional<Date>& dob, cons
     bool ok = false;
     for (int age : {14, 25, 40, 60}) {
       Date b = BirthdayIn(*dob, dob->year + age);
-      bool leap_alt = dob->month == 2 && dob->day == 29 && expiry.year == b.year && expiry.month == 3 && expiry.day == 1;
+      bool leap_alt = dob->month == 2 && dob->day == 29 && expiry.year == b.year &&
+                      expiry.month == 3 && expiry.day == 1;
       if (Near(expiry, b, 1) || leap_alt) ok = true;
     }
     if (!ok) return invalid("expiry.inconsistent");
@@ -401,11 +446,16 @@ nlohmann::json DateNormalizedJson(const std::optional<Date>& d, const TextTools&
           {"value_unidecode", text.Unidecode(s)}};
 }
 
-nlohmann::json SexNormalizedJson(int sex) { return {{"value", sex == 0 || sex == 1 ? sex : -1}}; }
+nlohmann::json SexNormalizedJson(int sex) {
+  return {{"value", sex == 0 || sex == 1 ? sex : -1}};
+}
 
 nlohmann::json NationalityNormalizedJson(const Nationality& n, const TextTools& text) {
   nlohmann::json code2 = n.code2.empty() ? nlohmann::json(-1) : nlohmann::json(n.code2);
-  return {{"value", n.value}, {"code", n.code}, {"code2", code2}, {"value_unidecode", text.Unidecode(n.value)}};
+  return {{"value", n.value},
+          {"code", n.code},
+          {"code2", code2},
+          {"value_unidecode", text.Unidecode(n.value)}};
 }
 
 nlohmann::json IdValidateJson(const IdCheck& c) {

@@ -5,18 +5,20 @@
 namespace ekyc::vn {
 namespace {
 
-Date D(int y, int m, int d) { return *MakeDate(y, m, d); }
+Date D(int y, int m, int d) {
+  return *MakeDate(y, m, d);
+}
 
 TEST(VnDate, ParsesCardFormatAndOcrVariants) {
   EXPECT_EQ(*ParseDate("25/08/1990"), D(1990, 8, 25));
   EXPECT_EQ(*ParseDate("25-08-1990"), D(1990, 8, 25));
   EXPECT_EQ(*ParseDate("25.08.1990"), D(1990, 8, 25));
-  EXPECT_EQ(*ParseDate("25081990"), D(1990, 8, 25));        // QR payload form
+  EXPECT_EQ(*ParseDate("25081990"), D(1990, 8, 25));  // QR payload form
   EXPECT_EQ(*ParseDate(" 25 / 08 / 1990 "), D(1990, 8, 25));
   EXPECT_EQ(*ParseDate("25 08 1990"), D(1990, 8, 25));
-  EXPECT_EQ(*ParseDate("2 5/08/1990"), D(1990, 8, 25));     // OCR split inside a group
-  EXPECT_EQ(*ParseDate("25/O8/199O"), D(1990, 8, 25));      // O for 0
-  EXPECT_EQ(*ParseDate("I5/08/l990"), D(1990, 8, 15));  // I and l for 1
+  EXPECT_EQ(*ParseDate("2 5/08/1990"), D(1990, 8, 25));  // OCR split inside a group
+  EXPECT_EQ(*ParseDate("25/O8/199O"), D(1990, 8, 25));   // O for 0
+  EXPECT_EQ(*ParseDate("I5/08/l990"), D(1990, 8, 15));   // I and l for 1
   EXPECT_EQ(*ParseDate("Ngày sinh: 25/08/1990"), D(1990, 8, 25));
   EXPECT_EQ(*ParseDate("5/8/1990"), D(1990, 8, 5));
 }
@@ -63,13 +65,16 @@ TEST(VnDate, DayNumberAndToString) {
 }
 
 TEST(VnSex, Variants) {
-  for (const char* s : {"Nam", "NAM", "nam", "Male", "M", "Nam/Male"}) EXPECT_EQ(ParseSex(s), 0) << s;
-  for (const char* s : {"Nữ", "NỮ", "Nu", "NU", "Female", "F", "Nữ/Female", "Nử"}) EXPECT_EQ(ParseSex(s), 1) << s;
+  for (const char* s : {"Nam", "NAM", "nam", "Male", "M", "Nam/Male"})
+    EXPECT_EQ(ParseSex(s), 0) << s;
+  for (const char* s : {"Nữ", "NỮ", "Nu", "NU", "Female", "F", "Nữ/Female", "Nử"})
+    EXPECT_EQ(ParseSex(s), 1) << s;
   for (const char* s : {"", "N/A", "X"}) EXPECT_EQ(ParseSex(s), -1) << s;
 }
 
 TEST(VnNationality, VietNamAndOthers) {
-  for (const char* s : {"Việt Nam", "VIỆT NAM", "Viet Nam", "Việt nam", "VIETNAM", "Vietnamese", "Viet Nan"}) {
+  for (const char* s :
+       {"Việt Nam", "VIỆT NAM", "Viet Nam", "Việt nam", "VIETNAM", "Vietnamese", "Viet Nan"}) {
     Nationality n = ParseNationality(s);
     EXPECT_EQ(n.code, 704) << s;
     EXPECT_EQ(n.code2, "VNM") << s;
@@ -139,27 +144,36 @@ TEST(VnExpiry, IsValidAgainstInjectedToday) {
   auto dob = MakeDate(1990, 8, 25);
   auto issue = MakeDate(2021, 4, 25);
   EXPECT_TRUE(CheckExpiry(D(2030, 8, 25), dob, issue, CardKind::kCccd, today).is_valid);
-  EXPECT_EQ(CheckExpiry(D(2030, 8, 25), dob, issue, CardKind::kCccd, D(2030, 8, 26)).reason, "expiry.expired");
+  EXPECT_EQ(CheckExpiry(D(2030, 8, 25), dob, issue, CardKind::kCccd, D(2030, 8, 26)).reason,
+            "expiry.expired");
   EXPECT_TRUE(CheckExpiry(D(2030, 8, 25), dob, issue, CardKind::kCccd, D(2030, 8, 25)).is_valid);
-  EXPECT_EQ(CheckExpiry(D(2031, 8, 25), dob, issue, CardKind::kCccd, today).reason, "expiry.inconsistent");
+  EXPECT_EQ(CheckExpiry(D(2031, 8, 25), dob, issue, CardKind::kCccd, today).reason,
+            "expiry.inconsistent");
   // Without the issue date: expiry must be a milestone birthday.
   EXPECT_TRUE(CheckExpiry(D(2030, 8, 25), dob, std::nullopt, CardKind::kCccd, today).is_valid);
-  EXPECT_TRUE(CheckExpiry(D(2030, 8, 24), dob, std::nullopt, CardKind::kCccd, today).is_valid);  // +-1 day
-  EXPECT_EQ(CheckExpiry(D(2030, 8, 20), dob, std::nullopt, CardKind::kCccd, today).reason, "expiry.inconsistent");
-  EXPECT_EQ(CheckExpiry(D(2032, 8, 25), dob, std::nullopt, CardKind::kCccd, today).reason, "expiry.inconsistent");
+  EXPECT_TRUE(
+      CheckExpiry(D(2030, 8, 24), dob, std::nullopt, CardKind::kCccd, today).is_valid);  // +-1 day
+  EXPECT_EQ(CheckExpiry(D(2030, 8, 20), dob, std::nullopt, CardKind::kCccd, today).reason,
+            "expiry.inconsistent");
+  EXPECT_EQ(CheckExpiry(D(2032, 8, 25), dob, std::nullopt, CardKind::kCccd, today).reason,
+            "expiry.inconsistent");
   // Lifetime.
   Date none;
   none.no_expiry = true;
-  EXPECT_TRUE(CheckExpiry(none, MakeDate(1960, 1, 10), MakeDate(2018, 2, 1), CardKind::kCccd, today).is_valid);
+  EXPECT_TRUE(CheckExpiry(none, MakeDate(1960, 1, 10), MakeDate(2018, 2, 1), CardKind::kCccd, today)
+                  .is_valid);
   EXPECT_EQ(CheckExpiry(none, dob, issue, CardKind::kCccd, today).reason, "expiry.inconsistent");
-  EXPECT_EQ(CheckExpiry(none, dob, std::nullopt, CardKind::kCccd, today).reason, "expiry.inconsistent");
+  EXPECT_EQ(CheckExpiry(none, dob, std::nullopt, CardKind::kCccd, today).reason,
+            "expiry.inconsistent");
 }
 
 TEST(VnExpiry, CmndVoidAfter2024) {
   auto issue = MakeDate(2015, 3, 1);
   EXPECT_TRUE(CheckExpiry(Date{}, std::nullopt, issue, CardKind::kCmnd, D(2024, 12, 31)).is_valid);
-  EXPECT_EQ(CheckExpiry(Date{}, std::nullopt, issue, CardKind::kCmnd, D(2025, 1, 1)).reason, "expiry.cmnd_void");
-  EXPECT_EQ(CheckExpiry(Date{}, std::nullopt, MakeDate(2005, 3, 1), CardKind::kCmnd, D(2024, 1, 1)).reason,
+  EXPECT_EQ(CheckExpiry(Date{}, std::nullopt, issue, CardKind::kCmnd, D(2025, 1, 1)).reason,
+            "expiry.cmnd_void");
+  EXPECT_EQ(CheckExpiry(Date{}, std::nullopt, MakeDate(2005, 3, 1), CardKind::kCmnd, D(2024, 1, 1))
+                .reason,
             "expiry.expired");
 }
 
@@ -167,8 +181,10 @@ TEST(VnExpiry, LeapDayBirth) {
   auto dob = MakeDate(2000, 2, 29);
   auto issue = MakeDate(2024, 6, 1);  // age 24: within 2 years of 25 -> valid to 40
   const Date today = D(2026, 1, 1);
-  EXPECT_TRUE(CheckExpiry(D(2025, 2, 28), dob, MakeDate(2016, 6, 1), CardKind::kCccd, D(2024, 1, 1)).is_valid);
-  EXPECT_TRUE(CheckExpiry(D(2025, 3, 1), dob, MakeDate(2016, 6, 1), CardKind::kCccd, D(2024, 1, 1)).is_valid);
+  EXPECT_TRUE(CheckExpiry(D(2025, 2, 28), dob, MakeDate(2016, 6, 1), CardKind::kCccd, D(2024, 1, 1))
+                  .is_valid);
+  EXPECT_TRUE(CheckExpiry(D(2025, 3, 1), dob, MakeDate(2016, 6, 1), CardKind::kCccd, D(2024, 1, 1))
+                  .is_valid);
   EXPECT_TRUE(CheckExpiry(D(2040, 2, 29), dob, issue, CardKind::kCccd, today).is_valid);
   EXPECT_FALSE(CheckExpiry(D(2040, 3, 5), dob, issue, CardKind::kCccd, today).is_valid);
 }

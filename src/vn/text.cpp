@@ -17,11 +17,12 @@ TextTools::~TextTools() = default;
 
 Result<std::unique_ptr<TextTools>> TextTools::Create() {
   UErrorCode err = U_ZERO_ERROR;
-  std::unique_ptr<icu::Transliterator> t(icu::Transliterator::createInstance(
-      "Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
+  std::unique_ptr<icu::Transliterator> t(
+      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, err));
   if (U_FAILURE(err) || !t) {
-    return Internal("vn.icu", std::string("cannot create ICU transliterator Any-Latin; Latin-ASCII: ") +
-                                  u_errorName(err) + " (is libicu data installed?)");
+    return Internal("vn.icu",
+                    std::string("cannot create ICU transliterator Any-Latin; Latin-ASCII: ") +
+                        u_errorName(err) + " (is libicu data installed?)");
   }
   auto impl = std::make_unique<Impl>();
   impl->translit = std::move(t);
@@ -94,7 +95,8 @@ std::string TextTools::Fold(std::string_view utf8) {
       continue;
     }
     int8_t cat = u_charType(c);
-    if (cat == U_NON_SPACING_MARK || cat == U_COMBINING_SPACING_MARK || cat == U_ENCLOSING_MARK) continue;
+    if (cat == U_NON_SPACING_MARK || cat == U_COMBINING_SPACING_MARK || cat == U_ENCLOSING_MARK)
+      continue;
     if (u_isspace(c)) {
       out.push_back(' ');
       continue;

