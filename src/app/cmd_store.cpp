@@ -46,7 +46,9 @@ int Stats(const StoreArgs& args) {
                       {"faces", st->faces},
                       {"fingerprints", st->fingerprints},
                       {"audit_rows", st->audit_rows},
-                      {"change_seq", st->change_seq}};
+                      {"change_seq", st->change_seq},
+                      {"index_source", st->index_source},
+                      {"snapshot_seq", st->snapshot_seq}};
   for (const auto& [m, n] : st->embeddings_per_model) j["embeddings_per_model"][m] = n;
   for (const auto& [c, n] : st->indexed_per_collection) j["indexed_per_collection"][c] = n;
   if (args.check) {
