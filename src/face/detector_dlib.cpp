@@ -11,7 +11,6 @@
 #include "face/detector.h"
 
 namespace ekyc::face {
-namespace {}  // namespace
 
 struct DlibFaceDetector::Impl {
   dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
@@ -60,7 +59,10 @@ Result<std::unique_ptr<DlibFaceDetector>> DlibFaceDetector::Create(const std::st
   return d;
 }
 
-Face DlibFaceDetector::FitLandmarks(const cv::Mat& bgr, const cv::Rect& box) {
+namespace {
+
+// dlib's HOG detector and shape predictor work on 8-bit grey images.
+cv::Mat ToGray(const cv::Mat& bgr) {
   cv::Mat gray;
   if (bgr.channels() == 3)
     cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
@@ -68,6 +70,13 @@ Face DlibFaceDetector::FitLandmarks(const cv::Mat& bgr, const cv::Rect& box) {
     cv::cvtColor(bgr, gray, cv::COLOR_BGRA2GRAY);
   else
     gray = bgr;
+  return gray;
+}
+
+}  // namespace
+
+Face DlibFaceDetector::FitLandmarks(const cv::Mat& bgr, const cv::Rect& box) {
+  const cv::Mat gray = ToGray(bgr);
   dlib::cv_image<unsigned char> img(gray);
   dlib::full_object_detection shape = impl_->predictor(
       img, dlib::rectangle(box.x, box.y, box.x + box.width - 1, box.y + box.height - 1));
@@ -82,13 +91,7 @@ Face DlibFaceDetector::FitLandmarks(const cv::Mat& bgr, const cv::Rect& box) {
 
 Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
   Detection out;
-  cv::Mat gray;
-  if (bgr.channels() == 3)
-    cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
-  else if (bgr.channels() == 4)
-    cv::cvtColor(bgr, gray, cv::COLOR_BGRA2GRAY);
-  else
-    gray = bgr;
+  const cv::Mat gray = ToGray(bgr);
   const int side = std::max(gray.cols, gray.rows);
 
   // Passes (border padding as a fraction of the longer side, target longer side in px) tried in
