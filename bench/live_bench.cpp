@@ -8,7 +8,6 @@
 // the larger of the two.
 //
 // Usage: live_bench VIDEO [--runs 5] [--model-dir DIR] [--threads 2]
-#include <time.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,24 +16,15 @@
 #include <iterator>
 #include <string>
 
+#include "core/cpu_time.h"
 #include "input/input.h"
 #include "live/live.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ProcessCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-double ThreadCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+using ekyc::ProcessCpuMs;
+using ekyc::ThreadCpuMs;
 
 double Ms(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();

@@ -17,7 +17,6 @@
 //                    [--reuse] [--snapshot] [--log]
 //   --threads 0 = one per core; --reuse keeps an existing <dir>/ekyc.db (no bulk load; implies
 //   --keep); --log prints the store's progress log lines on stderr.
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cpu_time.h"
 #include "core/ids.h"
 #include "core/log.h"
 #include "store/crypto.h"
@@ -44,19 +44,6 @@ using namespace ekyc::store;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-// CPU time of this thread: on a shared, overloaded machine wall time mostly measures the queue.
-double ThreadCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-double ProcessCpuS() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 double Secs(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
@@ -239,7 +226,7 @@ int main(int argc, char** argv) {
 
   long rss0 = RssKb();
   t0 = Clock::now();
-  double cpu0 = ProcessCpuS();
+  double cpu0 = ProcessCpuSeconds();
   auto opened = OpenFaceStore(o, logger ? &*logger : nullptr);
   if (!opened.ok()) {
     std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
@@ -247,7 +234,7 @@ int main(int argc, char** argv) {
   }
   auto& store = *opened;
   double rebuild = Secs(t0);
-  double rebuild_cpu = ProcessCpuS() - cpu0;
+  double rebuild_cpu = ProcessCpuSeconds() - cpu0;
   long rss1 = RssKb();
   auto stats = store->Stats();
   std::printf(" \"index_source\": \"%s\", \"open_cpu_s\": %.1f,",
@@ -308,7 +295,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   if (snapshot) {
     t0 = Clock::now();
-    double c0 = ProcessCpuS();
+    double c0 = ProcessCpuSeconds();
     Status st = store->SnapshotNow();
     if (!st.ok()) {
       std::fprintf(stderr, "%s\n", st.ToString().c_str());
@@ -319,7 +306,7 @@ int main(int argc, char** argv) {
     std::printf(
         " \"snapshot_write_s\": %.1f, \"snapshot_write_cpu_s\": %.1f, \"snapshot_mb\": %.0f, "
         "\"peak_rss_mb_after_snapshot\": %.0f,\n",
-        Secs(t0), ProcessCpuS() - c0, bytes / 1048576.0, PeakRssKb() / 1024.0);
+        Secs(t0), ProcessCpuSeconds() - c0, bytes / 1048576.0, PeakRssKb() / 1024.0);
     std::fflush(stdout);
   }
 

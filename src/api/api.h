@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/cpu_time.h"
 #include "core/log.h"
 #include "core/status.h"
 
@@ -107,9 +108,6 @@ class WorkerContext {
   std::string current_route_;
   std::unordered_map<std::type_index, std::shared_ptr<void>> slots_;
 };
-
-// This thread's CPU time in seconds (CLOCK_THREAD_CPUTIME_ID).
-double ThreadCpuSeconds();
 
 // Times a scope (wall and this thread's CPU) and records it as a stage of the current request.
 class StageTimer {

@@ -1,16 +1,8 @@
 #include "api/worker_pool.h"
 
-#include <time.h>
-
 #include <chrono>
 
 namespace ekyc::api {
-
-double ThreadCpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 void WorkerContext::RecordStage(std::string_view stage, double seconds, double cpu_seconds) {
   if (metrics_ != nullptr)

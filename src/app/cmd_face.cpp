@@ -1,5 +1,4 @@
 // `ekyc face ...`: compare / embed / eval for the face engine (src/face).
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "app/commands.h"
+#include "core/cpu_time.h"
 #include "face/face.h"
 
 namespace ekyc::app {
@@ -66,14 +66,6 @@ uint64_t Fnv1a(const std::string& s) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
-}
-
-// CPU time of this thread: with cv::setNumThreads(1) this is the per-core cost, and unlike wall
-// time it is not inflated when the machine is shared.
-double ThreadCpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 double Median(std::vector<double> v) {

@@ -1,7 +1,6 @@
 // `ekyc read FRONT [BACK]`: reads ID-card sides and prints the vendor-shaped JSON.
 // `ekyc read --eval DIR --out FILE`: reads every DIR/*.jpg and writes one JSON line per image
 // (result or error, elapsed ms) for tools/cardgen/eval.py.
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "app/commands.h"
+#include "core/cpu_time.h"
 #include "doc/doc.h"
 
 namespace ekyc::app {
@@ -19,13 +19,6 @@ namespace {
 nlohmann::json ErrorJson(const Status& s) {
   return {{"error",
            {{"reason", s.reason()}, {"message", s.message()}, {"code", StatusCodeName(s.code())}}}};
-}
-
-// CPU time of the process: unlike wall time it is not inflated when the machine is shared.
-double CpuMs() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 Result<cv::Mat> LoadImage(const std::string& path) {
@@ -105,9 +98,9 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
       line["error"] = img.status().reason();
     } else {
       auto t0 = std::chrono::steady_clock::now();
-      double c0 = CpuMs();
+      double c0 = ProcessCpuMs();
       auto res = (*reader)->Read(*img, rotate);
-      double cpu = CpuMs() - c0;
+      double cpu = ProcessCpuMs() - c0;
       double el =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       ms.push_back(cpu);
