@@ -13,6 +13,20 @@
 namespace ekyc::live {
 namespace {
 
+// dlib's cv_image wraps the pixels in place, so it needs one contiguous 8-bit plane.
+Result<cv::Mat> ContinuousGray(const cv::Mat& img) {
+  if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
+    return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
+  }
+  cv::Mat gray;
+  if (img.channels() == 3)
+    cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
+  else
+    gray = img;
+  if (!gray.isContinuous()) gray = gray.clone();
+  return gray;
+}
+
 // The HOG detector keeps scratch buffers (one per instance); the 95 MB shape predictor is only read
 // (its operator() is const), so clones share it.
 class DlibLandmarkDetector final : public LandmarkDetector {
@@ -28,15 +42,9 @@ class DlibLandmarkDetector final : public LandmarkDetector {
 
   Result<std::vector<FaceLandmarks>> Detect(const cv::Mat& img, float min_face_width,
                                             int full_frame_rows) override {
-    if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
-      return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
-    }
-    cv::Mat gray;
-    if (img.channels() == 3)
-      cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-    else
-      gray = img;
-    if (!gray.isContinuous()) gray = gray.clone();
+    auto gray_or = ContinuousGray(img);
+    if (!gray_or.ok()) return gray_or.status();
+    const cv::Mat gray = std::move(*gray_or);
 
     double scale = 1.0;
     cv::Mat small = gray;
@@ -88,15 +96,9 @@ class DlibLandmarkDetector final : public LandmarkDetector {
   }
 
   Result<FaceLandmarks> Fit(const cv::Mat& img, const cv::Rect2f& box) override {
-    if (img.empty() || img.depth() != CV_8U || (img.channels() != 1 && img.channels() != 3)) {
-      return InvalidArgument("live.bad_frame", "frame must be a non-empty 8-bit gray or BGR image");
-    }
-    cv::Mat gray;
-    if (img.channels() == 3)
-      cv::cvtColor(img, gray, cv::COLOR_BGR2GRAY);
-    else
-      gray = img;
-    if (!gray.isContinuous()) gray = gray.clone();
+    auto gray_or = ContinuousGray(img);
+    if (!gray_or.ok()) return gray_or.status();
+    const cv::Mat gray = std::move(*gray_or);
     dlib::cv_image<unsigned char> dfull(gray);
     const dlib::rectangle r(std::lround(box.x), std::lround(box.y), std::lround(box.x + box.width),
                             std::lround(box.y + box.height));
