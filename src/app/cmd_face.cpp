@@ -27,6 +27,7 @@ struct FusionArgs {
   std::string dlib_align;
   int selfie_side = 0;  // 0: engine default
   int card_side = 0;
+  double flip_min_yaw = -1;  // < 0: engine default
 };
 
 Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
@@ -39,6 +40,7 @@ Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
   if (fusion.dlib_weight >= 0) o.dlib_weight = fusion.dlib_weight;
   if (fusion.selfie_side > 0) o.selfie_detect_side = fusion.selfie_side;
   if (fusion.card_side > 0) o.card_detect_side = fusion.card_side;
+  if (fusion.flip_min_yaw >= 0) o.flip_min_abs_yaw_deg = fusion.flip_min_yaw;
   if (fusion.dlib_align == "arcface")
     o.dlib_alignment = face::DlibAlignment::kArcFace;
   else if (fusion.dlib_align == "chip")
@@ -182,6 +184,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     std::string reason;
     bool quality_ok = false;
     bool fallback = false;
+    bool flipped = false;
     std::vector<float> emb;
     std::vector<std::vector<float>> parts;  // per-network embeddings (MobileFaceNet, dlib-128)
     double ms = 0, cpu_ms = 0;
@@ -211,6 +214,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     } else {
       e.ok = true;
       e.fallback = a->face.detector != "dlib-hog";
+      e.flipped = a->flipped;
       e.emb = a->embedding.values;
       for (const auto& c : a->components) e.parts.push_back(c.values);
       e.quality_ok = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).ok();
@@ -263,11 +267,12 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       scores << "\n";
     }
   }
-  size_t failed_images = 0, fallback_images = 0;
+  size_t failed_images = 0, fallback_images = 0, flipped_images = 0;
   std::map<std::string, int> reasons;
   for (const auto& [k, e] : cache) {
     if (!e.ok) ++failed_images;
     if (e.fallback) ++fallback_images;
+    if (e.flipped) ++flipped_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
   nlohmann::json out = {
@@ -279,6 +284,7 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       {"images", cache.size()},
       {"images_failed", failed_images},
       {"images_found_by_fallback_detector", fallback_images},
+      {"images_with_flip_pass", flipped_images},
       {"image_issue_counts", reasons},
       {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
       {"cpu_ms_per_image_median",
@@ -434,6 +440,8 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
                  "Longer side of the first padded card pass (px; default 480)");
   ev->add_option("--selfie-side", o->fusion.selfie_side,
                  "Longer side selfies are detected at (px; default 640)");
+  ev->add_option("--flip-min-yaw", o->fusion.flip_min_yaw,
+                 "Flip TTA only for faces with |yaw| >= this (degrees; 0 = every face)");
   ev->callback([exit_code, o] {
     *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
                          o->scores_out, o->fusion);

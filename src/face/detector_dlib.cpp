@@ -16,18 +16,24 @@ struct DlibFaceDetector::Impl {
   dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
   dlib::shape_predictor predictor;
 
-  // Runs detection + landmarks on `gray` (already scaled); returns faces in `gray` coordinates.
-  std::vector<Face> DetectScaled(const cv::Mat& gray) {
+  // Runs detection (+ landmarks when `fit_landmarks`) on `gray` (already scaled); returns faces in
+  // `gray` coordinates. The caller skips the fit when it refits at full resolution anyway (the
+  // shape predictor costs about as much as the HOG pass on a 320 px selfie).
+  std::vector<Face> DetectScaled(const cv::Mat& gray, bool fit_landmarks) {
     dlib::cv_image<unsigned char> img(gray);
     std::vector<dlib::rect_detection> dets;
     detector(img, dets, 0.0);
     std::vector<Face> faces;
     for (const auto& d : dets) {
-      dlib::full_object_detection shape = predictor(img, d.rect);
       Face f;
       f.box = cv::Rect(static_cast<int>(d.rect.left()), static_cast<int>(d.rect.top()),
                        static_cast<int>(d.rect.width()), static_cast<int>(d.rect.height()));
       f.score = d.detection_confidence;
+      if (!fit_landmarks) {
+        faces.push_back(std::move(f));
+        continue;
+      }
+      dlib::full_object_detection shape = predictor(img, d.rect);
       f.landmarks68.reserve(shape.num_parts());
       for (unsigned long i = 0; i < shape.num_parts(); ++i)
         f.landmarks68.emplace_back(static_cast<float>(shape.part(i).x()),
@@ -121,7 +127,10 @@ Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
     else
       cv::resize(src, scaled, cv::Size(), s, s, s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
     ++out.scales_tried;
-    std::vector<Face> faces = impl_->DetectScaled(scaled);
+    // Detected on a reduced copy without padding: the 68 points are fitted on the full-resolution
+    // image below (about 1 ms more, keeps the original image's precision for the alignment).
+    const bool refit_full = s < 1.0 && pad == 0;
+    std::vector<Face> faces = impl_->DetectScaled(scaled, !refit_full);
     if (faces.empty()) continue;
     auto back = [&](double v) { return static_cast<float>(v / s - pad); };
     for (auto& f : faces) {
@@ -129,16 +138,16 @@ Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
       f.box =
           cv::Rect(cv::Point(static_cast<int>(back(f.box.x)), static_cast<int>(back(f.box.y))),
                    cv::Size(static_cast<int>(f.box.width / s), static_cast<int>(f.box.height / s)));
-      // Detected on a reduced copy: refit the 68 points at full resolution (about 1 ms), so the
-      // alignment keeps the original image's precision.
-      if (s < 1.0 && pad == 0) {
+      if (refit_full) {
         dlib::cv_image<unsigned char> full(gray);
         const dlib::full_object_detection shape =
             impl_->predictor(full, dlib::rectangle(f.box.x, f.box.y, f.box.x + f.box.width - 1,
                                                    f.box.y + f.box.height - 1));
-        for (unsigned long i = 0; i < shape.num_parts() && i < f.landmarks68.size(); ++i)
-          f.landmarks68[i] = cv::Point2f(static_cast<float>(shape.part(i).x()),
-                                         static_cast<float>(shape.part(i).y()));
+        f.landmarks68.clear();
+        f.landmarks68.reserve(shape.num_parts());
+        for (unsigned long i = 0; i < shape.num_parts(); ++i)
+          f.landmarks68.emplace_back(static_cast<float>(shape.part(i).x()),
+                                     static_cast<float>(shape.part(i).y()));
       }
       f.landmarks5 = ReduceTo5(f.landmarks68);
     }

@@ -74,7 +74,8 @@ struct FaceAnalysis {
   // Per-network L2-normalised embeddings the fused one is made of (MobileFaceNet, then dlib-128);
   // one entry when fusion is off. For evaluation and diagnostics; store `embedding`.
   std::vector<Embedding> components;
-  cv::Mat aligned;  // 112x112 BGR crop
+  bool flipped = false;  // the flipped-input pass ran (flip TTA on and the yaw gate passed)
+  cv::Mat aligned;       // 112x112 BGR crop
 };
 
 // How the dlib-128 input is cut (docs/face.md compares both).
@@ -116,6 +117,10 @@ struct FaceEngineOptions {
   // Average each network's embedding with that of the horizontally flipped input (two forward
   // passes each). On by default: it is what reaches the accuracy targets (docs/face.md).
   bool flip_tta = true;
+  // With flip_tta: run the flipped pass only for faces whose landmark yaw estimate |yaw| is at
+  // least this (degrees); 0 = always. A frontal face and its mirror image are nearly the same
+  // input, so the second pass mostly pays off on turned faces (docs/face.md, "Speed").
+  double flip_min_abs_yaw_deg = 0.0;
   // When dlib's frontal HOG finds nothing, try BlazeFace (model set id below, MediaPipe score
   // threshold) and fit dlib's 68 points in its box; empty id = off.
   std::string fallback_detector_id = "blazeface-front";
@@ -202,11 +207,12 @@ class FaceEngine {
   Result<std::optional<Face>> FallbackDetect(const cv::Mat& bgr);
   std::string model_id_;
   bool flip_tta_ = false;
+  double flip_min_yaw_ = 0.0;
   std::string dlib_id_;
   double dlib_weight_ = 0;
   DlibAlignment dlib_alignment_ = DlibAlignment::kDlibChip;
-  Result<std::vector<float>> RunMobileFaceNet(const cv::Mat& aligned112);
-  Result<std::vector<float>> RunDlib(const cv::Mat& chip150);
+  Result<std::vector<float>> RunMobileFaceNet(const cv::Mat& aligned112, bool flip);
+  Result<std::vector<float>> RunDlib(const cv::Mat& chip150, bool flip);
   Embedding Combine(std::vector<float> m, std::vector<float> d,
                     std::vector<Embedding>* components) const;
   double card_sigma_ = 0.0;

@@ -127,6 +127,9 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
     e->net_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
   }
   e->flip_tta_ = options.flip_tta;
+  if (!(options.flip_min_abs_yaw_deg >= 0.0 && options.flip_min_abs_yaw_deg < 90.0))
+    return InvalidArgument("face.options_invalid", "flip_min_abs_yaw_deg must be in [0, 90)");
+  e->flip_min_yaw_ = options.flip_tta ? options.flip_min_abs_yaw_deg : 0.0;
   if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
     if (!(options.dlib_weight < 1))
       return InvalidArgument("face.fusion_invalid",
@@ -177,7 +180,15 @@ std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
     id += std::string("+") + kDlibModelId + ":w" + w +
           (options.dlib_alignment == DlibAlignment::kDlibChip ? ":chip" : ":arcface");
   }
-  if (options.flip_tta) id += "+flip";
+  if (options.flip_tta) {
+    id += "+flip";
+    // The gate changes which faces get the flipped pass, hence the embeddings and the calibration.
+    if (options.flip_min_abs_yaw_deg > 0) {
+      char y[24];
+      std::snprintf(y, sizeof y, "@yaw%.0f", options.flip_min_abs_yaw_deg);
+      id += y;
+    }
+  }
   return id;
 }
 
@@ -235,7 +246,7 @@ Result<std::optional<Face>> FaceEngine::FallbackDetect(const cv::Mat& bgr) {
   return std::optional<Face>(std::move(f));
 }
 
-Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned) {
+Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned, bool flip) {
   auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
     // MobileFaceNet.kt: RGB, (x - 127.5) / 128.
     cv::Mat blob = cv::dnn::blobFromImage(img, 1.0 / 128.0, cv::Size(112, 112),
@@ -246,7 +257,7 @@ Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned) 
     return std::vector<float>(out.ptr<float>(), out.ptr<float>() + kEmbeddingDim);
   };
   EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(aligned));
-  if (flip_tta_) {
+  if (flip) {
     cv::Mat flipped;
     cv::flip(aligned, flipped, 1);
     EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
@@ -256,7 +267,7 @@ Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned) 
   return v;
 }
 
-Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip) {
+Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip, bool flip) {
   auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
     // RGB 0..255; face-api's mean subtraction and /255 are inside the converted graph.
     cv::Mat blob = cv::dnn::blobFromImage(img, 1.0, cv::Size(kDlibChipSize, kDlibChipSize),
@@ -267,7 +278,7 @@ Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip) {
     return std::vector<float>(outs.front().ptr<float>(), outs.front().ptr<float>() + kDlibDim);
   };
   EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(chip));
-  if (flip_tta_) {
+  if (flip) {
     cv::Mat flipped;
     cv::flip(chip, flipped, 1);
     EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
@@ -304,12 +315,13 @@ Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {
                            "model '" + model_id_ +
                                "' needs the original image (dlib chip alignment); "
                                "pass the photo, not an aligned crop");
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(aligned));
+  // No landmarks, so no yaw for the flip gate: the flipped pass always runs with TTA on.
+  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(aligned, flip_tta_));
   std::vector<float> d;
   if (fused()) {
     cv::Mat up;
     cv::resize(aligned, up, cv::Size(kDlibChipSize, kDlibChipSize), 0, 0, cv::INTER_LINEAR);
-    EKYC_ASSIGN_OR_RETURN(d, RunDlib(up));
+    EKYC_ASSIGN_OR_RETURN(d, RunDlib(up, flip_tta_));
   }
   return Combine(std::move(m), std::move(d), nullptr);
 }
@@ -337,7 +349,9 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   }
   a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
   if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(a.aligned));
+  const bool flip = flip_tta_ && std::abs(a.quality.yaw_deg) >= flip_min_yaw_;
+  a.flipped = flip;
+  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(a.aligned, flip));
   std::vector<float> d;
   if (fused()) {
     cv::Mat chip;
@@ -346,7 +360,7 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
     else
       cv::resize(a.aligned, chip, cv::Size(kDlibChipSize, kDlibChipSize), 0, 0, cv::INTER_LINEAR);
     if (chip.empty()) return Internal("face.embed_failed", "could not cut the dlib face chip");
-    EKYC_ASSIGN_OR_RETURN(d, RunDlib(chip));
+    EKYC_ASSIGN_OR_RETURN(d, RunDlib(chip, flip));
   }
   a.embedding = Combine(std::move(m), std::move(d), &a.components);
   return a;
