@@ -85,6 +85,37 @@ TEST_F(DocE2E, ReadsCommittedCards) {
   EXPECT_GE(correct * 100, total * 75) << correct << "/" << total;
 }
 
+// The orientation decision (a confident first reading is taken as upright without a 180° pass)
+// must still turn every committed card read upside down or sideways, and read its ID.
+TEST_F(DocE2E, TurnedCardsAreReadUpright) {
+  const std::pair<cv::RotateFlags, int> turns[] = {
+      {cv::ROTATE_180, 180}, {cv::ROTATE_90_CLOCKWISE, 90}, {cv::ROTATE_90_COUNTERCLOCKWISE, 270}};
+  auto cards = Cards();
+  for (size_t c = 0; c < cards.size(); ++c) {
+    const fs::path& path = cards[c];
+    std::ifstream f(fs::path(path).replace_extension(".json"));
+    nlohmann::json gt = nlohmann::json::parse(f);
+    cv::Mat img = cv::imread(path.string());
+    ASSERT_FALSE(img.empty());
+    // Every card upside down; sideways one way or the other, alternately (keeps the test short).
+    for (int t : {0, 1 + static_cast<int>(c % 2)}) {
+      const auto& [flag, degrees] = turns[t];
+      SCOPED_TRACE(path.filename().string() + " turned " + std::to_string(degrees));
+      cv::Mat turned;
+      cv::rotate(img, turned, flag);
+      auto res = reader_->Read(turned, true);
+      ASSERT_TRUE(res.ok()) << res.status().ToString();
+      EXPECT_EQ(res->rotation, (gt["rotation"].get<int>() + degrees) % 360);
+      EXPECT_EQ(ClassOf(res->type, res->side).value, gt["class_value"].get<int>());
+      if (gt["fields"].contains("id")) {
+        const Field* id = res->Get("id");
+        ASSERT_NE(id, nullptr);
+        EXPECT_EQ(id->value, gt["fields"]["id"].get<std::string>());
+      }
+    }
+  }
+}
+
 TEST_F(DocE2E, RejectsBadInput) {
   auto empty = reader_->Read(cv::Mat(), true);
   ASSERT_FALSE(empty.ok());
