@@ -120,11 +120,17 @@ struct FaceEngineOptions {
   // With flip_tta: run the flipped pass only for faces whose landmark yaw estimate |yaw| is at
   // least this (degrees); 0 = always. A frontal face and its mirror image are nearly the same
   // input, so the second pass mostly pays off on turned faces (docs/face.md, "Speed").
-  double flip_min_abs_yaw_deg = 0.0;
+  // 10: the landmark yaw estimate's own accuracy; 8-12 gave the same dev accuracy.
+  double flip_min_abs_yaw_deg = 10.0;
   // When dlib's frontal HOG finds nothing, try BlazeFace (model set id below, MediaPipe score
   // threshold) and fit dlib's 68 points in its box; empty id = off.
   std::string fallback_detector_id = "blazeface-front";
   double fallback_min_score = 0.5;
+  // Card images: BlazeFace (the id above) first, dlib's HOG passes only when it finds nothing.
+  // HOG needs padded, upscaled passes for the small printed portrait (~10 ms on a portrait crop,
+  // 160-200 ms on a whole card photo); BlazeFace is ~3 ms. Selfies keep HOG first (its boxes suit
+  // dlib's landmark fit better on tight crops; docs/face.md). Needs `fallback_detector_id`.
+  bool card_blazeface_first = true;
   // dlib's HOG window is 80x80 and its cost grows with the image area: selfies are detected on a
   // copy whose longer side is at most this (faces narrower than ~1/8 of it are missed).
   // 320/360 (was 640/480): same dev accuracy, ~12 ms less per face (docs/face.md); a face missed
@@ -204,6 +210,7 @@ class FaceEngine {
   bool calibrated_ = false;
   std::string fallback_id_;
   double fallback_min_score_ = 0.5;
+  bool blazeface_first_ = false;
   Result<std::optional<Face>> FallbackDetect(const cv::Mat& bgr);
   std::string model_id_;
   bool flip_tta_ = false;

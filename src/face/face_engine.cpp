@@ -153,7 +153,15 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
       options.models->Has(options.fallback_detector_id)) {
     e->fallback_id_ = options.fallback_detector_id;
     e->fallback_min_score_ = options.fallback_min_score;
+    e->blazeface_first_ = options.card_blazeface_first;
     if (!e->net_->session) e->net_->session = std::make_unique<infer::Session>(options.models);
+  } else if (options.models && options.card_blazeface_first &&
+             !options.fallback_detector_id.empty()) {
+    // The card calibration was fitted with this detector order; do not silently change it.
+    return FailedPrecondition("face.model_missing",
+                              "card detection needs model '" + options.fallback_detector_id +
+                                  "' in the model set; run `make models` (or set "
+                                  "card_blazeface_first = false and refit the card calibration)");
   }
   e->card_sigma_ = options.card_smoothing_sigma;
   // An empty path means "raw cosine only" (used while fitting the calibration itself).
@@ -195,8 +203,18 @@ std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
 Result<Detection> FaceEngine::Detect(const cv::Mat& bgr, Source source) {
   if (bgr.empty() || (bgr.type() != CV_8UC3 && bgr.type() != CV_8UC1 && bgr.type() != CV_8UC4))
     return InvalidArgument("image.invalid", "expected a non-empty 8-bit grey, BGR or BGRA image");
+  const bool blaze_tried = blazeface_first_ && source == Source::kCard && !fallback_id_.empty();
+  if (blaze_tried) {
+    EKYC_ASSIGN_OR_RETURN(std::optional<Face> f, FallbackDetect(bgr));
+    if (f) {
+      Detection d;
+      d.scales_tried = 1;
+      d.faces.push_back(std::move(*f));
+      return d;
+    }
+  }
   Detection d = detector_->Detect(bgr, source);
-  if (d.faces.empty() && !fallback_id_.empty()) {
+  if (d.faces.empty() && !fallback_id_.empty() && !blaze_tried) {
     EKYC_ASSIGN_OR_RETURN(std::optional<Face> f, FallbackDetect(bgr));
     if (f) d.faces.push_back(std::move(*f));
   }

