@@ -443,9 +443,9 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   ev->add_option("--dlib-align", o->fusion.dlib_align,
                  "dlib-128 input: chip (dlib's own 150x150 chip) or arcface (the ArcFace crop)");
   ev->add_option("--card-side", o->fusion.card_side,
-                 "Longer side of the first padded card pass (px; default 480)");
+                 "Longer side of the first padded card pass (px; default 360)");
   ev->add_option("--selfie-side", o->fusion.selfie_side,
-                 "Longer side selfies are detected at (px; default 640)");
+                 "Longer side selfies are detected at (px; default 320)");
   ev->add_option(
       "--flip-min-yaw", o->fusion.flip_min_yaw,
       "Flip TTA only for faces with |yaw| >= this (degrees; 0 = every face; default 10)");
