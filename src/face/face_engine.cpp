@@ -193,7 +193,7 @@ std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
     // The gate changes which faces get the flipped pass, hence the embeddings and the calibration.
     if (options.flip_min_abs_yaw_deg > 0) {
       char y[24];
-      std::snprintf(y, sizeof y, "@yaw%.0f", options.flip_min_abs_yaw_deg);
+      std::snprintf(y, sizeof y, "@yaw%g", options.flip_min_abs_yaw_deg);
       id += y;
     }
   }
