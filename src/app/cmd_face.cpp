@@ -29,6 +29,7 @@ struct FusionArgs {
   int card_side = 0;
   double flip_min_yaw = -1;     // < 0: engine default
   bool card_hog_first = false;  // true: the engine's card_blazeface_first off
+  bool zero_border = false;     // true: the engine's arcface_zero_border on
 };
 
 Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
@@ -43,6 +44,7 @@ Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
   if (fusion.card_side > 0) o.card_detect_side = fusion.card_side;
   if (fusion.flip_min_yaw >= 0) o.flip_min_abs_yaw_deg = fusion.flip_min_yaw;
   if (fusion.card_hog_first) o.card_blazeface_first = false;
+  if (fusion.zero_border) o.arcface_zero_border = true;
   if (fusion.dlib_align == "arcface")
     o.dlib_alignment = face::DlibAlignment::kArcFace;
   else if (fusion.dlib_align == "chip")
@@ -451,6 +453,8 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
       "Flip TTA only for faces with |yaw| >= this (degrees; 0 = every face; default 10)");
   ev->add_flag("--card-hog-first", o->fusion.card_hog_first,
                "Card images: dlib HOG passes first, BlazeFace only when they find nothing");
+  ev->add_flag("--zero-border", o->fusion.zero_border,
+               "ArcFace crop: black outside the image instead of the replicated edge");
   ev->callback([exit_code, o] {
     *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
                          o->scores_out, o->fusion);

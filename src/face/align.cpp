@@ -56,10 +56,11 @@ cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
   return m;
 }
 
-cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5) {
+cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, bool zero_border) {
   cv::Mat m = SimilarityTransform(pts5, ArcFaceTemplate());
   cv::Mat out;
-  cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR,
+                 zero_border ? cv::BORDER_CONSTANT : cv::BORDER_REPLICATE, cv::Scalar::all(0));
   if (out.channels() == 1)
     cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
   else if (out.channels() == 4)

