@@ -1303,9 +1303,20 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   };
   std::vector<IdCandidate>
       id_cands;  // ID hypotheses (front sides), resolved once DOB and sex are read
+  std::vector<cv::Rect>
+      id_lines;  // ID lines to re-read alone, only if the page pass gave no valid ID
+  // On the QR side the decoded QR replaces the printed ID, name and residence whatever the OCR
+  // says (docs/doc.md, cross-checks): re-reading those lines alone would be wasted work.
+  const bool qr_side = (type == DocType::kCccdChip && side == Side::kFront) ||
+                       (type == DocType::kCanCuoc && side == Side::kBack);
+  auto qr_settles = [&](const std::string& field) {
+    if (!r.qr || !qr_side) return false;
+    return (field == "id" && !r.qr->id.empty()) || (field == "ho_ten" && !r.qr->name.empty()) ||
+           (field == "ho_khau_thuong_tru" && !r.qr->address.empty());
+  };
   for (const auto& spec : specs) {
     Extracted e = ex.Value(spec);
-    if (!e.spans.empty() &&
+    if (!e.spans.empty() && !qr_settles(spec.field) &&
         (spec.kind == Kind::kName || spec.kind == Kind::kAddress || spec.kind == Kind::kText)) {
       std::string text;
       double conf_sum = 0;
@@ -1385,14 +1396,9 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
           // glued to "Số:" is dropped with the label word).
           // (A digits-only whitelist does restrict the LSTM output, but on these bold digits it
           // read 7 as 2 and 3 as 5 far more often than the plain model: not used.)
-          std::vector<cv::Rect> boxes;
-          if (!e.spans.empty()) boxes.push_back(SpanBox(best.segs, e.spans.front()));
-          if (!e.label_line.empty()) boxes.push_back(e.label_line);
-          for (const cv::Rect& box : boxes) {
-            double c = 0;
-            std::string t = ReadLine(best.gray, box, &c);
-            id_cands.push_back({CleanId(t, id_len), c});
-            for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
+          if (!qr_settles(spec.field)) {
+            if (!e.spans.empty()) id_lines.push_back(SpanBox(best.segs, e.spans.front()));
+            if (!e.label_line.empty()) id_lines.push_back(e.label_line);
           }
           if (static_cast<int>(v.size()) != id_len) conf *= 0.5;
         }
@@ -1479,6 +1485,22 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // ID: the first hypothesis that follows the ID rules against the DOB and sex read on this side
   // (province code, century/sex digit, birth year), else the first of the right length.
   if (!id_cands.empty()) {
+    const Field* dob_f = r.Get("ngay_sinh");
+    const Field* sex_f = r.Get("gioi_tinh");
+    std::optional<vn::Date> dob;
+    if (dob_f && dob_f->present()) dob = vn::ParseDate(dob_f->value);
+    int sex = sex_f && sex_f->present() ? vn::ParseSex(sex_f->value) : -1;
+    // The lines re-read alone come right after the page-pass hypotheses; when one of those
+    // already follows the ID rules it is picked whatever the re-reads say, so they are skipped.
+    int page_pick = PickId(id_cands, id_len, dob, sex);
+    if (page_pick < 0 || !vn::ValidateId(id_cands[page_pick].value, dob, sex).real) {
+      for (const cv::Rect& box : id_lines) {
+        double c = 0;
+        std::string t = ReadLine(best.gray, box, &c);
+        id_cands.push_back({CleanId(t, id_len), c});
+        for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
+      }
+    }
     // Then any lone number of the right length on the side (label unread), and only when none
     // has the right length, the template box.
     for (const auto& sg : best.segs) {
@@ -1496,11 +1518,6 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       id_cands.push_back({CleanId(t, id_len), c * 0.8});
     }
     Field* id = GetMutable(&r, "id");
-    const Field* dob_f = r.Get("ngay_sinh");
-    const Field* sex_f = r.Get("gioi_tinh");
-    std::optional<vn::Date> dob;
-    if (dob_f && dob_f->present()) dob = vn::ParseDate(dob_f->value);
-    int sex = sex_f && sex_f->present() ? vn::ParseSex(sex_f->value) : -1;
     int pick_index = PickId(id_cands, id_len, dob, sex);
     const IdCandidate* pick = pick_index < 0 ? nullptr : &id_cands[pick_index];
     bool rules_ok = pick && vn::ValidateId(pick->value, dob, sex).real;
@@ -1514,8 +1531,6 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // Cross-checks with machine-readable data.
   if (r.qr) {
     const QrPayload& q = *r.qr;
-    bool qr_side = (type == DocType::kCccdChip && side == Side::kFront) ||
-                   (type == DocType::kCanCuoc && side == Side::kBack);
     if (qr_side) {
       CrossCheck(&r, "id", q.id, "qr", true);
       CrossCheck(&r, "ho_ten", ToUpper(q.name), "qr", true);
