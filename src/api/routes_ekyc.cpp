@@ -81,7 +81,9 @@ Result<json> MatchAndRegister(const Capabilities& caps, const Request& r, Worker
   if (!reg.ok()) {
     if (reg.status().reason() == "store.duplicate_face") {
       block["registration"] = {{"registered", false},
-                               {"duplicate_similarity", Round4(dup.similarity)}};
+                               {"duplicate_similarity", Round4(dup.similarity)},
+                               {"duplicate_user_id", dup.user_id},
+                               {"duplicate_face_id", dup.face_id}};
       return finish(block, reg.status());
     }
     return reg.status();

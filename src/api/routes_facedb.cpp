@@ -93,13 +93,16 @@ Result<json> Register(const Capabilities& caps, const Request& r, WorkerContext&
       replace ? db->ReplaceUser(CallerOf(r), req, &dup) : db->Register(CallerOf(r), req, &dup);
   if (!res.ok()) {
     if (res.status().reason() == "store.duplicate_face") {
-      // The other user's id is not disclosed; which input matched and how closely is.
-      return OutputWithOutcome(
-          json{{"user_id", req.user_id},
-               {"registered", false},
-               {"duplicate",
-                {{"input_index", dup.input_index}, {"similarity", Round4(dup.similarity)}}}},
-          res.status());
+      // Which user already has this face is the point of duplicate detection (fraud checks); the
+      // caller can search this collection anyway, so naming the user discloses nothing new.
+      return OutputWithOutcome(json{{"user_id", req.user_id},
+                                    {"registered", false},
+                                    {"duplicate",
+                                     {{"input_index", dup.input_index},
+                                      {"similarity", Round4(dup.similarity)},
+                                      {"user_id", dup.user_id},
+                                      {"face_id", dup.face_id}}}},
+                               res.status());
     }
     return res.status();
   }

@@ -313,9 +313,13 @@ TEST_F(RoutesTest, DuplicateFaceOfAnotherUserIsE850) {
   json r =
       Call("register_user_face", {{"image_face", Face("img5.jpg")}}, {{"user_id", "dup-a"}}, &http);
   ASSERT_FALSE(r.contains("code")) << r.dump();
+  const std::string face_a = r["output"]["face_ids"][0];
   r = Call("register_user_face", {{"image_face", Face("img5.jpg")}}, {{"user_id", "dup-b"}}, &http);
   EXPECT_EQ(http, 200);
   EXPECT_EQ(r["code"], "E850") << r.dump();
+  // The answer names who already has the face.
+  EXPECT_EQ(r["output"]["duplicate"]["user_id"], "dup-a") << r.dump();
+  EXPECT_EQ(r["output"]["duplicate"]["face_id"], face_a) << r.dump();
   r = CallJson("get_all_face_of_user", {{"user_id", "dup-b"}}, &http);
   EXPECT_EQ(r["code"], "E855") << r.dump();
   r = CallJson("delete_user_face", {{"user_id", "dup-a"}, {"face_id", "all"}}, &http);
@@ -366,6 +370,7 @@ TEST_F(RoutesTest, RegisterEkycReadsMatchesRegistersThenE850ForAnotherUser) {
            {{"image_card1", front}, {"image_card2", back}, {"image_general", Face("img28.jpg")}},
            {{"user_id", "ekyc-2"}, {"check_rotate", "false"}}, &http);
   EXPECT_EQ(r["code"], "E850") << r.dump();
+  EXPECT_EQ(r["output"][2]["registration"]["duplicate_user_id"], "ekyc-1") << r.dump();
   EXPECT_EQ(r["output"].size(), 5u);
   r = CallJson("get_all_face_of_user", {{"user_id", "ekyc-2"}}, &http);
   EXPECT_EQ(r["code"], "E855") << r.dump();
