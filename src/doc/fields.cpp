@@ -144,6 +144,34 @@ std::string FixLookAlikeLetters(std::string text) {
   return text;
 }
 
+std::string StripLabelTail(const std::string& text, const std::string& english_label) {
+  std::vector<std::string> words;
+  for (auto& w : Split(CollapseSpaces(text), ' '))
+    if (!w.empty()) words.push_back(w);
+  std::vector<std::string> label;
+  for (auto& w : Split(english_label, ' '))
+    if (!w.empty()) label.push_back(w);
+  // Two words at least: a one-word tail ("NAME", "SEX") is too easily a real value's first word.
+  for (size_t k = std::min(label.size(), words.size() - std::min<size_t>(words.size(), 1)); k >= 2;
+       --k) {
+    if (words[k - 1].back() != ':') continue;
+    std::string head, tail;
+    for (size_t i = 0; i < k; ++i) {
+      for (char c : FoldKey(words[i])) {
+        if (std::isalnum(static_cast<unsigned char>(c))) head.push_back(c);
+      }
+      if (i + 1 < k) head.push_back(' ');
+      tail += (i ? " " : "") + label[label.size() - k + i];
+    }
+    if (EditDistance(head, tail) <= std::max<int>(1, static_cast<int>(tail.size() * 0.3))) {
+      std::string rest;
+      for (size_t i = k; i < words.size(); ++i) rest += (rest.empty() ? "" : " ") + words[i];
+      return rest;
+    }
+  }
+  return text;
+}
+
 std::string CapitalizeAddress(const std::string& text) {
   auto first_len = [](unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; };
   std::vector<std::string> words = Split(text, ' ');

@@ -39,6 +39,12 @@ std::string FixLookAlikeLetters(std::string text);
 // "Thị xã", "Thành phố", "Khu phố", "Khu vực", "Tổ dân phố"); words starting with a digit are kept.
 std::string CapitalizeAddress(const std::string& text);
 
+// Drops the last words of a bilingual label left garbled in front of the value when the label
+// match ended early ("of birt: HƯNG YÊN" for "Nơi sinh / Place of birth"): the value's first 2+
+// words match the end of `english_label` (upper case, e.g. "PLACE OF BIRTH") within OCR
+// tolerance and the last of them ends with ':'. Anything else is returned unchanged.
+std::string StripLabelTail(const std::string& text, const std::string& english_label);
+
 struct Reading {
   std::string text;
   double conf = 0;  // [0, 1]

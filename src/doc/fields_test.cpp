@@ -21,6 +21,17 @@ TEST(DocFields, IdWindowsOfOverlongRuns) {
   EXPECT_TRUE(IdWindows("0273", 12).empty());
 }
 
+TEST(DocFields, StripLabelTailOnlyWithColonAndTwoWords) {
+  EXPECT_EQ(StripLabelTail("of birt: HƯNG YÊN", "PLACE OF BIRTH"), "HƯNG YÊN");
+  EXPECT_EQ(StripLabelTail("of bith: HÀ NỘI", "PLACE OF BIRTH"), "HÀ NỘI");
+  EXPECT_EQ(StripLabelTail("ọf origin: Xã Tân Trào", "PLACE OF ORIGIN"), "Xã Tân Trào");
+  EXPECT_EQ(StripLabelTail("HƯNG YÊN", "PLACE OF BIRTH"), "HƯNG YÊN");
+  EXPECT_EQ(StripLabelTail("of birth HƯNG YÊN", "PLACE OF BIRTH"), "of birth HƯNG YÊN");  // no ':'
+  EXPECT_EQ(StripLabelTail("NAM: ĐỊNH", "FULL NAME"), "NAM: ĐỊNH");  // one-word tail only
+  EXPECT_EQ(StripLabelTail("Xóm 3: Xã An", "PLACE OF RESIDENCE"), "Xóm 3: Xã An");
+  EXPECT_EQ(StripLabelTail("", "PLACE OF BIRTH"), "");
+}
+
 TEST(DocFields, CleanDateFormats) {
   EXPECT_EQ(CleanDate("17/12/2002"), "17/12/2002");
   EXPECT_EQ(CleanDate("17-12-2002"), "17/12/2002");

@@ -1361,6 +1361,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       e.conf = conf_sum / e.spans.size();
     }
     if (bilingual) e.text = StripEnglishLabel(e.text, spec.field);
+    if (bilingual && EnglishLabel(spec.field) != nullptr)
+      e.text = StripLabelTail(e.text, EnglishLabel(spec.field));
     if (bilingual && spec.kind != Kind::kText) {
       // A garbled English label part left in front of the value ("Natiooaty: Việt Nam").
       size_t colon = e.text.find(':');
