@@ -19,6 +19,10 @@ same clips. Attack types:
   reencode_sharp each genuine clip re-encoded 3 times with H.264 at its native size (no rescaling):
                  the same digital replay done with more care, to measure what the rescaling cue
                  in the decision does NOT catch.
+  print_reenc, screen_photo_reenc, screen_video_reenc
+                 each print / screen attack above re-encoded 3 times with H.264 at its native size,
+                 as when an attack recording is passed through messaging apps before it is
+                 uploaded: checks that the print and screen cues survive generation loss.
 
 Bona fide variants (label genuine, counted in BPCER), to check that a detector of re-encoding does
 not reject what a cheap phone uploads:
@@ -369,12 +373,18 @@ def main():
         rows.append((path, label, typ))
         print(typ, name, flush=True)
 
+    def emit_reenc(name, label, typ):
+        src = os.path.join(args.out, name)
+        emit(name.replace(".mp4", "_reenc.mp4"), label, typ + "_reenc", lambda o: make_reencode_sharp(src, o))
+
     for k, p in enumerate(photos):
         img = cv2.imread(os.path.join(photo_dir, p))
         content = face_content(img, None)
         base = os.path.splitext(p)[0]
         emit(f"print_photo_{base}.mp4", "print", "print", lambda o: make_print(content, o, 1000 + k))
         emit(f"screen_photo_{base}.mp4", "replay", "screen_photo", lambda o: make_screen([content], o, 2000 + k))
+        emit_reenc(f"print_photo_{base}.mp4", "print", "print")
+        emit_reenc(f"screen_photo_{base}.mp4", "replay", "screen_photo")
     for k, g in enumerate(genuine):
         base = os.path.splitext(os.path.basename(g))[0]
         frames, fps = read_frames(g)
@@ -383,6 +393,8 @@ def main():
         step = max(1, int(round(fps / FPS)))
         seq = frames[::step][:NFRAMES]
         emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k))
+        emit_reenc(f"print_frame_{base}.mp4", "print", "print")
+        emit_reenc(f"screen_video_{base}.mp4", "replay", "screen_video")
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
         emit(f"reencode_sharp_{base}.mp4", "replay", "reencode_sharp", lambda o: make_reencode_sharp(g, o))
         emit(f"lowq_h264_{base}.mp4", "genuine", "lowq_h264", lambda o: make_lowq(g, o, "avc1"))
