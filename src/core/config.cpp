@@ -164,6 +164,9 @@ Result<Config> Config::Load(const EnvSource& env) {
                         EnvString(env, "EKYC_DATA_KEY_FILE", c.data_dir + "/data.key"));
   EKYC_ASSIGN_OR_RETURN(c.duplicate_threshold, EnvDouble(env, "EKYC_DUPLICATE_THRESHOLD",
                                                          c.duplicate_threshold, 0.0, 1.0));
+  EKYC_ASSIGN_OR_RETURN(int64_t ef,
+                        EnvInt(env, "EKYC_HNSW_EF_SEARCH", c.hnsw_ef_search, 16, 10000));
+  c.hnsw_ef_search = static_cast<int>(ef);
   return c;
 }
 

@@ -71,6 +71,8 @@ struct Config {
   std::string pg_dsn;                    // EKYC_PG_DSN: libpq connection string (postgres backend)
   std::string data_key_file;             // EKYC_DATA_KEY_FILE (default <data_dir>/data.key)
   double duplicate_threshold = 0.95;  // EKYC_DUPLICATE_THRESHOLD: same face, another user -> E850
+  // EKYC_HNSW_EF_SEARCH: HNSW search breadth; recall vs latency at large sizes (docs/store.md).
+  int hnsw_ef_search = 256;
 
   // Fills every field from the environment, resolving defaults that depend on other fields.
   static Result<Config> Load(const EnvSource& env);

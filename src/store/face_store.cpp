@@ -958,6 +958,7 @@ StoreOptions OptionsFromConfig(const Config& config) {
   // Several nodes must share one key: never invent one for PostgreSQL.
   o.create_key_if_missing = o.backend == StoreOptions::Backend::kSqlite;
   o.duplicate_threshold = config.duplicate_threshold;
+  o.hnsw_ef_search = static_cast<size_t>(config.hnsw_ef_search);
   o.snapshot_dir = config.data_dir + "/index";
   return o;
 }
