@@ -27,6 +27,21 @@ void L2Normalise(std::vector<float>& v) {
   for (float& x : v) x = static_cast<float>(x / n);
 }
 
+// Runs one network on the image and, for flip TTA, on its mirror image too; the sum of the two
+// outputs is normalised (averaging the directions).
+template <typename Run>
+Result<std::vector<float>> EmbedWithFlip(const Run& run, const cv::Mat& img, bool flip) {
+  EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(img));
+  if (flip) {
+    cv::Mat flipped;
+    cv::flip(img, flipped, 1);
+    EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
+    for (size_t i = 0; i < v.size(); ++i) v[i] += f[i];
+  }
+  L2Normalise(v);
+  return v;
+}
+
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? std::string(v) : std::string();
@@ -276,15 +291,7 @@ Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned, 
       return Internal("face.embed_failed", "unexpected embedding size");
     return std::vector<float>(out.ptr<float>(), out.ptr<float>() + kEmbeddingDim);
   };
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(aligned));
-  if (flip) {
-    cv::Mat flipped;
-    cv::flip(aligned, flipped, 1);
-    EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
-    for (size_t i = 0; i < v.size(); ++i) v[i] += f[i];
-  }
-  L2Normalise(v);
-  return v;
+  return EmbedWithFlip(run, aligned, flip);
 }
 
 Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip, bool flip) {
@@ -297,15 +304,7 @@ Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip, bool flip) {
       return Internal("face.embed_failed", "unexpected dlib descriptor size");
     return std::vector<float>(outs.front().ptr<float>(), outs.front().ptr<float>() + kDlibDim);
   };
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(chip));
-  if (flip) {
-    cv::Mat flipped;
-    cv::flip(chip, flipped, 1);
-    EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
-    for (size_t i = 0; i < v.size(); ++i) v[i] += f[i];
-  }
-  L2Normalise(v);
-  return v;
+  return EmbedWithFlip(run, chip, flip);
 }
 
 Embedding FaceEngine::Combine(std::vector<float> m, std::vector<float> d,
