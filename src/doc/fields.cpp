@@ -74,6 +74,15 @@ std::string CleanId(const std::string& raw, int expected_len) {
   return best;
 }
 
+bool LooksLikeIdLine(const std::string& line, int len) {
+  int digits = 0, alnum = 0;
+  for (char c : FoldKey(line)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
+    if (std::isalnum(static_cast<unsigned char>(c))) ++alnum;
+  }
+  return digits >= len - 3 && 4 * digits >= 3 * alnum;
+}
+
 std::string CleanDate(const std::string& raw) {
   std::string s;
   for (char c : raw) {

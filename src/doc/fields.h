@@ -23,6 +23,11 @@ std::string CleanId(const std::string& raw, int expected_len);
 // as 5, or a neighbour's digit); empty when the digits are not len..len+2 long.
 std::vector<std::string> IdWindows(const std::string& raw, int len);
 
+// True when `line` reads as an ID number line: at least `len` - 3 real digits (look-alike
+// letters not counted), and digits make up at least 3/4 of its letters and digits. Lines of words
+// are excluded because CleanId maps letters to digits ("SOCIALIST" would give 12 "digits").
+bool LooksLikeIdLine(const std::string& line, int len);
+
 // dd/mm/yyyy from OCR text (also dd-mm-yyyy, dd.mm.yyyy, ddmmyyyy); empty when not a real date.
 std::string CleanDate(const std::string& raw);
 

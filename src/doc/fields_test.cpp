@@ -21,6 +21,16 @@ TEST(DocFields, IdWindowsOfOverlongRuns) {
   EXPECT_TRUE(IdWindows("0273", 12).empty());
 }
 
+TEST(DocFields, LooksLikeIdLineNeedsRealDigits) {
+  EXPECT_TRUE(LooksLikeIdLine("03415157703", 12));  // a digit lost at the end
+  EXPECT_TRUE(LooksLikeIdLine("*: 94001348", 9));   // label garbled, first digit lost
+  EXPECT_TRUE(LooksLikeIdLine("Số: 051055969182", 12));
+  EXPECT_FALSE(LooksLikeIdLine("SOCOIALIST REPUBLI OF VIET NAM", 12));  // maps to 12 "digits"
+  EXPECT_FALSE(LooksLikeIdLine("Sinh ngày 07 02 1988", 9));             // words around digits
+  EXPECT_FALSE(LooksLikeIdLine("0273 02", 12));                         // too few digits
+  EXPECT_FALSE(LooksLikeIdLine("", 9));
+}
+
 TEST(DocFields, StripLabelTailOnlyWithColonAndTwoWords) {
   EXPECT_EQ(StripLabelTail("of birt: HƯNG YÊN", "PLACE OF BIRTH"), "HƯNG YÊN");
   EXPECT_EQ(StripLabelTail("of bith: HÀ NỘI", "PLACE OF BIRTH"), "HÀ NỘI");

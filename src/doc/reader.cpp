@@ -879,13 +879,14 @@ cv::Rect PortraitSlot(DocType t, Side s, cv::Size card) {
 
 // Grey image for OCR: the darkest channel keeps coloured ink (red ID numbers, blue titles) dark
 // and pastel backgrounds/guilloche light; dividing by a blurred background evens out lighting.
-cv::Mat TextGray(const cv::Mat& bgr) {
+cv::Mat TextGray(const cv::Mat& bgr, double scale = 1.0) {
   std::vector<cv::Mat> ch;
   cv::split(bgr, ch);
   cv::Mat m = cv::min(cv::min(ch[0], ch[1]), ch[2]);
   cv::Mat bg;
-  cv::morphologyEx(m, bg, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {31, 31}));
-  cv::GaussianBlur(bg, bg, {0, 0}, 8);
+  int k = static_cast<int>(std::lround(31 * scale)) | 1;
+  cv::morphologyEx(m, bg, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {k, k}));
+  cv::GaussianBlur(bg, bg, {0, 0}, 8 * scale);
   cv::Mat out;
   cv::divide(m, bg, out, 255.0);
   return out;
@@ -1064,22 +1065,50 @@ struct DocReader::Impl {
   // Re-reads one value line alone (PSM 7), upscaled to ~44 px text height with a white border:
   // more accurate diacritics than the full-page pass.
   std::string ReadLine(const cv::Mat& gray, cv::Rect box, double* conf, double top_pad = 0.25);
+  // Reads a region that may hold several lines (PSM 6), upscaled by `scale`: one reading
+  // (text, mean word confidence in [0, 1]) per line found, top to bottom.
+  std::vector<Reading> ReadBlock(const cv::Mat& gray, cv::Rect box, double scale);
+  // One line image already cut and scaled: white border, PSM 7.
+  std::string ReadLineImage(const cv::Mat& up, double* conf);
 };
 
-std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double* conf,
-                                      double top_pad) {
+std::vector<Reading> DocReader::Impl::ReadBlock(const cv::Mat& gray, cv::Rect box, double scale) {
+  box &= cv::Rect(0, 0, gray.cols, gray.rows);
+  if (box.width < 8 || box.height < 8) return {};
+  cv::Mat up, bordered;
+  cv::resize(gray(box), up, {}, scale, scale, cv::INTER_CUBIC);
+  cv::copyMakeBorder(up, bordered, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
+  std::vector<Reading> out;
+  for (const Segment& sg : BuildSegments(RunOcr(&vie, bordered, tesseract::PSM_SINGLE_BLOCK))) {
+    int n = static_cast<int>(sg.words.size());
+    out.push_back({WordsText(sg, 0, n), WordsConf(sg, 0, n)});
+  }
+  return out;
+}
+
+static cv::Rect PadLineBox(cv::Rect box, double top_pad, cv::Size bounds) {
   // Word boxes from the page pass often exclude stacked tone marks (the tilde over Ễ, the hook
   // over Ổ): name re-reads reach higher above the box (top_pad 0.45). Small text under a label
   // line reads worse with more of that line in the crop, so the default stays 0.25.
   int pad_top = std::max(3, static_cast<int>(box.height * top_pad));
   int pad_y = std::max(3, box.height / 4), pad_x = std::max(4, box.height / 2);
-  box = cv::Rect(box.x - pad_x, box.y - pad_top, box.width + 2 * pad_x,
-                 box.height + pad_top + pad_y) &
-        cv::Rect(0, 0, gray.cols, gray.rows);
+  return cv::Rect(box.x - pad_x, box.y - pad_top, box.width + 2 * pad_x,
+                  box.height + pad_top + pad_y) &
+         cv::Rect(0, 0, bounds.width, bounds.height);
+}
+
+std::string DocReader::Impl::ReadLine(const cv::Mat& gray, cv::Rect box, double* conf,
+                                      double top_pad) {
+  box = PadLineBox(box, top_pad, gray.size());
   if (box.width < 4 || box.height < 4) return {};
   double scale = std::clamp(52.0 / box.height, 1.0, 4.0);
-  cv::Mat up, bordered;
+  cv::Mat up;
   cv::resize(gray(box), up, {}, scale, scale, cv::INTER_CUBIC);
+  return ReadLineImage(up, conf);
+}
+
+std::string DocReader::Impl::ReadLineImage(const cv::Mat& up, double* conf) {
+  cv::Mat bordered;
   cv::copyMakeBorder(up, bordered, 12, 12, 12, 12, cv::BORDER_CONSTANT, cv::Scalar(255));
   std::vector<Word> words = RunOcr(&vie, bordered, tesseract::PSM_SINGLE_LINE);
   std::string text;
@@ -1494,30 +1523,55 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     int sex = sex_f && sex_f->present() ? vn::ParseSex(sex_f->value) : -1;
     // The lines re-read alone come right after the page-pass hypotheses; when one of those
     // already follows the ID rules it is picked whatever the re-reads say, so they are skipped.
-    int page_pick = PickId(id_cands, id_len, dob, sex);
-    if (page_pick < 0 || !vn::ValidateId(id_cands[page_pick].value, dob, sex).real) {
-      for (const cv::Rect& box : id_lines) {
-        double c = 0;
-        std::string t = ReadLine(best.gray, box, &c);
-        id_cands.push_back({CleanId(t, id_len), c});
-        for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
-      }
-    }
-    // Then any lone number of the right length on the side (label unread), and only when none
-    // has the right length, the template box.
+    auto valid_pick = [&] {
+      int k = PickId(id_cands, id_len, dob, sex);
+      return k >= 0 && vn::ValidateId(id_cands[k].value, dob, sex).real;
+    };
+    // Lines that are mostly digits (the label unread, or the value in a line group of its own)
+    // are ID lines too. Letters of other lines map to look-alike digits ("SOCIALIST" -> 12
+    // "digits"), so lines of words are never taken as numbers.
     for (const auto& sg : best.segs) {
       std::string line = WordsText(sg, 0, static_cast<int>(sg.words.size()));
-      if (line.find_first_of("/-") != std::string::npos) continue;  // dates
+      if (line.find_first_of("/-") != std::string::npos || !LooksLikeIdLine(line, id_len)) continue;
       id_cands.push_back(
           {CleanId(line, id_len), WordsConf(sg, 0, static_cast<int>(sg.words.size())) * 0.8});
+      for (auto& w : IdWindows(line, id_len)) id_cands.push_back({w, id_cands.back().conf * 0.9});
+      if (std::find(id_lines.begin(), id_lines.end(), sg.box) == id_lines.end())
+        id_lines.push_back(sg.box);
     }
-    bool any = std::any_of(id_cands.begin(), id_cands.end(), [&](const IdCandidate& k) {
-      return static_cast<int>(k.value.size()) == id_len;
-    });
-    if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size()); !any && !tb.empty()) {
+    auto reread = [&](const cv::Rect& box, double top_pad) {
+      double c = 0;
+      std::string t = ReadLine(best.gray, box, &c, top_pad);
+      id_cands.push_back({CleanId(t, id_len), c});
+      for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
+    };
+    if (!valid_pick()) {
+      for (const cv::Rect& box : id_lines) reread(box, 0.25);
+    }
+    // A digit at either end of the number is often outside the page pass's word box (the box
+    // ends where that reading stopped: 11 digits read for 12): the lines again, one line height
+    // wider on each side.
+    if (!valid_pick()) {
+      for (const cv::Rect& box : id_lines)
+        reread(cv::Rect(box.x - box.height, box.y, box.width + 2 * box.height, box.height), 0.25);
+    }
+    // Last, the per-type template box (the number missed by the page layout analysis, or its
+    // line garbled next to the label): read as one line, as before, then as a block at two
+    // scales (the generous box also holds parts of the lines above and below, which a
+    // single-line reading can turn into noise).
+    if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size());
+        !tb.empty() && !valid_pick()) {
       double c = 0;
       std::string t = ReadLine(best.gray, tb, &c, 0.15);
       id_cands.push_back({CleanId(t, id_len), c * 0.8});
+      for (double scale : {2.0, 1.5}) {
+        if (valid_pick()) break;
+        for (const Reading& line : ReadBlock(best.gray, tb, scale)) {
+          if (!LooksLikeIdLine(line.text, id_len)) continue;
+          id_cands.push_back({CleanId(line.text, id_len), line.conf * 0.8});
+          for (auto& w : IdWindows(line.text, id_len)) id_cands.push_back({w, line.conf * 0.7});
+        }
+      }
     }
     Field* id = GetMutable(&r, "id");
     int pick_index = PickId(id_cands, id_len, dob, sex);
