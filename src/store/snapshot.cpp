@@ -19,7 +19,9 @@
 namespace ekyc::store {
 namespace {
 
-constexpr char kMagic[8] = {'E', 'K', 'Y', 'C', 'I', 'D', 'X', '1'};
+// Version 2 (2026-11-26): 8-bit codes in the graph plus a float vector section. A version-1 file
+// is refused as unusable, and the caller rebuilds the index from the tables.
+constexpr char kMagic[8] = {'E', 'K', 'Y', 'C', 'I', 'D', 'X', '2'};
 constexpr size_t kHeaderBytes = 8 + 4 + 8;
 constexpr uint32_t kChunkBytes = 4u << 20;
 // Sealed chunk = version byte + 12-byte nonce + ciphertext + 16-byte tag (crypto.h).
@@ -48,7 +50,7 @@ uint64_t GetU64(const unsigned char* p, int bytes) {
 
 std::string ChunkAad(const std::string& model, const std::string& store_tag, uint64_t total,
                      uint64_t chunk) {
-  std::string aad = "ekyc-index-snapshot|1|";
+  std::string aad = "ekyc-index-snapshot|2|";
   PutStr(aad, model);
   PutStr(aad, store_tag);
   PutU64(aad, total);
@@ -228,6 +230,7 @@ void RemoveStaleSnapshotTemps(const std::string& dir) {
 PreparedSnapshot::~PreparedSnapshot() {
   for (auto& p : parts) {
     if (p.graph_fd >= 0) ::close(p.graph_fd);
+    if (p.exact_fd >= 0) ::close(p.exact_fd);
   }
 }
 
@@ -235,6 +238,7 @@ PreparedSnapshot& PreparedSnapshot::operator=(PreparedSnapshot&& other) noexcept
   if (this == &other) return *this;
   for (auto& p : parts) {
     if (p.graph_fd >= 0) ::close(p.graph_fd);
+    if (p.exact_fd >= 0) ::close(p.exact_fd);
   }
   seq = other.seq;
   parts = std::move(other.parts);
@@ -255,14 +259,18 @@ Result<PreparedSnapshot> PrepareSnapshot(
   for (const auto& [name, idx] : indexes) {
     PreparedSnapshot::Part part;
     part.collection = name;
-    EKYC_ASSIGN_OR_RETURN(part.graph_fd, MemFile());
     snap.parts.push_back(std::move(part));
     auto& p = snap.parts.back();
-    EKYC_RETURN_IF_ERROR(idx->SaveGraph(FdPath(p.graph_fd)));
+    EKYC_ASSIGN_OR_RETURN(p.graph_fd, MemFile());
+    EKYC_ASSIGN_OR_RETURN(p.exact_fd, MemFile());
+    EKYC_RETURN_IF_ERROR(idx->SaveGraph(FdPath(p.graph_fd), FdPath(p.exact_fd)));
     struct stat sb {};
     if (::fstat(p.graph_fd, &sb) != 0)
       return Internal("store.snapshot_write", "cannot size the saved graph");
     p.graph_bytes = static_cast<uint64_t>(sb.st_size);
+    if (::fstat(p.exact_fd, &sb) != 0)
+      return Internal("store.snapshot_write", "cannot size the saved vectors");
+    p.exact_bytes = static_cast<uint64_t>(sb.st_size);
     PutU64(p.meta, idx->dim());
     PutU64(p.meta, idx->m());
     PutU64(p.meta, idx->ef_construction());
@@ -294,7 +302,7 @@ Result<uint64_t> WriteSnapshot(const std::string& path, const DataKey& key,
   }
   uint64_t total = 8 + 4;
   for (const auto& p : snap.parts)
-    total += 4 + p.collection.size() + p.meta.size() + 8 + p.graph_bytes;
+    total += 4 + p.collection.size() + p.meta.size() + 8 + p.graph_bytes + 8 + p.exact_bytes;
   std::string header(kMagic, sizeof kMagic);
   PutU32(header, kChunkBytes);
   PutU64(header, total);
@@ -311,14 +319,17 @@ Result<uint64_t> WriteSnapshot(const std::string& path, const DataKey& key,
       PutStr(h, p.collection);
       EKYC_RETURN_IF_ERROR(sealer.Append(h));
       EKYC_RETURN_IF_ERROR(sealer.Append(p.meta));
-      h.clear();
-      PutU64(h, p.graph_bytes);
-      EKYC_RETURN_IF_ERROR(sealer.Append(h));
-      for (uint64_t off = 0; off < p.graph_bytes;) {
-        size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), p.graph_bytes - off));
-        EKYC_RETURN_IF_ERROR(ReadAll(p.graph_fd, buf.data(), n, static_cast<off_t>(off)));
-        EKYC_RETURN_IF_ERROR(sealer.Append(buf.data(), n));
-        off += n;
+      for (auto [fd, bytes] :
+           {std::pair{p.graph_fd, p.graph_bytes}, std::pair{p.exact_fd, p.exact_bytes}}) {
+        h.clear();
+        PutU64(h, bytes);
+        EKYC_RETURN_IF_ERROR(sealer.Append(h));
+        for (uint64_t off = 0; off < bytes;) {
+          size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), bytes - off));
+          EKYC_RETURN_IF_ERROR(ReadAll(fd, buf.data(), n, static_cast<off_t>(off)));
+          EKYC_RETURN_IF_ERROR(sealer.Append(buf.data(), n));
+          off += n;
+        }
       }
     }
     if (!sealer.complete())
@@ -389,18 +400,22 @@ Result<LoadedSnapshot> ReadSnapshot(const std::string& path, const DataKey& key,
       EKYC_ASSIGN_OR_RETURN(std::string face, r.Str());
       refs.emplace(static_cast<int64_t>(label), FaceRef{std::move(user), std::move(face)});
     }
-    EKYC_ASSIGN_OR_RETURN(uint64_t graph_bytes, r.U64());
-    if (graph_bytes > total) return Invalid("implausible graph length");
-    EKYC_ASSIGN_OR_RETURN(int mem, MemFile());
-    FdGuard g{mem};
-    for (uint64_t off = 0; off < graph_bytes;) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), graph_bytes - off));
-      EKYC_RETURN_IF_ERROR(r.Read(buf.data(), n));
-      EKYC_RETURN_IF_ERROR(WriteAll(g.fd, buf.data(), n));
-      off += n;
+    // The graph, then the float vectors, each into a memory file for AnnIndex::LoadGraph.
+    FdGuard files[2];
+    for (auto& f : files) {
+      EKYC_ASSIGN_OR_RETURN(uint64_t bytes, r.U64());
+      if (bytes > total) return Invalid("implausible section length");
+      EKYC_ASSIGN_OR_RETURN(f.fd, MemFile());
+      for (uint64_t off = 0; off < bytes;) {
+        size_t n = static_cast<size_t>(std::min<uint64_t>(buf.size(), bytes - off));
+        EKYC_RETURN_IF_ERROR(r.Read(buf.data(), n));
+        EKYC_RETURN_IF_ERROR(WriteAll(f.fd, buf.data(), n));
+        off += n;
+      }
     }
-    EKYC_ASSIGN_OR_RETURN(auto idx, AnnIndex::LoadGraph(FdPath(g.fd), dim, m, ef_construction,
-                                                        ef_search, std::move(refs)));
+    EKYC_ASSIGN_OR_RETURN(auto idx,
+                          AnnIndex::LoadGraph(FdPath(files[0].fd), FdPath(files[1].fd), dim, m,
+                                              ef_construction, ef_search, std::move(refs)));
     out.indexes.emplace(std::move(name), std::move(idx));
   }
   if (r.consumed() != total) return Invalid("trailing contents");

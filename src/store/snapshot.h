@@ -8,9 +8,10 @@
 // the total length and the chunk number. A truncated, reordered, tampered or foreign file, or one
 // written under another key, fails to open and the caller rebuilds from the tables.
 //
-// File: "EKYCIDX1" | u32 chunk bytes | u64 plaintext bytes | sealed chunks (DataKey format).
+// File: "EKYCIDX2" | u32 chunk bytes | u64 plaintext bytes | sealed chunks (DataKey format).
 // Plaintext: u64 seq | u32 collections | per collection: name, u64 dim, m, ef_construction,
-// u64 live labels, (i64 label, user id, face id)*, u64 graph bytes, hnswlib's serialisation.
+// u64 live labels, (i64 label, user id, face id)*, u64 graph bytes, hnswlib's serialisation,
+// u64 vector bytes, float vectors (one row per graph slot, zero for deleted slots).
 // Strings are u32 length + bytes; integers little-endian.
 //
 // Thread-safety: free functions; PrepareSnapshot needs the indexes unchanged while it runs, the
@@ -48,9 +49,11 @@ class PreparedSnapshot {
   int64_t seq = 0;
   struct Part {
     std::string collection;
-    std::string meta;  // dim, m, ef_construction, labels and refs, serialised
-    int graph_fd = -1;
+    std::string meta;   // dim, m, ef_construction, labels and refs, serialised
+    int graph_fd = -1;  // hnswlib's serialisation (8-bit codes)
     uint64_t graph_bytes = 0;
+    int exact_fd = -1;  // float vectors, one row per graph slot
+    uint64_t exact_bytes = 0;
   };
   std::vector<Part> parts;
   uint64_t labels = 0;

@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -742,9 +744,15 @@ TEST(StoreSnapshotFile, DeletedVectorsAreNotCarriedIntoTheSnapshot) {
   ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
   ASSERT_EQ(prepared->parts.size(), 1U);
   std::string graph = SlurpFile("/proc/self/fd/" + std::to_string(prepared->parts[0].graph_fd));
-  EXPECT_NE(graph.find(Bytes(v[0])), std::string::npos);
-  EXPECT_NE(graph.find(Bytes(v[2])), std::string::npos);
-  EXPECT_EQ(graph.find(Bytes(v[1])), std::string::npos);  // removed: zeroed in the copy
+  std::string exact = SlurpFile("/proc/self/fd/" + std::to_string(prepared->parts[0].exact_fd));
+  std::vector<std::string> codes;
+  for (const auto& x : v) codes.push_back(Sq8Code(x.data(), kDim));
+  EXPECT_NE(graph.find(codes[0]), std::string::npos);
+  EXPECT_NE(graph.find(codes[2]), std::string::npos);
+  EXPECT_EQ(graph.find(codes[1]), std::string::npos);  // removed: zeroed in the copy
+  EXPECT_NE(exact.find(Bytes(v[0])), std::string::npos);
+  EXPECT_NE(exact.find(Bytes(v[2])), std::string::npos);
+  EXPECT_EQ(exact.find(Bytes(v[1])), std::string::npos);
   // The sealed file holds none of them in the clear, and loads back with the label still deleted.
   std::string dir = std::string(EKYC_BINARY_DIR) + "/store-snapfile-" + std::to_string(getpid());
   fs::create_directories(dir);
@@ -756,6 +764,7 @@ TEST(StoreSnapshotFile, DeletedVectorsAreNotCarriedIntoTheSnapshot) {
   ASSERT_TRUE(WriteSnapshot(path, *key, "tag", kModel, *prepared).ok());
   std::string file = SlurpFile(path);
   for (const auto& x : v) EXPECT_EQ(file.find(Bytes(x)), std::string::npos);
+  for (const auto& c : codes) EXPECT_EQ(file.find(c), std::string::npos);
   auto loaded = ReadSnapshot(path, *key, "tag", kModel, 16, 100, 64);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->seq, 7);
@@ -767,6 +776,59 @@ TEST(StoreSnapshotFile, DeletedVectorsAreNotCarriedIntoTheSnapshot) {
   EXPECT_EQ(ReadSnapshot(path, *key, "other-store", kModel, 16, 100, 64).status().reason(),
             "store.snapshot_invalid");
   fs::remove_all(dir);
+}
+
+// --- ANN index: 8-bit codes in the graph, exact re-ranking ---
+
+TEST(StoreAnnIndex, EightBitCodeKeepsInnerProductsClose) {
+  // Symmetric 8-bit quantisation of unit vectors: the code's inner product is within a few
+  // thousandths of the float one (re-ranking makes results exact; the code only routes).
+  double worst = 0;
+  for (uint32_t i = 0; i < 50; ++i) {
+    auto a = RandomUnit(100 + i);
+    auto b = RandomUnit(200 + i);
+    std::string ca = Sq8Code(a.data(), kDim);
+    std::string cb = Sq8Code(b.data(), kDim);
+    float sa = 0;
+    float sb = 0;
+    std::memcpy(&sa, ca.data(), 4);
+    std::memcpy(&sb, cb.data(), 4);
+    double approx = 0;
+    double exact = 0;
+    for (size_t k = 0; k < kDim; ++k) {
+      approx += static_cast<double>(static_cast<int8_t>(ca[4 + k])) * sa *
+                static_cast<int8_t>(cb[4 + k]) * sb;
+      exact += static_cast<double>(a[k]) * b[k];
+    }
+    worst = std::max(worst, std::fabs(approx - exact));
+  }
+  EXPECT_LT(worst, 0.005);
+}
+
+TEST(StoreAnnIndex, SearchReturnsExactCosinesBestFirstAndHonoursRemoval) {
+  AnnIndex idx(kDim, 16, 100, 64);
+  std::vector<std::vector<float>> v;
+  for (uint32_t i = 0; i < 300; ++i) {
+    v.push_back(RandomUnit(5000 + i));
+    idx.Add(i, v.back().data(), {"u" + std::to_string(i), "f"});
+  }
+  for (uint32_t q : {0U, 17U, 299U}) {
+    auto hits = idx.Search(v[q].data(), 5);
+    ASSERT_EQ(hits.size(), 5U);
+    EXPECT_EQ(hits[0].label, q);
+    EXPECT_NEAR(hits[0].cosine, 1.0, 1e-6);  // exact, not the 8-bit estimate
+    for (size_t j = 0; j < hits.size(); ++j) {
+      double dot = 0;
+      for (size_t k = 0; k < kDim; ++k) dot += static_cast<double>(v[q][k]) * v[hits[j].label][k];
+      EXPECT_NEAR(hits[j].cosine, dot, 1e-6);
+      if (j > 0) {
+        EXPECT_GE(hits[j - 1].cosine, hits[j].cosine);
+      }
+    }
+  }
+  idx.Remove(17);
+  for (const auto& h : idx.Search(v[17].data(), 10)) EXPECT_NE(h.label, 17);
+  EXPECT_EQ(idx.live(), 299U);
 }
 
 TEST(StoreConfig, MissingKeyFileIsNotInventedForPostgres) {
