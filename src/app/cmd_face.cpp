@@ -27,10 +27,20 @@ struct FusionArgs {
   std::string dlib_align;
   int selfie_side = 0;  // 0: engine default
   int card_side = 0;
-  double flip_min_yaw = -1;     // < 0: engine default
-  bool card_hog_first = false;  // true: the engine's card_blazeface_first off
-  bool zero_border = false;     // true: the engine's arcface_zero_border on
+  double flip_min_yaw = -1;                 // < 0: engine default
+  bool card_hog_first = false;              // true: the engine's card_blazeface_first off
+  bool zero_border = false;                 // true: the engine's arcface_border = black
+  std::string arcface_border, chip_border;  // replicate|reflect|black; empty: engine default
+  bool grey = false;                        // true: the engine's grey_input on
 };
+
+Result<face::CropBorder> ParseBorder(const std::string& s) {
+  if (s == "replicate") return face::CropBorder::kReplicate;
+  if (s == "reflect") return face::CropBorder::kReflect;
+  if (s == "black") return face::CropBorder::kBlack;
+  return InvalidArgument("face.border_invalid",
+                         "crop border must be 'replicate', 'reflect' or 'black', not '" + s + "'");
+}
 
 Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
                                                double card_sigma = -1,
@@ -44,7 +54,14 @@ Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
   if (fusion.card_side > 0) o.card_detect_side = fusion.card_side;
   if (fusion.flip_min_yaw >= 0) o.flip_min_abs_yaw_deg = fusion.flip_min_yaw;
   if (fusion.card_hog_first) o.card_blazeface_first = false;
-  if (fusion.zero_border) o.arcface_zero_border = true;
+  if (fusion.zero_border) o.arcface_border = face::CropBorder::kBlack;
+  if (!fusion.arcface_border.empty()) {
+    EKYC_ASSIGN_OR_RETURN(o.arcface_border, ParseBorder(fusion.arcface_border));
+  }
+  if (fusion.grey) o.grey_input = true;
+  if (!fusion.chip_border.empty()) {
+    EKYC_ASSIGN_OR_RETURN(o.dlib_chip_border, ParseBorder(fusion.chip_border));
+  }
   if (fusion.dlib_align == "arcface")
     o.dlib_alignment = face::DlibAlignment::kArcFace;
   else if (fusion.dlib_align == "chip")
@@ -454,7 +471,12 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   ev->add_flag("--card-hog-first", o->fusion.card_hog_first,
                "Card images: dlib HOG passes first, BlazeFace only when they find nothing");
   ev->add_flag("--zero-border", o->fusion.zero_border,
-               "ArcFace crop: black outside the image instead of the replicated edge");
+               "ArcFace crop: black outside the image (same as --arcface-border black)");
+  ev->add_option("--arcface-border", o->fusion.arcface_border,
+                 "ArcFace crop outside the image: replicate, reflect or black");
+  ev->add_flag("--grey", o->fusion.grey, "Both networks see grey crops (selfies and cards)");
+  ev->add_option("--chip-border", o->fusion.chip_border,
+                 "dlib chip outside the image: black (dlib's own), replicate or reflect");
   ev->callback([exit_code, o] {
     *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
                          o->scores_out, o->fusion);

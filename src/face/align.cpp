@@ -56,11 +56,23 @@ cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
   return m;
 }
 
-cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, bool zero_border) {
+int CvBorderType(CropBorder border) {
+  switch (border) {
+    case CropBorder::kReflect:
+      return cv::BORDER_REFLECT_101;
+    case CropBorder::kBlack:
+      return cv::BORDER_CONSTANT;
+    case CropBorder::kReplicate:
+      break;
+  }
+  return cv::BORDER_REPLICATE;
+}
+
+cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, CropBorder border) {
   cv::Mat m = SimilarityTransform(pts5, ArcFaceTemplate());
   cv::Mat out;
-  cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR,
-                 zero_border ? cv::BORDER_CONSTANT : cv::BORDER_REPLICATE, cv::Scalar::all(0));
+  cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR, CvBorderType(border),
+                 cv::Scalar::all(0));
   if (out.channels() == 1)
     cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
   else if (out.channels() == 4)

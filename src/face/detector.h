@@ -33,8 +33,10 @@ class DlibFaceDetector {
 
 // dlib's own face chip (get_face_chip_details + extract_image_chip: similarity fit of the 68
 // points to dlib's mean face, `padding` of the face size on each side), size x size BGR. This is
-// the crop dlib's ResNet face descriptor was trained on. Pure; safe to call from any thread.
+// the crop dlib's ResNet face descriptor was trained on. Outside the image dlib fills black
+// (CropBorder::kBlack); the other borders pad the image first (same resampling, only the fill
+// differs). Pure; safe to call from any thread.
 cv::Mat DlibFaceChip(const cv::Mat& bgr, const std::vector<cv::Point2f>& pts68, int size,
-                     double padding);
+                     double padding, CropBorder border = CropBorder::kBlack);
 
 }  // namespace ekyc::face

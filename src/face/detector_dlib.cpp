@@ -160,15 +160,33 @@ Detection DlibFaceDetector::Detect(const cv::Mat& bgr, Source source) {
 }
 
 cv::Mat DlibFaceChip(const cv::Mat& bgr, const std::vector<cv::Point2f>& pts68, int size,
-                     double padding) {
+                     double padding, CropBorder border) {
   if (pts68.size() != 68 || bgr.empty() || bgr.type() != CV_8UC3) return {};
   std::vector<dlib::point> parts;
   parts.reserve(pts68.size());
   for (const auto& p : pts68) parts.emplace_back(std::lround(p.x), std::lround(p.y));
   const dlib::full_object_detection shape(dlib::rectangle(), parts);
-  const dlib::chip_details details =
+  dlib::chip_details details =
       dlib::get_face_chip_details(shape, static_cast<unsigned long>(size), padding);
-  dlib::cv_image<dlib::bgr_pixel> img(bgr);
+  cv::Mat src = bgr;
+  if (border != CropBorder::kBlack) {
+    // Pad the image just enough to hold the chip (its corners mapped back into the image, plus
+    // 2 px for the bilinear taps) and move the chip by the same offset: dlib then resamples
+    // exactly as without padding, only what lies outside the original image differs.
+    const dlib::point_transform_affine to_image = dlib::inv(dlib::get_mapping_to_chip(details));
+    double margin = 0;
+    for (const auto& c : {dlib::dpoint(0, 0), dlib::dpoint(size - 1, 0), dlib::dpoint(0, size - 1),
+                          dlib::dpoint(size - 1, size - 1)}) {
+      const dlib::dpoint q = to_image(c);
+      margin = std::max({margin, -q.x(), -q.y(), q.x() - (bgr.cols - 1), q.y() - (bgr.rows - 1)});
+    }
+    if (margin > 0) {
+      const int pad = static_cast<int>(std::ceil(margin)) + 2;
+      cv::copyMakeBorder(bgr, src, pad, pad, pad, pad, CvBorderType(border));
+      details.rect = dlib::translate_rect(details.rect, dlib::dpoint(pad, pad));
+    }
+  }
+  dlib::cv_image<dlib::bgr_pixel> img(src);
   dlib::matrix<dlib::bgr_pixel> chip;
   dlib::extract_image_chip(img, details, chip);
   cv::Mat out(static_cast<int>(chip.nr()), static_cast<int>(chip.nc()), CV_8UC3);

@@ -78,6 +78,14 @@ struct FaceAnalysis {
   cv::Mat aligned;       // 112x112 BGR crop
 };
 
+// What fills the part of a face crop that falls outside the image (faces at the image edge, tight
+// crops such as faces-dev's 150 px bbt_gray photos); docs/face.md, "Crop borders".
+enum class CropBorder {
+  kReplicate,  // copies of the nearest edge pixel (smears stripes across the crop)
+  kReflect,    // mirror image of the pixels inside the edge (cv::BORDER_REFLECT_101)
+  kBlack,      // zeros: insightface's norm_crop and dlib's extract_image_chip
+};
+
 // How the dlib-128 input is cut (docs/face.md compares both).
 enum class DlibAlignment {
   kDlibChip,  // dlib's own 150x150 chip from the 68 points, padding 0.25 (its training crop)
@@ -145,12 +153,19 @@ struct FaceEngineOptions {
   // w in (0,1); 0 = fusion off. 0.8: chosen across sets (docs/face.md, tools/face/fusion_eval.py).
   double dlib_weight = 0.8;
   DlibAlignment dlib_alignment = DlibAlignment::kDlibChip;
-  // ArcFace crop of a face near the image edge: black outside the image (true; insightface's crops,
-  // which MobileFaceNet was trained on, and what dlib's chip does) or replicated edge pixels
-  // (false). Off: on faces-dev it lifts clean bbt_gray (tight 150 px crops) from 98.75 to 100 %
-  // but loses more genuine pairs at the pooled calibration point (docs/face.md). The model id
-  // says ":border0" when on.
-  bool arcface_zero_border = false;
+  // ArcFace crop (MobileFaceNet input) of a face near the image edge. kBlack is insightface's
+  // norm_crop, which cut the MS1M crops MobileFaceNet was trained on; on faces-dev it lifts clean
+  // bbt_gray (tight 150 px crops) from 98.75 to 100 % but loses genuine pairs at the pooled
+  // calibration point (docs/face.md). The model id says ":border0" (black) / ":reflect".
+  CropBorder arcface_border = CropBorder::kReplicate;
+  // dlib chip (dlib-128 input): kBlack is dlib's own extract_image_chip, what the network was
+  // trained on. The model id says ":chip-rep" / ":chip-reflect" for the others.
+  CropBorder dlib_chip_border = CropBorder::kBlack;
+  // Feed both networks grey crops (3 equal channels), for selfies and cards alike: a printed,
+  // re-photographed portrait keeps little of the sitter's colour (desaturated, tinted by the
+  // print), so colour is a cue the two sides of a card-vs-selfie pair do not share. Model id
+  // ":grey".
+  bool grey_input = false;
   // Gaussian sigma (px, in the card image) applied to card portraits before alignment, to damp
   // print halftone and JPEG blocking; 0 = off. See docs/face.md for the measurement.
   double card_smoothing_sigma = 0.0;
@@ -224,7 +239,9 @@ class FaceEngine {
   std::string dlib_id_;
   double dlib_weight_ = 0;
   DlibAlignment dlib_alignment_ = DlibAlignment::kDlibChip;
-  bool zero_border_ = false;
+  CropBorder arcface_border_ = CropBorder::kReplicate;
+  CropBorder chip_border_ = CropBorder::kBlack;
+  bool grey_input_ = false;
   Result<std::vector<float>> RunMobileFaceNet(const cv::Mat& aligned112, bool flip);
   Result<std::vector<float>> RunDlib(const cv::Mat& chip150, bool flip);
   Embedding Combine(std::vector<float> m, std::vector<float> d,
@@ -241,10 +258,12 @@ std::array<cv::Point2f, 5> ReduceTo5(const std::vector<cv::Point2f>& pts68);
 // Least-squares similarity transform (Umeyama, no reflection) mapping src onto dst; 2x3 CV_64F.
 cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
                             const std::array<cv::Point2f, 5>& dst);
-// Pixels outside the image are copies of the nearest edge pixel, or black with `zero_border`
-// (insightface's norm_crop, which cut the MS1M crops MobileFaceNet was trained on).
+// Pixels outside the image are filled as `border` says (CropBorder::kBlack: insightface's
+// norm_crop, which cut the MS1M crops MobileFaceNet was trained on).
 cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5,
-                  bool zero_border = false);
+                  CropBorder border = CropBorder::kReplicate);
+// OpenCV border type for a CropBorder (BORDER_REPLICATE, BORDER_REFLECT_101, BORDER_CONSTANT).
+int CvBorderType(CropBorder border);
 Quality MeasureQuality(const std::vector<cv::Point2f>& pts68, const cv::Mat& aligned_bgr);
 // First failing gate as a Status, or OK.
 Status CheckQuality(const Quality& q, Source source);

