@@ -181,6 +181,18 @@ std::string StripLabelTail(const std::string& text, const std::string& english_l
   return text;
 }
 
+std::string DropSpeckTokens(const std::string& text) {
+  std::string out;
+  for (const auto& w : Split(CollapseSpaces(text), ' ')) {
+    if (w.empty()) continue;
+    bool alnum = false;
+    for (char c : FoldKey(w)) alnum |= std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (!alnum && w != "-") continue;
+    out += (out.empty() ? "" : " ") + w;
+  }
+  return out;
+}
+
 std::string CapitalizeAddress(const std::string& text) {
   auto first_len = [](unsigned char c) { return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; };
   std::vector<std::string> words = Split(text, ' ');

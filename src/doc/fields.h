@@ -39,6 +39,10 @@ std::string CleanName(const std::string& raw);
 // Vietnamese Đ/đ (U+0110/U+0111), which look the same.
 std::string FixLookAlikeLetters(std::string text);
 
+// Removes tokens without a letter or digit, except the hyphen of compound names ("Bà Rịa - Vũng
+// Tàu"): specks a short segment re-read alone turns into "¡" or "ˆ".
+std::string DropSpeckTokens(const std::string& text);
+
 // Address words as printed: every syllable of a place name starts upper case ("xã cam Thủy" →
 // "Xã Cam Thủy"), except the second word of the unit types written in lower case ("Thị trấn",
 // "Thị xã", "Thành phố", "Khu phố", "Khu vực", "Tổ dân phố"); words starting with a digit are kept.

@@ -31,6 +31,13 @@ TEST(DocFields, LooksLikeIdLineNeedsRealDigits) {
   EXPECT_FALSE(LooksLikeIdLine("", 9));
 }
 
+TEST(DocFields, DropSpeckTokensKeepsHyphens) {
+  EXPECT_EQ(DropSpeckTokens("Tỉnh Bà ¡ Rịa - Vũng ˆ ¡ Tàu"), "Tỉnh Bà Rịa - Vũng Tàu");
+  EXPECT_EQ(DropSpeckTokens("Số 12, Ngõ 3"), "Số 12, Ngõ 3");
+  EXPECT_EQ(DropSpeckTokens("' . Xã An"), "Xã An");
+  EXPECT_EQ(DropSpeckTokens(""), "");
+}
+
 TEST(DocFields, StripLabelTailOnlyWithColonAndTwoWords) {
   EXPECT_EQ(StripLabelTail("of birt: HƯNG YÊN", "PLACE OF BIRTH"), "HƯNG YÊN");
   EXPECT_EQ(StripLabelTail("of bith: HÀ NỘI", "PLACE OF BIRTH"), "HÀ NỘI");

@@ -16,6 +16,7 @@
 #include "doc/doc.h"
 #include "doc/fields.h"
 #include "doc/locate.h"
+#include "doc/syllable.h"
 #include "doc/text.h"
 #include "vn/vn.h"
 
@@ -704,6 +705,35 @@ class FieldExtractor {
     return out;
   }
 
+  // Segments continuing segment `si`'s text line to its right (gaps under 6 line heights), in
+  // order; none that is a label or starts a block.
+  std::vector<int> SameLineRight(int si) const {
+    const Segment& s = segs_[si];
+    double cy = s.box.y + s.box.height / 2.0;
+    std::vector<int> cand;
+    for (size_t j = 0; j < segs_.size(); ++j) {
+      const Segment& t = segs_[j];
+      if (static_cast<int>(j) == si || t.box.x < s.box.br().x - 4) continue;
+      if (std::abs(t.box.y + t.box.height / 2.0 - cy) > 0.5 * std::max(s.box.height, t.box.height))
+        continue;
+      cand.push_back(static_cast<int>(j));
+    }
+    std::sort(cand.begin(), cand.end(),
+              [&](int a, int b) { return segs_[a].box.x < segs_[b].box.x; });
+    std::vector<int> out;
+    int right = s.box.br().x;
+    for (int j : cand) {
+      const Segment& t = segs_[j];
+      if (t.box.x - right > 6 * std::max(12, s.box.height) || IsLabelSegment(j) ||
+          IsStopLine(t.key)) {
+        break;
+      }
+      out.push_back(j);
+      right = t.box.br().x;
+    }
+    return out;
+  }
+
   Extracted Value(const FieldSpec& spec) const {
     auto lm = LabelOf(spec.field);
     if (!lm) return {};
@@ -777,6 +807,18 @@ class FieldExtractor {
         e.text += (e.text.empty() ? "" : " ") + WordsText(s, 0, static_cast<int>(s.words.size()));
         conf_sum += WordsConf(s, 0, static_cast<int>(s.words.size()));
         ++conf_n;
+        if (spec.kind == Kind::kAddress) {
+          // A wrapped line can fall apart into segments at wide word gaps ("Tỉnh Bà" |
+          // "Rịa - Vũng" | "Tàu"): the rest of that text line, left to right.
+          for (int j : SameLineRight(si)) {
+            const Segment& sj = segs_[j];
+            int n = static_cast<int>(sj.words.size());
+            e.spans.push_back({j, 0, n});
+            e.text += " " + WordsText(sj, 0, n);
+            conf_sum += WordsConf(sj, 0, n);
+            ++conf_n;
+          }
+        }
         if (spec.kind == Kind::kDate || spec.kind == Kind::kName || spec.kind == Kind::kId) break;
       }
     }
@@ -1484,7 +1526,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         if (std::string(spec.field) == "di_hinh") v = FixMarkHead(v);
         break;
       case Kind::kAddress:
-        v = CapitalizeAddress(CleanText(e.text));
+        v = DropTrailingNoise(CapitalizeAddress(CleanText(DropSpeckTokens(e.text))));
         break;
     }
     SetField(&r, spec.field, MakeField(v, conf, "ocr"));

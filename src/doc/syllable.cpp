@@ -1,0 +1,208 @@
+#include "doc/syllable.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <set>
+#include <vector>
+
+#include "doc/text.h"
+
+namespace ekyc::doc {
+namespace {
+
+// Letters in a one-byte code: the Vietnamese vowels with modifiers get their own symbol so that
+// the rules below are plain string sets.
+constexpr char kBreveA = '@';  // Ă
+constexpr char kHatA = '^';    // Â
+constexpr char kHatE = '&';    // Ê
+constexpr char kHatO = '*';    // Ô
+constexpr char kHornO = '%';   // Ơ
+constexpr char kHornU = '!';   // Ư
+constexpr char kBarD = '$';    // Đ
+
+enum Tone { kLevel, kGrave, kAcute, kHook, kTilde, kDot };
+
+// Upper-case NFD word → coded letters and its tone; false when it has anything but Vietnamese
+// letters, or more than one tone mark.
+bool Encode(std::string_view word, std::string* code, Tone* tone) {
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
+  if (U_FAILURE(err)) return false;
+  std::string upper = ToUpper(word);
+  icu::UnicodeString d = nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                            upper.data(), static_cast<int32_t>(upper.size()))),
+                                        err);
+  if (U_FAILURE(err)) return false;
+  code->clear();
+  *tone = kLevel;
+  int tones = 0;
+  for (int32_t i = 0; i < d.length();) {
+    UChar32 c = d.char32At(i);
+    i += U16_LENGTH(c);
+    if (c >= 'A' && c <= 'Z') {
+      code->push_back(static_cast<char>(c));
+      continue;
+    }
+    if (c == 0x0110) {  // Đ
+      code->push_back(kBarD);
+      continue;
+    }
+    char* last = code->empty() ? nullptr : &code->back();
+    switch (c) {
+      case 0x0302:  // circumflex
+        if (last == nullptr || (*last != 'A' && *last != 'E' && *last != 'O')) return false;
+        *last = *last == 'A' ? kHatA : *last == 'E' ? kHatE : kHatO;
+        break;
+      case 0x0306:  // breve
+        if (last == nullptr || *last != 'A') return false;
+        *last = kBreveA;
+        break;
+      case 0x031B:  // horn
+        if (last == nullptr || (*last != 'O' && *last != 'U')) return false;
+        *last = *last == 'O' ? kHornO : kHornU;
+        break;
+      case 0x0300:
+      case 0x0301:
+      case 0x0303:
+      case 0x0309:
+      case 0x0323:
+        if (++tones > 1) return false;
+        *tone = c == 0x0300   ? kGrave
+                : c == 0x0301 ? kAcute
+                : c == 0x0303 ? kTilde
+                : c == 0x0309 ? kHook
+                              : kDot;
+        break;
+      default:
+        return false;
+    }
+  }
+  return !code->empty();
+}
+
+// Rhymes (medial + nucleus + coda) allowed by the orthography, in the one-byte code.
+const std::set<std::string>& Rhymes() {
+  static const std::set<std::string> kRhymes = [] {
+    std::set<std::string> r;
+    // Place names from minority languages write the stop /k/ as k ("Đắk Lắk", "Krông Búk"):
+    // wherever c may end a rhyme, k may too.
+    auto add = [&](const std::string& nucleus, std::initializer_list<const char*> codas) {
+      for (const char* c : codas) {
+        r.insert(nucleus + c);
+        if (std::string(c) == "C") r.insert(nucleus + "K");
+      }
+    };
+    // Single vowels.
+    add("A", {"", "C", "CH", "M", "N", "NG", "NH", "P", "T", "I", "O", "U", "Y"});
+    add("@", {"C", "M", "N", "NG", "P", "T"});
+    add("^", {"C", "M", "N", "NG", "P", "T", "U", "Y"});
+    add("E", {"", "C", "M", "N", "NG", "P", "T", "O"});
+    add("&", {"", "CH", "M", "N", "NH", "P", "T", "U"});
+    add("I", {"", "CH", "M", "N", "NH", "P", "T", "U", "A"});
+    add("O", {"", "C", "M", "N", "NG", "P", "T", "I", "ONG", "OC"});
+    add("*", {"", "C", "M", "N", "NG", "P", "T", "I"});
+    add("%", {"", "M", "N", "P", "T", "I"});
+    add("U", {"", "C", "M", "N", "NG", "P", "T", "I", "A"});
+    add("!", {"", "C", "M", "N", "NG", "T", "I", "U", "A"});
+    add("Y", {""});
+    // Diphthongs iê/yê, uô, ươ (a coda is required).
+    add("I&", {"C", "M", "N", "NG", "P", "T", "U"});
+    add("Y&", {"M", "N", "NG", "P", "T", "U"});
+    add("U*", {"C", "M", "N", "NG", "T", "I"});
+    add("!%", {"C", "M", "N", "NG", "P", "T", "I", "U"});
+    // Medial o / u before the nucleus.
+    add("OA", {"", "C", "CH", "I", "M", "N", "NG", "NH", "O", "P", "T", "Y"});
+    add("O@", {"C", "M", "N", "NG", "T"});
+    add("OE", {"", "N", "O", "T"});
+    add("U&", {"", "CH", "NH"});
+    add("UY", {"", "CH", "N", "NH", "T", "U", "A", "P"});
+    add("UY&", {"N", "T"});
+    add("U^", {"N", "NG", "T", "Y"});
+    add("U%", {""});
+    return r;
+  }();
+  return kRhymes;
+}
+
+bool StopCoda(const std::string& rhyme) {
+  auto ends = [&](const char* c) {
+    std::string s = c;
+    return rhyme.size() >= s.size() && rhyme.compare(rhyme.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends("C") || ends("CH") || ends("K") || ends("P") || ends("T");
+}
+
+bool FrontVowel(char c) {
+  return c == 'I' || c == 'E' || c == kHatE || c == 'Y';
+}
+
+bool RhymeOk(const std::string& onset, const std::string& rhyme, Tone tone) {
+  if (rhyme.empty()) return false;
+  if (!Rhymes().count(rhyme)) return false;
+  if (StopCoda(rhyme) && tone != kAcute && tone != kDot) return false;
+  // Spelling of /k/ and /ɣ/, /ŋ/: k, gh, ngh before i, e, ê (y); c, g, ng elsewhere. Place
+  // names keep an older k before other vowels ("Bắc Kạn", "Kon Tum"), so k is not restricted.
+  char first = rhyme[0];
+  if ((onset == "GH" || onset == "NGH") && !FrontVowel(first)) return false;
+  if ((onset == "C" || onset == "G" || onset == "NG") && FrontVowel(first) && first != 'Y')
+    return false;
+  if (onset == "C" && first == 'Y') return false;
+  return true;
+}
+
+}  // namespace
+
+bool IsVietnameseSyllable(std::string_view word) {
+  std::string code;
+  Tone tone = kLevel;
+  if (!Encode(word, &code, &tone)) return false;
+  static const std::array<const char*, 27> kOnsets = {
+      "NGH", "NG", "NH", "GH", "GI", "KH", "PH", "TH", "TR", "CH", "QU", "B", "C", "D",
+      "$",   "G",  "H",  "K",  "L",  "M",  "N",  "P",  "R",  "S",  "T",  "V", "X"};
+  for (const char* o : kOnsets) {
+    std::string onset = o;
+    if (code.compare(0, onset.size(), onset) != 0) continue;
+    std::string rest = code.substr(onset.size());
+    if (onset == "GI") {
+      // "gi" before a consonant or alone is g + i ("gìn", "gì").
+      if (rest.empty() || std::isalpha(static_cast<unsigned char>(rest[0])) == 0 ||
+          std::string("AEIOUY").find(rest[0]) == std::string::npos) {
+        if (RhymeOk("", "I" + rest, tone)) return true;
+      }
+      if (!rest.empty() && RhymeOk(onset, rest, tone)) return true;
+      continue;
+    }
+    if (onset == "QU") {
+      // qu + rhyme, the u being the medial ("quỳnh" = qu + ynh = /w/ + uynh).
+      if (RhymeOk(onset, rest, tone) || RhymeOk(onset, "U" + rest, tone)) return true;
+      continue;
+    }
+    if (RhymeOk(onset, rest, tone)) return true;
+  }
+  return RhymeOk("", code, tone);
+}
+
+std::string DropTrailingNoise(const std::string& address) {
+  std::vector<std::string> words;
+  for (auto& w : Split(CollapseSpaces(address), ' '))
+    if (!w.empty()) words.push_back(w);
+  auto real = [](const std::string& w) {
+    std::string core = Trim(w, ",.:;-");
+    if (core.empty()) return false;
+    bool digit = std::any_of(core.begin(), core.end(),
+                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return digit || IsVietnameseSyllable(core);
+  };
+  size_t keep = words.size();
+  while (keep > 1 && words.size() - keep < 2 && !real(words[keep - 1])) --keep;
+  if (keep == words.size() || !real(words[keep - 1])) return address;
+  std::string out;
+  for (size_t i = 0; i < keep; ++i) out += (out.empty() ? "" : " ") + words[i];
+  return Trim(out, ",.:;-");
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,27 @@
+// Vietnamese syllable check from the rules of the orthography (onset + optional medial + vowel
+// nucleus + optional coda, one tone mark at most, stop codas c/ch/p/t only with the sắc or nặng
+// tone). Built from those rules, not from any list of names or places, so it cannot learn a
+// vocabulary: it only says whether a word could be one written Vietnamese syllable. Used to drop
+// OCR noise glued to the end of a value ("Tỉnh Thanh Hóa Iriiễn").
+//
+// Thread-safety: pure functions over immutable tables built on first use (thread-safe static
+// initialisation); safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace ekyc::doc {
+
+// True when `word` (letters only, any case, NFC or NFD) spells one Vietnamese syllable.
+// Words of other writing traditions used in place names (`Krông`, `Păh`) are not syllables by
+// these rules; the place-name spellings `k` before any vowel (`Kạn`) and the coda `k` (`Lắk`)
+// are accepted.
+bool IsVietnameseSyllable(std::string_view word);
+
+// Drops trailing words of an address that are neither numbers nor Vietnamese syllables (OCR
+// noise after the last real word: specks, seal edges, a neighbouring line), at most two words
+// and only when the word left at the end is a syllable. Punctuation at the new end is trimmed.
+std::string DropTrailingNoise(const std::string& address);
+
+}  // namespace ekyc::doc
