@@ -38,8 +38,10 @@ Result<face::CropBorder> ParseBorder(const std::string& s) {
   if (s == "replicate") return face::CropBorder::kReplicate;
   if (s == "reflect") return face::CropBorder::kReflect;
   if (s == "black") return face::CropBorder::kBlack;
-  return InvalidArgument("face.border_invalid",
-                         "crop border must be 'replicate', 'reflect' or 'black', not '" + s + "'");
+  if (s == "neutral") return face::CropBorder::kNeutral;
+  return InvalidArgument(
+      "face.border_invalid",
+      "crop border must be 'replicate', 'reflect', 'black' or 'neutral', not '" + s + "'");
 }
 
 Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
@@ -473,10 +475,10 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   ev->add_flag("--zero-border", o->fusion.zero_border,
                "ArcFace crop: black outside the image (same as --arcface-border black)");
   ev->add_option("--arcface-border", o->fusion.arcface_border,
-                 "ArcFace crop outside the image: replicate, reflect or black");
+                 "ArcFace crop outside the image: replicate, reflect, black or neutral");
   ev->add_flag("--grey", o->fusion.grey, "Both networks see grey crops (selfies and cards)");
   ev->add_option("--chip-border", o->fusion.chip_border,
-                 "dlib chip outside the image: black (dlib's own), replicate or reflect");
+                 "dlib chip outside the image: black (dlib's own), replicate, reflect or neutral");
   ev->callback([exit_code, o] {
     *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
                          o->scores_out, o->fusion);

@@ -61,6 +61,7 @@ int CvBorderType(CropBorder border) {
     case CropBorder::kReflect:
       return cv::BORDER_REFLECT_101;
     case CropBorder::kBlack:
+    case CropBorder::kNeutral:
       return cv::BORDER_CONSTANT;
     case CropBorder::kReplicate:
       break;
@@ -68,11 +69,16 @@ int CvBorderType(CropBorder border) {
   return cv::BORDER_REPLICATE;
 }
 
+cv::Scalar BorderValue(CropBorder border, const cv::Scalar& neutral) {
+  return border == CropBorder::kNeutral ? neutral : cv::Scalar::all(0);
+}
+
 cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, CropBorder border) {
   cv::Mat m = SimilarityTransform(pts5, ArcFaceTemplate());
   cv::Mat out;
+  // kNeutral: 128 is (x - 127.5) / 128 = 0 for MobileFaceNet, up to 0.004.
   cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR, CvBorderType(border),
-                 cv::Scalar::all(0));
+                 BorderValue(border, cv::Scalar::all(128)));
   if (out.channels() == 1)
     cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
   else if (out.channels() == 4)

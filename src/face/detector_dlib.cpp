@@ -182,7 +182,9 @@ cv::Mat DlibFaceChip(const cv::Mat& bgr, const std::vector<cv::Point2f>& pts68, 
     }
     if (margin > 0) {
       const int pad = static_cast<int>(std::ceil(margin)) + 2;
-      cv::copyMakeBorder(bgr, src, pad, pad, pad, pad, CvBorderType(border));
+      // kNeutral: face-api's input mean (RGB 122.782, 117.001, 104.298), as BGR.
+      cv::copyMakeBorder(bgr, src, pad, pad, pad, pad, CvBorderType(border),
+                         BorderValue(border, cv::Scalar(104, 117, 123)));
       details.rect = dlib::translate_rect(details.rect, dlib::dpoint(pad, pad));
     }
   }

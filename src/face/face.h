@@ -84,6 +84,8 @@ enum class CropBorder {
   kReplicate,  // copies of the nearest edge pixel (smears stripes across the crop)
   kReflect,    // mirror image of the pixels inside the edge (cv::BORDER_REFLECT_101)
   kBlack,      // zeros: insightface's norm_crop and dlib's extract_image_chip
+  kNeutral,    // the network's input mean (zero after its normalisation, like the zero padding
+               // of its own convolutions): grey 128 for MobileFaceNet, dlib's mean colour
 };
 
 // How the dlib-128 input is cut (docs/face.md compares both).
@@ -264,6 +266,8 @@ cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5,
                   CropBorder border = CropBorder::kReplicate);
 // OpenCV border type for a CropBorder (BORDER_REPLICATE, BORDER_REFLECT_101, BORDER_CONSTANT).
 int CvBorderType(CropBorder border);
+// Fill of the constant borders: black, or `neutral` for CropBorder::kNeutral.
+cv::Scalar BorderValue(CropBorder border, const cv::Scalar& neutral);
 Quality MeasureQuality(const std::vector<cv::Point2f>& pts68, const cv::Mat& aligned_bgr);
 // First failing gate as a Status, or OK.
 Status CheckQuality(const Quality& q, Source source);

@@ -209,6 +209,7 @@ std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
   std::string id = kModelId;
   if (options.arcface_border == CropBorder::kBlack) id += ":border0";
   if (options.arcface_border == CropBorder::kReflect) id += ":reflect";
+  if (options.arcface_border == CropBorder::kNeutral) id += ":mid";
   if (options.grey_input) id += ":grey";
   if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
     char w[16];
@@ -217,7 +218,9 @@ std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
           (options.dlib_alignment == DlibAlignment::kDlibChip ? ":chip" : ":arcface");
     if (options.dlib_alignment == DlibAlignment::kDlibChip &&
         options.dlib_chip_border != CropBorder::kBlack)
-      id += options.dlib_chip_border == CropBorder::kReflect ? "-reflect" : "-rep";
+      id += options.dlib_chip_border == CropBorder::kReflect   ? "-reflect"
+            : options.dlib_chip_border == CropBorder::kNeutral ? "-mean"
+                                                               : "-rep";
   }
   if (options.flip_tta) {
     id += "+flip";

