@@ -29,6 +29,12 @@ constexpr double kNonRigidHigh = 0.066;
 // (2.6..3.0 until 2026-11-26: low-resolution genuine uploads, 270x216 faces of ~60 px, reached
 // only 2.4-2.5.)
 constexpr double kNoiseRatioLow = 2.2, kNoiseRatioHigh = 2.6;
+// Dense-flow planarity (FlowPlanarResidual, median over frame pairs, in inter-ocular distances):
+// below kFlowLow the face's image moved as one plane up to codec noise, from kFlowHigh it deformed.
+// Measured 2026-11-26: planar attacks 0.001-0.018 (prints <= 0.004; re-encoded screen photos whose
+// landmarks jitter 0.007-0.008), bona fide clips >= 0.017 (GRID speakers talking with a still
+// head).
+constexpr double kFlowLow = 0.009, kFlowHigh = 0.013;
 // Blink: EAR (after removing the face's planar motion) drops by this share below the open-eye
 // level.
 constexpr double kBlinkDrop = 0.30;
@@ -294,6 +300,7 @@ nlohmann::json ToJson(const VideoLiveness& v) {
                  {"nonrigid_residual", Round(v.nonrigid_residual)},
                  {"landmark_noise", Round(v.landmark_noise)},
                  {"nonrigid_to_noise", Round(v.nonrigid_to_noise, 0.01)},
+                 {"flow_residual", Round(v.flow_residual, 1e-5)},
                  {"motion", Round(v.motion)}};
   j["passive"] = ToJson(v.passive);
   if (v.challenge.requested) {
@@ -456,6 +463,23 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
   // less stable on the dev data. Row i holds the pairs (i, j > i).
   std::vector<std::vector<double>> resid_rows(nt), motion_rows(nt);
   std::atomic<int> next_row{0};
+  // Dense-flow planarity on pairs a short and a longer step apart in the tracked sequence (about
+  // 1/10 and 1/5 of it): enough time for a mouth or an eye to change, little enough for the flow to
+  // follow. Every pair is stored at its own index.
+  std::vector<std::pair<int, int>> flow_pairs;
+  for (int g : {std::max(1, nt / 10), std::max(2, nt / 5)}) {
+    if (!flow_pairs.empty() && flow_pairs.back().second - flow_pairs.back().first == g) continue;
+    for (int i = 0; i + g < nt; ++i) flow_pairs.emplace_back(i, i + g);
+  }
+  std::vector<double> flow_res(flow_pairs.size(), std::numeric_limits<double>::quiet_NaN());
+  std::atomic<int> next_flow{0};
+  auto flows = [&] {
+    for (int k; (k = next_flow.fetch_add(1)) < static_cast<int>(flow_pairs.size());) {
+      const auto [i, j] = flow_pairs[k];
+      flow_res[k] = FlowPlanarResidual(frames[idx[t[i]]], track[t[i]].pts, frames[idx[t[j]]],
+                                       track[t[j]].pts);
+    }
+  };
   auto pairs = [&] {
     for (int i; (i = next_row.fetch_add(1)) < nt;) {
       for (int j = i + 1; j < nt; ++j) {
@@ -493,11 +517,13 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
       helper = std::jthread([&] {
         helper_status = refit(*helper_, half, nt);
         pairs();
+        flows();
       });
     }
     Status main_status = refit(*detector_, 0, half);
     if (main_status.ok()) main_status = passive();
     pairs();
+    flows();
     if (helper.joinable()) helper.join();
     EKYC_RETURN_IF_ERROR(main_status);
     EKYC_RETURN_IF_ERROR(helper_status);
@@ -509,6 +535,7 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
     motion.insert(motion.end(), motion_rows[i].begin(), motion_rows[i].end());
   }
   out.nonrigid_residual = Percentile(resid, 0.9);
+  out.flow_residual = Percentile(flow_res, 0.5);
   out.motion = Percentile(motion, 0.9);
 
   // Head rotation (descriptive: a tilted photo also "rotates"; 3D rotation shows up as parallax in
@@ -550,12 +577,18 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
   out.ear_min_ratio = bs.min_ratio;
 
   out.nonrigid_to_noise = out.nonrigid_residual / std::max(out.landmark_noise, 0.005);
-  const double s_nonrigid = std::min(Ramp(out.nonrigid_residual, kNonRigidLow, kNonRigidHigh),
-                                     Ramp(out.nonrigid_to_noise, kNoiseRatioLow, kNoiseRatioHigh));
+  // The dense flow must agree that the face is not a plane: re-detected landmarks on a blurred or
+  // re-encoded screen jitter by more than the refit noise floor shows (docs/liveness.md).
+  const double s_flow =
+      std::isfinite(out.flow_residual) ? Ramp(out.flow_residual, kFlowLow, kFlowHigh) : 0.0;
+  const double s_nonrigid =
+      std::min({Ramp(out.nonrigid_residual, kNonRigidLow, kNonRigidHigh),
+                Ramp(out.nonrigid_to_noise, kNoiseRatioLow, kNoiseRatioHigh), s_flow});
   // A "blink" on a face whose landmarks otherwise move perfectly as a plane is landmark noise
-  // (seen on printed photos), so a blink only counts once the residual leaves the planar range.
+  // (seen on printed photos), so a blink only counts once the residual leaves the planar range and
+  // the flow does not explain the face as one plane.
   const double s_blink = out.blinks > 0 && out.nonrigid_residual > kNonRigidLow &&
-                                 out.nonrigid_to_noise > kNoiseRatioLow
+                                 out.nonrigid_to_noise > kNoiseRatioLow && s_flow >= 0.5
                              ? 0.75
                              : 0.0;
   out.active_score = std::max(s_nonrigid, s_blink);
@@ -570,7 +603,8 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
             : "the face moved like a flat picture: one plane explains its landmark motion up to "
               "landmark noise (residual " +
                   Fmt(out.nonrigid_residual) + ", " + Fmt(out.nonrigid_to_noise, 1) +
-                  "x noise), and no clear blink");
+                  "x noise) or its image motion (dense-flow residual " + Fmt(out.flow_residual, 4) +
+                  "), and no clear blink");
   }
 
   out.passive.moire_peak = Percentile(moire, 0.5);

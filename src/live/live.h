@@ -97,6 +97,9 @@ struct VideoLiveness {
   double motion = 0.0;             // 90th pct of landmark displacement between frames / IOD
   double landmark_noise = 0.0;     // landmark shift when refitted from a 5%-shifted box / IOD
   double nonrigid_to_noise = 0.0;  // nonrigid_residual / landmark_noise
+  // Median over frame pairs of the dense-flow planarity residual (FlowPlanarResidual) / IOD:
+  // a photo or screen stays at codec-noise level even when its landmarks jitter.
+  double flow_residual = 0.0;
   double active_score = 0.0;
 
   PassiveSignals passive;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
 
 namespace ekyc::live {
 namespace {
@@ -312,6 +313,143 @@ bool ChallengeMatches(const std::vector<std::string>& requested,
     if (k < requested.size() && a == requested[k]) ++k;
   }
   return k == requested.size();
+}
+
+}  // namespace ekyc::live
+
+namespace ekyc::live {
+namespace {
+
+// Face crop scale for the flow: inter-ocular distance in crop pixels, and crop side.
+constexpr double kFlowIod = 40.0;
+constexpr int kFlowCrop = 160;
+
+// Flow input: blurred (screen moire and sensor noise are finer than facial detail) and locally
+// contrast-normalised (lighting changes, refresh banding and glare are smooth and must not read as
+// motion), back to 8 bits for DIS.
+cv::Mat FlowPrep(const cv::Mat& crop_bgr_or_gray) {
+  cv::Mat g;
+  if (crop_bgr_or_gray.channels() == 3)
+    cv::cvtColor(crop_bgr_or_gray, g, cv::COLOR_BGR2GRAY);
+  else
+    g = crop_bgr_or_gray;
+  cv::Mat f, m, d2, s;
+  g.convertTo(f, CV_32F);
+  cv::GaussianBlur(f, f, cv::Size(), 1.5);
+  cv::GaussianBlur(f, m, cv::Size(), 4.0);
+  f -= m;
+  cv::GaussianBlur(f.mul(f), d2, cv::Size(), 8.0);
+  cv::sqrt(d2, s);
+  s += 2.0;
+  cv::Mat out;
+  cv::divide(f, s, f, 40.0);
+  f.convertTo(out, CV_8U, 1.0, 128.0);
+  return out;
+}
+
+}  // namespace
+
+double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv::Mat& frame_b,
+                          const Landmarks68& b) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double iod = InterOcular(a);
+  if (frame_a.empty() || frame_b.empty() || !(iod > 1.0)) return nan;
+  // Rough pre-alignment of b onto a: a similarity on the interior landmarks, least-median so a
+  // few badly placed landmarks do not matter (the flow does the rest).
+  std::vector<cv::Point2f> ia(a.begin() + 17, a.end()), ib(b.begin() + 17, b.end());
+  cv::Mat sim = cv::estimateAffinePartial2D(ib, ia, cv::noArray(), cv::LMEDS);
+  if (sim.empty()) return nan;
+  cv::Matx33d A = cv::Matx33d::eye();
+  for (int r = 0; r < 2; ++r)
+    for (int c = 0; c < 3; ++c) A(r, c) = sim.at<double>(r, c);
+  cv::Point2d centre(0, 0);
+  for (const auto& p : ia) centre += cv::Point2d(p.x, p.y);
+  centre *= 1.0 / ia.size();
+  const double s = kFlowIod / iod;
+  const int W = kFlowCrop;
+  const cv::Matx33d S(s, 0, W / 2.0 - s * centre.x, 0, s, W / 2.0 - s * centre.y, 0, 0, 1);
+
+  cv::Mat crop;
+  cv::warpPerspective(frame_a, crop, cv::Mat(S), cv::Size(W, W), cv::INTER_LINEAR);
+  const cv::Mat pa = FlowPrep(crop);
+  cv::Mat eig;
+  cv::cornerMinEigenVal(pa, eig, 7, 3);
+
+  // Face region (jaw contour and brows) and its landmark sites, in crop coordinates.
+  std::vector<cv::Point2f> la(a.begin(), a.end()), qa;
+  cv::perspectiveTransform(la, qa, cv::Mat(S));
+  std::vector<cv::Point> hull_in, hull;
+  for (int i = 0; i < 27; ++i) hull_in.emplace_back(cvRound(qa[i].x), cvRound(qa[i].y));
+  cv::convexHull(hull_in, hull);
+  cv::Mat mask = cv::Mat::zeros(W, W, CV_8U);
+  cv::fillConvexPoly(mask, hull, 1);
+
+  // Flow vectors for the fit: grid points inside the face with at least median texture.
+  std::vector<cv::Point> grid;
+  std::vector<float> tex;
+  for (int y = 2; y < W; y += 4)
+    for (int x = 2; x < W; x += 4)
+      if (mask.at<uchar>(y, x)) {
+        grid.emplace_back(x, y);
+        tex.push_back(eig.at<float>(y, x));
+      }
+  if (grid.size() < 40) return nan;
+  std::vector<float> sorted = tex;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const float tex_cut = sorted[sorted.size() / 2];
+  std::vector<cv::Point2f> P;
+  for (size_t k = 0; k < grid.size(); ++k)
+    if (tex[k] >= tex_cut) P.emplace_back(static_cast<float>(grid[k].x), grid[k].y);
+
+  // A fresh flow object (see the header): spatial propagation off, since it runs within stripes
+  // whose number is OpenCV's thread count; after the pre-alignment the remaining motion is small.
+  auto dis = cv::DISOpticalFlow::create(cv::DISOpticalFlow::PRESET_MEDIUM);
+  dis->setUseSpatialPropagation(false);
+  // Two passes: the first homography from the flow refines the landmark pre-alignment, so the
+  // second flow only has to find what is left (sub-pixel for a plane).
+  cv::Matx33d G = cv::Matx33d::eye();
+  cv::Mat flow, hf;
+  for (int pass = 0; pass < 2; ++pass) {
+    cv::warpPerspective(frame_b, crop, cv::Mat(G.inv() * S * A), cv::Size(W, W), cv::INTER_LINEAR);
+    const cv::Mat pb = FlowPrep(crop);
+    dis->calc(pa, pb, flow);
+    std::vector<cv::Point2f> Q(P.size());
+    for (size_t k = 0; k < P.size(); ++k) {
+      const cv::Point2f f = flow.at<cv::Point2f>(cvRound(P[k].y), cvRound(P[k].x));
+      Q[k] = P[k] + f;
+    }
+    // RANSAC threshold 0.5 px = 1.25 % of the inter-ocular distance.
+    hf = cv::findHomography(P, Q, cv::RANSAC, 0.5, cv::noArray(), 2000, 0.995);
+    if (hf.empty()) return nan;
+    if (pass == 0) G = G * cv::Matx33d(hf);
+  }
+
+  // Residual flow field (what the homography does not explain), texture-weighted local mean.
+  const cv::Matx33d H(hf);
+  cv::Mat res(W, W, CV_32FC2);
+  for (int y = 0; y < W; ++y) {
+    const cv::Point2f* fr = flow.ptr<cv::Point2f>(y);
+    cv::Point2f* rr = res.ptr<cv::Point2f>(y);
+    const float* er = eig.ptr<float>(y);
+    for (int x = 0; x < W; ++x) {
+      const double w = H(2, 0) * x + H(2, 1) * y + H(2, 2);
+      const double hx = (H(0, 0) * x + H(0, 1) * y + H(0, 2)) / w;
+      const double hy = (H(1, 0) * x + H(1, 1) * y + H(1, 2)) / w;
+      rr[x] = cv::Point2f(static_cast<float>((x + fr[x].x - hx) * er[x]),
+                          static_cast<float>((y + fr[x].y - hy) * er[x]));
+    }
+  }
+  cv::Mat num, den;
+  cv::blur(res, num, cv::Size(7, 7));
+  cv::blur(eig, den, cv::Size(7, 7));
+  std::vector<double> r;
+  for (int i = 17; i < 68; ++i) {
+    const int x = std::clamp(cvRound(qa[i].x), 0, W - 1),
+              y = std::clamp(cvRound(qa[i].y), 0, W - 1);
+    const cv::Point2f v = num.at<cv::Point2f>(y, x) * (1.0f / (den.at<float>(y, x) + 1e-9f));
+    r.push_back(std::hypot(v.x, v.y) / kFlowIod);
+  }
+  return Percentile(std::move(r), 0.9);
 }
 
 }  // namespace ekyc::live

@@ -42,6 +42,25 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
 double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
                       double norm, size_t first_scored = 0, cv::Mat* h_out = nullptr);
 
+// Planarity of the face's image motion from frame `a` to frame `b`, measured on dense optical flow
+// instead of on re-detected landmarks. Landmarks of `a` only place and scale the face (crop with an
+// inter-ocular distance of 40 px, the jaw contour as the region) and mark where faces deform
+// (brows, eyes, nose, mouth); those of `b` give only a rough similarity pre-alignment. A homography
+// is fitted by RANSAC on the flow of the more textured half of a 4-px grid over the face (a few
+// hundred vectors), refined once (re-warp, flow again), and the residual flow field is averaged
+// around each interior landmark (7x7 px, weighted by texture, so flat skin, whose flow is
+// interpolated, does not vote). Returns the 90th percentile of those residuals over the 51 interior
+// landmarks, in inter-ocular distances; NaN when it cannot be measured.
+// Why: codec noise and landmark jitter are per-frame errors of a few landmarks; the motion of a
+// flat photo or screen is exactly a homography for every textured pixel, so averaging hundreds of
+// flow vectors separates "moved as one plane" from "deformed" where 68 re-detected landmarks
+// cannot (docs/liveness.md, "Dense-flow planarity").
+// The flow is DIS (OpenCV's "medium" preset without spatial propagation), created per call: a DIS
+// object carries state from one call to the next, and its spatial propagation depends on OpenCV's
+// thread count, either of which would make the result depend on the order and the machine.
+double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv::Mat& frame_b,
+                          const Landmarks68& b);
+
 // Head-turn measure for challenges: offset of the nose tip (point 30) from the middle of the face
 // contour (points 0 and 16), along the eye line, over the contour width. About 0 for a frontal
 // face, negative when the face turns toward the left edge of the image, positive toward the

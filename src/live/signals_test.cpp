@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <random>
 #include <string>
@@ -239,6 +240,91 @@ TEST(MoirePeak, GratingScoresAboveSmoothTexture) {
   const double s = MoirePeak(smooth), g = MoirePeak(screen);
   EXPECT_LT(s, 2.0);
   EXPECT_GT(g, 3.5);
+}
+
+// A 400x400 textured "face" image (smoothed noise: every region has some structure, as skin, hair
+// and features do at 40 px inter-ocular distance) and its MakeFace() landmarks.
+cv::Mat TexturedFrame(unsigned seed) {
+  cv::Mat noise(400, 400, CV_32F);
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n01(0.f, 1.f);
+  for (auto it = noise.begin<float>(); it != noise.end<float>(); ++it) *it = n01(rng);
+  cv::Mat coarse, fine, img;
+  cv::GaussianBlur(noise, coarse, cv::Size(), 6.0);
+  cv::GaussianBlur(noise, fine, cv::Size(), 1.5);
+  img = 128 + 400 * coarse + 60 * fine;
+  img.convertTo(img, CV_8U);
+  cv::Mat bgr;
+  cv::cvtColor(img, bgr, cv::COLOR_GRAY2BGR);
+  return bgr;
+}
+
+// What a phone's encoder does to a frame: JPEG at low quality (8x8 blocks, lost detail).
+cv::Mat Compress(const cv::Mat& bgr, int quality) {
+  std::vector<uchar> buf;
+  cv::imencode(".jpg", bgr, buf, {cv::IMWRITE_JPEG_QUALITY, quality});
+  return cv::imdecode(buf, cv::IMREAD_COLOR);
+}
+
+cv::Mat Warp(const cv::Mat& img, const cv::Matx33d& h) {
+  cv::Mat out;
+  cv::warpPerspective(img, out, cv::Mat(h), img.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  return out;
+}
+
+const cv::Matx33d kSheetMotion(1.04, 0.03, 6, -0.02, 0.98, 4, 0.00012, -0.00008, 1);
+
+TEST(FlowPlanarResidual, PlaneWithJitteringLandmarksAndCompressionStaysPlanar) {
+  const cv::Mat a = TexturedFrame(1);
+  const Landmarks68 la = MakeFace();
+  // The same picture moved as a plane, compressed; its re-detected landmarks jitter by ~2 px (5 %
+  // of the inter-ocular distance), as dlib's do on a re-encoded screen.
+  const cv::Mat b = Compress(Warp(a, kSheetMotion), 30);
+  std::vector<cv::Point2f> pb;
+  cv::perspectiveTransform(Vec(la), pb, kSheetMotion);
+  std::mt19937 rng(7);
+  std::normal_distribution<float> jitter(0.f, 2.0f);
+  Landmarks68 lb;
+  for (int i = 0; i < 68; ++i) lb[i] = pb[i] + cv::Point2f(jitter(rng), jitter(rng));
+  const double flow = FlowPlanarResidual(Compress(a, 30), la, b, lb);
+  // The landmark statistic reads that jitter as deformation; the flow does not.
+  EXPECT_GT(PlanarResidual(Vec(la), Vec(lb), InterOcular(la), 17), 0.06);
+  RecordProperty("flow_residual", std::to_string(flow));
+  ASSERT_TRUE(std::isfinite(flow));
+  EXPECT_LT(flow, 0.006);
+}
+
+TEST(FlowPlanarResidual, LocalDeformationIsNotPlanar) {
+  const cv::Mat a = TexturedFrame(2);
+  const Landmarks68 la = MakeFace();
+  // The mouth region (centre 200,250) opens: pixels there move down by up to 5 px (about 0.08
+  // inter-ocular distances) with a smooth fall-off, the rest of the face does not deform.
+  cv::Mat mx(a.size(), CV_32F), my(a.size(), CV_32F);
+  for (int y = 0; y < a.rows; ++y)
+    for (int x = 0; x < a.cols; ++x) {
+      const double d =
+          5.0 * std::exp(-(std::pow((x - 200) / 28.0, 2) + std::pow((y - 255) / 14.0, 2)));
+      mx.at<float>(y, x) = static_cast<float>(x);
+      my.at<float>(y, x) = static_cast<float>(y - d);
+    }
+  cv::Mat deformed;
+  cv::remap(a, deformed, mx, my, cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  const cv::Mat b = Compress(Warp(deformed, kSheetMotion), 30);
+  std::vector<cv::Point2f> pb;
+  cv::perspectiveTransform(Vec(la), pb, kSheetMotion);
+  Landmarks68 lb;
+  std::copy(pb.begin(), pb.end(), lb.begin());
+  const double flow = FlowPlanarResidual(Compress(a, 30), la, b, lb);
+  RecordProperty("flow_residual", std::to_string(flow));
+  ASSERT_TRUE(std::isfinite(flow));
+  EXPECT_GT(flow, 0.02);
+}
+
+TEST(FlowPlanarResidual, UnmeasurableInputIsNaN) {
+  Landmarks68 degenerate{};  // all points at the origin: no inter-ocular distance
+  EXPECT_TRUE(
+      std::isnan(FlowPlanarResidual(TexturedFrame(3), degenerate, TexturedFrame(3), degenerate)));
+  EXPECT_TRUE(std::isnan(FlowPlanarResidual(cv::Mat(), MakeFace(), TexturedFrame(3), MakeFace())));
 }
 
 TEST(GlareFraction, CountsBrightUnsaturatedPixels) {
