@@ -1,5 +1,8 @@
 #include "doc/fields.h"
 
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -187,8 +190,16 @@ std::string DropSpeckTokens(const std::string& text) {
     if (w.empty()) continue;
     bool alnum = false;
     for (char c : FoldKey(w)) alnum |= std::isalnum(static_cast<unsigned char>(c)) != 0;
-    if (!alnum && w != "-") continue;
-    out += (out.empty() ? "" : " ") + w;
+    if (!alnum && (w != "-" || out.empty() || out.back() == '-')) continue;  // one hyphen
+    // Symbols glued to the front of a word ("†18" for "18"): no address word starts with one.
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(w.data(), static_cast<int32_t>(w.size())));
+    int32_t start = 0;
+    while (alnum && start < u.length() && !u_isalnum(u.char32At(start)))
+      start += U16_LENGTH(u.char32At(start));
+    std::string word;
+    u.tempSubString(start).toUTF8String(word);
+    out += (out.empty() ? "" : " ") + word;
   }
   return out;
 }
@@ -290,13 +301,23 @@ std::string VoteName(const std::vector<Reading>& readings, double* conf,
 
 int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optional<vn::Date>& dob,
            int sex) {
-  int first = -1;
-  for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
-    if (static_cast<int>(candidates[i].value.size()) != len) continue;
-    if (vn::ValidateId(candidates[i].value, dob, sex).real) return i;
-    if (first < 0) first = i;
+  std::map<std::string, int> support;
+  for (const auto& c : candidates) {
+    if (!c.window && static_cast<int>(c.value.size()) == len) ++support[c.value];
   }
-  return first;
+  int best = -1, first_window = -1, first = -1;
+  for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
+    const IdCandidate& c = candidates[i];
+    if (static_cast<int>(c.value.size()) != len) continue;
+    if (first < 0) first = i;
+    if (!vn::ValidateId(c.value, dob, sex).real) continue;
+    if (c.window) {
+      if (first_window < 0) first_window = i;
+    } else if (best < 0 || support[c.value] > support[candidates[best].value]) {
+      best = i;
+    }
+  }
+  return best >= 0 ? best : first_window >= 0 ? first_window : first;
 }
 
 }  // namespace ekyc::doc

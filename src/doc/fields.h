@@ -39,8 +39,9 @@ std::string CleanName(const std::string& raw);
 // Vietnamese Đ/đ (U+0110/U+0111), which look the same.
 std::string FixLookAlikeLetters(std::string text);
 
-// Removes tokens without a letter or digit, except the hyphen of compound names ("Bà Rịa - Vũng
-// Tàu"): specks a short segment re-read alone turns into "¡" or "ˆ".
+// Removes tokens without a letter or digit, except one hyphen of compound names ("Bà Rịa - Vũng
+// Tàu", also when both halves of a split line kept theirs): specks a short segment re-read alone
+// turns into "¡" or "ˆ"; and symbols glued to the front of a word ("Xóm †18" → "Xóm 18").
 std::string DropSpeckTokens(const std::string& text);
 
 // Address words as printed: every syllable of a place name starts upper case ("xã cam Thủy" →
@@ -72,11 +73,15 @@ std::string VoteName(const std::vector<Reading>& readings, double* conf,
 struct IdCandidate {
   std::string value;
   double conf = 0;
+  bool window = false;  // a `len`-digit window of a longer run (IdWindows): weaker evidence
 };
 
-// Index of the first candidate of length `len` that follows the ID rules (province code,
-// century/sex digit, birth year against `dob` and `sex` when known: vn::ValidateId), else of the
-// first candidate of length `len`; -1 when none has that length.
+// The candidate of length `len` that follows the ID rules (province code, century/sex digit,
+// birth year against `dob` and `sex` when known: vn::ValidateId) and was read most often
+// (windows not counted; ties: the first); else the first valid window; else the first candidate
+// of length `len`; -1 when none has that length. An inserted digit can leave a window that still
+// passes the rules (the year digits come before it), and on 9-digit CMNDs the rules only check
+// the prefix, hence the count of independent readings.
 int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optional<vn::Date>& dob,
            int sex);
 

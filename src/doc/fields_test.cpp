@@ -35,6 +35,9 @@ TEST(DocFields, DropSpeckTokensKeepsHyphens) {
   EXPECT_EQ(DropSpeckTokens("Tỉnh Bà ¡ Rịa - Vũng ˆ ¡ Tàu"), "Tỉnh Bà Rịa - Vũng Tàu");
   EXPECT_EQ(DropSpeckTokens("Số 12, Ngõ 3"), "Số 12, Ngõ 3");
   EXPECT_EQ(DropSpeckTokens("' . Xã An"), "Xã An");
+  EXPECT_EQ(DropSpeckTokens("Xóm †18, Xã Long Thới"), "Xóm 18, Xã Long Thới");
+  EXPECT_EQ(DropSpeckTokens("Tỉnh Bà Rịa - - Vũng Tàu"), "Tỉnh Bà Rịa - Vũng Tàu");  // two halves
+  EXPECT_EQ(DropSpeckTokens("Số 12/3 Lê Lợi,"), "Số 12/3 Lê Lợi,");  // trailing marks stay
   EXPECT_EQ(DropSpeckTokens(""), "");
 }
 
@@ -71,6 +74,27 @@ TEST(DocFields, PickIdPrefersTheOneFollowingTheIdRules) {
   std::vector<IdCandidate> bad = {{"123", 0.9}, {"999902566873", 0.5}};
   EXPECT_EQ(PickId(bad, 12, dob, 1), 1);
   EXPECT_EQ(PickId({{"123", 0.9}}, 12, dob, 1), -1);
+}
+
+TEST(DocFields, PickIdCountsReadingsAndDistrustsWindows) {
+  auto dob = vn::MakeDate(2003, 10, 18);  // male, 2000s: century/sex digit 2, year 03
+  // A digit inserted after the year leaves a window that still follows the rules; a valid
+  // exact-length reading wins over it even when it comes later.
+  std::vector<IdCandidate> c = {{"019203502975", 0.5, true}, {"019203029750", 0.9}};
+  EXPECT_EQ(PickId(c, 12, dob, 0), 1);
+  // Only windows are valid: the first valid window.
+  std::vector<IdCandidate> w = {{"999999999999", 0.9}, {"019203502975", 0.5, true}};
+  EXPECT_EQ(PickId(w, 12, dob, 0), 1);
+  // Several valid values (9 digits: prefix rule only): the one read most often.
+  std::vector<IdCandidate> cmnd = {{"249483456", 0.9},
+                                   {"249483456", 0.9},
+                                   {"219483456", 0.8},
+                                   {"219483456", 0.8},
+                                   {"219483456", 0.8}};
+  EXPECT_EQ(PickId(cmnd, 9, std::nullopt, -1), 2);
+  // A tie keeps the first.
+  cmnd.pop_back();
+  EXPECT_EQ(PickId(cmnd, 9, std::nullopt, -1), 0);
 }
 
 TEST(DocFields, LookAlikeLettersAndAddressCase) {

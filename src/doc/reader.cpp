@@ -1463,7 +1463,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
           id_cands.push_back({v, conf});
           if (!e.label_text.empty()) id_cands.push_back({CleanId(e.label_text, id_len), conf});
           for (const std::string* t : {&e.text, &e.label_text}) {
-            for (auto& w : IdWindows(*t, id_len)) id_cands.push_back({w, conf * 0.9});
+            for (auto& w : IdWindows(*t, id_len)) id_cands.push_back({w, conf * 0.9, true});
           }
           // More hypotheses, each line re-read alone: the value words and the label line (a value
           // glued to "Số:" is dropped with the label word).
@@ -1567,7 +1567,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     // already follows the ID rules it is picked whatever the re-reads say, so they are skipped.
     auto valid_pick = [&] {
       int k = PickId(id_cands, id_len, dob, sex);
-      return k >= 0 && vn::ValidateId(id_cands[k].value, dob, sex).real;
+      return k >= 0 && !id_cands[k].window && vn::ValidateId(id_cands[k].value, dob, sex).real;
     };
     // Lines that are mostly digits (the label unread, or the value in a line group of its own)
     // are ID lines too. Letters of other lines map to look-alike digits ("SOCIALIST" -> 12
@@ -1577,7 +1577,8 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       if (line.find_first_of("/-") != std::string::npos || !LooksLikeIdLine(line, id_len)) continue;
       id_cands.push_back(
           {CleanId(line, id_len), WordsConf(sg, 0, static_cast<int>(sg.words.size())) * 0.8});
-      for (auto& w : IdWindows(line, id_len)) id_cands.push_back({w, id_cands.back().conf * 0.9});
+      for (auto& w : IdWindows(line, id_len))
+        id_cands.push_back({w, id_cands.back().conf * 0.9, true});
       if (std::find(id_lines.begin(), id_lines.end(), sg.box) == id_lines.end())
         id_lines.push_back(sg.box);
     }
@@ -1585,7 +1586,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       double c = 0;
       std::string t = ReadLine(best.gray, box, &c, top_pad);
       id_cands.push_back({CleanId(t, id_len), c});
-      for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9});
+      for (auto& w : IdWindows(t, id_len)) id_cands.push_back({w, c * 0.9, true});
     };
     if (!valid_pick()) {
       for (const cv::Rect& box : id_lines) reread(box, 0.25);
@@ -1598,20 +1599,25 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         reread(cv::Rect(box.x - box.height, box.y, box.width + 2 * box.height, box.height), 0.25);
     }
     // Last, the per-type template box (the number missed by the page layout analysis, or its
-    // line garbled next to the label): read as one line, as before, then as a block at two
+    // line garbled next to the label): read as one line, as before, then as a block at three
     // scales (the generous box also holds parts of the lines above and below, which a
-    // single-line reading can turn into noise).
-    if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size());
-        !tb.empty() && !valid_pick()) {
-      double c = 0;
-      std::string t = ReadLine(best.gray, tb, &c, 0.15);
-      id_cands.push_back({CleanId(t, id_len), c * 0.8});
-      for (double scale : {2.0, 1.5}) {
-        if (valid_pick()) break;
+    // single-line reading can turn into noise). On 9-digit CMNDs, whose rules check only the
+    // prefix, the block readings are always made and PickId counts them as independent
+    // readings: a digit misread by the page pass ("249483456") still has a valid prefix.
+    if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size()); !tb.empty()) {
+      const bool weak_rules = id_len == 9;
+      if (!valid_pick()) {
+        double c = 0;
+        std::string t = ReadLine(best.gray, tb, &c, 0.15);
+        if (LooksLikeIdLine(t, id_len)) id_cands.push_back({CleanId(t, id_len), c * 0.8});
+      }
+      for (double scale : {1.0, 2.0, 1.5}) {
+        if (!weak_rules && valid_pick()) break;
         for (const Reading& line : ReadBlock(best.gray, tb, scale)) {
           if (!LooksLikeIdLine(line.text, id_len)) continue;
           id_cands.push_back({CleanId(line.text, id_len), line.conf * 0.8});
-          for (auto& w : IdWindows(line.text, id_len)) id_cands.push_back({w, line.conf * 0.7});
+          for (auto& w : IdWindows(line.text, id_len))
+            id_cands.push_back({w, line.conf * 0.7, true});
         }
       }
     }
