@@ -2,11 +2,11 @@
 //
 // Video: the face is tracked over the sampled frames; active signals (blinks, head rotation,
 // non-rigid motion measured as the residual of a homography fitted between frames on the 68
-// landmarks) show that a 3D, moving face was in front of the camera; passive signals (screen moire,
-// glare) look for a display. A video is live when its score reaches the threshold. A printed photo
-// moved in front of the camera moves as one plane and is rejected; a screen replay of a live
-// recording moves non-rigidly and can only be caught by the passive signals (see docs/liveness.md
-// for measured error rates and limits).
+// landmarks, confirmed on dense optical flow of the face) show that a 3D, moving face was in front
+// of the camera; passive signals (screen moire, glare) look for a display. A video is live when its
+// score reaches the threshold. A printed photo moved in front of the camera moves as one plane and
+// is rejected; a screen replay of a live recording moves non-rigidly and can only be caught by the
+// passive signals (see docs/liveness.md for measured error rates and limits).
 // Photo: passive signals only; weaker than video and marked as such.
 //
 // Thread-safety: LivenessChecker is NOT thread-safe (it owns detectors with scratch state):
