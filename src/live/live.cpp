@@ -31,10 +31,11 @@ constexpr double kNonRigidHigh = 0.066;
 constexpr double kNoiseRatioLow = 2.2, kNoiseRatioHigh = 2.6;
 // Dense-flow planarity (FlowPlanarResidual, median over frame pairs, in inter-ocular distances):
 // below kFlowLow the face's image moved as one plane up to codec noise, from kFlowHigh it deformed.
-// Measured 2026-11-26 (docs/liveness.md): prints <= 0.005; the screen photos whose jittering
-// landmarks pass the landmark test 0.004-0.013; bona fide clips >= 0.0137 (GRID speakers talking
-// with a still head, low-resolution H.264). The decision point 0.010 is about the geometric middle
-// of 0.0068 (a re-encoded screen photo that was accepted before this gate) and 0.0137.
+// Measured 2026-11-26 (docs/liveness.md, "Dense-flow planarity"): prints <= 0.005; the screen
+// photos whose jittering landmarks pass the landmark test 0.004-0.013; bona fide clips >= 0.0129
+// (a GRID speaker talking with a still head, 270x216 H.264). The decision point 0.010 is about the
+// geometric middle of 0.0068 (a re-encoded screen photo accepted before this gate) and 0.0137 (the
+// lowest bona fide value with all 51 pairs, when the ramp was placed).
 constexpr double kFlowLow = 0.008, kFlowHigh = 0.012;
 // Blink: EAR (after removing the face's planar motion) drops by this share below the open-eye
 // level.
