@@ -419,7 +419,7 @@ double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv
       Q[k] = P[k] + f;
     }
     // RANSAC threshold 0.5 px = 1.25 % of the inter-ocular distance.
-    hf = cv::findHomography(P, Q, cv::RANSAC, 0.5, cv::noArray(), 2000, 0.995);
+    hf = cv::findHomography(P, Q, cv::RANSAC, 0.5, cv::noArray(), 200, 0.995);
     if (hf.empty()) return nan;
     if (pass == 0) G = G * cv::Matx33d(hf);
   }
