@@ -255,34 +255,39 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(99);
   std::vector<double> lat, cpu;
   size_t agree = 0, checked = 0, genuine_top1 = 0;
-  std::vector<float> q(dim);
+  // Timed searches first, back to back; the brute-force check runs afterwards so that its 1M-row
+  // scans (which flush every cache) do not land between timed searches.
+  std::vector<std::vector<float>> probes(queries, std::vector<float>(dim));
+  std::vector<std::optional<SearchMatch>> top(queries);
   for (size_t k = 0; k < queries; ++k) {
     uint64_t id = rng() % n;
-    gen.Capture(id, 1 + k, q.data());
+    gen.Capture(id, 1 + k, probes[k].data());
     auto t = Clock::now();
     double c0 = ThreadCpuMs();
-    auto r = store->Search({"bench"}, kDefaultCollection, q, 1, -1.0);
+    auto r = store->Search({"bench"}, kDefaultCollection, probes[k], 1, -1.0);
     cpu.push_back(ThreadCpuMs() - c0);
     lat.push_back(Secs(t) * 1000);
     if (!r.ok() || r->matches.empty()) continue;
+    top[k] = r->matches[0];
     if (r->matches[0].user_id == "u" + std::to_string(id)) ++genuine_top1;
-    if (k < brute) {
-      size_t best = 0;
-      double bs = -2;
-      for (size_t i = 0; i < n; ++i) {
-        const float* v = all.data() + i * dim;
-        double d = 0;
-        for (size_t j = 0; j < dim; ++j) d += static_cast<double>(q[j]) * v[j];
-        if (d > bs) {
-          bs = d;
-          best = i;
-        }
+  }
+  for (size_t k = 0; k < std::min(brute, queries); ++k) {
+    if (!top[k]) continue;
+    const auto& q = probes[k];
+    size_t best = 0;
+    double bs = -2;
+    for (size_t i = 0; i < n; ++i) {
+      const float* v = all.data() + i * dim;
+      double d = 0;
+      for (size_t j = 0; j < dim; ++j) d += static_cast<double>(q[j]) * v[j];
+      if (d > bs) {
+        bs = d;
+        best = i;
       }
-      ++checked;
-      if (r->matches[0].face_id == "f" + std::to_string(best) ||
-          std::abs(r->matches[0].cosine - bs) < 1e-6) {
-        ++agree;
-      }
+    }
+    ++checked;
+    if (top[k]->face_id == "f" + std::to_string(best) || std::abs(top[k]->cosine - bs) < 1e-6) {
+      ++agree;
     }
   }
   std::printf(" \"search_cpu_p50_ms\": %.3f, \"search_cpu_p99_ms\": %.3f,\n", Pct(cpu, 0.5),
