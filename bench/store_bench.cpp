@@ -13,7 +13,7 @@
 // (then "index_source" is "snapshot" and "open_s" is the load + replay time).
 //
 // Usage: store_bench --n 100000 --dim 192 [--queries 1000] [--brute 1000] [--register 300]
-//                    [--threads 0] [--m 32] [--ef 256] [--efc 200] [--dir /tmp/x] [--keep]
+//                    [--threads 0] [--m 48] [--ef 512] [--efc 200] [--dir /tmp/x] [--keep]
 //                    [--reuse] [--snapshot] [--log]
 //   --threads 0 = one per core; --reuse keeps an existing <dir>/ekyc.db (no bulk load; implies
 //   --keep); --log prints the store's progress log lines on stderr.
@@ -121,7 +121,7 @@ double Pct(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
   size_t n = 100000, dim = 192, queries = 1000, brute = 1000, reg = 300;
   int threads = 0;
-  size_t m = 32, ef = 256, efc = 200;
+  size_t m = 48, ef = 512, efc = 200;
   bool keep = false, reuse = false, snapshot = false, log = false;
   std::string dir;
   for (int i = 1; i < argc; ++i) {

@@ -167,6 +167,8 @@ Result<Config> Config::Load(const EnvSource& env) {
   EKYC_ASSIGN_OR_RETURN(int64_t ef,
                         EnvInt(env, "EKYC_HNSW_EF_SEARCH", c.hnsw_ef_search, 16, 10000));
   c.hnsw_ef_search = static_cast<int>(ef);
+  EKYC_ASSIGN_OR_RETURN(int64_t m, EnvInt(env, "EKYC_HNSW_M", c.hnsw_m, 8, 128));
+  c.hnsw_m = static_cast<int>(m);
   return c;
 }
 

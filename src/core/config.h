@@ -72,7 +72,9 @@ struct Config {
   std::string data_key_file;             // EKYC_DATA_KEY_FILE (default <data_dir>/data.key)
   double duplicate_threshold = 0.95;  // EKYC_DUPLICATE_THRESHOLD: same face, another user -> E850
   // EKYC_HNSW_EF_SEARCH: HNSW search breadth; recall vs latency at large sizes (docs/store.md).
-  int hnsw_ef_search = 256;
+  int hnsw_ef_search = 512;
+  // EKYC_HNSW_M: HNSW graph degree; a change rebuilds the index from the tables at next start.
+  int hnsw_m = 48;
 
   // Fills every field from the environment, resolving defaults that depend on other fields.
   static Result<Config> Load(const EnvSource& env);

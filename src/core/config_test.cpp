@@ -44,9 +44,11 @@ TEST(ConfigTest, ReadsValues) {
                                 {"EKYC_DATA_DIR", "/srv/ekyc"},
                                 {"EKYC_WORKERS", "3"},
                                 {"EKYC_ALLOW_PRIVATE_URLS", "yes"},
-                                {"EKYC_HNSW_EF_SEARCH", "768"}}));
+                                {"EKYC_HNSW_EF_SEARCH", "768"},
+                                {"EKYC_HNSW_M", "24"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->hnsw_ef_search, 768);
+  EXPECT_EQ(c->hnsw_m, 24);
   EXPECT_EQ(c->port, 9000);
   EXPECT_EQ(c->api_keys_file, "/srv/ekyc/api-keys.json");
   EXPECT_EQ(c->workers, 3);
@@ -61,7 +63,8 @@ TEST(ConfigTest, InvalidValuesNameTheVariable) {
                                                         {"EKYC_ALLOW_PLAIN_HTTP", "maybe"},
                                                         {"EKYC_LOG_LEVEL", "loud"},
                                                         {"EKYC_MAX_IMAGE_BYTES", "12abc"},
-                                                        {"EKYC_HNSW_EF_SEARCH", "8"}}) {
+                                                        {"EKYC_HNSW_EF_SEARCH", "8"},
+                                                        {"EKYC_HNSW_M", "2"}}) {
     auto c = Config::Load(MapEnv({{name, value}}));
     ASSERT_FALSE(c.ok()) << name << "=" << value;
     EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();

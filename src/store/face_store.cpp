@@ -959,6 +959,7 @@ StoreOptions OptionsFromConfig(const Config& config) {
   o.create_key_if_missing = o.backend == StoreOptions::Backend::kSqlite;
   o.duplicate_threshold = config.duplicate_threshold;
   o.hnsw_ef_search = static_cast<size_t>(config.hnsw_ef_search);
+  o.hnsw_m = static_cast<size_t>(config.hnsw_m);
   o.snapshot_dir = config.data_dir + "/index";
   return o;
 }

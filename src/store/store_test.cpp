@@ -839,6 +839,10 @@ TEST(StoreConfig, MissingKeyFileIsNotInventedForPostgres) {
   EXPECT_FALSE(OptionsFromConfig(cfg).create_key_if_missing);
   cfg.store_backend = "sqlite";
   EXPECT_TRUE(OptionsFromConfig(cfg).create_key_if_missing);
+  cfg.hnsw_m = 24;
+  cfg.hnsw_ef_search = 768;
+  EXPECT_EQ(OptionsFromConfig(cfg).hnsw_m, 24U);
+  EXPECT_EQ(OptionsFromConfig(cfg).hnsw_ef_search, 768U);
 }
 
 // --- SQLite only: what is on disk ---
