@@ -9,9 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <new>
 #include <stdexcept>
 #include <thread>
@@ -269,21 +269,11 @@ Status AnnIndex::SaveGraph(const std::string& graph_path, const std::string& exa
   ::close(fd);
   if (!st.ok()) return st;
   // Float rows of live slots; deleted slots were already zeroed by Remove.
-  int ef = ::open(exact_path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (ef < 0) return Internal("store.snapshot_write", "cannot open the vector copy");
-  const char* p = reinterpret_cast<const char*>(exact_.row(0));
-  size_t n = h.cur_element_count * dim_ * sizeof(float);
-  while (st.ok() && n > 0) {
-    ssize_t w = ::write(ef, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      st = Internal("store.snapshot_write", "cannot write the vector copy");
-      break;
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  ::close(ef);
+  std::ofstream out(exact_path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(exact_.row(0)),
+            static_cast<std::streamsize>(h.cur_element_count * dim_ * sizeof(float)));
+  out.flush();
+  if (!out) return Internal("store.snapshot_write", "cannot write the vector copy");
   return st;
 }
 
@@ -323,32 +313,20 @@ Result<std::unique_ptr<AnnIndex>> AnnIndex::LoadGraph(const std::string& graph_p
       return bad("the graph and its label table disagree");
     }
   }
-  int ef = ::open(exact_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (ef < 0) return bad("cannot open the vector copy");
-  struct stat sb {};
+  std::ifstream in(exact_path, std::ios::binary | std::ios::ate);
   size_t want = h.cur_element_count * dim * sizeof(float);
-  if (::fstat(ef, &sb) != 0 || static_cast<size_t>(sb.st_size) != want) {
-    ::close(ef);
+  if (!in || static_cast<size_t>(in.tellg()) != want) {
     return bad("the vector copy does not match the graph");
   }
   try {
     idx->exact_.Resize(h.max_elements_);
   } catch (const std::bad_alloc&) {
-    ::close(ef);
     return Status(StatusCode::kResourceExhausted, "store.snapshot_memory",
                   "not enough memory for the index vectors");
   }
-  char* p = reinterpret_cast<char*>(idx->exact_.row(0));
-  for (size_t off = 0; off < want;) {
-    ssize_t r = ::pread(ef, p + off, want - off, static_cast<off_t>(off));
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) {
-      ::close(ef);
-      return bad("cannot read the vector copy");
-    }
-    off += static_cast<size_t>(r);
-  }
-  ::close(ef);
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(idx->exact_.row(0)), static_cast<std::streamsize>(want));
+  if (!in) return bad("cannot read the vector copy");
   h.setEf(ef_search);
   idx->m_ = m;
   idx->ef_construction_ = ef_construction;
