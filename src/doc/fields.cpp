@@ -86,7 +86,8 @@ bool LooksLikeIdLine(const std::string& line, int len) {
   return digits >= len - 3 && 4 * digits >= 3 * alnum;
 }
 
-std::string CleanDate(const std::string& raw) {
+std::string CleanDate(const std::string& raw, bool* incomplete) {
+  if (incomplete != nullptr) *incomplete = false;
   std::string s;
   for (char c : raw) {
     char d = ToDigit(c);
@@ -97,10 +98,12 @@ std::string CleanDate(const std::string& raw) {
   static const std::regex kSep(R"((\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))");
   std::smatch m;
   int d = 0, mo = 0, y = 0;
+  bool short_part = false;
   if (std::regex_search(s, m, kSep)) {
     d = std::stoi(m[1]);
     mo = std::stoi(m[2]);
     y = std::stoi(m[3]);
+    short_part = m[1].length() < 2 || m[2].length() < 2;
   } else {
     std::string digits;
     for (char c : s)
@@ -111,6 +114,7 @@ std::string CleanDate(const std::string& raw) {
     y = std::stoi(digits.substr(4, 4));
   }
   if (!IsValidDate(y, mo, d)) return {};
+  if (incomplete != nullptr) *incomplete = short_part;
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
   return buf;

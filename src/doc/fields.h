@@ -29,7 +29,10 @@ std::vector<std::string> IdWindows(const std::string& raw, int len);
 bool LooksLikeIdLine(const std::string& line, int len);
 
 // dd/mm/yyyy from OCR text (also dd-mm-yyyy, dd.mm.yyyy, ddmmyyyy); empty when not a real date.
-std::string CleanDate(const std::string& raw);
+// Cards always print two-digit days and months, so a one-digit part means OCR lost a digit
+// (`13/07` read `3/07`): it is zero-padded and `*incomplete` (when given) set, so that callers
+// can look for a complete reading before trusting it.
+std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 
 // Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
 // edge, background specks).

@@ -63,6 +63,18 @@ TEST(DocFields, CleanDateFormats) {
   EXPECT_EQ(CleanDate("Không thời hạn"), "");
 }
 
+TEST(DocFields, CleanDateFlagsLostDigits) {
+  bool incomplete = true;
+  EXPECT_EQ(CleanDate("17/12/2002", &incomplete), "17/12/2002");
+  EXPECT_FALSE(incomplete);
+  EXPECT_EQ(CleanDate("3/07/1969", &incomplete), "03/07/1969");  // `13/07` with the 1 lost
+  EXPECT_TRUE(incomplete);
+  EXPECT_EQ(CleanDate("09/2/2022", &incomplete), "09/02/2022");
+  EXPECT_TRUE(incomplete);
+  EXPECT_EQ(CleanDate("31/2/2002", &incomplete), "");  // not a date: nothing to flag
+  EXPECT_FALSE(incomplete);
+}
+
 TEST(DocFields, PickIdPrefersTheOneFollowingTheIdRules) {
   // Born 17/12/2002, female: century/sex digit 3, birth year 02.
   auto dob = vn::MakeDate(2002, 12, 17);

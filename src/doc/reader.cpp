@@ -1477,11 +1477,16 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         }
         break;
       case Kind::kDate: {
-        v = CleanDate(e.text);
+        bool incomplete = false;
+        v = CleanDate(e.text, &incomplete);
         if (v.empty() && PageHas(FoldKey(e.text), "KHONG THOI HAN")) v = "Không thời hạn";
-        if (!v.empty()) break;
-        // No valid date in the page pass: the value box re-read alone, then the template box
-        // (the label may be unread or the value missed by the page layout analysis).
+        if (!v.empty() && !incomplete) break;
+        // No valid date in the page pass, or one with a lost digit (`3/07/1969`): the value box
+        // re-read alone, then the template box (the label may be unread or the value missed by
+        // the page layout analysis). A padded page value is kept, less trusted, only when no
+        // re-read is complete.
+        const std::string padded = v;
+        v.clear();
         std::vector<cv::Rect> boxes;
         if (!e.spans.empty()) boxes.push_back(SpanBox(best.segs, e.spans.front()));
         if (cv::Rect tb = ValueTemplate(type, side, spec.field, best.gray.size()); !tb.empty())
@@ -1491,13 +1496,18 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
           // Template boxes are tight: no extra room above (the label line sits there).
           bool is_template = b + 1 == boxes.size() && (e.spans.empty() || boxes.size() == 2);
           std::string t = ReadLine(best.gray, boxes[b], &c, is_template ? 0.15 : 0.45);
-          std::string d = CleanDate(t);
+          bool short_read = false;
+          std::string d = CleanDate(t, &short_read);
           if (d.empty() && PageHas(FoldKey(t), "KHONG THOI HAN")) d = "Không thời hạn";
-          if (!d.empty()) {
+          if (!d.empty() && !short_read) {
             v = d;
             conf = c * 0.9;
             break;
           }
+        }
+        if (v.empty() && !padded.empty()) {
+          v = padded;
+          conf *= 0.6;
         }
         break;
       }

@@ -352,6 +352,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--photos", type=int, default=30, help="face photos used for print/screen attacks")
     ap.add_argument("--photo-out", help="also write the single-photo check list (and PNG frames) here")
+    ap.add_argument("--photo-start", type=int, default=0,
+                    help="first face photo used (sorted order); 30 takes the photos the default set never uses")
+    ap.add_argument("--seed-offset", type=int, default=0,
+                    help="added to every attack's seed: a fresh draw of motion, sheet, screen and light "
+                         "parameters (the default set, offset 0, is the one the thresholds were set on)")
     args = ap.parse_args()
     args.out = os.path.abspath(args.out)  # list.csv rows must not depend on the working directory
     os.makedirs(args.out, exist_ok=True)
@@ -363,7 +368,8 @@ def main():
                 genuine.append(os.path.join(vids, row["file"]))
     photo_dir = os.path.join(args.shared, "faces-dev", "deepface")
     photos_all = sorted(p for p in os.listdir(photo_dir) if p.lower().endswith((".jpg", ".jpeg", ".png")))
-    photos = photos_all[: args.photos]
+    photos = photos_all[args.photo_start : args.photo_start + args.photos]
+    so = args.seed_offset
     rows = [(g, "genuine", "genuine") for g in genuine]
 
     def emit(name, label, typ, fn):
@@ -381,18 +387,18 @@ def main():
         img = cv2.imread(os.path.join(photo_dir, p))
         content = face_content(img, None)
         base = os.path.splitext(p)[0]
-        emit(f"print_photo_{base}.mp4", "print", "print", lambda o: make_print(content, o, 1000 + k))
-        emit(f"screen_photo_{base}.mp4", "replay", "screen_photo", lambda o: make_screen([content], o, 2000 + k))
+        emit(f"print_photo_{base}.mp4", "print", "print", lambda o: make_print(content, o, 1000 + k + so))
+        emit(f"screen_photo_{base}.mp4", "replay", "screen_photo", lambda o: make_screen([content], o, 2000 + k + so))
         emit_reenc(f"print_photo_{base}.mp4", "print", "print")
         emit_reenc(f"screen_photo_{base}.mp4", "replay", "screen_photo")
     for k, g in enumerate(genuine):
         base = os.path.splitext(os.path.basename(g))[0]
         frames, fps = read_frames(g)
         mid = frames[len(frames) // 2]
-        emit(f"print_frame_{base}.mp4", "print", "print", lambda o: make_print(face_content(mid, None), o, 3000 + k))
+        emit(f"print_frame_{base}.mp4", "print", "print", lambda o: make_print(face_content(mid, None), o, 3000 + k + so))
         step = max(1, int(round(fps / FPS)))
         seq = frames[::step][:NFRAMES]
-        emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k))
+        emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k + so))
         emit_reenc(f"print_frame_{base}.mp4", "print", "print")
         emit_reenc(f"screen_video_{base}.mp4", "replay", "screen_video")
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
