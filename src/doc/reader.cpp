@@ -1268,6 +1268,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
 
   struct Attempt {
     std::vector<cv::Point2f> corners;
+    double aspect = 0;  // of the rectified card: ID-1 or passport page
     cv::Mat card, gray;
     std::vector<Segment> segs;
     int score = -1;
@@ -1278,21 +1279,22 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     // is upright, and the second full-page pass on the card turned 180 degrees is not needed.
     bool LooksUpright() const { return score >= 1 && words >= 8 && conf >= 70; }
   };
-  auto attempt = [&](std::vector<cv::Point2f> corners) {
+  auto attempt = [&](std::vector<cv::Point2f> corners, double target_aspect) {
     Attempt a;
     a.corners = std::move(corners);
-    a.card = Rectify(bgr, a.corners, width, aspect);
+    a.aspect = target_aspect;
+    a.card = Rectify(bgr, a.corners, width, target_aspect);
     a.gray = TextGray(a.card);
     a.segs = BuildSegments(RunOcr(&vie, a.gray, tesseract::PSM_AUTO));
     a.score = OrientationScore(a.segs);
     a.conf = ReadingConfidence(a.segs, &a.words);
     return a;
   };
-  Attempt best = attempt(quad.corners);
+  Attempt best = attempt(quad.corners, aspect);
   if (check_rotate && best.score < 4 && !best.LooksUpright()) {
     std::vector<cv::Point2f> flipped = {quad.corners[2], quad.corners[3], quad.corners[0],
                                         quad.corners[1]};
-    Attempt other = attempt(flipped);
+    Attempt other = attempt(flipped, aspect);
     if (other.score > best.score) best = std::move(other);
   }
   // The outline found may be an inner box (MRZ band, photo frame): try the whole image as the
@@ -1301,11 +1303,29 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // whole image won on our sets, 85-96 for readings of the whole card).
   bool doubt_outline = best.score < 3 || (quad.maybe_crop && best.conf < 88);
   if (doubt_outline && quad.located) {
-    // Same orientation as the best reading so far (the whole image's corners start top-left).
+    // The whole image is rectified at its own aspect class, not the doubted outline's (a false
+    // outline of background curves has any aspect).
+    const double image_aspect = static_cast<double>(std::max(bgr.cols, bgr.rows)) /
+                                std::max(1, std::min(bgr.cols, bgr.rows));
+    const double whole_aspect =
+        std::abs(image_aspect - kPassportAspect) < std::abs(image_aspect - kId1Aspect)
+            ? kPassportAspect
+            : kId1Aspect;
+    // Same orientation as the best reading so far (the whole image's corners start top-left),
+    // when that reading found any label; a reading with none says nothing about orientation,
+    // so the image is read upright and, if still unsure, turned 180 degrees.
     std::vector<cv::Point2f> whole_corners = WholeImageCorners(bgr);
-    if (cv::norm(whole_corners[0] - best.corners[0]) > cv::norm(whole_corners[2] - best.corners[0]))
-      whole_corners = {whole_corners[2], whole_corners[3], whole_corners[0], whole_corners[1]};
-    Attempt whole = attempt(whole_corners);
+    const std::vector<cv::Point2f> turned = {whole_corners[2], whole_corners[3], whole_corners[0],
+                                             whole_corners[1]};
+    const bool orientation_known = best.score > 0;
+    if (orientation_known &&
+        cv::norm(whole_corners[0] - best.corners[0]) > cv::norm(whole_corners[2] - best.corners[0]))
+      whole_corners = turned;
+    Attempt whole = attempt(whole_corners, whole_aspect);
+    if (!orientation_known && check_rotate && whole.score < 4 && !whole.LooksUpright()) {
+      Attempt other = attempt(turned, whole_aspect);
+      if (other.score > whole.score) whole = std::move(other);
+    }
     if (whole.score > best.score) {
       best = std::move(whole);
       quad.located = false;
@@ -1344,7 +1364,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
                     PageHas(sig.page, "NGON TRO");
   bool vn_only_back = PageHas(sig.page, "TON GIAO") || PageHas(sig.page, "GIAM DOC");
   if (mrz_likely && !vn_only_back) {
-    r.mrz = ReadMrz(best.gray, aspect < 1.5);
+    r.mrz = ReadMrz(best.gray, best.aspect < 1.5);
     if (r.mrz) {
       sig.mrz_td1 = r.mrz->format == "TD1";
       sig.mrz_td3 = r.mrz->format == "TD3";
