@@ -1300,8 +1300,16 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // The outline found may be an inner box (MRZ band, photo frame): try the whole image as the
   // card when the reading found few labels, or when the image has a card's aspect (a crop) and
   // the reading is not confident (an inner box clips lines: mean word confidence 64-84 where the
-  // whole image won on our sets, 85-96 for readings of the whole card).
-  bool doubt_outline = best.score < 3 || (quad.maybe_crop && best.conf < 88);
+  // whole image won on our sets, 85-96 for readings of the whole card). The outline is also
+  // doubted when its shape contradicts the document read inside it and the image itself may be
+  // the document (a crop): a passport page read from an ID-1-shaped box (the page above its MRZ
+  // band) or a card read from a passport-shaped one.
+  std::string page;
+  for (const auto& sg : best.segs) page += sg.key + " | ";
+  const bool reads_passport = PageHas(page, "PASSPORT") || PageHas(page, "HO CHIEU");
+  const bool shape_mismatch =
+      quad.maybe_crop && best.score >= 3 && reads_passport != (best.aspect < 1.5);
+  bool doubt_outline = best.score < 3 || (quad.maybe_crop && best.conf < 88) || shape_mismatch;
   if (doubt_outline && quad.located) {
     // The whole image is rectified at its own aspect class, not the doubted outline's (a false
     // outline of background curves has any aspect).
@@ -1321,14 +1329,19 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     if (orientation_known &&
         cv::norm(whole_corners[0] - best.corners[0]) > cv::norm(whole_corners[2] - best.corners[0]))
       whole_corners = turned;
-    Attempt whole = attempt(whole_corners, whole_aspect);
-    if (!orientation_known && check_rotate && whole.score < 4 && !whole.LooksUpright()) {
-      Attempt other = attempt(turned, whole_aspect);
-      if (other.score > whole.score) whole = std::move(other);
-    }
-    if (whole.score > best.score) {
-      best = std::move(whole);
-      quad.located = false;
+    // On a shape mismatch only an image shaped like the document read is worth a reading, and
+    // it wins ties: the outline's labels are inside it too, and the outline cut the rest.
+    const bool whole_fits = !shape_mismatch || reads_passport == (whole_aspect < 1.5);
+    if (whole_fits) {
+      Attempt whole = attempt(whole_corners, whole_aspect);
+      if (!orientation_known && check_rotate && whole.score < 4 && !whole.LooksUpright()) {
+        Attempt other = attempt(turned, whole_aspect);
+        if (other.score > whole.score) whole = std::move(other);
+      }
+      if (whole.score > best.score || (shape_mismatch && whole.score == best.score)) {
+        best = std::move(whole);
+        quad.located = false;
+      }
     }
   }
   if (best.score <= 0) {
@@ -1651,7 +1664,9 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         }
       }
     }
-    Field* id = GetMutable(&r, "id");
+    // On a passport the 12-digit number the rules check is the personal number; `id` is the
+    // passport number (a letter and 7 digits), read and checked on its own above.
+    Field* id = GetMutable(&r, type == DocType::kPassport ? "so_dinh_danh" : "id");
     int pick_index = PickId(id_cands, id_len, dob, sex);
     const IdCandidate* pick = pick_index < 0 ? nullptr : &id_cands[pick_index];
     bool rules_ok = pick && vn::ValidateId(pick->value, dob, sex).real;
