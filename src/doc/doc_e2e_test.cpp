@@ -85,6 +85,20 @@ TEST_F(DocE2E, ReadsCommittedCards) {
   EXPECT_GE(correct * 100, total * 75) << correct << "/" << total;
 }
 
+// A label split over two page-pass lines (the taller `dạng:` of `Đặc điểm nhân dạng:` started a
+// line of its own) must still anchor its value.
+TEST_F(DocE2E, SplitLabelStillAnchorsItsValue) {
+  const fs::path path =
+      fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / "s31_0002_cccd2016_back_clean.jpg";
+  cv::Mat img = cv::imread(path.string());
+  ASSERT_FALSE(img.empty());
+  auto res = reader_->Read(img, true);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  const Field* marks = res->Get("di_hinh");
+  ASSERT_NE(marks, nullptr);
+  EXPECT_EQ(marks->value, "Sẹo chấm cách 1cm trên đầu mày trái");
+}
+
 // The orientation decision (a confident first reading is taken as upright without a 180° pass)
 // must still turn every committed card read upside down or sideways, and read its ID.
 TEST_F(DocE2E, TurnedCardsAreReadUpright) {
