@@ -1330,19 +1330,21 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     Attempt other = attempt(flipped, aspect);
     if (other.score > best.score) best = std::move(other);
   }
-  // The outline found may be an inner box (MRZ band, photo frame): try the whole image as the
-  // card when the reading found few labels, or when the image has a card's aspect (a crop) and
-  // the reading is not confident (an inner box clips lines: mean word confidence 64-84 where the
-  // whole image won on our sets, 85-96 for readings of the whole card). The outline is also
-  // doubted when its shape contradicts the document read inside it and the image itself may be
-  // the document (a crop): a passport page read from an ID-1-shaped box (the page above its MRZ
-  // band) or a card read from a passport-shaped one.
+  // The outline found may be an inner box (MRZ band, photo frame, background curves): try the
+  // whole image as the card when the reading found few labels, or whenever the image has a
+  // card's aspect (a crop). Confident readings of an inner box happen: a quad of guilloche curves
+  // cut the label column off a clean card (mean confidence >= 88, 2 of 5 fields lost). The whole
+  // image wins on more labels only (winning ties on confidence lost 2 fields of phone photos,
+  // whose whole image is a scene). The outline is
+  // also doubted when its shape contradicts the document read inside it and the image itself may
+  // be the document: a passport page read from an ID-1-shaped box (the page above its MRZ band)
+  // or a card read from a passport-shaped one; the whole image then wins ties.
   std::string page;
   for (const auto& sg : best.segs) page += sg.key + " | ";
   const bool reads_passport = PageHas(page, "PASSPORT") || PageHas(page, "HO CHIEU");
   const bool shape_mismatch =
       quad.maybe_crop && best.score >= 3 && reads_passport != (best.aspect < 1.5);
-  bool doubt_outline = best.score < 3 || (quad.maybe_crop && best.conf < 88) || shape_mismatch;
+  bool doubt_outline = best.score < 3 || quad.maybe_crop;
   if (doubt_outline && quad.located) {
     // The whole image is rectified at its own aspect class, not the doubted outline's (a false
     // outline of background curves has any aspect).
