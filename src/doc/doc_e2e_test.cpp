@@ -87,8 +87,9 @@ TEST_F(DocE2E, ReadsCommittedCards) {
 
 // Layout traps found on fresh generated seeds, each a field that was N/A on a clean card:
 // a label split over two page-pass lines (the taller `dạng:` of `Đặc điểm nhân dạng:` started a
-// line of its own), and a confident reading of a false inner outline (background curves) that
-// cut the label column off.
+// line of its own; the words of `Dân tộc:` each on a line of their own inside the value's line),
+// and a confident reading of a false inner outline (background curves) that cut the label column
+// off.
 TEST_F(DocE2E, LayoutTrapsStillAnchorTheirValues) {
   const struct {
     const char* file;
@@ -98,6 +99,7 @@ TEST_F(DocE2E, LayoutTrapsStillAnchorTheirValues) {
       {"s31_0002_cccd2016_back_clean.jpg", "di_hinh", "Sẹo chấm cách 1cm trên đầu mày trái"},
       {"s23_0036_cmnd9_back_clean.jpg", "dan_toc", "Kinh"},
       {"s23_0036_cmnd9_back_clean.jpg", "di_hinh", "Sẹo chấm cách 1cm trên đầu mày trái"},
+      {"s31_0018_cmnd9_back_clean.jpg", "dan_toc", "Kinh"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.file);

@@ -126,7 +126,8 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
   // A word whose box is taller (a descender: `dạng:`) can start a line of its own when the line
   // before it was pulled up by a neighbouring column ("Ngón trỏ trái" beside "Đặc điểm nhân"):
   // a label's last word, alone with its colon, that continues a segment on the right and
-  // overlaps it vertically by half a line is joined to it. (Joining any such continuation also
+  // overlaps it vertically by half a line is joined to it, and so is a lone word that fills a gap
+  // between two words of a segment at its height. (Joining any continuation on the right also
   // merged wrapped values with their neighbours: tried, 6 fields lost on 4 seeds.)
   auto label_tail = [](const Segment& s) {
     return s.words.size() == 1 && !s.words.front().text.empty() &&
@@ -140,13 +141,24 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
     merged = false;
     for (size_t i = 0; i < segs.size() && !merged; ++i) {
       for (size_t j = 0; j < segs.size() && !merged; ++j) {
-        if (i == j || !label_tail(segs[j]) || has_colon(segs[i])) continue;
+        if (i == j || segs[j].words.size() != 1) continue;
         const cv::Rect& a = segs[i].box;
         const cv::Rect& b = segs[j].box;
         const int h = std::min(a.height, b.height);
         const int gap = b.x - a.br().x;
         const int overlap = std::min(a.br().y, b.br().y) - std::max(a.y, b.y);
-        if (gap < -h / 2 || gap > 2.2 * std::max(a.height, b.height) || 2 * overlap < h) continue;
+        const bool tail = label_tail(segs[j]) && !has_colon(segs[i]) && gap >= -h / 2 &&
+                          gap <= 2.2 * std::max(a.height, b.height) && 2 * overlap >= h;
+        // A word that sits in a gap between two words of a segment, at its height (`quán` and
+        // `origin:` of "Quê quán / Place of origin:" each put on a line of their own).
+        bool in_gap = false;
+        const auto& ws = segs[i].words;
+        for (size_t k = 0; k + 1 < ws.size() && !in_gap; ++k) {
+          const int slack = h / 2;
+          in_gap = ws[k].box.br().x <= b.x + slack && b.br().x <= ws[k + 1].box.x + slack &&
+                   5 * overlap >= 3 * h;
+        }
+        if (!tail && !in_gap) continue;
         for (auto& w : segs[j].words) segs[i].words.push_back(std::move(w));
         std::sort(segs[i].words.begin(), segs[i].words.end(),
                   [](const Word& x, const Word& y) { return x.box.x < y.box.x; });
