@@ -1385,7 +1385,17 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         Attempt other = attempt(turned, whole_aspect);
         if (other.score > whole.score) whole = std::move(other);
       }
-      if (whole.score > best.score || (shape_mismatch && whole.score == best.score)) {
+      // An MRZ band that only the whole image shows (an inner box of a passport page or a chip
+      // card back that stops above it) is worth as much as a label: the MRZ is the side's
+      // strongest evidence.
+      auto mrz_text = [](const Attempt& a) {
+        return std::any_of(a.segs.begin(), a.segs.end(), [](const Segment& sg) {
+          return std::any_of(sg.words.begin(), sg.words.end(),
+                             [](const Word& w) { return w.text.find("<<") != std::string::npos; });
+        });
+      };
+      const bool adds_mrz = whole.score >= best.score && !mrz_text(best) && mrz_text(whole);
+      if (whole.score > best.score || (shape_mismatch && whole.score == best.score) || adds_mrz) {
         best = std::move(whole);
         quad.located = false;
       }
