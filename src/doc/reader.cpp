@@ -435,6 +435,13 @@ struct Keyword {
   const char* key;
 };
 
+// The folded keys of all segments, for PageHas.
+std::string PageText(const std::vector<Segment>& segs) {
+  std::string page;
+  for (const auto& sg : segs) page += sg.key + " | ";
+  return page;
+}
+
 bool PageHas(const std::string& page, const std::string& key) {
   return BestSubstringDistance(page, key) <= Allowed(key.size());
 }
@@ -508,8 +515,7 @@ int OrientationScore(const std::vector<Segment>& segs) {
       "HO CHIEU",        "PASSPORT",   "FULL NAME",  "DATE OF",    "IDENTITY",  "NGAY THANG NAM",
       "NGUYEN QUAN",     "BO CONG AN", "PLACE OF",   "DINH DANH",  "NHAN DANG", "GIAM DOC",
       "CANH SAT",        "TRO TRAI",   "TRO PHAI",   "DAU VET"};
-  std::string page;
-  for (const auto& s : segs) page += s.key + " | ";
+  const std::string page = PageText(segs);
   int score = 0;
   for (const char* k : kKeys) score += PageHas(page, k) ? 1 : 0;
   return score;
@@ -517,8 +523,7 @@ int OrientationScore(const std::vector<Segment>& segs) {
 
 // Known issuers (closed vocabulary): key to find → printed form.
 std::string FindIssuer(const std::vector<Segment>& segs, DocType type) {
-  std::string page;
-  for (const auto& s : segs) page += s.key + " | ";
+  const std::string page = PageText(segs);
   if (type == DocType::kPassport) {
     if (PageHas(page, "CUC QUAN LY XUAT NHAP CANH")) return "CỤC QUẢN LÝ XUẤT NHẬP CẢNH";
     return {};
@@ -1347,16 +1352,15 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   // card's aspect (a crop). Confident readings of an inner box happen: a quad of guilloche curves
   // cut the label column off a clean card (mean confidence >= 88, 2 of 5 fields lost). The whole
   // image wins on more labels only (winning ties on confidence lost 2 fields of phone photos,
-  // whose whole image is a scene). The outline is
-  // also doubted when its shape contradicts the document read inside it and the image itself may
-  // be the document: a passport page read from an ID-1-shaped box (the page above its MRZ band)
-  // or a card read from a passport-shaped one; the whole image then wins ties.
-  std::string page;
-  for (const auto& sg : best.segs) page += sg.key + " | ";
+  // whose whole image is a scene). The outline is also doubted when its shape contradicts the
+  // document read inside it and the image itself may be the document: a passport page read from
+  // an ID-1-shaped box (the page above its MRZ band) or a card read from a passport-shaped one;
+  // the whole image then wins ties.
+  const std::string page = PageText(best.segs);
   const bool reads_passport = PageHas(page, "PASSPORT") || PageHas(page, "HO CHIEU");
   const bool shape_mismatch =
       quad.maybe_crop && best.score >= 3 && reads_passport != (best.aspect < 1.5);
-  bool doubt_outline = best.score < 3 || quad.maybe_crop;
+  const bool doubt_outline = best.score < 3 || quad.maybe_crop;
   if (doubt_outline && quad.located) {
     // The whole image is rectified at its own aspect class, not the doubted outline's (a false
     // outline of background curves has any aspect).
@@ -1415,7 +1419,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   r.card = best.card;
 
   Signals sig;
-  for (const auto& s : best.segs) sig.page += s.key + " | ";
+  sig.page = PageText(best.segs);
   // QR: the chip CCCD front has it top right, the 2024 card back top right.
   auto qr = DecodeQr(best.gray, cv::Rect(best.gray.cols * 6 / 10, 0, best.gray.cols * 4 / 10,
                                          best.gray.rows * 6 / 10));
