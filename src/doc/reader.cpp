@@ -1360,7 +1360,17 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   const bool reads_passport = PageHas(page, "PASSPORT") || PageHas(page, "HO CHIEU");
   const bool shape_mismatch =
       quad.maybe_crop && best.score >= 3 && reads_passport != (best.aspect < 1.5);
-  const bool doubt_outline = best.score < 3 || quad.maybe_crop;
+  // A card photographed on a background has a margin on every side; an inner box of a crop
+  // shares at least one of the crop's edges. Only such outlines cost a second page pass when
+  // their reading is confident (a 7:5 phone photo has a passport page's aspect).
+  const float edge = 0.02F * static_cast<float>(std::max(bgr.cols, bgr.rows));
+  const bool touches_edge =
+      std::any_of(quad.corners.begin(), quad.corners.end(), [&](const cv::Point2f& c) {
+        return c.x < edge || c.y < edge || c.x > static_cast<float>(bgr.cols) - edge ||
+               c.y > static_cast<float>(bgr.rows) - edge;
+      });
+  const bool doubt_outline =
+      best.score < 3 || (quad.maybe_crop && (best.conf < 88 || touches_edge));
   if (doubt_outline && quad.located) {
     // The whole image is rectified at its own aspect class, not the doubted outline's (a false
     // outline of background curves has any aspect).
