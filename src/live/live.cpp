@@ -55,6 +55,13 @@ constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
 // a re-encoded copy (measured 0.004-0.005) rather than a capture (>= 0.013, low-quality phone
 // encodes included): full spoof at kEdgeLow, none from kEdgeHigh.
 constexpr double kEdgeLow = 0.006, kEdgeHigh = 0.010;
+// Screen border: share of sampled frames where ScreenBorderSides finds >= kBorderMinSides sides.
+// Measured 2026-11-26 (docs/liveness.md, "Screen border"): bona fide clips and faces-dev photos 0;
+// replays on a screen whose bezel is in view 0.4-1.0; a hand-held display drifts partly out of the
+// frame in some frames, so most frames, not all, must show it.
+constexpr int kBorderMinSides = 2;
+constexpr double kBorderLow = 0.3, kBorderHigh = 0.5;
+constexpr int kBorderFrames = 10;
 // Challenge head turns (NoseTurn, share of the face width): a turn starts beyond kTurnEnter and
 // ends inside kTurnExit. About 0.15 at a clear 30-degree turn; frontal faces stay within ~0.05.
 constexpr double kTurnEnter = 0.10, kTurnExit = 0.05;
@@ -130,12 +137,18 @@ void ScorePassive(PassiveSignals& s, std::vector<std::string>& reasons, bool pho
   // Glare is reported on photos but does not vote there (flash-lit skin looks the same).
   const double g = photo ? 0.0 : Ramp(s.glare_fraction, kGlareLow, kGlareHigh);
   const double e = s.edge_sharpness >= 0 ? 1.0 - Ramp(s.edge_sharpness, kEdgeLow, kEdgeHigh) : 0.0;
-  s.spoof_score = std::max({m, g, e});
+  const double b = s.screen_border >= 0 ? Ramp(s.screen_border, kBorderLow, kBorderHigh) : 0.0;
+  s.spoof_score = std::max({m, g, e, b});
   if (m >= 0.5)
     reasons.push_back(
         "periodic (moire/halftone) pattern on the face, typical of a screen or print");
   if (g >= 0.5)
     reasons.push_back("large specular glare on the face, typical of a screen or glossy photo");
+  if (b >= 0.5) {
+    reasons.push_back("a dark straight border frames the face on two or more sides (" +
+                      Fmt(100 * s.screen_border, 0) +
+                      " % of frames), as a display's bezel does: a replay on a screen");
+  }
   if (e >= 0.5) {
     reasons.push_back("every edge is soft as in a video scaled down and up again (edge sharpness " +
                       Fmt(s.edge_sharpness, 4) + "): a re-encoded copy, not a camera recording");
@@ -277,6 +290,7 @@ nlohmann::json ToJson(const PassiveSignals& p) {
                       {"glare_fraction", Round(p.glare_fraction)},
                       {"spoof_score", Round(p.spoof_score)}};
   if (p.edge_sharpness >= 0) j["edge_sharpness"] = Round(p.edge_sharpness, 1e-5);
+  if (p.screen_border >= 0) j["screen_border"] = Round(p.screen_border);
   if (p.model_antispoof_real >= 0) j["model_antispoof_real"] = Round(p.model_antispoof_real);
   if (p.model_liveness_live >= 0) j["model_liveness_live"] = Round(p.model_liveness_live);
   return j;
@@ -614,6 +628,16 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
   out.passive.moire_peak = Percentile(moire, 0.5);
   out.passive.glare_fraction = Percentile(glare, 0.5);
   out.passive.edge_sharpness = Percentile(edge, 0.5);
+  {
+    // Cheap (one Hough pass at 320 px), so on more frames than the other passive signals.
+    const int nb = std::min(nt, kBorderFrames);
+    int framed = 0;
+    for (int q = 0; q < nb; ++q) {
+      const int i = nb == 1 ? nt / 2 : static_cast<int>(std::lround(q * (nt - 1.0) / (nb - 1.0)));
+      framed += ScreenBorderSides(Gray(frames[idx[t[i]]]), track[t[i]].box) >= kBorderMinSides;
+    }
+    if (nb > 0) out.passive.screen_border = static_cast<double>(framed) / nb;
+  }
   if (!m_real.empty()) out.passive.model_antispoof_real = Percentile(m_real, 0.5);
   if (!m_live.empty()) out.passive.model_liveness_live = Percentile(m_live, 0.5);
   ScorePassive(out.passive, out.reasons, /*photo=*/false);
@@ -703,6 +727,8 @@ Result<PhotoLiveness> LivenessChecker::CheckPhoto(const cv::Mat& image) {
   out.threshold = options_.threshold;
   out.face_box = ClipRect(faces[0].box, image.size());
   out.passive = Passive(image, faces[0].box);
+  out.passive.screen_border =
+      ScreenBorderSides(Gray(image), faces[0].box) >= kBorderMinSides ? 1.0 : 0.0;
   if (models_ && !models_->empty()) {
     EKYC_ASSIGN_OR_RETURN(auto ms, models_->Score(image, faces[0].box));
     if (ms.antispoof_real) out.passive.model_antispoof_real = *ms.antispoof_real;

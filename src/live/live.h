@@ -69,6 +69,9 @@ struct PassiveSignals {
   // Video only (-1 = not computed): sharpness of the strongest edges of the whole frame relative
   // to their contrast; very low when the video was scaled down and up (a re-encoded copy).
   double edge_sharpness = -1.0;
+  // Share of the sampled frames (a photo: 0 or 1) in which a dark straight border frames the face
+  // on two or more sides, as a display's bezel does (ScreenBorderSides); -1 = not computed.
+  double screen_border = -1.0;
   double spoof_score =
       0.0;  // 0 = looks like skin in front of a camera, 1 = display/print artefacts
   // CNN scores (median over frames), when the models are available; -1 = not computed.

@@ -250,6 +250,65 @@ double EdgeSharpness(const cv::Mat& gray) {
   return grad2 > 0 ? lap2 / grad2 : 0.0;
 }
 
+int ScreenBorderSides(const cv::Mat& gray, const cv::Rect2f& face) {
+  if (gray.empty() || gray.cols < 64 || gray.rows < 64 || face.width <= 0 || face.height <= 0)
+    return 0;
+  // Fixed working width, so lengths and offsets below mean the same share of the frame for any
+  // capture resolution.
+  const double s = 320.0 / gray.cols;
+  cv::Mat g;
+  cv::resize(gray, g, cv::Size(320, std::max(1, static_cast<int>(std::lround(gray.rows * s)))), 0,
+             0, cv::INTER_AREA);
+  const int w = g.cols, h = g.rows;
+  // The head (hair, ears) and the neck surround the detector's box; their outlines are not borders.
+  const double fx = face.x * s, fy = face.y * s, fw = face.width * s, fh = face.height * s;
+  const double left = fx - 0.5 * fw, right = fx + 1.5 * fw, top = fy - 0.7 * fh,
+               bottom = fy + 1.5 * fh;
+  cv::Mat blurred, edges;
+  cv::GaussianBlur(g, blurred, cv::Size(3, 3), 0);
+  cv::Canny(blurred, edges, 40, 100);
+  std::vector<cv::Vec4i> segs;
+  cv::HoughLinesP(edges, segs, 1, CV_PI / 180, 40, 0.3 * std::min(w, h), 4);
+  // Mean brightness of a strip 2..5 px to one side of the segment (middle 80 % of its length).
+  auto strip = [&](const cv::Vec4i& l, double nx, double ny, int sign) {
+    double sum = 0;
+    int n = 0;
+    for (int k = 0; k < 15; ++k) {
+      const double t = 0.1 + 0.8 * k / 14.0;
+      const double px = l[0] + (l[2] - l[0]) * t, py = l[1] + (l[3] - l[1]) * t;
+      for (int o = 2; o <= 5; ++o) {
+        const int qx = static_cast<int>(std::lround(px + sign * nx * o));
+        const int qy = static_cast<int>(std::lround(py + sign * ny * o));
+        if (qx < 0 || qy < 0 || qx >= w || qy >= h) continue;
+        sum += g.at<uchar>(qy, qx);
+        ++n;
+      }
+    }
+    return n > 20 ? sum / n : -1.0;
+  };
+  bool side[4] = {false, false, false, false};  // left, right, top, bottom of the face
+  for (const cv::Vec4i& l : segs) {
+    const double dx = l[2] - l[0], dy = l[3] - l[1], len = std::hypot(dx, dy);
+    if (len < 1) continue;
+    const double nx = -dy / len, ny = dx / len;
+    const double a = strip(l, nx, ny, 1), b = strip(l, nx, ny, -1);
+    if (a < 0 || b < 0) continue;
+    // A bezel is dark (an unlit frame) next to something lit (the picture or the room).
+    if (std::min(a, b) > kScreenBorderDarkMax || std::abs(a - b) < kScreenBorderContrastMin)
+      continue;
+    const double x0 = std::min(l[0], l[2]), x1 = std::max(l[0], l[2]);
+    const double y0 = std::min(l[1], l[3]), y1 = std::max(l[1], l[3]);
+    if (std::abs(dx) < 0.5 * std::abs(dy)) {  // near-vertical
+      if (x1 < left) side[0] = true;
+      if (x0 > right) side[1] = true;
+    } else if (std::abs(dy) < 0.5 * std::abs(dx)) {  // near-horizontal
+      if (y1 < top) side[2] = true;
+      if (y0 > bottom) side[3] = true;
+    }
+  }
+  return static_cast<int>(std::count(std::begin(side), std::end(side), true));
+}
+
 }  // namespace ekyc::live
 
 namespace ekyc::live {

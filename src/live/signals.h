@@ -107,6 +107,16 @@ double GlareFraction(const cv::Mat& bgr_crop);
 // (re-encoded copies, docs/liveness.md) has every edge widened: about 0.004-0.005 there against
 // 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
 double EdgeSharpness(const cv::Mat& gray);
+// Screen border (bezel) cue, after Komulainen et al. 2013 ("Context based face anti-spoofing"): a
+// photo or video replayed on a display is framed by the display's border, a dark straight band that
+// surrounds the face; a live face is in front of the room. Returns on how many of the four sides of
+// the face (left, right, above, below) a long straight edge (>= 30 % of the frame's smaller side)
+// with an unlit side (mean <= kScreenBorderDarkMax, >= kScreenBorderContrastMin darker than its
+// other side) lies clear of the head. Input: the 8-bit gray frame and the face box in its pixels.
+// Two or more sides in most frames is a display framing the face (docs/liveness.md, "Screen
+// border"); a bona fide selfie in a dark door or window frame could show it too.
+inline constexpr double kScreenBorderDarkMax = 40.0, kScreenBorderContrastMin = 15.0;
+int ScreenBorderSides(const cv::Mat& gray, const cv::Rect2f& face);
 // Variance of the Laplacian of the gray crop resized to 128 px high (sharpness, scale-normalised).
 double Sharpness(const cv::Mat& gray_crop);
 

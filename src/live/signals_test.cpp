@@ -334,5 +334,51 @@ TEST(GlareFraction, CountsBrightUnsaturatedPixels) {
   EXPECT_NEAR(GlareFraction(img), 0.2, 1e-9);
 }
 
+// A room-like scene: smooth gradient with noise, a face-coloured blob with dark hair around the
+// box.
+cv::Mat Scene(std::mt19937& rng) {
+  cv::Mat g(480, 640, CV_8U);
+  std::normal_distribution<double> n(0, 4);
+  for (int y = 0; y < g.rows; ++y)
+    for (int x = 0; x < g.cols; ++x)
+      g.at<uchar>(y, x) = cv::saturate_cast<uchar>(90 + 0.12 * x + 0.05 * y + n(rng));
+  cv::ellipse(g, {320, 215}, {95, 125}, 0, 0, 360, cv::Scalar(25), cv::FILLED);  // hair
+  cv::ellipse(g, {320, 250}, {70, 95}, 0, 0, 360, cv::Scalar(170), cv::FILLED);  // face
+  return g;
+}
+
+TEST(ScreenBorderSides, BezelAroundTheFaceCountsItsSides) {
+  std::mt19937 rng(7);
+  const cv::Rect2f face(260, 190, 120, 130);
+  cv::Mat room = Scene(rng);
+  EXPECT_EQ(ScreenBorderSides(room, face), 0) << "hair and face outlines are not borders";
+
+  // The same scene shown on a display: a dark bezel band, slightly rotated, around the picture.
+  cv::Mat screen = room.clone();
+  const cv::RotatedRect outer({322, 242}, {560, 420}, 3.0f), inner({322, 242}, {520, 380}, 3.0f);
+  cv::Point2f po[4], pi[4];
+  outer.points(po);
+  inner.points(pi);
+  std::vector<cv::Point> o(po, po + 4), in(pi, pi + 4);
+  cv::Mat mask(screen.size(), CV_8U, cv::Scalar(0));
+  cv::fillConvexPoly(mask, o, cv::Scalar(255));
+  cv::fillConvexPoly(mask, in, cv::Scalar(0));
+  screen.setTo(cv::Scalar(14), mask);
+  EXPECT_EQ(ScreenBorderSides(screen, face), 4);
+
+  // Only the left and top of the bezel in view (the display drifted out of the frame).
+  cv::Mat partial = screen.clone();
+  partial(cv::Rect(480, 0, 160, 480)).setTo(cv::Scalar(120));
+  partial(cv::Rect(0, 400, 640, 80)).setTo(cv::Scalar(120));
+  EXPECT_EQ(ScreenBorderSides(partial, face), 2);
+
+  // A dark vertical bar that runs behind the head (a door edge) is not a frame around the face.
+  cv::Mat door = Scene(rng);
+  door(cv::Rect(300, 0, 30, 480)).setTo(cv::Scalar(20));
+  EXPECT_EQ(ScreenBorderSides(door, face), 0);
+
+  EXPECT_EQ(ScreenBorderSides(cv::Mat(), face), 0);
+}
+
 }  // namespace
 }  // namespace ekyc::live

@@ -13,6 +13,9 @@ same clips. Attack types:
                  as one plane.
   screen_video   each genuine clip replayed on the simulated screen (the face itself moves
                  non-rigidly: only passive cues can catch this).
+  screen_photo_full, screen_video_full
+                 the same, with the camera so close that the display overfills the frame: no bezel
+                 in view (the attacker who knows the screen-border cue).
   reencode       each genuine clip re-encoded several times with down/up-scaling (generation loss
                  of a re-recorded/re-shared video). This is a digital replay: see docs/liveness.md.
 
@@ -237,13 +240,15 @@ def screen_effects(f, rng, i, glare_pos, band_phase, amp):
     return f
 
 
-def make_screen(frames_content, out_path, seed, moving=True):
-    """frames_content: list of BGR images (one still or a sequence)."""
+def make_screen(frames_content, out_path, seed, moving=True, full=False):
+    """frames_content: list of BGR images (one still or a sequence). full: the camera is held so
+    close that the display overfills the frame and its bezel is never in view."""
     rng = np.random.RandomState(seed)
     bg = background(rng).astype(np.float32)
-    first = screen_surface(frames_content[0], rng)
+    first = screen_surface(frames_content[0], rng, bezel=not full)
     poses = sheet_pose(rng, NFRAMES, first.shape[1], first.shape[0], zoom_amp=0.08 if moving else 0.03,
-                       pan=40 if moving else 10, tilt=0.12 if moving else 0.04, fill=(0.85, 1.1))
+                       pan=40 if moving else 10, tilt=0.12 if moving else 0.04,
+                       fill=(1.3, 1.45) if full else (0.85, 1.1))
     light = lighting(rng, NFRAMES)
     glare_pos = (rng.uniform(200, 440), rng.uniform(120, 300))
     band_phase = rng.uniform(0, 1)
@@ -252,7 +257,7 @@ def make_screen(frames_content, out_path, seed, moving=True):
     w = writer(out_path)
     for i in range(NFRAMES):
         content = frames_content[min(i, len(frames_content) - 1)]
-        surf = first if len(frames_content) == 1 else screen_surface(content, rng)
+        surf = first if len(frames_content) == 1 else screen_surface(content, rng, bezel=not full)
         mask = np.full(surf.shape[:2], 255, np.uint8)
         f = capture_screen(bg, surf, poses[i], blur)
         f = screen_effects(f, rng, i, glare_pos, band_phase, glare_amp)
@@ -326,19 +331,22 @@ def photo_set(photo_dir, photos_all, attacks_dir, out_dir, n_first=36):
     out_dir = os.path.abspath(out_dir)
     """Single-photo (passive) check list: face photos as bona fide (the first n_first, which the
     photo thresholds were looked at on, as `genuine`; the rest as `genuine_unseen`) and frame 20
-    of every print_photo / screen_photo clip as attacks."""
+    of every print_photo / screen_photo / screen_photo_full clip as attacks."""
     os.makedirs(out_dir, exist_ok=True)
     rows = []
     for i, p in enumerate(photos_all):
         rows.append((os.path.join(photo_dir, p), "genuine", "genuine" if i < n_first else "genuine_unseen"))
     for name in sorted(os.listdir(attacks_dir)):
-        for prefix, label, typ in (("print_photo_", "print", "print"), ("screen_photo_", "replay", "screen")):
+        for prefix, label, typ in (("print_photo_", "print", "print"),
+                                   ("screen_photo_full_", "replay", "screen_full"),
+                                   ("screen_photo_", "replay", "screen")):
             if name.startswith(prefix) and name.endswith(".mp4"):
                 png = os.path.join(out_dir, name[:-4] + "_f20.png")
                 if not os.path.exists(png):
                     frames, _ = read_frames(os.path.join(attacks_dir, name), limit=21)
                     cv2.imwrite(png, frames[min(20, len(frames) - 1)])
                 rows.append((png, label, typ))
+                break
     with open(os.path.join(out_dir, "list.csv"), "w", newline="") as fh:
         wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(["path", "label", "attack_type"])
@@ -391,6 +399,9 @@ def main():
         emit(f"screen_photo_{base}.mp4", "replay", "screen_photo", lambda o: make_screen([content], o, 2000 + k + so))
         emit_reenc(f"print_photo_{base}.mp4", "print", "print")
         emit_reenc(f"screen_photo_{base}.mp4", "replay", "screen_photo")
+        emit(f"screen_photo_full_{base}.mp4", "replay", "screen_photo_full",
+             lambda o: make_screen([content], o, 5000 + k + so, full=True))
+        emit_reenc(f"screen_photo_full_{base}.mp4", "replay", "screen_photo_full")
     for k, g in enumerate(genuine):
         base = os.path.splitext(os.path.basename(g))[0]
         frames, fps = read_frames(g)
@@ -401,6 +412,9 @@ def main():
         emit(f"screen_video_{base}.mp4", "replay", "screen_video", lambda o: make_screen(seq, o, 4000 + k + so))
         emit_reenc(f"print_frame_{base}.mp4", "print", "print")
         emit_reenc(f"screen_video_{base}.mp4", "replay", "screen_video")
+        emit(f"screen_video_full_{base}.mp4", "replay", "screen_video_full",
+             lambda o: make_screen(seq, o, 6000 + k + so, full=True))
+        emit_reenc(f"screen_video_full_{base}.mp4", "replay", "screen_video_full")
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
         emit(f"reencode_sharp_{base}.mp4", "replay", "reencode_sharp", lambda o: make_reencode_sharp(g, o))
         emit(f"lowq_h264_{base}.mp4", "genuine", "lowq_h264", lambda o: make_lowq(g, o, "avc1"))
