@@ -145,6 +145,15 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
   }
   double long_side =
       (Dist(out.corners[0], out.corners[1]) + Dist(out.corners[2], out.corners[3])) / 2;
+  const int image_long = std::max(bgr.cols, bgr.rows);
+  if (long_side < 400 && out.located && crop_like && image_long >= 400) {
+    // A crop of a card whose only outline found is an inner box (the portrait): the card is the
+    // image, not a too-small card inside it.
+    out = CardQuad{};
+    out.corners = WholeImageCorners(bgr);
+    out.aspect = img_aspect;
+    long_side = image_long - 1;
+  }
   if (long_side < 400) {
     return InvalidArgument("doc.card_too_small",
                            "the card is too small in the image (" +

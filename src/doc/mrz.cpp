@@ -5,7 +5,9 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <set>
 
+#include "doc/syllable.h"
 #include "doc/text.h"
 
 namespace ekyc::doc {
@@ -533,6 +535,63 @@ std::vector<std::string> FindMrzLines(const std::vector<std::string>& ocr_lines)
     }
   }
   return {};
+}
+
+int ImplausibleNameWords(const MrzData& m) {
+  if (m.nationality != "VNM") return 0;
+  int bad = 0;
+  for (const std::string* part : {&m.surname, &m.given_names}) {
+    for (const std::string& w : Split(*part, ' ')) {
+      if (!w.empty() && !CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) ++bad;
+    }
+  }
+  return bad;
+}
+
+std::optional<MrzData> UndoubleNameVowels(const MrzData& m) {
+  if (m.nationality != "VNM") return std::nullopt;
+  const bool td1 = m.format == "TD1";
+  const size_t li = td1 ? 2 : 0, from = td1 ? 0 : 5;
+  if (m.lines.size() <= li || m.lines[li].size() <= from) return std::nullopt;
+  std::string line = m.lines[li];
+  int fixed = 0;
+  for (size_t i = from; i < line.size();) {
+    if (line[i] < 'A' || line[i] > 'Z') {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < line.size() && line[j] >= 'A' && line[j] <= 'Z') ++j;
+    const std::string word = line.substr(i, j - i);
+    if (!CouldBeAccentFreeSyllable(word, /*personal_name=*/true)) {
+      std::set<std::string> fixes;
+      size_t at = 0;
+      for (size_t k = 0; k + 1 < word.size(); ++k) {
+        if (word[k] != word[k + 1] || std::string("AEIOUY").find(word[k]) == std::string::npos)
+          continue;
+        std::string w = word;
+        w.erase(k, 1);
+        if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) {
+          fixes.insert(w);
+          at = i + k;
+        }
+      }
+      if (fixes.size() == 1) {
+        line.erase(at, 1);
+        line.push_back('<');
+        ++fixed;
+        --j;
+      }
+    }
+    i = j;
+  }
+  if (fixed == 0) return std::nullopt;
+  std::vector<std::string> lines = m.lines;
+  lines[li] = line;
+  auto parsed = ParseMrz(lines);
+  if (!parsed.ok() || parsed->failed_checks.size() != m.failed_checks.size()) return std::nullopt;
+  parsed->repaired_chars = m.repaired_chars + fixed;
+  return parsed.value();
 }
 
 }  // namespace ekyc::doc

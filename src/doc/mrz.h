@@ -5,6 +5,7 @@
 // Thread-safety: pure functions; safe from any thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,19 @@ Result<MrzData> ParseMrz(const std::vector<std::string>& lines);
 // Picks the MRZ lines out of free OCR lines (the last run of 3 TD1-like or 2 TD3-like lines).
 // Returns an empty vector when none look like an MRZ.
 std::vector<std::string> FindMrzLines(const std::vector<std::string>& ocr_lines);
+
+// Words of a Vietnamese citizen's MRZ name (nationality VNM; surname and given names) that no
+// Vietnamese name syllable strips down to: an OCR letter inserted or doubled (`THU<KLY`, `QUOOC`).
+// 0 for other nationalities. Minority names (`KSOR`) count too, so use it only to prefer one
+// reading.
+int ImplausibleNameWords(const MrzData& m);
+
+// OCR doubles letters of the fixed-pitch name field (`QUOOC`, `VOO`, `CUOONG`), which no check
+// digit covers. In a Vietnamese citizen's name (nationality VNM), a doubled vowel is dropped when
+// its word cannot be a name syllable and exactly one de-doubled spelling can (the field keeps its
+// length: a filler is added at its end). Consonants are left alone: Ede names keep a real double
+// letter once the MRZ drops their apostrophe (H'Hen → `HHEN`). Returns the re-parsed MRZ, or
+// nullopt when nothing changes.
+std::optional<MrzData> UndoubleNameVowels(const MrzData& m);
 
 }  // namespace ekyc::doc

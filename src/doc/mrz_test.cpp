@@ -147,4 +147,44 @@ TEST(DocMrz, NameLineMissingMostFillers) {
   EXPECT_FALSE(ParseMrz({"P<VNM", kTd3[1]}).ok());
 }
 
+TEST(DocMrz, DoubledVowelsInVietnameseNamesAreUndone) {
+  // TD1: `QUOOC` (a doubled O, read on a clean card) and `CUOONG`.
+  auto r = ParseMrz({kTd1[0], kTd1[1], "VO<<QUOOC<CUOONG<<<<<<<<<<<<<<"});
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->checks_ok);
+  EXPECT_EQ(ImplausibleNameWords(*r), 2);
+  auto u = UndoubleNameVowels(*r);
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->lines[2], "VO<<QUOC<CUONG<<<<<<<<<<<<<<<<");
+  EXPECT_EQ(u->surname, "VO");
+  EXPECT_EQ(u->given_names, "QUOC CUONG");
+  EXPECT_EQ(u->repaired_chars, r->repaired_chars + 2);
+  EXPECT_TRUE(u->checks_ok);
+  EXPECT_EQ(ImplausibleNameWords(*u), 0);
+
+  // TD3: the surname `VOO`; the data line is untouched.
+  auto p = ParseMrz({"P<VNMVOO<<THI<AN<<<<<<<<<<<<<<<<<<<<<<<<<<<<", kTd3[1]});
+  ASSERT_TRUE(p.ok());
+  auto pu = UndoubleNameVowels(*p);
+  ASSERT_TRUE(pu.has_value());
+  EXPECT_EQ(pu->lines[0], "P<VNMVO<<THI<AN<<<<<<<<<<<<<<<<<<<<<<<<<<<<<");
+  EXPECT_EQ(pu->lines[1], kTd3[1]);
+  EXPECT_EQ(pu->surname, "VO");
+
+  // Nothing to do: plausible names, an inserted consonant (no double), a doubled consonant of an
+  // Ede name (H'Hen → HHEN), a double vowel that is a real spelling (LUU = Lưu), and a name that
+  // is not Vietnamese.
+  for (const char* name : {"NGUYEN<<THI<AN<<<<<<<<<<<<<<<<", "TA<<THU<KLY<<<<<<<<<<<<<<<<<<<",
+                           "HHEN<<NIE<<<<<<<<<<<<<<<<<<<<<", "LUU<<HUU<DUC<<<<<<<<<<<<<<<<<<"}) {
+    auto n = ParseMrz({kTd1[0], kTd1[1], name});
+    ASSERT_TRUE(n.ok()) << name;
+    EXPECT_FALSE(UndoubleNameVowels(*n).has_value()) << name;
+  }
+  std::string foreign = kTd1[1];
+  foreign.replace(15, 3, "FRA");
+  auto f = ParseMrz({kTd1[0], foreign, "MOORE<<AA<<<<<<<<<<<<<<<<<<<<<"});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(ImplausibleNameWords(*f), 0);
+}
+
 }  // namespace ekyc::doc

@@ -25,6 +25,8 @@ namespace {
 
 constexpr double kId1Aspect = 85.6 / 53.98;
 constexpr double kPassportAspect = 125.0 / 88.0;
+// Confidence from which one reading of a valid ID number is taken without further readings.
+constexpr double kIdSettledConfidence = 0.5;
 
 // ------------------------------------------------------------------------------------------ OCR
 struct Word {
@@ -1262,11 +1264,13 @@ std::optional<MrzData> DocReader::Impl::ReadMrz(const cv::Mat& gray, bool passpo
   // The MRZ sits in the bottom third of the card; eng + whitelist (no OCR-B model is packaged).
   int top = static_cast<int>(gray.rows * (passport_like ? 0.72 : 0.62));
   cv::Mat band = gray(cv::Rect(0, top, gray.cols, gray.rows - top));
-  // Two readings: as rectified, then (only when check digits fail) enlarged ×1.5, where the
-  // generic model drops fewer characters from long filler runs. Check digits pick the reading.
+  // Two readings: as rectified, then (only when check digits fail or a Vietnamese name word cannot
+  // be a syllable) enlarged ×1.5, where the generic model drops fewer characters from long filler
+  // runs. Check digits pick the reading, then the name words: the name has no check digit.
   std::optional<MrzData> best;
+  int best_bad_words = 0;
   for (double scale : {1.0, 1.5}) {
-    if (best && best->checks_ok) break;
+    if (best && best->checks_ok && best_bad_words == 0) break;
     cv::Mat img;
     if (scale == 1.0)
       img = band.clone();
@@ -1287,7 +1291,16 @@ std::optional<MrzData> DocReader::Impl::ReadMrz(const cv::Mat& gray, bool passpo
     if (mrz_lines.empty()) continue;
     auto parsed = ParseMrz(mrz_lines);
     if (!parsed.ok()) continue;
-    if (!best || parsed->failed_checks.size() < best->failed_checks.size()) best = parsed.value();
+    const int bad_words = ImplausibleNameWords(*parsed);
+    if (!best || parsed->failed_checks.size() < best->failed_checks.size() ||
+        (parsed->failed_checks.size() == best->failed_checks.size() &&
+         bad_words < best_bad_words)) {
+      best = parsed.value();
+      best_bad_words = bad_words;
+    }
+  }
+  if (best && best_bad_words > 0) {
+    if (auto undoubled = UndoubleNameVowels(*best)) best = std::move(undoubled);
   }
   return best;
 }
@@ -1718,6 +1731,15 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     // single-line reading can turn into noise). On 9-digit CMNDs, whose rules check only the
     // prefix, the block readings are always made and PickId counts them as independent
     // readings: a digit misread by the page pass ("249483456") still has a valid prefix.
+    // A valid number from one low-confidence reading is not settled either: a digit misread as
+    // another digit keeps the rules (only the province, century/sex and year digits are checked),
+    // so the block is read at every scale and PickId counts the readings (seed 53: `3`→`5` twice,
+    // `1`→`4`, each from a single reading with confidence 0.31-0.44).
+    auto settled = [&] {
+      if (!valid_pick()) return false;
+      const int k = PickId(id_cands, id_len, dob, sex);
+      return id_cands[k].conf >= kIdSettledConfidence;
+    };
     if (cv::Rect tb = ValueTemplate(type, side, "id", best.gray.size()); !tb.empty()) {
       const bool weak_rules = id_len == 9;
       if (!valid_pick()) {
@@ -1726,7 +1748,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         if (LooksLikeIdLine(t, id_len)) id_cands.push_back({CleanId(t, id_len), c * 0.8});
       }
       for (double scale : {1.0, 2.0, 1.5}) {
-        if (!weak_rules && valid_pick()) break;
+        if (!weak_rules && settled()) break;
         for (const Reading& line : ReadBlock(best.gray, tb, scale)) {
           if (!LooksLikeIdLine(line.text, id_len)) continue;
           id_cands.push_back({CleanId(line.text, id_len), line.conf * 0.8});

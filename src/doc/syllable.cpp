@@ -154,12 +154,8 @@ bool RhymeOk(const std::string& onset, const std::string& rhyme, Tone tone) {
   return true;
 }
 
-}  // namespace
-
-bool IsVietnameseSyllable(std::string_view word) {
-  std::string code;
-  Tone tone = kLevel;
-  if (!Encode(word, &code, &tone)) return false;
+// Onset + rhyme split of a coded word.
+bool CodeIsSyllable(const std::string& code, Tone tone) {
   static const std::array<const char*, 27> kOnsets = {
       "NGH", "NG", "NH", "GH", "GI", "KH", "PH", "TH", "TR", "CH", "QU", "B", "C", "D",
       "$",   "G",  "H",  "K",  "L",  "M",  "N",  "P",  "R",  "S",  "T",  "V", "X"};
@@ -184,6 +180,50 @@ bool IsVietnameseSyllable(std::string_view word) {
     if (RhymeOk(onset, rest, tone)) return true;
   }
   return RhymeOk("", code, tone);
+}
+
+// Every way of putting the modifiers back on an accent-free word (A → A/Ă/Â, E → E/Ê, O → O/Ô/Ơ,
+// U → U/Ư, D → D/Đ); true as soon as one spelling is a syllable.
+bool AnyModifiers(std::string& code, size_t i) {
+  if (i == code.size()) return CodeIsSyllable(code, kAcute);
+  const char c = code[i];
+  std::string options(1, c);
+  if (c == 'A') options = std::string("A") + kBreveA + kHatA;
+  if (c == 'E') options = std::string("E") + kHatE;
+  if (c == 'O') options = std::string("O") + kHatO + kHornO;
+  if (c == 'U') options = std::string("U") + kHornU;
+  if (c == 'D') options = std::string("D") + kBarD;
+  for (char o : options) {
+    code[i] = o;
+    if (AnyModifiers(code, i + 1)) {
+      code[i] = c;
+      return true;
+    }
+  }
+  code[i] = c;
+  return false;
+}
+
+}  // namespace
+
+bool IsVietnameseSyllable(std::string_view word) {
+  std::string code;
+  Tone tone = kLevel;
+  if (!Encode(word, &code, &tone)) return false;
+  return CodeIsSyllable(code, tone);
+}
+
+bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name) {
+  if (word.empty() || word.size() > 8) return false;
+  std::string code;
+  for (char c : word) {
+    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u < 'A' || u > 'Z') return false;
+    code.push_back(u);
+  }
+  if (personal_name && code.find("OO") != std::string::npos) return false;
+  // Any tone: the acute allows every rhyme, including those with a stop coda.
+  return AnyModifiers(code, 0);
 }
 
 std::string DropTrailingNoise(const std::string& address) {

@@ -19,6 +19,14 @@ namespace ekyc::doc {
 // are accepted.
 bool IsVietnameseSyllable(std::string_view word);
 
+// True when an accent-free upper-case word, as the MRZ writes names (every diacritic dropped, Đ
+// written D), could be a Vietnamese syllable once its diacritics are put back: `NGUYEN`, `QUOC`,
+// `DUONG` are; `KLY`, `NGUYYEN` (OCR inserted a letter) are not. Names of minority peoples (`KSOR`)
+// are not either, so callers may only use it to prefer one reading over another.
+// With `personal_name`, the loan-word rhymes `oong`/`oóc` (`xoong`, `soóc`), which no personal
+// name uses, count as impossible, so an OCR-doubled `QUOOC` is caught too.
+bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name = false);
+
 // Drops trailing words of an address that are neither numbers nor Vietnamese syllables (OCR
 // noise after the last real word: specks, seal edges, a neighbouring line), at most two words
 // and only when the word left at the end is a syllable. Punctuation at the new end is trimmed.

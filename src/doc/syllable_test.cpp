@@ -40,4 +40,24 @@ TEST(DocSyllable, DropTrailingNoiseOnlyAtTheEnd) {
   EXPECT_EQ(DropTrailingNoise(""), "");
 }
 
+TEST(DocSyllable, AccentFreeMrzWords) {
+  // Stripped spellings of real syllables, including stop codas (NGUYET = nguyệt, DUC = đức) and
+  // letters whose modifiers the MRZ drops (DUONG = dương, QUOC = quốc, TRUONG = trường).
+  for (const char* w : {"NGUYEN", "THI", "QUOC", "DUONG", "TRUONG", "NGUYET", "DUC", "LY", "KY",
+                        "HUYNH", "GIANG", "NGHIEM", "THUY", "KHANH", "HOA", "AN", "Y", "ngoc"}) {
+    EXPECT_TRUE(CouldBeAccentFreeSyllable(w)) << w;
+  }
+  // OCR inserted or doubled a letter; no diacritics can make these Vietnamese. A doubled O spells
+  // the loan-word rhymes of "xoong" / "soóc", which names never use.
+  EXPECT_TRUE(CouldBeAccentFreeSyllable("QUOOC"));
+  EXPECT_TRUE(CouldBeAccentFreeSyllable("XOONG"));
+  EXPECT_FALSE(CouldBeAccentFreeSyllable("QUOOC", /*personal_name=*/true));
+  EXPECT_FALSE(CouldBeAccentFreeSyllable("VOO", /*personal_name=*/true));
+  EXPECT_TRUE(CouldBeAccentFreeSyllable("QUOC", /*personal_name=*/true));
+  for (const char* w :
+       {"KLY", "NGUYYEN", "THII", "HOANGG", "X", "", "NGUYEN1", "NGUYÊN", "ABCDEFGHI"}) {
+    EXPECT_FALSE(CouldBeAccentFreeSyllable(w)) << "[" << w << "]";
+  }
+}
+
 }  // namespace ekyc::doc
