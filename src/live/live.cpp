@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <limits>
@@ -55,10 +56,12 @@ constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
 // a re-encoded copy (measured 0.004-0.005) rather than a capture (>= 0.013, low-quality phone
 // encodes included): full spoof at kEdgeLow, none from kEdgeHigh.
 constexpr double kEdgeLow = 0.006, kEdgeHigh = 0.010;
-// Screen border: share of sampled frames where ScreenBorderSides finds >= kBorderMinSides sides.
-// Measured 2026-11-26 (docs/liveness.md, "Screen border"): bona fide clips and faces-dev photos 0;
-// replays on a screen whose bezel is in view 0.4-1.0; a hand-held display drifts partly out of the
-// frame in some frames, so most frames, not all, must show it.
+// Screen border: share of sampled frames where ScreenBorderMask finds >= kBorderMinSides sides.
+// Measured 2026-11-26 (docs/liveness.md, "Screen border"): dev bona fide clips and faces-dev photos
+// 0; replays on a screen whose bezel is in view 0.4-1.0 (a hand-held display drifts partly out of
+// the frame, so most frames, not all, must show it); but also 0.8-1.0 on 11 of 21 bona fide clips
+// with a dark door, window or switched-off monitor behind the person. So it never votes alone: it
+// turns moire evidence that is inside its ramp (m > 0, weak on its own) into a decision.
 constexpr int kBorderMinSides = 2;
 constexpr double kBorderLow = 0.3, kBorderHigh = 0.5;
 constexpr int kBorderFrames = 10;
@@ -137,7 +140,8 @@ void ScorePassive(PassiveSignals& s, std::vector<std::string>& reasons, bool pho
   // Glare is reported on photos but does not vote there (flash-lit skin looks the same).
   const double g = photo ? 0.0 : Ramp(s.glare_fraction, kGlareLow, kGlareHigh);
   const double e = s.edge_sharpness >= 0 ? 1.0 - Ramp(s.edge_sharpness, kEdgeLow, kEdgeHigh) : 0.0;
-  const double b = s.screen_border >= 0 ? Ramp(s.screen_border, kBorderLow, kBorderHigh) : 0.0;
+  const double b =
+      s.screen_border >= 0 && m > 0 ? Ramp(s.screen_border, kBorderLow, kBorderHigh) : 0.0;
   s.spoof_score = std::max({m, g, e, b});
   if (m >= 0.5)
     reasons.push_back(
@@ -147,7 +151,9 @@ void ScorePassive(PassiveSignals& s, std::vector<std::string>& reasons, bool pho
   if (b >= 0.5) {
     reasons.push_back("a dark straight border frames the face on two or more sides (" +
                       Fmt(100 * s.screen_border, 0) +
-                      " % of frames), as a display's bezel does: a replay on a screen");
+                      " % of frames), as a display's bezel does, and the face shows a periodic "
+                      "pattern (moire " +
+                      Fmt(s.moire_peak, 2) + "): a replay on a screen");
   }
   if (e >= 0.5) {
     reasons.push_back("every edge is soft as in a video scaled down and up again (edge sharpness " +
@@ -634,7 +640,8 @@ Result<VideoLiveness> LivenessChecker::CheckVideo(const std::vector<cv::Mat>& fr
     int framed = 0;
     for (int q = 0; q < nb; ++q) {
       const int i = nb == 1 ? nt / 2 : static_cast<int>(std::lround(q * (nt - 1.0) / (nb - 1.0)));
-      framed += ScreenBorderSides(Gray(frames[idx[t[i]]]), track[t[i]].box) >= kBorderMinSides;
+      const unsigned mask = ScreenBorderMask(Gray(frames[idx[t[i]]]), track[t[i]].box);
+      framed += std::popcount(mask) >= kBorderMinSides;
     }
     if (nb > 0) out.passive.screen_border = static_cast<double>(framed) / nb;
   }
@@ -728,7 +735,7 @@ Result<PhotoLiveness> LivenessChecker::CheckPhoto(const cv::Mat& image) {
   out.face_box = ClipRect(faces[0].box, image.size());
   out.passive = Passive(image, faces[0].box);
   out.passive.screen_border =
-      ScreenBorderSides(Gray(image), faces[0].box) >= kBorderMinSides ? 1.0 : 0.0;
+      std::popcount(ScreenBorderMask(Gray(image), faces[0].box)) >= kBorderMinSides ? 1.0 : 0.0;
   if (models_ && !models_->empty()) {
     EKYC_ASSIGN_OR_RETURN(auto ms, models_->Score(image, faces[0].box));
     if (ms.antispoof_real) out.passive.model_antispoof_real = *ms.antispoof_real;

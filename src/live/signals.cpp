@@ -250,7 +250,7 @@ double EdgeSharpness(const cv::Mat& gray) {
   return grad2 > 0 ? lap2 / grad2 : 0.0;
 }
 
-int ScreenBorderSides(const cv::Mat& gray, const cv::Rect2f& face) {
+unsigned ScreenBorderMask(const cv::Mat& gray, const cv::Rect2f& face) {
   if (gray.empty() || gray.cols < 64 || gray.rows < 64 || face.width <= 0 || face.height <= 0)
     return 0;
   // Fixed working width, so lengths and offsets below mean the same share of the frame for any
@@ -306,7 +306,8 @@ int ScreenBorderSides(const cv::Mat& gray, const cv::Rect2f& face) {
       if (y0 > bottom) side[3] = true;
     }
   }
-  return static_cast<int>(std::count(std::begin(side), std::end(side), true));
+  return (side[0] ? kBorderLeft : 0u) | (side[1] ? kBorderRight : 0u) |
+         (side[2] ? kBorderAbove : 0u) | (side[3] ? kBorderBelow : 0u);
 }
 
 }  // namespace ekyc::live

@@ -109,14 +109,15 @@ double GlareFraction(const cv::Mat& bgr_crop);
 double EdgeSharpness(const cv::Mat& gray);
 // Screen border (bezel) cue, after Komulainen et al. 2013 ("Context based face anti-spoofing"): a
 // photo or video replayed on a display is framed by the display's border, a dark straight band that
-// surrounds the face; a live face is in front of the room. Returns on how many of the four sides of
-// the face (left, right, above, below) a long straight edge (>= 30 % of the frame's smaller side)
-// with an unlit side (mean <= kScreenBorderDarkMax, >= kScreenBorderContrastMin darker than its
-// other side) lies clear of the head. Input: the 8-bit gray frame and the face box in its pixels.
-// Two or more sides in most frames is a display framing the face (docs/liveness.md, "Screen
-// border"); a bona fide selfie in a dark door or window frame could show it too.
+// surrounds the face. Returns on which sides of the face (kBorderLeft/Right/Above/Below) a long
+// straight edge (>= 30 % of the frame's smaller side, slope under 1:2) with an unlit side (mean <=
+// kScreenBorderDarkMax, >= kScreenBorderContrastMin darker than its other side) lies clear of the
+// head. Input: the 8-bit gray frame and the face box in its pixels. A dark door, window or
+// monitor behind a live person shows the same edges (docs/liveness.md, "Screen border"), so
+// callers must not decide on it alone.
 inline constexpr double kScreenBorderDarkMax = 40.0, kScreenBorderContrastMin = 15.0;
-int ScreenBorderSides(const cv::Mat& gray, const cv::Rect2f& face);
+inline constexpr unsigned kBorderLeft = 1, kBorderRight = 2, kBorderAbove = 4, kBorderBelow = 8;
+unsigned ScreenBorderMask(const cv::Mat& gray, const cv::Rect2f& face);
 // Variance of the Laplacian of the gray crop resized to 128 px high (sharpness, scale-normalised).
 double Sharpness(const cv::Mat& gray_crop);
 

@@ -347,11 +347,11 @@ cv::Mat Scene(std::mt19937& rng) {
   return g;
 }
 
-TEST(ScreenBorderSides, BezelAroundTheFaceCountsItsSides) {
+TEST(ScreenBorderMask, BezelAroundTheFaceMarksItsSides) {
   std::mt19937 rng(7);
   const cv::Rect2f face(260, 190, 120, 130);
   cv::Mat room = Scene(rng);
-  EXPECT_EQ(ScreenBorderSides(room, face), 0) << "hair and face outlines are not borders";
+  EXPECT_EQ(ScreenBorderMask(room, face), 0u) << "hair and face outlines are not borders";
 
   // The same scene shown on a display: a dark bezel band, slightly rotated, around the picture.
   cv::Mat screen = room.clone();
@@ -364,20 +364,21 @@ TEST(ScreenBorderSides, BezelAroundTheFaceCountsItsSides) {
   cv::fillConvexPoly(mask, o, cv::Scalar(255));
   cv::fillConvexPoly(mask, in, cv::Scalar(0));
   screen.setTo(cv::Scalar(14), mask);
-  EXPECT_EQ(ScreenBorderSides(screen, face), 4);
+  EXPECT_EQ(ScreenBorderMask(screen, face),
+            kBorderLeft | kBorderRight | kBorderAbove | kBorderBelow);
 
   // Only the left and top of the bezel in view (the display drifted out of the frame).
   cv::Mat partial = screen.clone();
   partial(cv::Rect(480, 0, 160, 480)).setTo(cv::Scalar(120));
   partial(cv::Rect(0, 400, 640, 80)).setTo(cv::Scalar(120));
-  EXPECT_EQ(ScreenBorderSides(partial, face), 2);
+  EXPECT_EQ(ScreenBorderMask(partial, face), kBorderLeft | kBorderAbove);
 
   // A dark vertical bar that runs behind the head (a door edge) is not a frame around the face.
   cv::Mat door = Scene(rng);
   door(cv::Rect(300, 0, 30, 480)).setTo(cv::Scalar(20));
-  EXPECT_EQ(ScreenBorderSides(door, face), 0);
+  EXPECT_EQ(ScreenBorderMask(door, face), 0u);
 
-  EXPECT_EQ(ScreenBorderSides(cv::Mat(), face), 0);
+  EXPECT_EQ(ScreenBorderMask(cv::Mat(), face), 0u);
 }
 
 }  // namespace

@@ -33,6 +33,10 @@ not reject what a cheap phone uploads:
   lowq_h264      each genuine clip at a lower capture resolution (0.5x, or 0.75x when under 480 px
                  high), encoded once with H.264 (libx264 defaults, as a phone's encoder would).
   lowq_mpeg4     each genuine clip encoded once with MPEG-4 part 2 at native size (older phones).
+  framed_door, framed_window_night, framed_monitor_off
+                 each GRID clip with its studio backdrop keyed out and replaced by a wall with a dark
+                 door frame, a night window or a switched-off monitor around the head: the scenes
+                 in which a screen-border cue would reject a live person.
 
 Limits: these are simulations of artefacts; real prints and screens differ (paper gloss, printer
 halftone, real display sub-pixel layouts, camera anti-alias filters, auto-exposure).
@@ -327,6 +331,51 @@ def make_lowq(src, out_path, codec):
     os.replace(tmp, out_path)
 
 
+FRAMED_KINDS = ("door", "window_night", "monitor_off")
+
+
+def framed_background(kind, w, h, rng):
+    """A light wall with a dark straight-edged frame behind the person: a door frame around a lit
+    opening, a night window (dark glass in a light frame), or a switched-off monitor."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    wall = (165 + 25 * xx / w - 10 * yy / h)[..., None] * np.array([1.0, 1.02, 1.05], np.float32)
+    bg = wall + rng.normal(0, 3, (h, w, 3))
+    t = max(4, int(0.035 * w))
+    x0, x1, y0 = int(0.14 * w), int(0.86 * w), int(0.06 * h)
+    if kind == "monitor_off":
+        cv2.rectangle(bg, (x0, y0), (x1, int(0.72 * h)), (18, 18, 20), -1)
+    elif kind == "door":
+        cv2.rectangle(bg, (x0, y0), (x1, h), (30, 28, 26), -1)
+        cv2.rectangle(bg, (x0 + t, y0 + t), (x1 - t, h), (120, 125, 130), -1)
+    else:  # window_night
+        y1 = int(0.8 * h)
+        cv2.rectangle(bg, (x0, y0), (x1, y1), (235, 235, 235), -1)
+        cv2.rectangle(bg, (x0 + t, y0 + t), (x1 - t, y1 - t), (14, 16, 22), -1)
+    return np.clip(bg, 0, 255).astype(np.uint8)
+
+
+def make_framed(src, out_path, seed, kind):
+    """A genuine GRID clip (uniform blue-green backdrop) with its backdrop keyed out and replaced by
+    a room whose dark frame surrounds the head: bona fide, for the screen-border cue's false
+    rejections. Keying is by hue and leaves a thin halo; the person is untouched."""
+    rng = np.random.RandomState(seed)
+    frames, fps = read_frames(src)
+    h, w = frames[0].shape[:2]
+    bg = framed_background(kind, w, h, rng).astype(np.float32)
+    tmp = out_path + ".tmp.mp4"
+    wr = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*"avc1"), fps, (w, h))
+    if not wr.isOpened():
+        sys.exit("cannot write " + tmp)
+    for f in frames:
+        hsv = cv2.cvtColor(f, cv2.COLOR_BGR2HSV)
+        m = cv2.inRange(hsv, (76, 70, 40), (115, 255, 255))
+        m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+        m = cv2.GaussianBlur(m, (5, 5), 0).astype(np.float32)[..., None] / 255
+        wr.write((f * (1 - m) + bg * m).astype(np.uint8))
+    wr.release()
+    os.replace(tmp, out_path)
+
+
 def photo_set(photo_dir, photos_all, attacks_dir, out_dir, n_first=36):
     out_dir = os.path.abspath(out_dir)
     """Single-photo (passive) check list: face photos as bona fide (the first n_first, which the
@@ -419,6 +468,10 @@ def main():
         emit(f"reencode_sharp_{base}.mp4", "replay", "reencode_sharp", lambda o: make_reencode_sharp(g, o))
         emit(f"lowq_h264_{base}.mp4", "genuine", "lowq_h264", lambda o: make_lowq(g, o, "avc1"))
         emit(f"lowq_mpeg4_{base}.mp4", "genuine", "lowq_mpeg4", lambda o: make_lowq(g, o, "mp4v"))
+        if base.startswith("grid_"):
+            for j, kind in enumerate(FRAMED_KINDS):
+                emit(f"framed_{kind}_{base}.mp4", "genuine", "framed_" + kind,
+                     lambda o: make_framed(g, o, 7000 + 10 * k + j + so, kind))
     with open(os.path.join(args.out, "list.csv"), "w", newline="") as fh:
         wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(["path", "label", "attack_type"])
