@@ -233,6 +233,51 @@ class Repairer {
     return d >= 0 && c == static_cast<char>('0' + d);
   }
 
+  // Whether every character fits its position's class: the alternatives tried while repairing may
+  // keep an OCR letter in a filler position or a filler in a digit position when that happens to
+  // satisfy a check digit (1 in 10 for a wrong field).
+  bool FitsLayout() const {
+    for (size_t l = 0; l < cur_.size(); ++l) {
+      for (size_t i = 0; i < cur_[l].size() && i < layout_[l].size(); ++i) {
+        const char c = cur_[l][i];
+        const bool digit = c >= '0' && c <= '9', letter = c >= 'A' && c <= 'Z', fill = c == '<';
+        bool ok = true;
+        switch (layout_[l][i]) {
+          case kDigit:
+            ok = digit || (fill && DigitRunEmpty(l, i));
+            break;
+          case kCheck:
+            ok = digit || fill;
+            break;
+          case kAlpha:
+          case kName:
+            ok = letter || fill;
+            break;
+          case kFiller:
+            ok = fill;
+            break;
+          case kSex:
+            ok = c == 'M' || c == 'F' || fill;
+            break;
+          default:
+            ok = digit || letter || fill;
+        }
+        if (!ok) return false;
+      }
+    }
+    return true;
+  }
+
+  // A digit field may be all fillers (no expiry date on cards for people over 60), never partly.
+  bool DigitRunEmpty(size_t l, size_t i) const {
+    size_t from = i, to = i;
+    while (from > 0 && layout_[l][from - 1] == kDigit) --from;
+    while (to + 1 < layout_[l].size() && layout_[l][to + 1] == kDigit) ++to;
+    for (size_t k = from; k <= to; ++k)
+      if (cur_[l][k] != '<') return false;
+    return true;
+  }
+
   const std::vector<std::string>& lines() const { return cur_; }
   int Changed() const {
     int n = 0;
@@ -357,7 +402,21 @@ MrzData Finish(const Repairer& rep, const std::vector<Check>& checks, const char
       d.failed_checks.push_back(c.name);
     }
   }
+  if (!rep.FitsLayout()) {
+    d.checks_ok = false;
+    d.failed_checks.push_back("layout");
+  }
   return d;
+}
+
+// A Vietnamese ID card or passport is only issued to a Vietnamese citizen: another nationality code
+// is a misread (a dropped and an inserted character shift `VNM` to `NMO`), which no check digit
+// covers.
+void CheckVietnameseNationality(MrzData& d, bool vn) {
+  if (vn && d.nationality != "VNM") {
+    d.checks_ok = false;
+    d.failed_checks.push_back("nationality");
+  }
 }
 
 MrzData ParseTd1Fixed(std::vector<std::string> lines) {
@@ -392,6 +451,7 @@ MrzData ParseTd1Fixed(std::vector<std::string> lines) {
   d.sex = SexOf(L[1][7]);
   d.expiry_date = MrzDate(L[1].substr(8, 6), 20);
   d.nationality = StripFillers(L[1].substr(15, 3));
+  CheckVietnameseNationality(d, vn);
   ParseName(L[2], &d);
   return d;
 }
@@ -423,6 +483,7 @@ MrzData ParseTd3Fixed(std::vector<std::string> lines) {
   d.birth_date = MrzDate(L[1].substr(13, 6), BirthCentury(L[1].substr(13, 6), d.personal_number));
   d.sex = SexOf(L[1][20]);
   d.expiry_date = MrzDate(L[1].substr(21, 6), 20);
+  CheckVietnameseNationality(d, vn);
   ParseName(L[0].substr(5), &d);
   return d;
 }

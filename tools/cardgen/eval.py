@@ -6,7 +6,12 @@ Usage:
   BUILD/ekyc read --eval BUILD/doc-eval --out BUILD/doc-eval.jsonl
   /usr/bin/python3 tools/cardgen/eval.py BUILD/doc-eval BUILD/doc-eval.jsonl [--markdown]
 
-Exact match = NFC-equal strings (case-sensitive). Reports per field, per type/side, per degradation
+  /usr/bin/python3 tools/cardgen/eval.py BUILD/doc-eval BUILD/doc-eval.jsonl --normalize-with BUILD/ekyc
+
+Exact match = NFC-equal strings (case-sensitive). With --normalize-with, addresses are also scored
+the way the issue's criterion reads, "exact after normalization": the predicted text is normalized
+by `ekyc address --stdin` (the server's own normalizer) and its province/district/commune codes
+must equal the generator's (`address_codes`; fields without codes keep the exact-string rule). Reports per field, per type/side, per degradation
 level, field groups (ID, dates, names, addresses), classification accuracy, QR and MRZ rates and speed.
 """
 import argparse
@@ -14,6 +19,7 @@ import collections
 import json
 import os
 import statistics
+import subprocess
 import sys
 import unicodedata
 
@@ -35,6 +41,7 @@ def main():
     ap.add_argument("pred")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--errors", type=int, default=0, help="print N mismatches")
+    ap.add_argument("--normalize-with", metavar="EKYC", help="ekyc binary: also score addresses by admin codes")
     a = ap.parse_args()
     preds = {}
     with open(a.pred, encoding="utf-8") as f:
@@ -52,6 +59,8 @@ def main():
     times = collections.defaultdict(list)
     wall = collections.defaultdict(list)
     mism = []
+    norm_group = collections.defaultdict(lambda: [0, 0])
+    norm_jobs = []  # (level, predicted text, wanted codes)
     n = 0
     for name in sorted(os.listdir(a.gt_dir)):
         if not name.endswith(".json"):
@@ -85,6 +94,13 @@ def main():
                     group[(g, lvl)][0] += int(ok)
             if not ok:
                 mism.append((gt["image"], k, v, pv))
+            if a.normalize_with and k in GROUPS["addresses"]:
+                codes = (gt.get("address_codes") or {}).get(k)
+                if codes:
+                    norm_jobs.append((lvl, pv, (int(codes["tinh"]), int(codes["huyen"]), int(codes["xa"]))))
+                else:
+                    norm_group[lvl][1] += 1
+                    norm_group[lvl][0] += int(ok)
         if gt.get("qr"):
             key = (lvl, gt["card_width_px"] >= 900)
             qr[key][1] += 1
@@ -93,6 +109,18 @@ def main():
             m = res.get("mrz") or {}
             mrz[lvl][1] += 1
             mrz[lvl][0] += int(m.get("lines") == gt["mrz"] and m.get("checks_ok", False))
+    if norm_jobs:
+        text = "".join((t if t and t != "N/A" else "-").replace("\n", " ") + "\n" for _, t, _ in norm_jobs)
+        res = subprocess.run([a.normalize_with, "address", "--stdin"], input=text, capture_output=True,
+                             text=True, check=True)
+        lines = res.stdout.splitlines()
+        if len(lines) != len(norm_jobs):
+            sys.exit("ekyc address returned %d lines for %d addresses" % (len(lines), len(norm_jobs)))
+        for (lvl, _, want), line in zip(norm_jobs, lines):
+            d = json.loads(line)
+            got = (d["tinh"]["code"], d["huyen"]["code"], d["xa"]["code"])
+            norm_group[lvl][1] += 1
+            norm_group[lvl][0] += int(got == want)
     out = []
     out.append("images evaluated: %d" % n)
     out.append("\n## Classification (type+side) by level")
@@ -101,6 +129,10 @@ def main():
     out.append("\n## Field groups by level")
     for k in sorted(group):
         out.append("- %s / %s: %s" % (k[0], k[1], pct(*group[k])))
+    if norm_group:
+        out.append("\n## Addresses exact after normalization (admin codes via ekyc address) by level")
+        for k in sorted(norm_group):
+            out.append("- %s: %s" % (k, pct(*norm_group[k])))
     out.append("\n## Per field")
     for k in sorted(field):
         out.append("- %s: %s" % (k, pct(*field[k])))
