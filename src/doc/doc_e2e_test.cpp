@@ -114,6 +114,38 @@ TEST_F(DocE2E, LayoutTrapsStillAnchorTheirValues) {
   }
 }
 
+// Wrapped addresses (found on the held-out no-face seed-53 set, 2026-11-26): the last line of a
+// wrapped value glued by the page pass to marks read on the portrait ("à. Ngãi") or a tiny mark
+// alone ("1."), and a residence label whose words were read glued together ("Nơithườngtưú:"),
+// which joined the residence into the place of origin and left the residence N/A.
+TEST_F(DocE2E, WrappedAddressesKeepTheirLastLineAndNothingElse) {
+  const struct {
+    const char* file;
+    const char* field;
+    const char* value;
+  } cases[] = {
+      {"s53nf_0014_cccd2016_front_clean.jpg", "nguyen_quan",
+       "Xã Tịnh Kỳ, Thành phố Quảng Ngãi, Tỉnh Quảng Ngãi"},
+      {"s53nf_0007_cmnd12_front_clean.jpg", "nguyen_quan",
+       "Xã Cốc Lầu, Huyện Bắc Hà, Tỉnh Lào Cai"},
+      {"s53nf_0031_cmnd12_front_phone.jpg", "nguyen_quan",
+       "Xã Mỹ Nhơn, Huyện Ba Tri, Tỉnh Bến Tre"},
+      {"s53nf_0031_cmnd12_front_phone.jpg", "ho_khau_thuong_tru",
+       "Khu phố 22, Phường Trang Hạ, Thành phố Từ Sơn, Tỉnh Bắc Ninh"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    cv::Mat img =
+        cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / c.file).string());
+    ASSERT_FALSE(img.empty());
+    auto res = reader_->Read(img, true);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    const Field* f = res->Get(c.field);
+    ASSERT_NE(f, nullptr) << c.field;
+    EXPECT_EQ(f->value, c.value) << c.field;
+  }
+}
+
 // The orientation decision (a confident first reading is taken as upright without a 180° pass)
 // must still turn every committed card read upside down or sideways, and read its ID.
 TEST_F(DocE2E, TurnedCardsAreReadUpright) {

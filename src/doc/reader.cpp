@@ -228,17 +228,26 @@ int Allowed(size_t len) {
   return len < 6 ? 0 : static_cast<int>(len / 6);
 }
 
-// Finds `label` (folded, space-separated) as a run of whole tokens in `seg`.
+std::string WithoutSpaces(std::string s) {
+  std::erase(s, ' ');
+  return s;
+}
+
+// Finds `label` (folded, space-separated) as a run of whole tokens in `seg`. Words the page
+// pass glued together ("Nơithườngtrú:") also match, one edit dearer than the spaced form.
 bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out) {
   bool found = false;
   const int n = static_cast<int>(seg.tokens.size());
   int label_words = static_cast<int>(std::count(label.begin(), label.end(), ' ')) + 1;
+  const std::string glued_label = WithoutSpaces(label);
   for (int i = 0; i < (at_start ? std::min(n, 1) : n); ++i) {
     std::string joined;
     for (int j = i; j < n && j < i + label_words + 2; ++j) {
       joined += (j > i ? " " : "") + seg.tokens[j].key;
       if (joined.size() > label.size() + 4) break;
       int d = EditDistance(joined, label);
+      if (label_words > 1 && j - i + 1 < label_words)
+        d = std::min(d, EditDistance(WithoutSpaces(joined), glued_label) + 1);
       if (d <= Allowed(label.size()) && (!found || d < out->dist)) {
         *out = {si, i, j + 1, d, label.size()};
         found = true;
@@ -601,6 +610,14 @@ bool IsStopLine(const std::string& key) {
   return false;
 }
 
+// The segment's key from word `from_word` on.
+std::string KeyFrom(const Segment& s, int from_word) {
+  std::string key;
+  for (const auto& t : s.tokens)
+    if (t.word >= from_word) key += (key.empty() ? "" : " ") + t.key;
+  return key;
+}
+
 std::string WordsText(const Segment& s, int from_word, int to_word) {
   std::string t;
   for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i)
@@ -740,19 +757,35 @@ class FieldExtractor {
     return false;
   }
 
+  // A line below a label, from its first word in the label's column on.
+  struct Line {
+    int seg;
+    int from_word;
+  };
+
   // Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it.
-  std::vector<int> Below(int ref, cv::Rect lab, int count) const {
-    std::vector<int> out;
+  // Words lying wholly left of the label's column are dropped first: the page pass glues marks
+  // read on the portrait to a wrapped value's last line ("à. Ngãi"), which would otherwise
+  // shift that line out of the column and lose it, or add their text to the value.
+  std::vector<Line> Below(int ref, cv::Rect lab, int count) const {
+    std::vector<Line> out;
     int x = lab.x;
     int last_bottom = lab.br().y;
     int h = std::max(12, lab.height);
     for (size_t i = 0; i < segs_.size() && static_cast<int>(out.size()) < count; ++i) {
       const Segment& s = segs_[i];
-      if (static_cast<int>(i) == ref || s.box.y + s.box.height / 2 <= last_bottom) continue;
-      if (s.box.y - last_bottom > 1.6 * h) break;
-      if (std::abs(s.box.x - x) > 3 * h) continue;
-      out.push_back(static_cast<int>(i));
-      last_bottom = s.box.br().y;
+      if (static_cast<int>(i) == ref) continue;
+      int from = 0;
+      const int n = static_cast<int>(s.words.size());
+      while (from < n && s.words[from].box.br().x <= x) ++from;
+      if (from == n) continue;
+      cv::Rect box = s.words[from].box;
+      for (int w = from; w < n; ++w) box |= s.words[w].box;
+      if (box.y + box.height / 2 <= last_bottom) continue;
+      if (box.y - last_bottom > 1.6 * h) break;
+      if (std::abs(box.x - x) > 3 * h) continue;
+      out.push_back({static_cast<int>(i), from});
+      last_bottom = box.br().y;
     }
     return out;
   }
@@ -847,17 +880,19 @@ class FieldExtractor {
         (spec.below || lines > 0 || spec.kind == Kind::kAddress || e.text.empty())) {
       int want = spec.max_lines - lines;
       if (spec.kind == Kind::kDate && e.text.empty()) want = std::max(want, 3);
-      for (int si : Below(lm->seg, label_box, want)) {
+      for (const Line& below : Below(lm->seg, label_box, want)) {
+        const int si = below.seg;
         const Segment& s = segs_[si];
-        std::string line = WordsText(s, 0, static_cast<int>(s.words.size()));
+        const int n = static_cast<int>(s.words.size());
+        std::string line = WordsText(s, below.from_word, n);
         if (spec.kind == Kind::kDate) {
           if (CleanDate(line).empty() && !PageHas(FoldKey(line), "KHONG THOI HAN")) continue;
-        } else if (IsLabelSegment(si) || IsStopLine(s.key)) {
+        } else if (IsLabelSegment(si) || IsStopLine(KeyFrom(s, below.from_word))) {
           break;
         }
-        e.spans.push_back({si, 0, static_cast<int>(s.words.size())});
-        e.text += (e.text.empty() ? "" : " ") + WordsText(s, 0, static_cast<int>(s.words.size()));
-        conf_sum += WordsConf(s, 0, static_cast<int>(s.words.size()));
+        e.spans.push_back({si, below.from_word, n});
+        e.text += (e.text.empty() ? "" : " ") + line;
+        conf_sum += WordsConf(s, below.from_word, n);
         ++conf_n;
         if (spec.kind == Kind::kAddress) {
           // A wrapped line can fall apart into segments at wide word gaps ("Tỉnh Bà" |
