@@ -954,6 +954,13 @@ bool Agrees(const std::string& a, const std::string& b, int tolerance = 0) {
   return EditDistance(ka, kb) <= tolerance;
 }
 
+// An accent-free machine value (MRZ names) checks the letters, not the tone marks OCR gets wrong:
+// of the passport names whose letters agreed with the MRZ, 225 of 254 were exact on nine synthetic
+// sets (2026-11-26, docs/doc.md), so agreement is worth about this much, not 0.99. Taken alone,
+// the accent-free value is the printed name only when that has no diacritics.
+constexpr double kAccentFreeAgreementConfidence = 0.85;
+constexpr double kAccentFreeAloneConfidence = 0.3;
+
 // Cross-checks a field against a machine-readable value: agreement raises confidence, a
 // disagreement takes the machine value (error-checked by QR ECC / MRZ check digits).
 void CrossCheck(DocResult* r, const std::string& name, const std::string& machine_value,
@@ -964,14 +971,15 @@ void CrossCheck(DocResult* r, const std::string& name, const std::string& machin
     if (machine_trusted && !accent_free_machine)
       SetField(r, name, MakeField(machine_value, 0.95, source));
     else if (machine_trusted)
-      SetField(r, name, MakeField(machine_value, 0.9, source));
+      SetField(r, name, MakeField(machine_value, kAccentFreeAloneConfidence, source));
     return;
   }
   if (Agrees(f->value, machine_value)) {
     // Same letters: the error-checked machine value also settles the tone marks and case that
-    // OCR gets wrong (accent-free MRZ names keep the printed accents).
+    // OCR gets wrong (accent-free MRZ names keep the printed accents, unchecked).
     if (machine_trusted && !accent_free_machine) f->value = machine_value;
-    f->confidence = std::max(f->confidence, 0.99);
+    f->confidence =
+        std::max(f->confidence, accent_free_machine ? kAccentFreeAgreementConfidence : 0.99);
     f->source = "ocr+" + source;
   } else if (machine_trusted && !accent_free_machine) {
     f->value = machine_value;
