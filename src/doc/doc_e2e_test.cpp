@@ -167,6 +167,21 @@ TEST_F(DocE2E, AccentFreeMrzAgreementDoesNotVouchForToneMarks) {
   EXPECT_GE(id->confidence, 0.99);
 }
 
+// A passport surname the page pass missed (it read `Họ/Surname:` and nothing after it) used to
+// leave the whole name to the accent-free MRZ (`LE QUANG TOAN`): it is now read right of its label
+// and kept because it spells the MRZ's letters.
+TEST_F(DocE2E, PassportSurnameMissedByThePagePassIsReadBesideItsLabel) {
+  cv::Mat img = cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" /
+                            "s61nf_0047_passport_front_phone.jpg")
+                               .string());
+  ASSERT_FALSE(img.empty());
+  auto res = reader_->Read(img, true);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  const Field* name = res->Get("ho_ten");
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->value, "LÊ QUANG TOÀN");
+}
+
 // The orientation decision (a confident first reading is taken as upright without a 180° pass)
 // must still turn every committed card read upside down or sideways, and read its ID.
 TEST_F(DocE2E, TurnedCardsAreReadUpright) {

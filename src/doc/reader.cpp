@@ -1545,8 +1545,41 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     return (field == "id" && !r.qr->id.empty()) || (field == "ho_ten" && !r.qr->name.empty()) ||
            (field == "ho_khau_thuong_tru" && !r.qr->address.empty());
   };
+  // The accent-free MRZ spelling of a passport name field, when the MRZ passed its checks.
+  auto mrz_name_of = [&](const std::string& field) -> std::string {
+    if (!r.mrz || !r.mrz->checks_ok || type != DocType::kPassport) return {};
+    if (field == "ho") return r.mrz->surname;
+    if (field == "chu_dem_va_ten") return r.mrz->given_names;
+    return {};
+  };
   for (const auto& spec : specs) {
     Extracted e = ex.Value(spec);
+    if (const std::string mrz_name = mrz_name_of(spec.field);
+        e.spans.empty() && !mrz_name.empty() && !e.label_line.empty()) {
+      // The page pass read the label but no word after it (a short surname in a larger font):
+      // read where the value must be, right of the label on its baseline, taller than the label.
+      const int h = e.label_line.height;
+      const int bottom = e.label_line.br().y + h / 6;
+      const int top = bottom - (h * 8) / 5;
+      cv::Rect box(e.label_line.br().x + h / 3, top, 12 * h, bottom - top);
+      box &= cv::Rect(0, 0, best.gray.cols, best.gray.rows);
+      if (box.width > h && box.height > 4) {
+        // Several crops: the line above a short surname sits close, and with the usual room for
+        // stacked tone marks its strokes can spoil the reading.
+        std::vector<Reading> hyps;
+        for (double pad : {0.45, 0.15, 0.0}) {
+          double cr = 0;
+          std::string tr = ReadLine(best.gray, box, &cr, pad);
+          hyps.push_back({tr, cr});
+        }
+        double c = 0;
+        std::string t = VoteName(hyps, &c, mrz_name);
+        if (FoldKey(t) == FoldKey(mrz_name)) {  // kept only when it spells the MRZ's letters
+          e.text = t;
+          e.conf = c;
+        }
+      }
+    }
     if (!e.spans.empty() && !qr_settles(spec.field) &&
         (spec.kind == Kind::kName || spec.kind == Kind::kAddress || spec.kind == Kind::kText)) {
       std::string text;
@@ -1571,11 +1604,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
             std::string tr = ReadLine(*img, box, &cr, top);
             hyps.push_back({tr, cr});
           }
-          std::string mrz_name;
-          if (r.mrz && r.mrz->checks_ok && type == DocType::kPassport) {
-            if (std::string(spec.field) == "ho") mrz_name = r.mrz->surname;
-            if (std::string(spec.field) == "chu_dem_va_ten") mrz_name = r.mrz->given_names;
-          }
+          const std::string mrz_name = mrz_name_of(spec.field);
           t = VoteName(hyps, &c, mrz_name);
         } else {
           double cr = 0;
