@@ -14,6 +14,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+cv::Mat CommittedCard(const std::string& file) {
+  return cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / file).string());
+}
+
+// One field of one committed card and the value it must read as.
+struct FieldCase {
+  const char* file;
+  const char* field;
+  const char* value;
+};
+
 class DocE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -26,6 +37,20 @@ class DocE2E : public ::testing::Test {
   }
   static std::unique_ptr<DocReader>
       reader_;  // one reader shared by the suite (Tesseract init is slow)
+
+  template <size_t N>
+  void ExpectValues(const FieldCase (&cases)[N]) {
+    for (const FieldCase& c : cases) {
+      SCOPED_TRACE(c.file);
+      cv::Mat img = CommittedCard(c.file);
+      ASSERT_FALSE(img.empty());
+      auto res = reader_->Read(img, true);
+      ASSERT_TRUE(res.ok()) << res.status().ToString();
+      const Field* f = res->Get(c.field);
+      ASSERT_NE(f, nullptr) << c.field;
+      EXPECT_EQ(f->value, c.value) << c.field;
+    }
+  }
 };
 std::unique_ptr<DocReader> DocE2E::reader_;
 
@@ -91,27 +116,13 @@ TEST_F(DocE2E, ReadsCommittedCards) {
 // and a confident reading of a false inner outline (background curves) that cut the label column
 // off.
 TEST_F(DocE2E, LayoutTrapsStillAnchorTheirValues) {
-  const struct {
-    const char* file;
-    const char* field;
-    const char* value;
-  } cases[] = {
+  const FieldCase cases[] = {
       {"s31_0002_cccd2016_back_clean.jpg", "di_hinh", "Sẹo chấm cách 1cm trên đầu mày trái"},
       {"s23_0036_cmnd9_back_clean.jpg", "dan_toc", "Kinh"},
       {"s23_0036_cmnd9_back_clean.jpg", "di_hinh", "Sẹo chấm cách 1cm trên đầu mày trái"},
       {"s31_0018_cmnd9_back_clean.jpg", "dan_toc", "Kinh"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.file);
-    cv::Mat img =
-        cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / c.file).string());
-    ASSERT_FALSE(img.empty());
-    auto res = reader_->Read(img, true);
-    ASSERT_TRUE(res.ok()) << res.status().ToString();
-    const Field* f = res->Get(c.field);
-    ASSERT_NE(f, nullptr) << c.field;
-    EXPECT_EQ(f->value, c.value) << c.field;
-  }
+  ExpectValues(cases);
 }
 
 // Wrapped addresses (found on the held-out no-face seed-53 set, 2026-11-26): the last line of a
@@ -119,11 +130,7 @@ TEST_F(DocE2E, LayoutTrapsStillAnchorTheirValues) {
 // alone ("1."), and a residence label whose words were read glued together ("Nơithườngtưú:"),
 // which joined the residence into the place of origin and left the residence N/A.
 TEST_F(DocE2E, WrappedAddressesKeepTheirLastLineAndNothingElse) {
-  const struct {
-    const char* file;
-    const char* field;
-    const char* value;
-  } cases[] = {
+  const FieldCase cases[] = {
       {"s53nf_0014_cccd2016_front_clean.jpg", "nguyen_quan",
        "Xã Tịnh Kỳ, Thành phố Quảng Ngãi, Tỉnh Quảng Ngãi"},
       {"s53nf_0007_cmnd12_front_clean.jpg", "nguyen_quan",
@@ -133,26 +140,14 @@ TEST_F(DocE2E, WrappedAddressesKeepTheirLastLineAndNothingElse) {
       {"s53nf_0031_cmnd12_front_phone.jpg", "ho_khau_thuong_tru",
        "Khu phố 22, Phường Trang Hạ, Thành phố Từ Sơn, Tỉnh Bắc Ninh"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.file);
-    cv::Mat img =
-        cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / c.file).string());
-    ASSERT_FALSE(img.empty());
-    auto res = reader_->Read(img, true);
-    ASSERT_TRUE(res.ok()) << res.status().ToString();
-    const Field* f = res->Get(c.field);
-    ASSERT_NE(f, nullptr) << c.field;
-    EXPECT_EQ(f->value, c.value) << c.field;
-  }
+  ExpectValues(cases);
 }
 
 // The MRZ name has no accents: agreeing with it checks the letters, not the tone marks, so it must
 // not lift the printed name to the certainty of a check-digit-covered field (it gave 0.99 while
 // 29 of 254 such names on nine synthetic sets had a wrong tone mark).
 TEST_F(DocE2E, AccentFreeMrzAgreementDoesNotVouchForToneMarks) {
-  cv::Mat img = cv::imread(
-      (fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" / "0005_passport_front_phone.jpg")
-          .string());
+  cv::Mat img = CommittedCard("0005_passport_front_phone.jpg");
   ASSERT_FALSE(img.empty());
   auto res = reader_->Read(img, true);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
@@ -171,9 +166,7 @@ TEST_F(DocE2E, AccentFreeMrzAgreementDoesNotVouchForToneMarks) {
 // leave the whole name to the accent-free MRZ (`LE QUANG TOAN`): it is now read right of its label
 // and kept because it spells the MRZ's letters.
 TEST_F(DocE2E, PassportSurnameMissedByThePagePassIsReadBesideItsLabel) {
-  cv::Mat img = cv::imread((fs::path(EKYC_SOURCE_DIR) / "tests" / "data" / "cards" /
-                            "s61nf_0047_passport_front_phone.jpg")
-                               .string());
+  cv::Mat img = CommittedCard("s61nf_0047_passport_front_phone.jpg");
   ASSERT_FALSE(img.empty());
   auto res = reader_->Read(img, true);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
