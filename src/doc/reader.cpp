@@ -1546,8 +1546,9 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
            (field == "ho_khau_thuong_tru" && !r.qr->address.empty());
   };
   // The accent-free MRZ spelling of a passport name field, when the MRZ passed its checks.
+  const bool passport = type == DocType::kPassport;  // (lambdas cannot capture `type` in clang 14)
   auto mrz_name_of = [&](const std::string& field) -> std::string {
-    if (!r.mrz || !r.mrz->checks_ok || type != DocType::kPassport) return {};
+    if (!r.mrz || !r.mrz->checks_ok || !passport) return {};
     if (field == "ho") return r.mrz->surname;
     if (field == "chu_dem_va_ten") return r.mrz->given_names;
     return {};
