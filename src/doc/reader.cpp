@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <opencv2/imgproc.hpp>
@@ -686,6 +687,9 @@ class FieldExtractor {
         for (size_t si = 0; si < segs_.size(); ++si) {
           Match m;
           if (MatchIn(segs_[si], static_cast<int>(si), label, specs_[f].at_start, &m)) {
+            // Inside a line a short label must be read exactly: with one edit allowed, `QUE QUAN`
+            // was found in the residence `…, Phường Tân Quý, Quận …` (`QUY QUAN`).
+            if (m.first_tok > 0 && m.dist > 0 && std::strlen(label) < 12) continue;
             // Prefer lower distance, then longer label.
             if (!found || m.dist < best.dist || (m.dist == best.dist && m.len > best.len)) {
               best = m;
@@ -709,40 +713,51 @@ class FieldExtractor {
       if (matches_.count(spec.field) || spec.below) continue;
       auto next = matches_.find(specs_[f + 1].field);
       if (next == matches_.end() || next->second.seg == 0) continue;
-      int k = next->second.seg;
-      int si = -1;
-      for (int i = k - 1; i >= 0; --i) {
-        if (segs_[i].box.br().y <= segs_[k].box.y + segs_[k].box.height / 4) {
-          si = i;
+      const int k = next->second.seg;
+      const int h = std::max(12, segs_[k].box.height);
+      // The label line is one of the field's value lines above the next label (a wrapped address
+      // puts its last line in between), in the same column; marks read on the portrait are not.
+      int lines = 0;
+      int top = segs_[k].box.y;
+      for (int si = k - 1; si >= 0 && lines < spec.max_lines; --si) {
+        const Segment& seg = segs_[si];
+        if (seg.box.br().y > segs_[k].box.y + segs_[k].box.height / 4) continue;
+        if (std::abs(seg.box.x - segs_[k].box.x) > 2 * h) continue;
+        if (IsLabelSegment(si) || top - seg.box.br().y > 2 * h) break;
+        ++lines;
+        top = seg.box.y;
+        if (auto m = LabelEndingInColon(si, spec)) {
+          matches_[spec.field] = *m;
           break;
         }
       }
-      if (si < 0 || IsLabelSegment(si)) continue;
-      const Segment& seg = segs_[si];
-      int h = std::max(12, segs_[k].box.height);
-      if (std::abs(seg.box.x - segs_[k].box.x) > 2 * h || segs_[k].box.y - seg.box.br().y > 2 * h)
-        continue;
-      std::string shortest = spec.labels.back();
-      int label_words = static_cast<int>(std::count(shortest.begin(), shortest.end(), ' ')) + 1;
-      for (int w = 0; w <= label_words && w < static_cast<int>(seg.words.size()) - 1; ++w) {
-        if (seg.words[w].text.back() != ':') continue;
-        Match m;
-        m.seg = si;
-        m.first_tok = 0;
-        m.end_tok = static_cast<int>(seg.tokens.size());
-        for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
-          if (seg.tokens[t].word > w) {
-            m.end_tok = t;
-            break;
-          }
-        }
-        m.dist = Allowed(shortest.size()) + 1;
-        m.len = shortest.size();
-        if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size()))
-          matches_[spec.field] = m;
-        break;
-      }
     }
+  }
+
+  // The label of `spec` inferred on segment `si`: its words up to the first one ending in ':'
+  // within the label's length, when a value follows.
+  std::optional<Match> LabelEndingInColon(int si, const FieldSpec& spec) const {
+    const Segment& seg = segs_[si];
+    std::string shortest = spec.labels.back();
+    int label_words = static_cast<int>(std::count(shortest.begin(), shortest.end(), ' ')) + 1;
+    for (int w = 0; w <= label_words && w < static_cast<int>(seg.words.size()) - 1; ++w) {
+      if (seg.words[w].text.back() != ':') continue;
+      Match m;
+      m.seg = si;
+      m.first_tok = 0;
+      m.end_tok = static_cast<int>(seg.tokens.size());
+      for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
+        if (seg.tokens[t].word > w) {
+          m.end_tok = t;
+          break;
+        }
+      }
+      m.dist = Allowed(shortest.size()) + 1;
+      m.len = shortest.size();
+      if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size())) return m;
+      return std::nullopt;
+    }
+    return std::nullopt;
   }
 
   std::optional<Match> LabelOf(const std::string& field) const {
