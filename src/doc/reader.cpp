@@ -705,8 +705,9 @@ class FieldExtractor {
   }
 
   // A short label the page pass garbled ("Họ tên:" read as "nọ te:") leaves its value unread.
-  // When the next field's label was found, the line just above it in the same column is this
-  // field's line: its label ends at the first word ending with ':' within the label's length.
+  // When the next field's label was found, one of the lines above it in the same column (at most
+  // the field's line count) is this field's first line: the nearest whose label ends at a word
+  // ending with ':' within the label's length.
   void InferMissingLabels() {
     for (size_t f = 0; f + 1 < specs_.size(); ++f) {
       const FieldSpec& spec = specs_[f];
