@@ -16,12 +16,23 @@
 
 namespace ekyc::store {
 
+// Schema versions (meta "schema_version"); each backend migrates an older database on open, in
+// one transaction: 1 the first schema; 2 users.identity_source / identity_at and audit.detail.
+inline constexpr int kSchemaVersion = 2;
+
 struct UserRow {
   int64_t pk = 0;
   std::string collection;
   std::string user_id;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::string identity_source;
+  int64_t identity_at = 0;
+};
+
+struct AuditRow {
+  int64_t at = 0;
+  std::string actor, operation, collection, user_id, face_ids, outcome, detail;
 };
 
 struct FaceRow {
@@ -98,6 +109,7 @@ class Tx {
   virtual Result<int64_t> InsertUser(const std::string& collection, const std::string& user_id,
                                      int64_t now) = 0;
   virtual Status TouchUser(int64_t user_pk, int64_t now) = 0;
+  virtual Status SetUserIdentity(int64_t user_pk, const std::string& source, int64_t at) = 0;
   virtual Status DeleteUser(int64_t user_pk) = 0;  // cascades to faces, embeddings, fingerprints
 
   virtual Result<int64_t> InsertFace(int64_t user_pk, const std::string& face_id, double quality,
@@ -135,7 +147,11 @@ class Tx {
 
   virtual Status Audit(int64_t now, const std::string& actor, const std::string& operation,
                        const std::string& collection, const std::string& user_id,
-                       const std::string& face_ids, const std::string& outcome) = 0;
+                       const std::string& face_ids, const std::string& outcome,
+                       const std::string& detail) = 0;
+  // Newest first; user_id empty = every user of the collection.
+  virtual Result<std::vector<AuditRow>> ListAudit(const std::string& collection,
+                                                  const std::string& user_id, int limit) = 0;
 
   virtual Result<std::vector<ReembedRow>> FacesLackingModel(const std::string& new_model,
                                                             const std::string& old_model,

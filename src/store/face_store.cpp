@@ -376,6 +376,8 @@ class Engine : public FaceStore {
       out.user_id = user_id;
       out.created_at = user->created_at;
       out.updated_at = user->updated_at;
+      out.identity_source = user->identity_source;
+      out.identity_at = user->identity_at;
       EKYC_ASSIGN_OR_RETURN(auto faces, tx.ListFaces(user->pk, with_images));
       for (auto& f : faces) {
         FaceRecord r{f.face_id,    f.quality,   f.models,     f.created_at,
@@ -448,6 +450,24 @@ class Engine : public FaceStore {
                       }
                       return tx.DeleteUser(user.pk);
                     });
+  }
+
+  Result<std::vector<AuditRecord>> ReadAudit(const std::string& collection,
+                                             const std::string& user_id, size_t limit) override {
+    EKYC_RETURN_IF_ERROR(CheckId(collection, "collection"));
+    if (!user_id.empty()) EKYC_RETURN_IF_ERROR(CheckId(user_id, "user_id"));
+    std::vector<AuditRecord> out;
+    EKYC_RETURN_IF_ERROR(db_->Read([&](Tx& tx) -> Status {
+      EKYC_ASSIGN_OR_RETURN(auto rows,
+                            tx.ListAudit(collection, user_id, static_cast<int>(std::min<size_t>(limit, 10000))));
+      for (auto& r : rows) {
+        out.push_back({r.at, std::move(r.actor), std::move(r.operation), std::move(r.collection),
+                       std::move(r.user_id), std::move(r.face_ids), std::move(r.outcome),
+                       std::move(r.detail)});
+      }
+      return Status::Ok();
+    }));
+    return out;
   }
 
   Result<StoreStats> Stats() override {
@@ -543,7 +563,7 @@ class Engine : public FaceStore {
           EKYC_RETURN_IF_ERROR(tx.AppendChange(r.collection, new_model, 'a', pk));
           ids.push_back(r.face_id);
         }
-        return tx.Audit(now, who.name, "reembed:" + new_model, "*", "*", Join(ids), "ok");
+        return tx.Audit(now, who.name, "reembed:" + new_model, "*", "*", Join(ids), "ok", "");
       }));
       rep.embedded += static_cast<int64_t>(made.size());
     }
@@ -765,7 +785,7 @@ class Engine : public FaceStore {
       }
       if (dup)
         return tx.Audit(now, who.name, op, req.collection, req.user_id, "",
-                        "refused:duplicate_face");
+                        "refused:duplicate_face", req.identity.detail);
       EKYC_ASSIGN_OR_RETURN(auto user, tx.FindUser(req.collection, req.user_id));
       int64_t user_pk = 0;
       if (user) {
@@ -816,7 +836,12 @@ class Engine : public FaceStore {
       }
       std::vector<std::string> ids = res.face_ids;
       ids.insert(ids.end(), res.fingerprint_ids.begin(), res.fingerprint_ids.end());
-      return tx.Audit(now, who.name, op, req.collection, req.user_id, Join(ids), "ok");
+      std::string detail = req.identity.detail;
+      if (!req.identity.source.empty()) {
+        EKYC_RETURN_IF_ERROR(tx.SetUserIdentity(user_pk, req.identity.source, now));
+        detail = "identity=" + req.identity.source + (detail.empty() ? "" : "; " + detail);
+      }
+      return tx.Audit(now, who.name, op, req.collection, req.user_id, Join(ids), "ok", detail);
     }));
     if (dup) {
       if (duplicate) *duplicate = *dup;
@@ -851,7 +876,7 @@ class Engine : public FaceStore {
         EKYC_RETURN_IF_ERROR(fn(tx, *user, &outcome));
       }
       return tx.Audit(now, who.name, op, collection, user_id, item_id,
-                      outcome.ok() ? "ok" : "refused:" + outcome.reason());
+                      outcome.ok() ? "ok" : "refused:" + outcome.reason(), "");
     }));
     if (outcome.ok()) db_->AfterDelete();
     Status st = SyncLocked();
@@ -865,7 +890,7 @@ class Engine : public FaceStore {
     Status st = db_->Write(
         [&](Tx& tx) {
           return tx.Audit(Now(), who.name, op, collection, user_id, "",
-                          outcome.ok() ? "ok" : "refused:" + outcome.reason());
+                          outcome.ok() ? "ok" : "refused:" + outcome.reason(), "");
         },
         /*exclusive=*/false);
     if (!st.ok() && logger_) logger_->Warn("store.audit_failed", {{"error", st.ToString()}});
@@ -923,7 +948,6 @@ Result<DataKey> LoadCheckedKey(const StoreOptions& o, Db& db) {
         check = again;
         return Status::Ok();
       }
-      EKYC_RETURN_IF_ERROR(tx.PutMeta("schema_version", "1"));
       return tx.PutMeta("key_check", value);
     });
     EKYC_RETURN_IF_ERROR(st);
@@ -1018,7 +1042,7 @@ Status RotateKey(const StoreOptions& options, const Logger* logger) {
     }
     EKYC_ASSIGN_OR_RETURN(std::string check, new_key.MakeCheckValue());
     EKYC_RETURN_IF_ERROR(tx.PutMeta("key_check", check));
-    return tx.Audit(Now(), "cli:rotate-key", "rotate_key", "*", "*", "", "ok");
+    return tx.Audit(Now(), "cli:rotate-key", "rotate_key", "*", "*", "", "ok", "");
   });
   if (!st.ok()) {
     std::filesystem::remove(pending, ec);

@@ -53,6 +53,16 @@ CREATE TABLE IF NOT EXISTS audit (
   face_ids TEXT NOT NULL, outcome TEXT NOT NULL);
 )SQL";
 
+// Migrations from schema version N-1 to N (index N-2); IF NOT EXISTS keeps a half-applied
+// migration harmless (PostgreSQL DDL is transactional anyway).
+const char* kMigrations[] = {
+    // 2: how a registered customer's identity was established, and audit details.
+    "ALTER TABLE users ADD COLUMN IF NOT EXISTS identity_source TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN IF NOT EXISTS identity_at BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE audit ADD COLUMN IF NOT EXISTS detail TEXT NOT NULL DEFAULT '';",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion - 1);
+
 std::string Bytes(const pqxx::field& f) {
   return pqxx::binarystring(f).str();
 }
@@ -77,11 +87,13 @@ class PgTx : public Tx {
   Result<std::optional<UserRow>> FindUser(const std::string& collection,
                                           const std::string& user_id) override {
     auto r = t_.exec_params(
-        "SELECT id, created_at, updated_at FROM users WHERE collection=$1 AND user_id=$2",
+        "SELECT id, created_at, updated_at, identity_source, identity_at FROM users WHERE "
+        "collection=$1 AND user_id=$2",
         collection, user_id);
     if (r.empty()) return std::optional<UserRow>();
     return std::optional<UserRow>(UserRow{r[0][0].as<int64_t>(), collection, user_id,
-                                          r[0][1].as<int64_t>(), r[0][2].as<int64_t>()});
+                                          r[0][1].as<int64_t>(), r[0][2].as<int64_t>(),
+                                          r[0][3].as<std::string>(), r[0][4].as<int64_t>()});
   }
   Result<int64_t> InsertUser(const std::string& collection, const std::string& user_id,
                              int64_t now) override {
@@ -90,6 +102,11 @@ class PgTx : public Tx {
         "id",
         collection, user_id, now);
     return r[0].as<int64_t>();
+  }
+  Status SetUserIdentity(int64_t user_pk, const std::string& source, int64_t at) override {
+    t_.exec_params("UPDATE users SET identity_source=$1, identity_at=$2 WHERE id=$3", source, at,
+                   user_pk);
+    return Status::Ok();
   }
   Status TouchUser(int64_t user_pk, int64_t now) override {
     t_.exec_params("UPDATE users SET updated_at=$1 WHERE id=$2", now, user_pk);
@@ -268,12 +285,27 @@ class PgTx : public Tx {
 
   Status Audit(int64_t now, const std::string& actor, const std::string& operation,
                const std::string& collection, const std::string& user_id,
-               const std::string& face_ids, const std::string& outcome) override {
+               const std::string& face_ids, const std::string& outcome,
+               const std::string& detail) override {
     t_.exec_params(
-        "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
-        "VALUES($1,$2,$3,$4,$5,$6,$7)",
-        now, actor, operation, collection, user_id, face_ids, outcome);
+        "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome,detail) "
+        "VALUES($1,$2,$3,$4,$5,$6,$7,$8)",
+        now, actor, operation, collection, user_id, face_ids, outcome, detail);
     return Status::Ok();
+  }
+  Result<std::vector<AuditRow>> ListAudit(const std::string& collection, const std::string& user_id,
+                                          int limit) override {
+    auto r = t_.exec_params(
+        "SELECT at, actor, operation, collection, user_id, face_ids, outcome, detail FROM audit "
+        "WHERE collection=$1 AND ($2='' OR user_id=$2) ORDER BY id DESC LIMIT $3",
+        collection, user_id, limit);
+    std::vector<AuditRow> out;
+    for (const auto& row : r) {
+      out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                     row[6].as<std::string>(), row[7].as<std::string>()});
+    }
+    return out;
   }
 
   Result<std::vector<ReembedRow>> FacesLackingModel(const std::string& new_model,
@@ -387,6 +419,20 @@ class PgDb : public Db {
       pqxx::work w(*conn_);
       w.exec_params("SELECT pg_advisory_xact_lock($1)", kSchemaLock);
       w.exec(kSchema);
+      // Migrations run under the same lock, so two nodes starting together migrate once.
+      auto v = w.exec("SELECT value FROM meta WHERE key='schema_version'");
+      int version = v.empty() ? 1 : std::atoi(v[0][0].c_str());
+      if (version > kSchemaVersion) {
+        return FailedPrecondition("store.schema_too_new",
+                                  "the database has schema version " + std::to_string(version) +
+                                      "; this ekyc understands up to " +
+                                      std::to_string(kSchemaVersion) + ": upgrade ekyc");
+      }
+      for (; version < kSchemaVersion; ++version) w.exec(kMigrations[version - 1]);
+      w.exec_params(
+          "INSERT INTO meta(key,value) VALUES('schema_version',$1) ON CONFLICT(key) DO UPDATE SET "
+          "value=excluded.value",
+          std::to_string(kSchemaVersion));
       w.commit();
       return Status::Ok();
     } catch (const std::exception& e) {

@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS audit (
   face_ids TEXT NOT NULL, outcome TEXT NOT NULL);
 )SQL";
 
+// Migrations from schema version N-1 to N (index N-2), run in order inside one transaction.
+const char* kMigrations[] = {
+    // 2: how a registered customer's identity was established, and audit details.
+    "ALTER TABLE users ADD COLUMN identity_source TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE users ADD COLUMN identity_at INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE audit ADD COLUMN detail TEXT NOT NULL DEFAULT '';",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion - 1);
+
 Status DbError(sqlite3* db, const std::string& what) {
   return {StatusCode::kUnavailable, "store.db_error",
           "SQLite " + what + " failed: " + (db ? sqlite3_errmsg(db) : "out of memory")};
@@ -132,12 +141,15 @@ class SqliteTx : public Tx {
 
   Result<std::optional<UserRow>> FindUser(const std::string& collection,
                                           const std::string& user_id) override {
-    PREP(s, "SELECT id, created_at, updated_at FROM users WHERE collection=? AND user_id=?");
+    PREP(s,
+         "SELECT id, created_at, updated_at, identity_source, identity_at FROM users WHERE "
+         "collection=? AND user_id=?");
     s.Bind(1, collection).Bind(2, user_id);
     int r = s.Step();
     if (r < 0) return s.Error("find user");
     if (r == 0) return std::optional<UserRow>();
-    return std::optional<UserRow>(UserRow{s.Int(0), collection, user_id, s.Int(1), s.Int(2)});
+    return std::optional<UserRow>(
+        UserRow{s.Int(0), collection, user_id, s.Int(1), s.Int(2), s.Text(3), s.Int(4)});
   }
   Result<int64_t> InsertUser(const std::string& collection, const std::string& user_id,
                              int64_t now) override {
@@ -145,6 +157,12 @@ class SqliteTx : public Tx {
     s.Bind(1, collection).Bind(2, user_id).Bind(3, now).Bind(4, now);
     EXEC(s, "insert user");
     return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+  Status SetUserIdentity(int64_t user_pk, const std::string& source, int64_t at) override {
+    PREP(s, "UPDATE users SET identity_source=?, identity_at=? WHERE id=?");
+    s.Bind(1, source).Bind(2, at).Bind(3, user_pk);
+    EXEC(s, "set user identity");
+    return Status::Ok();
   }
   Status TouchUser(int64_t user_pk, int64_t now) override {
     PREP(s, "UPDATE users SET updated_at=? WHERE id=?");
@@ -341,14 +359,29 @@ class SqliteTx : public Tx {
 
   Status Audit(int64_t now, const std::string& actor, const std::string& operation,
                const std::string& collection, const std::string& user_id,
-               const std::string& face_ids, const std::string& outcome) override {
+               const std::string& face_ids, const std::string& outcome,
+               const std::string& detail) override {
     PREP(s,
-         "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome) "
-         "VALUES(?,?,?,?,?,?,?)");
+         "INSERT INTO audit(at,actor,operation,collection,user_id,face_ids,outcome,detail) "
+         "VALUES(?,?,?,?,?,?,?,?)");
     s.Bind(1, now).Bind(2, actor).Bind(3, operation).Bind(4, collection).Bind(5, user_id);
-    s.Bind(6, face_ids).Bind(7, outcome);
+    s.Bind(6, face_ids).Bind(7, outcome).Bind(8, detail);
     EXEC(s, "write audit");
     return Status::Ok();
+  }
+  Result<std::vector<AuditRow>> ListAudit(const std::string& collection, const std::string& user_id,
+                                          int limit) override {
+    PREP(s,
+         "SELECT at, actor, operation, collection, user_id, face_ids, outcome, detail FROM audit "
+         "WHERE collection=? AND (?='' OR user_id=?) ORDER BY id DESC LIMIT ?");
+    s.Bind(1, collection).Bind(2, user_id).Bind(3, user_id).Bind(4, static_cast<int64_t>(limit));
+    std::vector<AuditRow> out;
+    int r;
+    while ((r = s.Step()) == 1) {
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)});
+    }
+    if (r < 0) return s.Error("read audit");
+    return out;
   }
 
   Result<std::vector<ReembedRow>> FacesLackingModel(const std::string& new_model,
@@ -446,6 +479,35 @@ class SqliteDb : public Db {
 
   std::string backend() const override { return "sqlite"; }
 
+  // Brings a database of an older schema version to kSchemaVersion in one transaction (SQLite's
+  // DDL is transactional: a crash leaves the old version whole). A database without a version is
+  // version 1 (the first schema, or one just created by kSchema).
+  Status Migrate() {
+    return Run(
+        [&](Tx& tx) -> Status {
+          EKYC_ASSIGN_OR_RETURN(auto v, tx.GetMeta("schema_version"));
+          int version = v ? std::atoi(v->c_str()) : 1;
+          if (version > kSchemaVersion) {
+            return FailedPrecondition("store.schema_too_new",
+                                      "the database has schema version " + *v +
+                                          "; this ekyc understands up to " +
+                                          std::to_string(kSchemaVersion) + ": upgrade ekyc");
+          }
+          if (version == kSchemaVersion) return Status::Ok();
+          for (; version < kSchemaVersion; ++version) {
+            char* err = nullptr;
+            if (sqlite3_exec(db_, kMigrations[version - 1], nullptr, nullptr, &err) != SQLITE_OK) {
+              std::string msg = err ? err : "unknown";
+              sqlite3_free(err);
+              return Status(StatusCode::kUnavailable, "store.db_error",
+                            "SQLite migration to schema " + std::to_string(version + 1) + ": " + msg);
+            }
+          }
+          return tx.PutMeta("schema_version", std::to_string(kSchemaVersion));
+        },
+        "BEGIN IMMEDIATE");
+  }
+
   Status Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -510,6 +572,7 @@ Result<std::unique_ptr<Db>> OpenSqliteDb(const std::string& path) {
       db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"));
   EKYC_RETURN_IF_ERROR(db->Exec(kSchema));
+  EKYC_RETURN_IF_ERROR(db->Migrate());
   return std::unique_ptr<Db>(std::move(db));
 }
 

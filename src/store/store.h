@@ -54,12 +54,21 @@ struct FingerprintInput {
   std::string image_mime;
 };
 
+// How a customer's identity was established when they were registered through an eKYC route:
+// kept on the user (UserRecord::identity_source) and written to the audit log. An empty source
+// (the face-database routes) records nothing and keeps an earlier mark.
+struct IdentityEvidence {
+  std::string source;  // "chip" (a verified chip), "chip+card_images", "card_images"
+  std::string detail;  // for the audit log: what was verified; never names, numbers or images
+};
+
 struct RegisterRequest {
   std::string collection = kDefaultCollection;
   std::string user_id;
   std::string model_id;  // must equal the store's active model when faces are given
   std::vector<FaceInput> faces;
   std::vector<FingerprintInput> fingerprints;
+  IdentityEvidence identity;
 };
 
 struct RegisterResult {
@@ -126,8 +135,17 @@ struct UserRecord {
   std::string user_id;
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  std::string identity_source;  // IdentityEvidence::source of the last eKYC registration; "" none
+  int64_t identity_at = 0;      // when it was recorded (unix seconds); 0 none
   std::vector<FaceRecord> faces;
   std::vector<FingerprintRecord> fingerprints;
+};
+
+// One audit log entry. `detail` holds what the operation recorded about how an identity was
+// established (IdentityEvidence::detail); it never holds personal data.
+struct AuditRecord {
+  int64_t at = 0;  // unix seconds
+  std::string actor, operation, collection, user_id, face_ids, outcome, detail;
 };
 
 struct StoreStats {
@@ -239,6 +257,12 @@ class FaceStore {
                             const std::string& user_id) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // The newest `limit` audit entries about one user (user_id empty: about every user of the
+  // collection), newest first. Not itself audited.
+  virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& collection,
+                                                     const std::string& user_id,
+                                                     size_t limit) = 0;
 
   // Adds an embedding of `new_model` to every face that lacks one (idempotent; resumable).
   // Search keeps using the active model; open the store with active_model = new_model afterwards.

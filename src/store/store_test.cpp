@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include <pqxx/pqxx>
+
 #include "core/config.h"
 #include "core/ids.h"
 #include "store/ann_index.h"
@@ -90,6 +92,27 @@ testing::PgTestServer* SharedPg(Status* status) {
 }
 
 // Each backend gives a fresh, empty store location per test.
+// The tables of schema version 1 that version 2 changed, with one user and one audit row: what a
+// database written by an ekyc before the migration holds.
+constexpr const char* kSchemaV1 = R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE users (id %s PRIMARY KEY, collection TEXT NOT NULL, user_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (collection, user_id));
+CREATE TABLE audit (id %s PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL,
+  operation TEXT NOT NULL, collection TEXT NOT NULL, user_id TEXT NOT NULL,
+  face_ids TEXT NOT NULL, outcome TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO users (collection, user_id, created_at, updated_at) VALUES ('default', 'old-user', 1, 1);
+INSERT INTO audit (at, actor, operation, collection, user_id, face_ids, outcome)
+  VALUES (1, 'cli', 'register', 'default', 'old-user', '', 'ok');
+)SQL";
+
+std::string SchemaV1(const char* serial) {
+  char buf[2048];
+  std::snprintf(buf, sizeof buf, kSchemaV1, serial, serial);
+  return buf;
+}
+
 struct SqliteBackend {
   static Result<StoreOptions> Fresh(const std::string& dir) {
     StoreOptions o;
@@ -98,6 +121,17 @@ struct SqliteBackend {
     o.key_file = dir + "/data.key";
     return o;
   }
+  static Status RunSql(const StoreOptions& o, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(o.sqlite_path.c_str(), &db);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? Status::Ok() : Internal("test.sql", msg);
+  }
+  static Status CreateV1(const StoreOptions& o) { return RunSql(o, SchemaV1("INTEGER")); }
 };
 
 struct PostgresBackend {
@@ -116,6 +150,18 @@ struct PostgresBackend {
     o.pg_poll_ms = 60'000;  // make the two-node test depend on NOTIFY, not on polling
     return o;
   }
+  static Status RunSql(const StoreOptions& o, const std::string& sql) {
+    try {
+      pqxx::connection c(o.pg_dsn);
+      pqxx::work w(c);
+      w.exec(sql);
+      w.commit();
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return Internal("test.sql", e.what());
+    }
+  }
+  static Status CreateV1(const StoreOptions& o) { return RunSql(o, SchemaV1("BIGSERIAL")); }
 };
 
 template <typename B>
@@ -640,6 +686,60 @@ TYPED_TEST(FaceStoreTest, AuditRecordsWhoDidWhat) {
   auto st = this->store_->Stats();
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->audit_rows, 3);
+}
+
+TYPED_TEST(FaceStoreTest, IdentityEvidenceIsKeptOnTheUserAndInTheAuditLog) {
+  RegisterRequest chip = Req("kyc-1", {Capture(5, 0)});
+  chip.identity = {"chip", "passive_authentication=passed; active_authentication=not_checked"};
+  ASSERT_TRUE(this->store_->Register(kWho, chip).ok());
+  auto u = this->store_->GetUser(kWho, kDefaultCollection, "kyc-1", false);
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->identity_source, "chip");
+  EXPECT_GT(u->identity_at, 0);
+  // A later face-database registration (no identity evidence) keeps the mark.
+  ASSERT_TRUE(this->store_->Register(kWho, Req("kyc-1", {Capture(5, 1)})).ok());
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-1", false)->identity_source, "chip");
+  auto log = this->store_->ReadAudit(kDefaultCollection, "kyc-1", 10);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_GE(log->size(), 2u);
+  const AuditRecord* reg = nullptr;
+  for (const auto& a : *log)
+    if (a.operation == "register" && !a.detail.empty()) reg = &a;
+  ASSERT_NE(reg, nullptr);
+  EXPECT_EQ(reg->detail, "identity=chip; passive_authentication=passed; active_authentication=not_checked");
+  EXPECT_EQ(reg->actor, kWho.name);
+  // Card-only registrations are marked as such; other users are untouched.
+  RegisterRequest card = Req("kyc-2", {Capture(6, 0)});
+  card.identity = {"card_images", ""};
+  ASSERT_TRUE(this->store_->Register(kWho, card).ok());
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-2", false)->identity_source, "card_images");
+  this->Register("plain", {Capture(7, 0)});
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "plain", false)->identity_source, "");
+}
+
+TYPED_TEST(FaceStoreTest, SchemaVersion1DatabaseIsMigrated) {
+  this->store_.reset();
+  auto o = TypeParam::Fresh(this->dir_ + "/v1");
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  fs::create_directories(this->dir_ + "/v1");
+  ASSERT_TRUE(TypeParam::CreateV1(*o).ok());
+  auto s = OpenFaceStore(*o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto old = (*s)->GetUser(kWho, kDefaultCollection, "old-user", false);
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->identity_source, "");
+  auto log = (*s)->ReadAudit(kDefaultCollection, "old-user", 10);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->back().detail, "");
+  RegisterRequest r = Req("old-user", {Capture(9, 0)});
+  r.identity = {"chip", ""};
+  ASSERT_TRUE((*s)->Register(kWho, r).ok());
+  EXPECT_EQ((*s)->GetUser(kWho, kDefaultCollection, "old-user", false)->identity_source, "chip");
+  s->reset();
+  // Reopening a migrated database changes nothing; a newer schema is refused.
+  ASSERT_TRUE(OpenFaceStore(*o).ok());
+  ASSERT_TRUE(TypeParam::RunSql(*o, "UPDATE meta SET value='99' WHERE key='schema_version'").ok());
+  EXPECT_EQ(OpenFaceStore(*o).status().reason(), "store.schema_too_new");
 }
 
 TYPED_TEST(FaceStoreTest, ConcurrentWritesAndSearchesStayConsistent) {
