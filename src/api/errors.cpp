@@ -42,6 +42,9 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
       // Project code for a selfie video judged not live (the vendor documents no code for it).
       {"live.spoof_detected", {200, "E460", "Liveness check failed", 0}},
+      // Project code: chip (NFC) data whose passive/active authentication did not pass
+      // (docs/chip.md); `output.chip` says which check failed.
+      {"chip.not_verified", {200, "E470", "Chip data not verified", 0}},
       {kReasonMalformed, {400, "E400", nullptr, 0}},
       {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
       {kReasonUnknownRoute, {404, "E404", nullptr, 0}},

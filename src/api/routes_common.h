@@ -90,6 +90,16 @@ void InstallFaceDbRoutes(RouteTable& routes, std::shared_ptr<const Capabilities>
 void InstallMatchRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 void InstallPredictRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 
+// Chip data verification (routes_chip.cpp, docs/chip.md): chip_challenge, chip_verify, and chip
+// data on the eKYC registration routes. Install after InstallVendorRoutes (it wraps their
+// registration handlers). The CSCA trust store comes from EKYC_CSCA_DIR; when it cannot be
+// loaded the chip routes answer 501 with the reason (ChipCapabilitiesError).
+struct ChipCapabilities;
+std::shared_ptr<ChipCapabilities> LoadChipCapabilities(const Config& config);
+std::string ChipCapabilitiesError(const ChipCapabilities& chip);
+void InstallChipRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps,
+                       std::shared_ptr<ChipCapabilities> chip);
+
 namespace routes {
 
 // ---- request fields ----

@@ -73,6 +73,7 @@ Result<json> MatchAndRegister(const Capabilities& caps, const Request& r, Worker
   fi.image = EncodeJpeg(selfie_bgr);
   fi.image_mime = "image/jpeg";
   req.faces.push_back(std::move(fi));
+  req.identity.source = "card_images";  // chip data take routes_chip.cpp's path
   // A result past its deadline is dropped by the server (504): do not register behind its back.
   EKYC_RETURN_IF_ERROR(CheckDeadline(r));
   store::DuplicateMatch dup;

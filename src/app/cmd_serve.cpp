@@ -74,6 +74,9 @@ int RunServe() {
   warn("face store", caps->store_error);
   api::RouteTable routes = api::RouteTable::WithVendorRoutes();
   api::InstallVendorRoutes(routes, caps);
+  auto chip = api::LoadChipCapabilities(*config);
+  warn("chip data verification", api::ChipCapabilitiesError(*chip));
+  api::InstallChipRoutes(routes, caps, chip);
 
   auto keys = std::make_shared<api::ApiKeyStore>(options.api_keys_file);
   std::vector<api::ReadinessCheck> checks;

@@ -15,5 +15,6 @@ void AddLiveCommand(CLI::App& app, int* exit_code);
 void AddFaceCommand(CLI::App& app, int* exit_code);
 void AddAddressCommand(CLI::App& app, int* exit_code);
 void AddStoreCommand(CLI::App& app, int* exit_code);
+void AddChipCommand(CLI::App& app, int* exit_code);
 
 }  // namespace ekyc::app

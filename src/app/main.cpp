@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   ekyc::app::AddFaceCommand(app, &exit_code);
   ekyc::app::AddAddressCommand(app, &exit_code);
   ekyc::app::AddStoreCommand(app, &exit_code);
+  ekyc::app::AddChipCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

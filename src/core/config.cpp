@@ -162,6 +162,7 @@ Result<Config> Config::Load(const EnvSource& env) {
   }
   EKYC_ASSIGN_OR_RETURN(c.data_key_file,
                         EnvString(env, "EKYC_DATA_KEY_FILE", c.data_dir + "/data.key"));
+  EKYC_ASSIGN_OR_RETURN(c.csca_dir, EnvString(env, "EKYC_CSCA_DIR", c.data_dir + "/csca"));
   EKYC_ASSIGN_OR_RETURN(c.duplicate_threshold, EnvDouble(env, "EKYC_DUPLICATE_THRESHOLD",
                                                          c.duplicate_threshold, 0.0, 1.0));
   EKYC_ASSIGN_OR_RETURN(int64_t ef,

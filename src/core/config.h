@@ -76,6 +76,9 @@ struct Config {
   // EKYC_HNSW_M: HNSW graph degree; a change rebuilds the index from the tables at next start.
   int hnsw_m = 48;
 
+  // Chip data verification (see src/chip, docs/chip.md).
+  std::string csca_dir;  // EKYC_CSCA_DIR (default <data_dir>/csca): CSCA certificates and CRLs
+
   // Fills every field from the environment, resolving defaults that depend on other fields.
   static Result<Config> Load(const EnvSource& env);
 };
