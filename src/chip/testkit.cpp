@@ -233,7 +233,9 @@ std::vector<std::string> MrzFor(const Person& p) {
   std::string l1 = "IDVNM" + doc_number + Cd(doc_number) + p.id + "<<" + Cd(p.id);
   const std::string dob = MrzDate(p.dob), exp = MrzDate(p.expiry);
   const char sex = p.sex == "Nam" ? 'M' : 'F';
-  std::string l2 = dob + Cd(dob) + sex + exp + Cd(exp) + "VNM" + std::string(11, '<');
+  // A card without expiry has fillers and a filler check digit there (as printed on such cards).
+  const char exp_cd = exp == "<<<<<<" ? '<' : Cd(exp);
+  std::string l2 = dob + Cd(dob) + sex + exp + exp_cd + "VNM" + std::string(11, '<');
   l2 += Cd(l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11));
   std::string ascii = doc::Unidecode(p.name);
   std::string l3;
@@ -446,7 +448,7 @@ Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge, c
 
 Result<ChipSet> MakeChipSet(const Pki& pki, const ChipSetOptions& o) {
   ChipSet set;
-  set.person = MakePerson(o.seed);
+  set.person = o.person ? *o.person : MakePerson(o.seed);
   std::string image = o.portrait.empty() ? PlaceholderPortrait(o.seed, o.portrait_kind) : o.portrait;
   std::vector<uchar> buf(image.begin(), image.end());
   cv::Mat decoded = cv::imdecode(buf, cv::IMREAD_COLOR);

@@ -94,6 +94,7 @@ Result<std::string> SignChallenge(EVP_PKEY* aa_key, const std::string& challenge
 
 struct ChipSetOptions {
   uint64_t seed = 1;
+  std::optional<Person> person;             // default: MakePerson(seed)
   std::string portrait;                     // encoded image; empty: PlaceholderPortrait
   ImageKind portrait_kind = ImageKind::kJpeg;
   KeyType aa_key = KeyType::kNone;          // adds DG15 (and DG14 for EC)
