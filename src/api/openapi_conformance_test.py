@@ -21,6 +21,7 @@ import base64
 import http.client
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -328,6 +329,22 @@ def run_full(S, cl, chk, a):
         chk.fail("video", "face-videos-dev clips missing")
     cl.call("video missing -> 422", "register_ekyc_front_back_face_video", json_body={"user_id": "v"},
             expect_status=422, expect_code="E422")
+
+    # ---- chip data (project extension; `ekyc chip sample` sets, see main) ----
+    chip = json.load(open(os.path.join(S.dir, "chip", "chip.json")))
+    tampered = json.load(open(os.path.join(S.dir, "chip-tampered", "chip.json")))
+    with_face = json.load(open(os.path.join(S.dir, "chip-face", "chip.json")))
+    cl.call("chip_challenge", "chip_challenge", json_body={})
+    cl.call("chip_verify genuine", "chip_verify", json_body=chip)
+    cl.call("chip_verify tampered -> E470", "chip_verify", json_body=tampered, expect_code="E470")
+    cl.call("chip_verify without dg13 -> 422", "chip_verify",
+            json_body={k: v for k, v in chip.items() if k != "dg13"}, expect_status=422, expect_code="E422")
+    cl.call("chip_verify selfie", "chip_verify", json_body=dict(with_face, image_general=b64(face("img2.jpg"))))
+    cl.call("register_ekyc from chip data", "register_ekyc_front_back_face",
+            json_body=dict(with_face, image_general=b64(face("img2.jpg")), user_id="conf-chip-1"))
+    cl.call("register_ekyc from tampered chip data -> E470", "register_ekyc_front_back_face",
+            json_body=dict(tampered, image_general=b64(face("img2.jpg")), user_id="conf-chip-2"), expect_code="E470")
+    cl.call("delete chip user", "delete_user_face", json_body={"user_id": "conf-chip-1", "face_id": "all"})
     cl.get("serving at the end", "/healthz")
     return True
 
@@ -449,7 +466,10 @@ def static_checks(spec, source_dir):
     import re
     failures = []
     spec.check_schemas()
-    routes = sorted(p for p, _, _ in spec.operations() if p.startswith("/call/"))
+    # Project extensions (`x-ekyc-extension: true`, e.g. the chip routes) are documented beside the
+    # vendor routes; every other /call/ path must be one of the vendor's ten.
+    routes = sorted(p for p, _, _ in spec.operations()
+                    if p.startswith("/call/") and not spec.doc["paths"][p].get("x-ekyc-extension"))
     with open(os.path.join(source_dir, "src", "api", "routes.cpp")) as f:
         names = re.findall(r'"([a-z_]+)"', f.read().split("VendorRouteNames")[1].split("}")[0])
     if routes != sorted("/call/" + n for n in names):
@@ -511,6 +531,18 @@ def main():
                                "EKYC_REQUEST_TIMEOUT_MS": "2000", "EKYC_MAX_BODY_BYTES": str(512 * 1024),
                                "EKYC_RATE_LIMIT_RPS": "0.5", "EKYC_RATE_LIMIT_BURST": "3"},
                       name="ekyc-conformance-degraded")
+    # Chip data signed by test CSCAs (`ekyc chip sample`); the server trusts the first one's CSCA. The
+    # tampered set's own CSCA is not trusted either: E470 whichever check speaks first.
+    for sub, extra in (("chip", []), ("chip-tampered", ["--tamper", "13"]),
+                       ("chip-face", ["--portrait", os.path.join(a.shared_dir, "data", "faces-dev", "deepface",
+                                                                 "img1.jpg")])):
+        subprocess.run([a.ekyc, "chip", "sample", "--out", os.path.join(S.dir, sub)] + extra, check=True,
+                       capture_output=True)
+    csca = os.path.join(S.dir, "csca")
+    os.makedirs(csca)
+    for sub in ("chip", "chip-face"):
+        shutil.copy(os.path.join(S.dir, sub, "csca", "csca-0.pem"), os.path.join(csca, sub + ".pem"))
+    S.env["EKYC_CSCA_DIR"] = csca
     try:
         S.add_key("default")
         for k in ("main", "slow", "big", "burst", "revoked"):

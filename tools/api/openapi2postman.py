@@ -36,6 +36,10 @@ class Doc:
         """A property schema with its $ref / allOf folded in (the outer description wins)."""
         out = {}
         schema = self.resolve(schema)
+        if "oneOf" in schema and "properties" not in schema:
+            # Alternative request bodies (a vendor form, or chip data in its place): the first one,
+            # the vendor's, is what the collection shows.
+            return self.flatten(schema["oneOf"][0])
         for sub in schema.get("allOf", []):
             for k, v in self.flatten(sub).items():
                 out.setdefault(k, v)
