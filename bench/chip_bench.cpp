@@ -40,10 +40,11 @@ struct Stats {
   }
   std::string Json() const {
     char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "{\"wall_median\": %.3f, \"wall_p95\": %.3f, \"wall_max\": %.3f, \"cpu_median\": %.3f, "
-                  "\"cpu_p95\": %.3f}",
-                  Pct(wall, 0.5), Pct(wall, 0.95), Pct(wall, 1.0), Pct(cpu, 0.5), Pct(cpu, 0.95));
+    std::snprintf(
+        buf, sizeof buf,
+        "{\"wall_median\": %.3f, \"wall_p95\": %.3f, \"wall_max\": %.3f, \"cpu_median\": %.3f, "
+        "\"cpu_p95\": %.3f}",
+        Pct(wall, 0.5), Pct(wall, 0.95), Pct(wall, 1.0), Pct(cpu, 0.5), Pct(cpu, 0.95));
     return buf;
   }
 };
@@ -149,10 +150,12 @@ int main(int argc, char** argv) {
       fields.wall.push_back(std::chrono::duration<double, std::milli>(t2 - t0).count());
       fields.cpu.push_back(c2 - c0);
     }
-    std::printf("{\"config\": \"%s\", \"runs\": %d, \"bytes\": %zu, \"portrait_bytes\": %zu, \"verify_ms\": %s, "
-                "\"verify_plus_fields_ms\": %s}\n",
-                c.name, runs, total_bytes, set->data.dgs[2].size(), verify.Json().c_str(),
-                fields.Json().c_str());
+    std::printf(
+        "{\"config\": \"%s\", \"runs\": %d, \"bytes\": %zu, \"portrait_bytes\": %zu, "
+        "\"verify_ms\": %s, "
+        "\"verify_plus_fields_ms\": %s}\n",
+        c.name, runs, total_bytes, set->data.dgs[2].size(), verify.Json().c_str(),
+        fields.Json().c_str());
     std::fflush(stdout);
   }
   std::filesystem::remove_all(dir);

@@ -59,7 +59,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--limit") == 0) limit = std::atoi(argv[i + 1]);
   }
   if (faces.empty()) {
-    std::fprintf(stderr, "usage: chip_portrait_eval --faces DIR [--dg2-side N] [--dg2-quality Q]\n");
+    std::fprintf(stderr,
+                 "usage: chip_portrait_eval --faces DIR [--dg2-side N] [--dg2-quality Q]\n");
     return 2;
   }
   auto engine = face::FaceEngine::Create(face::FaceEngineOptions::FromEnv());
@@ -114,9 +115,11 @@ int main(int argc, char** argv) {
       scores[2][genuine].push_back(c);
     }
   }
-  std::printf("{\"model\": \"%s\", \"dg2_side\": %d, \"dg2_quality\": %d, \"images\": %zu, \"failed\": %d, "
-              "\"cpu_s\": %.1f, \"results\": [\n",
-              (*engine)->model_id().c_str(), side, quality, items.size(), failed, (ProcessCpuMs() - cpu0) / 1e3);
+  std::printf(
+      "{\"model\": \"%s\", \"dg2_side\": %d, \"dg2_quality\": %d, \"images\": %zu, \"failed\": %d, "
+      "\"cpu_s\": %.1f, \"results\": [\n",
+      (*engine)->model_id().c_str(), side, quality, items.size(), failed,
+      (ProcessCpuMs() - cpu0) / 1e3);
   const char* halves[3] = {"even identities", "odd identities", "pooled"};
   bool first = true;
   for (int h = 0; h < 3; ++h) {
@@ -125,11 +128,14 @@ int main(int argc, char** argv) {
         int fa = 0, ta = 0;
         for (double c : scores[h][0]) fa += (map == 0 ? cal.Map(c) : cal.MapCardVsSelfie(c)) >= t;
         for (double c : scores[h][1]) ta += (map == 0 ? cal.Map(c) : cal.MapCardVsSelfie(c)) >= t;
-        std::printf("%s  {\"set\": \"%s\", \"map\": \"%s\", \"threshold\": %.1f, \"genuine\": %zu, \"impostor\": %zu, "
-                    "\"tar\": %.4f, \"far\": %.5f}",
-                    first ? "" : ",\n", halves[h], map == 0 ? "selfie" : "card", t, scores[h][1].size(),
-                    scores[h][0].size(), scores[h][1].empty() ? 0.0 : static_cast<double>(ta) / scores[h][1].size(),
-                    scores[h][0].empty() ? 0.0 : static_cast<double>(fa) / scores[h][0].size());
+        std::printf(
+            "%s  {\"set\": \"%s\", \"map\": \"%s\", \"threshold\": %.1f, \"genuine\": %zu, "
+            "\"impostor\": %zu, "
+            "\"tar\": %.4f, \"far\": %.5f}",
+            first ? "" : ",\n", halves[h], map == 0 ? "selfie" : "card", t, scores[h][1].size(),
+            scores[h][0].size(),
+            scores[h][1].empty() ? 0.0 : static_cast<double>(ta) / scores[h][1].size(),
+            scores[h][0].empty() ? 0.0 : static_cast<double>(fa) / scores[h][0].size());
         first = false;
       }
     }

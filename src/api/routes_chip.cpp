@@ -2,8 +2,8 @@
 //   chip_challenge  a nonce for the card's active authentication (single use, bounded lifetime);
 //   chip_verify     passive (and, with a signed nonce, active) authentication of the data groups a
 //                   phone read, the DG13/DG1 fields in the shape of predict's, the selfie (photo or
-//                   video, liveness as usual) matched against the DG2 portrait, and card images, when
-//                   given, cross-checked field by field against the chip;
+//                   video, liveness as usual) matched against the DG2 portrait, and card images,
+//                   when given, cross-checked field by field against the chip;
 // and chip data on the eKYC registration routes: register_ekyc_front_back_face(_video) with `sod`
 // and the data groups register from the verified chip, in place of or beside the card images,
 // and mark the customer so in the store and its audit log.
@@ -68,16 +68,18 @@ Result<std::string> FileField(const Request& r, const std::string& name, int dg,
     if (required) return InvalidArgument("field.missing", name + " is required (chip data)");
     return std::string();
   }
-  const int64_t max = static_cast<int64_t>(chip::MaxBytesFor(dg));
+  const auto max = static_cast<int64_t>(chip::MaxBytesFor(dg));
   if (r.files.count(name) != 0) {
     if (static_cast<int64_t>(v->size()) > max)
-      return ResourceExhausted("chip.field_too_large", name + " is larger than " + std::to_string(max) + " bytes");
+      return ResourceExhausted("chip.field_too_large",
+                               name + " is larger than " + std::to_string(max) + " bytes");
     return *v;
   }
   auto d = input::DecodeBase64(*v, max);
   if (!d.ok()) {
     if (d.status().reason() == "image.too_large")
-      return ResourceExhausted("chip.field_too_large", name + " is larger than " + std::to_string(max) + " bytes");
+      return ResourceExhausted("chip.field_too_large",
+                               name + " is larger than " + std::to_string(max) + " bytes");
     return InvalidArgument("field.invalid", name + " is not base64 (or an uploaded file)");
   }
   return d;
@@ -162,7 +164,8 @@ struct Selfie {
   Status liveness_outcome;  // live.spoof_detected for a video judged not live
 };
 
-Result<std::string> VideoBytes(const Capabilities& caps, const Request& r, const std::string& name) {
+Result<std::string> VideoBytes(const Capabilities& caps, const Request& r,
+                               const std::string& name) {
   const std::string* v = r.Find(name);
   if (r.files.count(name) != 0) return *v;
   auto dec = input::DecodeBase64(*v, caps.video_policy.max_bytes);
@@ -194,7 +197,8 @@ Result<Selfie> ReadSelfie(const Capabilities& caps, const Request& r, WorkerCont
     auto res = checker->CheckVideo(clip.frames, fps, challenge);
     if (!res.ok()) {
       if (res.status().reason() == "live.no_face")
-        return Status(StatusCode::kInvalidArgument, "face.no_face_on_capture", res.status().message());
+        return Status(StatusCode::kInvalidArgument, "face.no_face_on_capture",
+                      res.status().message());
       return res.status().WithContext("video");
     }
     s.given = true;
@@ -206,7 +210,8 @@ Result<Selfie> ReadSelfie(const Capabilities& caps, const Request& r, WorkerCont
     if (!res->live || res->best_frame.empty()) {
       s.liveness_outcome = res->DecisionStatus();
       if (s.liveness_outcome.ok())
-        s.liveness_outcome = Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
+        s.liveness_outcome =
+            Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
     }
     return s;
   }
@@ -242,8 +247,12 @@ Result<Match> MatchPortrait(const Capabilities& caps, WorkerContext& ctx, const 
   if (!selfie.liveness_outcome.ok()) {
     const double confidence = Round4(1.0 - selfie.live_score);
     m.block = {{"is_matched",
-                {{"value", "False"}, {"similarity", 0.0}, {"confidence", confidence}, {"liveness", "False"}}},
-               {"error", {{"value", "Liveness check failed"}, {"confidence", confidence}, {"code", "E460"}}},
+                {{"value", "False"},
+                 {"similarity", 0.0},
+                 {"confidence", confidence},
+                 {"liveness", "False"}}},
+               {"error",
+                {{"value", "Liveness check failed"}, {"confidence", confidence}, {"code", "E460"}}},
                {"liveness_detail", selfie.liveness_detail}};
     m.outcome = selfie.liveness_outcome;
     return m;
@@ -298,8 +307,9 @@ Result<json> ReadCardSides(const Capabilities& caps, const Request& r, WorkerCon
 Status NotVerified(const ChipRun& run) {
   std::string why;
   for (const auto& reason : run.report.FailureReasons()) why += (why.empty() ? "" : ", ") + reason;
-  return Status(StatusCode::kInvalidArgument, kReasonNotVerified,
-                "the chip data were not verified: " + (why.empty() ? std::string("incomplete") : why));
+  return Status(
+      StatusCode::kInvalidArgument, kReasonNotVerified,
+      "the chip data were not verified: " + (why.empty() ? std::string("incomplete") : why));
 }
 
 Result<json> ChipChallenge(ChipCapabilities& chipcaps, const Request& r) {
@@ -317,7 +327,10 @@ Result<json> ChipVerify(const Capabilities& caps, ChipCapabilities& chipcaps, co
   EKYC_ASSIGN_OR_RETURN(double threshold, DoubleField(r, "threshold", 0.5, 0.0, 1.0));
   EKYC_ASSIGN_OR_RETURN(bool check_rotate, BoolField(r, "check_rotate", true));
   EKYC_ASSIGN_OR_RETURN(ChipRun run, RunChip(caps, chipcaps, r, ctx));
-  json out = {{"fields", run.fields_json}, {"chip", run.report_json}, {"match", nullptr}, {"card", nullptr}};
+  json out = {{"fields", run.fields_json},
+              {"chip", run.report_json},
+              {"match", nullptr},
+              {"card", nullptr}};
   if (!run.report.verified) {
     // Nothing else is worth computing on data that may be forged.
     return OutputWithOutcome(out, NotVerified(run));
@@ -340,7 +353,8 @@ Result<json> ChipRegister(const Capabilities& caps, ChipCapabilities& chipcaps, 
   EKYC_ASSIGN_OR_RETURN(std::string user_id, IdField(r, "user_id"));
   EKYC_ASSIGN_OR_RETURN(double threshold, DoubleField(r, "threshold", 0.5, 0.0, 1.0));
   EKYC_ASSIGN_OR_RETURN(bool check_rotate, BoolField(r, "check_rotate", true));
-  if (!video_route && !r.Has("image_general")) return InvalidArgument("field.missing", "image_general is required");
+  if (!video_route && !r.Has("image_general"))
+    return InvalidArgument("field.missing", "image_general is required");
   EKYC_ASSIGN_OR_RETURN(ChipRun run, RunChip(caps, chipcaps, r, ctx));
   json output = json::array({run.fields_json, nullptr, json::object(), nullptr, nullptr});
   if (!run.report.verified) {
@@ -374,7 +388,8 @@ Result<json> ChipRegister(const Capabilities& caps, ChipCapabilities& chipcaps, 
   req.identity.detail =
       "passive_authentication=passed; active_authentication=" +
       std::string(aa != nullptr ? chip::CheckOutcomeName(aa->outcome) : "not_checked") +
-      "; ds_sha256=" + (run.report.sod && run.report.sod->signer ? run.report.sod->signer->sha256 : "") +
+      "; ds_sha256=" +
+      (run.report.sod && run.report.sod->signer ? run.report.sod->signer->sha256 : "") +
       "; csca_sha256=" + (run.report.csca ? run.report.csca->sha256 : "");
   EKYC_RETURN_IF_ERROR(CheckDeadline(r));
   store::DuplicateMatch dup;
@@ -408,8 +423,9 @@ std::shared_ptr<ChipCapabilities> LoadChipCapabilities(const Config& config) {
   if (anchors.ok()) {
     c->anchors = std::move(*anchors);
   } else {
-    c->error = anchors.status().message() +
-               "; create it with the issuing state's CSCA certificates (docs/chip.md, \"Trust store\")";
+    c->error =
+        anchors.status().message() +
+        "; create it with the issuing state's CSCA certificates (docs/chip.md, \"Trust store\")";
   }
   return c;
 }
@@ -418,24 +434,31 @@ std::string ChipCapabilitiesError(const ChipCapabilities& chip) {
   return chip.error;
 }
 
-void InstallChipRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps,
-                       std::shared_ptr<ChipCapabilities> chip) {
-  routes.Set("chip_challenge", [chip](const Request& r, WorkerContext&) { return ChipChallenge(*chip, r); });
+void InstallChipRoutes(
+    RouteTable& routes,
+    std::shared_ptr<const Capabilities>
+        caps,  // NOLINT(performance-unnecessary-value-param): captured
+    std::shared_ptr<ChipCapabilities> chip) {  // NOLINT(performance-unnecessary-value-param)
+  routes.Set("chip_challenge",
+             [chip](const Request& r, WorkerContext&) { return ChipChallenge(*chip, r); });
   routes.Set("chip_verify", [caps, chip](const Request& r, WorkerContext& ctx) {
     return ChipVerify(*caps, *chip, r, ctx);
   });
   // The registration routes take chip data beside or in place of the card images; without `sod`
   // they answer exactly as before.
-  for (const char* name : {"register_ekyc_front_back_face", "register_ekyc_front_back_face_video"}) {
+  for (const char* name :
+       {"register_ekyc_front_back_face", "register_ekyc_front_back_face_video"}) {
     const Handler* base = routes.Find(name);
     Handler card_path = base != nullptr ? *base : Handler();
     const bool video = std::string(name).find("video") != std::string::npos;
-    routes.Set(name, [caps, chip, card_path, video, name = std::string(name)](const Request& r,
-                                                                              WorkerContext& ctx) -> Result<json> {
-      if (HasChipData(r)) return ChipRegister(*caps, *chip, r, ctx, video);
-      if (!card_path) return NotAvailable(name, "the route's card path is not installed");
-      return card_path(r, ctx);
-    });
+    routes.Set(name,
+               [caps, chip, card_path, video, name = std::string(name)](
+                   const Request& r, WorkerContext& ctx) -> Result<json> {
+                 if (HasChipData(r)) return ChipRegister(*caps, *chip, r, ctx, video);
+                 if (!card_path)
+                   return NotAvailable(name, "the route's card path is not installed");
+                 return card_path(r, ctx);
+               });
   }
 }
 

@@ -36,7 +36,8 @@ std::string Slurp(const std::string& path) {
 std::string B64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
   out.resize(static_cast<size_t>(n));
   return out;
 }
@@ -44,7 +45,8 @@ std::string B64(std::string_view bytes) {
 std::string UnB64(const std::string& text) {
   std::string out(text.size(), '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
   out.resize(static_cast<size_t>(n) - (text.size() >= 2 && text[text.size() - 1] == '=' ? 1 : 0) -
              (text.size() >= 2 && text[text.size() - 2] == '=' ? 1 : 0));
   return out;
@@ -71,7 +73,8 @@ ChipSetOptions Seed(uint64_t seed) {
 class ChipRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("ekyc-chip-routes-" + std::to_string(::getpid())));
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("ekyc-chip-routes-" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
     // Two trusted test CSCAs: a current PKI, and one whose document signer has expired.
@@ -88,8 +91,9 @@ class ChipRoutesTest : public ::testing::Test {
     const std::string csca = (*dir_ / "csca").string();
     ASSERT_TRUE(chip::testkit::WriteTrustDir(csca, {pki_->csca.get(), expired_->csca.get()}).ok());
 
-    auto config = Config::Load(MapEnv(
-        {{"EKYC_DATA_DIR", dir_->string()}, {"EKYC_MODEL_DIR", EKYC_MODEL_DIR}, {"EKYC_CSCA_DIR", csca}}));
+    auto config = Config::Load(MapEnv({{"EKYC_DATA_DIR", dir_->string()},
+                                       {"EKYC_MODEL_DIR", EKYC_MODEL_DIR},
+                                       {"EKYC_CSCA_DIR", csca}}));
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     caps_ = new std::shared_ptr<Capabilities>(
         LoadCapabilities(*config, {std::string(EKYC_BINARY_DIR) + "/data/vn-admin.tsv"}, nullptr));
@@ -112,7 +116,8 @@ class ChipRoutesTest : public ::testing::Test {
     auto chipcaps = LoadChipCapabilities(*config);
     ASSERT_EQ(ChipCapabilitiesError(*chipcaps), "");
     InstallChipRoutes(routes, *caps_, chipcaps);
-    auto s = Server::Create(opt, std::move(routes), CapabilityChecks(*caps_), {CapabilityWorkerInit(*caps_)},
+    auto s = Server::Create(opt, std::move(routes), CapabilityChecks(*caps_),
+                            {CapabilityWorkerInit(*caps_)},
                             Logger::ToString(std::make_shared<std::string>(), "info"));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = s->release();
@@ -140,7 +145,8 @@ class ChipRoutesTest : public ::testing::Test {
     c.set_ca_cert_path(server_->cert_path().c_str());
     c.enable_server_certificate_verification(true);
     c.set_read_timeout(120, 0);
-    auto res = c.Post(("/call/" + route).c_str(), {{"x-api-key", key ? *key : *key_}}, body, ctype.c_str());
+    auto res = c.Post(("/call/" + route).c_str(), {{"x-api-key", key ? *key : *key_}}, body,
+                      ctype.c_str());
     EXPECT_TRUE(res) << httplib::to_string(res.error());
     if (!res) return json();
     if (http) *http = res->status;
@@ -158,7 +164,8 @@ class ChipRoutesTest : public ::testing::Test {
     c.enable_server_certificate_verification(true);
     c.set_read_timeout(120, 0);
     httplib::MultipartFormDataItems items;
-    for (const auto& [k, v] : files) items.push_back({k, v, k + ".bin", "application/octet-stream"});
+    for (const auto& [k, v] : files)
+      items.push_back({k, v, k + ".bin", "application/octet-stream"});
     for (const auto& [k, v] : fields) items.push_back({k, v, "", ""});
     auto res = c.Post(("/call/" + route).c_str(), {{"x-api-key", *key_}}, items);
     EXPECT_TRUE(res);
@@ -244,9 +251,11 @@ TEST_F(ChipRoutesTest, EveryNegativeCaseHasItsOwnFailureAndIsNeverVerified) {
     d.dgs[dg][d.dgs[dg].size() - 2] ^= 0x01;
     json r = CallJson("chip_verify", ChipJson(d), &http);
     ExpectNotVerified(r, http, "chip.dg_hash_mismatch");
-    EXPECT_EQ(r["output"]["chip"]["data_groups"]["DG" + std::to_string(dg)]["hash"], "failed") << dg;
+    EXPECT_EQ(r["output"]["chip"]["data_groups"]["DG" + std::to_string(dg)]["hash"], "failed")
+        << dg;
     if (dg == 13) {
-      EXPECT_EQ(r["output"]["fields"]["id"]["confidence"], 0.0) << "unproven fields keep confidence 0";
+      EXPECT_EQ(r["output"]["fields"]["id"]["confidence"], 0.0)
+          << "unproven fields keep confidence 0";
     }
   }
   ChipSetOptions o = Seed(103);
@@ -361,7 +370,8 @@ TEST_F(ChipRoutesTest, BadRequestsAre4xx) {
 }
 
 TEST_F(ChipRoutesTest, SelfieMatchedAgainstTheChipPortrait) {
-  if (!HaveFaces()) GTEST_SKIP() << "../shared/data/faces-dev not available: selfie matching not tested";
+  if (!HaveFaces())
+    GTEST_SKIP() << "../shared/data/faces-dev not available: selfie matching not tested";
   ChipSetOptions o = Seed(112);
   o.portrait = Slurp(kFaces + "img1.jpg");
   auto set = Set(o);
@@ -433,7 +443,8 @@ TEST_F(ChipRoutesTest, CardImagesAreCrossCheckedAgainstTheChip) {
   const json& x = card["crosscheck"];
   RecordProperty("crosscheck", x.dump());
   EXPECT_EQ(x["fields"]["id"], "match") << x.dump();
-  EXPECT_TRUE(x["fields"]["ho_ten"] == "match" || x["fields"]["ho_ten"] == "match_folded") << x.dump();
+  EXPECT_TRUE(x["fields"]["ho_ten"] == "match" || x["fields"]["ho_ten"] == "match_folded")
+      << x.dump();
   EXPECT_EQ(x["fields"]["ngay_sinh"], "match") << x.dump();
   EXPECT_EQ(x["fields"]["noi_cap"], "not_on_chip") << x.dump();
   EXPECT_TRUE(x["id_matches"].get<bool>());
@@ -448,7 +459,8 @@ TEST_F(ChipRoutesTest, CardImagesAreCrossCheckedAgainstTheChip) {
 }
 
 TEST_F(ChipRoutesTest, RegistrationFromChipDataIsMarkedInTheStoreAndAuditLog) {
-  if (!HaveFaces()) GTEST_SKIP() << "../shared/data/faces-dev not available: chip registration not tested";
+  if (!HaveFaces())
+    GTEST_SKIP() << "../shared/data/faces-dev not available: chip registration not tested";
   ChipSetOptions o = Seed(115);
   o.portrait = Slurp(kFaces + "img5.jpg");
   auto set = Set(o);
@@ -474,7 +486,8 @@ TEST_F(ChipRoutesTest, RegistrationFromChipDataIsMarkedInTheStoreAndAuditLog) {
   ASSERT_TRUE(log.ok());
   bool audited = false;
   for (const auto& a : *log) {
-    if (a.operation == "register" && a.detail.rfind("identity=chip; passive_authentication=passed", 0) == 0)
+    if (a.operation == "register" &&
+        a.detail.rfind("identity=chip; passive_authentication=passed", 0) == 0)
       audited = true;
     EXPECT_EQ(a.detail.find(set.person.id), std::string::npos);  // no personal data
   }
@@ -488,7 +501,10 @@ TEST_F(ChipRoutesTest, RegistrationFromChipDataIsMarkedInTheStoreAndAuditLog) {
   r = CallJson("register_ekyc_front_back_face", body, &http);
   EXPECT_EQ(r["code"], "E470") << r.dump();
   EXPECT_FALSE(r["output"][2]["registration"]["registered"].get<bool>());
-  EXPECT_EQ((*caps_)->store->GetUser({"test"}, store::kDefaultCollection, "chip-user-2", false).status().reason(),
+  EXPECT_EQ((*caps_)
+                ->store->GetUser({"test"}, store::kDefaultCollection, "chip-user-2", false)
+                .status()
+                .reason(),
             "store.not_found");
   // Another person's selfie: Matching fail, nothing stored.
   body = ChipJson(set.data);
@@ -496,13 +512,17 @@ TEST_F(ChipRoutesTest, RegistrationFromChipDataIsMarkedInTheStoreAndAuditLog) {
   body["image_general"] = B64(Slurp(kFaces + "img26.jpg"));
   r = CallJson("register_ekyc_front_back_face", body, &http);
   EXPECT_EQ(r["code"], "4") << r.dump();
-  EXPECT_EQ((*caps_)->store->GetUser({"test"}, store::kDefaultCollection, "chip-user-3", false).status().reason(),
+  EXPECT_EQ((*caps_)
+                ->store->GetUser({"test"}, store::kDefaultCollection, "chip-user-3", false)
+                .status()
+                .reason(),
             "store.not_found");
 }
 
 TEST_F(ChipRoutesTest, VideoRegistrationFromChipDataMatchesTheLiveFrame) {
   const std::string clip = kVideos + "grid_bbaf2n.mp4";
-  if (!fs::exists(clip)) GTEST_SKIP() << "../shared/data/face-videos-dev not available: video path not tested";
+  if (!fs::exists(clip))
+    GTEST_SKIP() << "../shared/data/face-videos-dev not available: video path not tested";
   // The chip portrait is a frame of the clip's speaker, so the card holder is the person filmed.
   cv::VideoCapture cap(clip);
   cv::Mat frame;
@@ -514,10 +534,12 @@ TEST_F(ChipRoutesTest, VideoRegistrationFromChipDataMatchesTheLiveFrame) {
   ChipSetOptions o = Seed(116);
   o.portrait = std::string(jpg.begin(), jpg.end());
   auto set = Set(o);
-  std::map<std::string, std::string> files = {{"sod", set.data.sod}, {"video_general", Slurp(clip)}};
+  std::map<std::string, std::string> files = {{"sod", set.data.sod},
+                                              {"video_general", Slurp(clip)}};
   for (const auto& [dg, b] : set.data.dgs) files["dg" + std::to_string(dg)] = b;
   int http = 0;
-  json r = CallFiles("register_ekyc_front_back_face_video", files, {{"user_id", "chip-video-1"}}, &http);
+  json r =
+      CallFiles("register_ekyc_front_back_face_video", files, {{"user_id", "chip-video-1"}}, &http);
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_FALSE(r.contains("code")) << r.dump();
   EXPECT_EQ(r["output"][2]["is_matched"]["liveness"], "True") << r.dump();

@@ -17,8 +17,6 @@
 namespace ekyc::app {
 namespace {
 
-namespace fs = std::filesystem;
-
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -60,11 +58,13 @@ int TrustStoreCommand(const std::string& dir_opt) {
 // dg1..dg16).
 Result<chip::ChipData> FromJson(const std::string& path) {
   auto j = nlohmann::json::parse(Slurp(path), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return InvalidArgument("chip.cli", path + " is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return InvalidArgument("chip.cli", path + " is not a JSON object");
   chip::ChipData d;
   auto field = [&](const std::string& name, int dg) -> Result<std::string> {
     if (!j.contains(name) || !j[name].is_string()) return std::string();
-    return input::DecodeBase64(j[name].get<std::string>(), static_cast<int64_t>(chip::MaxBytesFor(dg)));
+    return input::DecodeBase64(j[name].get<std::string>(),
+                               static_cast<int64_t>(chip::MaxBytesFor(dg)));
   };
   EKYC_ASSIGN_OR_RETURN(d.sod, field("sod", 100));
   EKYC_ASSIGN_OR_RETURN(d.com, field("com", 0));
@@ -151,28 +151,34 @@ void AddChipCommand(CLI::App& app, int* exit_code) {
   cmd->require_subcommand(1);
 
   auto trust_dir = std::make_shared<std::string>();
-  auto* ts = cmd->add_subcommand("trust-store", "List the CSCA certificates and CRLs as loaded (JSON)");
+  auto* ts =
+      cmd->add_subcommand("trust-store", "List the CSCA certificates and CRLs as loaded (JSON)");
   ts->add_option("--dir", *trust_dir, "Trust store directory (default: $EKYC_CSCA_DIR)");
   ts->callback([trust_dir, exit_code] { *exit_code = TrustStoreCommand(*trust_dir); });
 
   auto vjson = std::make_shared<std::string>();
   auto vcsca = std::make_shared<std::string>();
   auto vat = std::make_shared<int64_t>(0);
-  auto* v = cmd->add_subcommand("verify", "Verify chip data (a chip_verify JSON body); prints the chip report");
-  v->add_option("json", *vjson, "JSON file with base64 sod, dg1, dg2, dg13, ... members")->required();
+  auto* v = cmd->add_subcommand(
+      "verify", "Verify chip data (a chip_verify JSON body); prints the chip report");
+  v->add_option("json", *vjson, "JSON file with base64 sod, dg1, dg2, dg13, ... members")
+      ->required();
   v->add_option("--csca", *vcsca, "Trust store directory (default: $EKYC_CSCA_DIR)");
   v->add_option("--at", *vat, "Verification time, unix seconds (default: now)");
   v->callback([vjson, vcsca, vat, exit_code] { *exit_code = VerifyCommand(*vjson, *vcsca, *vat); });
 
   auto so = std::make_shared<SampleOptions>();
-  auto* s = cmd->add_subcommand("sample",
-                                "Write synthetic chip data signed by a new TEST CSCA (for trying the "
-                                "chip routes; never trust that CSCA in production)");
+  auto* s =
+      cmd->add_subcommand("sample",
+                          "Write synthetic chip data signed by a new TEST CSCA (for trying the "
+                          "chip routes; never trust that CSCA in production)");
   s->add_option("--out", so->out, "Output directory")->required();
   s->add_option("--seed", so->seed, "Generated person");
   s->add_option("--portrait", so->portrait, "JPEG for DG2 (default: a drawn placeholder, no face)");
-  s->add_option("--aa", so->aa, "Active authentication key: none, rsa, ec")->check(CLI::IsMember({"none", "rsa", "ec"}));
-  s->add_option("--tamper", so->tamper_dg, "Change a byte of this data group after signing (a negative sample)");
+  s->add_option("--aa", so->aa, "Active authentication key: none, rsa, ec")
+      ->check(CLI::IsMember({"none", "rsa", "ec"}));
+  s->add_option("--tamper", so->tamper_dg,
+                "Change a byte of this data group after signing (a negative sample)");
   s->callback([so, exit_code] { *exit_code = SampleCommand(*so); });
 }
 

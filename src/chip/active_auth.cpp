@@ -72,13 +72,17 @@ Check CheckIso9796Block(Check c, const std::string& f, const std::string& challe
   } else if (last == 0xCC) {
     md = Iso10118Hash(static_cast<unsigned char>(f[k - 2]));
     trailer = 2;
-    if (md == nullptr) return Fail(c, "chip.aa_unsupported_algorithm", "unknown ISO/IEC 10118 hash identifier in the trailer");
+    if (md == nullptr)
+      return Fail(c, "chip.aa_unsupported_algorithm",
+                  "unknown ISO/IEC 10118 hash identifier in the trailer");
   } else {
-    return Fail(c, "chip.aa_signature_invalid", "the recovered block has no ISO/IEC 9796-2 trailer");
+    return Fail(c, "chip.aa_signature_invalid",
+                "the recovered block has no ISO/IEC 9796-2 trailer");
   }
-  const size_t hlen = static_cast<size_t>(EVP_MD_get_size(md));
+  const auto hlen = static_cast<size_t>(EVP_MD_get_size(md));
   const unsigned char b0 = f[0];
-  if ((b0 & 0xC0) != 0x40) return Fail(c, "chip.aa_signature_invalid", "the recovered block has no ISO/IEC 9796-2 header");
+  if ((b0 & 0xC0) != 0x40)
+    return Fail(c, "chip.aa_signature_invalid", "the recovered block has no ISO/IEC 9796-2 header");
   // Padding: nibbles 'B' after the header bits, ended by an 'A' nibble.
   size_t m1_start = 0;
   if ((b0 & 0x0F) == 0x0A) {
@@ -86,12 +90,14 @@ Check CheckIso9796Block(Check c, const std::string& f, const std::string& challe
   } else if ((b0 & 0x0F) == 0x0B) {
     size_t i = 1;
     while (i < k && static_cast<unsigned char>(f[i]) == 0xBB) ++i;
-    if (i >= k || static_cast<unsigned char>(f[i]) != 0xBA) return Fail(c, "chip.aa_signature_invalid", "bad ISO/IEC 9796-2 padding");
+    if (i >= k || static_cast<unsigned char>(f[i]) != 0xBA)
+      return Fail(c, "chip.aa_signature_invalid", "bad ISO/IEC 9796-2 padding");
     m1_start = i + 1;
   } else {
     return Fail(c, "chip.aa_signature_invalid", "bad ISO/IEC 9796-2 padding");
   }
-  if (k < m1_start + hlen + trailer) return Fail(c, "chip.aa_signature_invalid", "recovered block too short for its hash");
+  if (k < m1_start + hlen + trailer)
+    return Fail(c, "chip.aa_signature_invalid", "recovered block too short for its hash");
   const std::string m1 = f.substr(m1_start, k - trailer - hlen - m1_start);
   const std::string d = f.substr(k - trailer - hlen, hlen);
   const bool partial = (b0 & 0x20) != 0;
@@ -104,7 +110,8 @@ Check CheckIso9796Block(Check c, const std::string& f, const std::string& challe
   c.info["hash"] = OBJ_nid2sn(EVP_MD_get_type(md));
   c.info["recovery"] = partial ? "partial" : "total";
   if (n != hlen || CRYPTO_memcmp(h, d.data(), n) != 0)
-    return Fail(c, "chip.aa_signature_invalid", "the signature does not cover this challenge with this key");
+    return Fail(c, "chip.aa_signature_invalid",
+                "the signature does not cover this challenge with this key");
   // With total recovery the nonce must be the recovered message itself.
   if (!partial && m1 != challenge)
     return Fail(c, "chip.aa_signature_invalid", "the recovered message is not the challenge");
@@ -160,9 +167,10 @@ Check VerifyEcdsa(Check c, EVP_PKEY* key, const std::optional<Dg14>& dg14,
   const EVP_MD* md = PlainEcdsaHash(*dg14->aa_signature_algorithm);
   if (md == nullptr)
     return Fail(c, "chip.aa_unsupported_algorithm",
-                "signature algorithm " + *dg14->aa_signature_algorithm + " is not a supported ecdsa-plain-SHA*");
+                "signature algorithm " + *dg14->aa_signature_algorithm +
+                    " is not a supported ecdsa-plain-SHA*");
   const int bits = EVP_PKEY_get_bits(key);
-  const size_t half = static_cast<size_t>((bits + 7) / 8);
+  const auto half = static_cast<size_t>((bits + 7) / 8);
   if (in.signature.size() != 2 * half)
     return Fail(c, "chip.aa_signature_invalid", "the signature is not r||s for this curve");
   ossl::Ptr<ECDSA_SIG, ECDSA_SIG_free> sig(ECDSA_SIG_new());
@@ -186,7 +194,8 @@ Check VerifyEcdsa(Check c, EVP_PKEY* key, const std::optional<Dg14>& dg14,
   ossl::ClearErrors();
   c.info["hash"] = OBJ_nid2sn(EVP_MD_get_type(md));
   if (ok != 1)
-    return Fail(c, "chip.aa_signature_invalid", "the signature does not cover this challenge with this key");
+    return Fail(c, "chip.aa_signature_invalid",
+                "the signature does not cover this challenge with this key");
   c.outcome = CheckOutcome::kPassed;
   return c;
 }
@@ -199,7 +208,8 @@ Check VerifyActiveAuthentication(const Dg15& dg15, const std::optional<Dg14>& dg
   c.name = "active_authentication";
   c.checked = "the chip's signature over the server's challenge with the DG15 public key";
   c.info["key"] = dg15.key_type + "-" + std::to_string(dg15.bits);
-  if (input.challenge.size() != 8) return Fail(c, "chip.aa_challenge_invalid", "the challenge is not 8 bytes");
+  if (input.challenge.size() != 8)
+    return Fail(c, "chip.aa_challenge_invalid", "the challenge is not 8 bytes");
   if (input.signature.empty() || input.signature.size() > 1024)
     return Fail(c, "chip.aa_signature_invalid", "the signature is empty or too long");
   const unsigned char* p = ossl::Bytes(dg15.spki_der);

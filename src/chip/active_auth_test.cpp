@@ -2,7 +2,6 @@
 // form) and ECDSA (plain r||s, hash from DG14); right key passes, wrong key or challenge fails;
 // through VerifyChip only with a DG15 the SOD proves. And the nonce store.
 #include <gtest/gtest.h>
-
 #include <openssl/core_names.h>
 
 #include <filesystem>
@@ -55,7 +54,8 @@ TEST(ActiveAuth, RsaIso9796RightKeyPassesWrongKeyFails) {
     EXPECT_EQ(wrong_challenge.reason, "chip.aa_signature_invalid") << hash;
     std::string bad = *sig;
     bad[bad.size() / 2] ^= 0x10;
-    EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, bad}).outcome, CheckOutcome::kFailed);
+    EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, bad}).outcome,
+              CheckOutcome::kFailed);
   }
 }
 
@@ -70,7 +70,8 @@ TEST(ActiveAuth, RsaAlternativeSignatureNMinusS) {
   ossl::BnPtr alt(BN_new());
   ASSERT_EQ(BN_sub(alt.get(), n.get(), s.get()), 1);
   std::string alt_sig(sig->size(), '\0');
-  ASSERT_EQ(BN_bn2binpad(alt.get(), reinterpret_cast<unsigned char*>(alt_sig.data()), static_cast<int>(alt_sig.size())),
+  ASSERT_EQ(BN_bn2binpad(alt.get(), reinterpret_cast<unsigned char*>(alt_sig.data()),
+                         static_cast<int>(alt_sig.size())),
             static_cast<int>(alt_sig.size()));
   Check c = VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, alt_sig});
   EXPECT_EQ(c.outcome, CheckOutcome::kPassed) << c.detail;
@@ -84,27 +85,37 @@ TEST(ActiveAuth, EcdsaPlainRightKeyPassesWrongKeyFails) {
   EXPECT_EQ(sig->size(), 64u);
   Check ok = VerifyActiveAuthentication(a.dg15, EcDg14(), {kChallenge, *sig});
   EXPECT_EQ(ok.outcome, CheckOutcome::kPassed) << ok.detail;
-  EXPECT_EQ(VerifyActiveAuthentication(b.dg15, EcDg14(), {kChallenge, *sig}).reason, "chip.aa_signature_invalid");
+  EXPECT_EQ(VerifyActiveAuthentication(b.dg15, EcDg14(), {kChallenge, *sig}).reason,
+            "chip.aa_signature_invalid");
   // A signature over another hash than DG14 names does not verify.
   auto sha1 = testkit::SignChallenge(a.key.get(), kChallenge, "SHA1");
   ASSERT_TRUE(sha1.ok());
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, EcDg14(), {kChallenge, *sha1}).outcome, CheckOutcome::kFailed);
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, EcDg14(), {kChallenge, *sha1}).outcome,
+            CheckOutcome::kFailed);
   // Without DG14 the hash is unknown: refused, not guessed.
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, *sig}).reason, "chip.aa_dg14_missing");
-  auto other_alg = ParseDg14(testkit::Dg14For("1.2.840.10045.4.3.2"));  // ecdsa-with-SHA256 (DER form)
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, *sig}).reason,
+            "chip.aa_dg14_missing");
+  auto other_alg =
+      ParseDg14(testkit::Dg14For("1.2.840.10045.4.3.2"));  // ecdsa-with-SHA256 (DER form)
   ASSERT_TRUE(other_alg.ok());
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, *other_alg, {kChallenge, *sig}).reason, "chip.aa_unsupported_algorithm");
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, *other_alg, {kChallenge, *sig}).reason,
+            "chip.aa_unsupported_algorithm");
 }
 
 TEST(ActiveAuth, MalformedAnswers) {
   Keyed a = Key(KeyType::kRsa1024);
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {"short", "x"}).reason, "chip.aa_challenge_invalid");
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, ""}).reason, "chip.aa_signature_invalid");
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(128, '\0')}).outcome,
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {"short", "x"}).reason,
+            "chip.aa_challenge_invalid");
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, ""}).reason,
+            "chip.aa_signature_invalid");
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(128, '\0')})
+                .outcome,
             CheckOutcome::kFailed);
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(128, '\xFF')}).outcome,
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(128, '\xFF')})
+                .outcome,
             CheckOutcome::kFailed);
-  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(5000, 'a')}).outcome,
+  EXPECT_EQ(VerifyActiveAuthentication(a.dg15, std::nullopt, {kChallenge, std::string(5000, 'a')})
+                .outcome,
             CheckOutcome::kFailed);
 }
 
@@ -112,7 +123,8 @@ TEST(ActiveAuth, ThroughVerifyChipOnlyWithAProvenKey) {
   namespace fs = std::filesystem;
   auto pki = testkit::MakePki();
   ASSERT_TRUE(pki.ok());
-  const std::string dir = (fs::temp_directory_path() / ("ekyc-chip-aa-" + std::to_string(::getpid()))).string();
+  const std::string dir =
+      (fs::temp_directory_path() / ("ekyc-chip-aa-" + std::to_string(::getpid()))).string();
   ASSERT_TRUE(testkit::WriteTrustDir(dir, {pki->csca.get()}).ok());
   auto trust = TrustStore::Load(dir);
   ASSERT_TRUE(trust.ok());

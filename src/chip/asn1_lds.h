@@ -34,7 +34,7 @@ DECLARE_ASN1_FUNCTIONS(LDS_VERSION_INFO)
 struct LDS_SECURITY_OBJECT {
   ASN1_INTEGER* version;
   X509_ALGOR* hash_algorithm;
-  STACK_OF(ASN1_TYPE)* hashes;  // DG_HASH elements (see DgHashAt)
+  STACK_OF(ASN1_TYPE) * hashes;  // DG_HASH elements (see DgHashAt)
   LDS_VERSION_INFO* version_info;
 };
 DECLARE_ASN1_FUNCTIONS(LDS_SECURITY_OBJECT)
@@ -50,8 +50,8 @@ DECLARE_ASN1_FUNCTIONS(SECURITY_INFO)
 // type is needed; each element is then decoded as a DG_HASH. Returns a new object or nullptr.
 DG_HASH* DgHashAt(const LDS_SECURITY_OBJECT* lso, int i);
 // Decodes a DER SET OF SecurityInfo into its elements (new stack) or nullptr.
-STACK_OF(ASN1_TYPE)* DecodeSecurityInfos(const unsigned char** p, long len);
+STACK_OF(ASN1_TYPE) * DecodeSecurityInfos(const unsigned char** p, long len);
 // DER of a SET OF SecurityInfo (elements given as SEQUENCE ASN1_TYPEs); length or <= 0.
-int EncodeSecurityInfos(STACK_OF(ASN1_TYPE)* infos, unsigned char** out);
+int EncodeSecurityInfos(STACK_OF(ASN1_TYPE) * infos, unsigned char** out);
 
 }  // namespace ekyc::chip::asn1

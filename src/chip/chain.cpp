@@ -11,7 +11,7 @@ namespace {
 
 std::string Day(int64_t t) {
   char buf[32];
-  std::time_t tt = static_cast<std::time_t>(t);
+  auto tt = static_cast<std::time_t>(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
@@ -63,7 +63,7 @@ std::vector<Check> VerifySignerChain(const Sod& sod, const TrustStore& trust, in
   ossl::StoreCtxPtr ctx(X509_STORE_CTX_new());
   STACK_OF(X509)* untrusted = sk_X509_new_null();
   std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted_guard(
-      untrusted, [](STACK_OF(X509)* s) { sk_X509_free(s); });
+      untrusted, [](STACK_OF(X509) * s) { sk_X509_free(s); });
   if (!ctx || X509_STORE_CTX_init(ctx.get(), ts.store.get(), h->signer.get(), untrusted) != 1) {
     chain.outcome = CheckOutcome::kFailed;
     chain.reason = "chip.internal";
@@ -73,8 +73,8 @@ std::vector<Check> VerifySignerChain(const Sod& sod, const TrustStore& trust, in
   X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
   // Times are checked below, against the verification time and per certificate.
   // A chain may stop at a link certificate the trust store verified (ICAO 9303-12 rollover).
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_NO_CHECK_TIME |
-                                         (ts.links > 0 ? X509_V_FLAG_PARTIAL_CHAIN : 0));
+  X509_VERIFY_PARAM_set_flags(
+      param, X509_V_FLAG_NO_CHECK_TIME | (ts.links > 0 ? X509_V_FLAG_PARTIAL_CHAIN : 0));
   X509_VERIFY_PARAM_set_depth(param, 4);
   const int ok = X509_verify_cert(ctx.get());
   const int err = X509_STORE_CTX_get_error(ctx.get());
@@ -141,10 +141,14 @@ std::vector<Check> VerifySignerChain(const Sod& sod, const TrustStore& trust, in
     if (validity.outcome == CheckOutcome::kFailed) continue;
     if (at_time < nb || at_time > na) {
       validity.outcome = CheckOutcome::kFailed;
-      validity.reason = std::string("chip.") + role + (at_time < nb ? "_not_yet_valid" : "_expired");
-      validity.detail = std::string("the ") + (i == 0 ? "document signer" : role == std::string("csca") ? "CSCA" : "link") +
-                        " certificate is valid from " + Day(nb) + " to " + Day(na) +
-                        ", not on " + Day(at_time);
+      validity.reason =
+          std::string("chip.") + role + (at_time < nb ? "_not_yet_valid" : "_expired");
+      validity.detail = std::string("the ") +
+                        (i == 0                        ? "document signer"
+                         : role == std::string("csca") ? "CSCA"
+                                                       : "link") +
+                        " certificate is valid from " + Day(nb) + " to " + Day(na) + ", not on " +
+                        Day(at_time);
     }
   }
   validity.info["certificates"] = periods;
@@ -159,8 +163,8 @@ std::vector<Check> VerifySignerChain(const Sod& sod, const TrustStore& trust, in
       ++bad_signature;
       continue;
     }
-    if (best == nullptr || ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()),
-                                             X509_CRL_get0_lastUpdate(best)) > 0)
+    if (best == nullptr ||
+        ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()), X509_CRL_get0_lastUpdate(best)) > 0)
       best = crl.get();
   }
   ossl::ClearErrors();

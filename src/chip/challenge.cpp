@@ -32,8 +32,9 @@ Result<ChallengeStore::Issued> ChallengeStore::Issue(const std::string& owner) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= options_.max_outstanding) PurgeLocked(now);
   if (entries_.size() >= options_.max_outstanding) {
-    return ResourceExhausted("chip.challenge_store_full",
-                             "too many active authentication challenges are outstanding; retry later");
+    return ResourceExhausted(
+        "chip.challenge_store_full",
+        "too many active authentication challenges are outstanding; retry later");
   }
   entries_[out.id] = Entry{out.challenge, owner, now + options_.lifetime};
   return out;
@@ -44,9 +45,10 @@ Result<std::string> ChallengeStore::Take(const std::string& id, const std::strin
   auto it = entries_.find(id);
   const auto now = std::chrono::steady_clock::now();
   if (it == entries_.end() || it->second.owner != owner) {
-    return InvalidArgument("chip.challenge_unknown",
-                           "aa_challenge_id is unknown: never issued to this API key, already used or "
-                           "expired; ask /call/chip_challenge for a new one");
+    return InvalidArgument(
+        "chip.challenge_unknown",
+        "aa_challenge_id is unknown: never issued to this API key, already used or "
+        "expired; ask /call/chip_challenge for a new one");
   }
   Entry e = std::move(it->second);
   entries_.erase(it);  // single use, whatever happens next

@@ -57,7 +57,7 @@ struct Limits {
   size_t max_other_dg = 64 << 10;  // DG3-DG12, DG16: hashed, not parsed
   int max_depth = 8;               // nesting of constructed TLVs walked by the parsers
   int max_dg13_fields = 64;
-  size_t max_dg13_value = 2 << 10;          // one DG13 value (an address is ~100-200 bytes)
+  size_t max_dg13_value = 2 << 10;           // one DG13 value (an address is ~100-200 bytes)
   int64_t max_portrait_pixels = 16'000'000;  // decoded DG2 image
 };
 const Limits& DefaultLimits();
@@ -71,8 +71,8 @@ size_t MaxBytesFor(int dg, const Limits& limits = DefaultLimits());
 
 // EF.COM (not signed by the SOD: informational only).
 struct Com {
-  std::string lds_version;      // "0107" = LDS 1.7
-  std::string unicode_version;  // "040000"
+  std::string lds_version;       // "0107" = LDS 1.7
+  std::string unicode_version;   // "040000"
   std::vector<int> data_groups;  // from the tag list, e.g. {1, 2, 13, 14, 15}
 };
 Result<Com> ParseCom(std::string_view bytes, const Limits& limits = DefaultLimits());
@@ -88,11 +88,11 @@ Result<Dg1> ParseDg1(std::string_view bytes, const Limits& limits = DefaultLimit
 enum class ImageKind { kJpeg, kJpeg2000, kJpeg2000Codestream };
 const char* ImageKindName(ImageKind kind);  // "jpeg", "jpeg2000", "jpeg2000-codestream"
 struct Dg2 {
-  int instances = 0;           // biometric templates in the group (the first is used)
+  int instances = 0;  // biometric templates in the group (the first is used)
   ImageKind kind = ImageKind::kJpeg;
-  int declared_width = 0;      // from the ISO/IEC 19794-5 image information block
+  int declared_width = 0;  // from the ISO/IEC 19794-5 image information block
   int declared_height = 0;
-  std::string image;           // the encoded image
+  std::string image;  // the encoded image
 };
 Result<Dg2> ParseDg2(std::string_view bytes, const Limits& limits = DefaultLimits());
 // Decodes the portrait (OpenCV imgcodecs; JPEG 2000 through its OpenJPEG codec). Dimensions are
@@ -103,12 +103,12 @@ Result<cv::Mat> DecodePortrait(const Dg2& dg2, const Limits& limits = DefaultLim
 // DG13: Vietnamese personal data, read with the layout table below.
 enum class Dg13ValueType { kText, kDate, kTextList, kNone };
 struct Dg13FieldSpec {
-  int tag;                          // the INTEGER that opens the field's SEQUENCE
-  std::vector<std::string> names;   // output field names (vendor names where one exists), one per
-                                    // value; kNone: none
+  int tag;                         // the INTEGER that opens the field's SEQUENCE
+  std::vector<std::string> names;  // output field names (vendor names where one exists), one per
+                                   // value; kNone: none
   Dg13ValueType type;
-  const char* meaning;              // English description
-  const char* evidence;             // how well the project knows this entry (docs/chip.md)
+  const char* meaning;   // English description
+  const char* evidence;  // how well the project knows this entry (docs/chip.md)
 };
 // The table (data, not code paths): tags 1-16 as the project found them (docs/chip.md, "DG13").
 const std::vector<Dg13FieldSpec>& Dg13Layout();
@@ -129,7 +129,7 @@ Result<Dg13> ParseDg13(std::string_view bytes, const Limits& limits = DefaultLim
 
 // DG14: SecurityInfos (tag 0x6E). Only what active authentication needs is interpreted.
 struct Dg14 {
-  std::vector<std::string> protocols;              // dotted OIDs of every SecurityInfo
+  std::vector<std::string> protocols;                 // dotted OIDs of every SecurityInfo
   std::optional<std::string> aa_signature_algorithm;  // ActiveAuthenticationInfo's OID
 };
 Result<Dg14> ParseDg14(std::string_view bytes, const Limits& limits = DefaultLimits());
@@ -146,15 +146,15 @@ Result<Dg15> ParseDg15(std::string_view bytes, const Limits& limits = DefaultLim
 struct SodSigner {
   std::string subject, issuer, serial_hex;
   int64_t not_before = 0, not_after = 0;  // unix seconds
-  std::string sha256;                      // fingerprint of the DER certificate, hex
+  std::string sha256;                     // fingerprint of the DER certificate, hex
 };
 class SodHandle;  // the parsed CMS structure (internal)
 struct Sod {
-  std::string hash_algorithm;          // "SHA256", ...
+  std::string hash_algorithm;            // "SHA256", ...
   std::map<int, std::string> dg_hashes;  // data group number -> hash bytes
-  int lds_version_info = -1;           // LDSSecurityObject version (0: LDS 1.6 and before, 1: 1.7+)
-  std::string signature_algorithm;     // of the SignerInfo, e.g. "sha256WithRSAEncryption"
-  std::optional<SodSigner> signer;     // the certificate that matches the SignerInfo, if included
+  int lds_version_info = -1;        // LDSSecurityObject version (0: LDS 1.6 and before, 1: 1.7+)
+  std::string signature_algorithm;  // of the SignerInfo, e.g. "sha256WithRSAEncryption"
+  std::optional<SodSigner> signer;  // the certificate that matches the SignerInfo, if included
   std::shared_ptr<const SodHandle> handle;
 };
 Result<Sod> ParseSod(std::string_view bytes, const Limits& limits = DefaultLimits());
@@ -180,9 +180,9 @@ struct CrlEntry {
 };
 class TrustStore {
  public:
-  // Errors: chip.trust_store_unreadable (directory missing or unreadable), chip.trust_store_bad_file
-  // (a certificate/CRL file that does not parse, named in the message). An empty directory is not
-  // an error: every chain then fails with chip.csca_not_trusted.
+  // Errors: chip.trust_store_unreadable (directory missing or unreadable),
+  // chip.trust_store_bad_file (a certificate/CRL file that does not parse, named in the message).
+  // An empty directory is not an error: every chain then fails with chip.csca_not_trusted.
   static Result<std::shared_ptr<const TrustStore>> Load(const std::string& dir);
   ~TrustStore();
   TrustStore(const TrustStore&) = delete;
@@ -191,7 +191,7 @@ class TrustStore {
   const std::string& dir() const { return dir_; }
   const std::vector<TrustEntry>& certificates() const { return certs_; }
   const std::vector<CrlEntry>& crls() const { return crls_; }
-  int anchors() const;  // self-signed CSCA certificates (link certificates not counted)
+  int anchors() const;             // self-signed CSCA certificates (link certificates not counted)
   nlohmann::json Summary() const;  // for readiness and `ekyc chip trust-store`
 
   struct Impl;
@@ -236,7 +236,7 @@ enum class CheckOutcome { kPassed, kFailed, kNotChecked };
 const char* CheckOutcomeName(CheckOutcome o);  // "passed", "failed", "not_checked"
 
 struct Check {
-  std::string name;     // "sod", "dg_hash:DG1", "sod_signature", "ds_chain", "validity", ...
+  std::string name;  // "sod", "dg_hash:DG1", "sod_signature", "ds_chain", "validity", ...
   CheckOutcome outcome = CheckOutcome::kNotChecked;
   std::string reason;   // stable reason when failed / not checked ("chip.dg_hash_mismatch")
   std::string checked;  // what was checked, in words
@@ -325,8 +325,8 @@ class ChallengeStore {
   ChallengeStore() : ChallengeStore(Options{}) {}
 
   struct Issued {
-    std::string id;         // opaque, 32 hex characters
-    std::string challenge;  // 8 random bytes
+    std::string id;          // opaque, 32 hex characters
+    std::string challenge;   // 8 random bytes
     int64_t expires_at = 0;  // unix seconds
   };
   // Errors: chip.challenge_store_full (ResourceExhausted).

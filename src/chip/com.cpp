@@ -9,7 +9,8 @@ namespace ekyc::chip {
 Result<Com> ParseCom(std::string_view bytes, const Limits& limits) {
   constexpr const char* kWhat = "com";
   if (bytes.size() > limits.max_com)
-    return InvalidArgument("chip.com_too_large", "COM is larger than " + std::to_string(limits.max_com) + " bytes");
+    return InvalidArgument("chip.com_too_large",
+                           "COM is larger than " + std::to_string(limits.max_com) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, kTagCom, kWhat));
   EKYC_ASSIGN_OR_RETURN(auto kids, Children(root, kWhat, 16));
   Com com;

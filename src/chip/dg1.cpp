@@ -7,7 +7,8 @@ namespace ekyc::chip {
 Result<Dg1> ParseDg1(std::string_view bytes, const Limits& limits) {
   constexpr const char* kWhat = "dg1";
   if (bytes.size() > limits.max_dg1)
-    return InvalidArgument("chip.dg1_too_large", "DG1 is larger than " + std::to_string(limits.max_dg1) + " bytes");
+    return InvalidArgument("chip.dg1_too_large",
+                           "DG1 is larger than " + std::to_string(limits.max_dg1) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, 0x61, kWhat));
   EKYC_ASSIGN_OR_RETURN(auto kids, Children(root, kWhat, 4));
   EKYC_ASSIGN_OR_RETURN(Tlv mrz, FindChild(kids, 0x5F1F, kWhat));
@@ -25,7 +26,8 @@ Result<Dg1> ParseDg1(std::string_view bytes, const Limits& limits) {
   } else if (d.mrz.size() == 72) {
     width = 36;  // TD2
   } else {
-    return Malformed(kWhat, "MRZ of " + std::to_string(d.mrz.size()) + " characters (TD1 90, TD2 72, TD3 88)");
+    return Malformed(
+        kWhat, "MRZ of " + std::to_string(d.mrz.size()) + " characters (TD1 90, TD2 72, TD3 88)");
   }
   for (size_t i = 0; i < d.mrz.size(); i += width) d.lines.push_back(d.mrz.substr(i, width));
   return d;

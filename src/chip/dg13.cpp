@@ -100,8 +100,10 @@ struct Walker {
   }
 
   Status Field(int tag, const std::vector<Tlv>& kids) {
-    if (!seen.insert(tag).second) return Malformed(kWhat, "field " + std::to_string(tag) + " appears twice");
-    if (static_cast<int>(out.fields.size()) >= limits.max_dg13_fields) return Malformed(kWhat, "too many fields");
+    if (!seen.insert(tag).second)
+      return Malformed(kWhat, "field " + std::to_string(tag) + " appears twice");
+    if (static_cast<int>(out.fields.size()) >= limits.max_dg13_fields)
+      return Malformed(kWhat, "too many fields");
     const Dg13FieldSpec* spec = SpecOf(tag);
     Dg13Field f;
     f.tag = tag;
@@ -126,7 +128,7 @@ struct Walker {
       if (spec->type == Dg13ValueType::kNone) {
         f.values.clear();
       } else if (spec->type == Dg13ValueType::kTextList ? f.values.size() > want
-                                                         : f.values.size() > 1) {
+                                                        : f.values.size() > 1) {
         return Malformed(kWhat, "field " + std::to_string(tag) + " holds " +
                                     std::to_string(f.values.size()) + " values");
       }
@@ -167,7 +169,8 @@ const std::string* Dg13::Get(std::string_view name) const {
 
 Result<Dg13> ParseDg13(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.max_dg13)
-    return InvalidArgument("chip.dg13_too_large", "DG13 is larger than " + std::to_string(limits.max_dg13) + " bytes");
+    return InvalidArgument("chip.dg13_too_large",
+                           "DG13 is larger than " + std::to_string(limits.max_dg13) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, 0x6D, kWhat));
   Walker w{limits, {}, {}};
   EKYC_RETURN_IF_ERROR(w.Walk(root.value, 0));

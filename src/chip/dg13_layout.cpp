@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kThree =
     "three public readers of real cards agree (two by byte pattern, one by fixed offsets), and a "
     "public document profile";
-constexpr const char* kTwo = "two public readers of real cards (one by byte pattern, one by offsets)";
+constexpr const char* kTwo =
+    "two public readers of real cards (one by byte pattern, one by offsets)";
 }  // namespace
 
 const std::vector<Dg13FieldSpec>& Dg13Layout() {
@@ -27,17 +28,30 @@ const std::vector<Dg13FieldSpec>& Dg13Layout() {
       {9, {"ho_khau_thuong_tru"}, Dg13ValueType::kText, "place of residence", kThree},
       {10, {"di_hinh"}, Dg13ValueType::kText, "identifying marks (đặc điểm nhân dạng)", kThree},
       {11, {"ngay_cap"}, Dg13ValueType::kDate, "date of issue, dd/mm/yyyy", kThree},
-      {12, {"ngay_het_han"}, Dg13ValueType::kDate,
-       "date of expiry, dd/mm/yyyy (a UTF8String, so 'Không thời hạn' fits)", kThree},
-      {13, {"ho_ten_cha", "ho_ten_me"}, Dg13ValueType::kTextList,
-       "father's and mother's names, each in its own SEQUENCE", kThree},
-      {14, {}, Dg13ValueType::kNone,
-       "seen empty (the tag alone) on real cards; meaning unknown, values ignored", kTwo},
-      {15, {"so_cmnd_cu"}, Dg13ValueType::kText,
+      {12,
+       {"ngay_het_han"},
+       Dg13ValueType::kDate,
+       "date of expiry, dd/mm/yyyy (a UTF8String, so 'Không thời hạn' fits)",
+       kThree},
+      {13,
+       {"ho_ten_cha", "ho_ten_me"},
+       Dg13ValueType::kTextList,
+       "father's and mother's names, each in its own SEQUENCE",
+       kThree},
+      {14,
+       {},
+       Dg13ValueType::kNone,
+       "seen empty (the tag alone) on real cards; meaning unknown, values ignored",
+       kTwo},
+      {15,
+       {"so_cmnd_cu"},
+       Dg13ValueType::kText,
        "old ID number (9-digit CMND); empty when the holder had none",
        "one reader names it (a 9-character value); another card had it empty; a public profile "
        "puts the old number under 16 instead"},
-      {16, {}, Dg13ValueType::kText,
+      {16,
+       {},
+       Dg13ValueType::kText,
        "an earlier or other document number of unknown definition; kept in the chip report, not "
        "output as a field",
        "one card had 12 digits here (read as 'old number'), another 16 characters (unnamed); a "

@@ -14,23 +14,26 @@ constexpr const char* kAaProtocol = "2.23.136.1.1.5";  // id-icao-mrtd-security-
 
 Result<Dg14> ParseDg14(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.max_dg14)
-    return InvalidArgument("chip.dg14_too_large", "DG14 is larger than " + std::to_string(limits.max_dg14) + " bytes");
+    return InvalidArgument("chip.dg14_too_large",
+                           "DG14 is larger than " + std::to_string(limits.max_dg14) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, 0x6E, kWhat));
   std::string_view set_view = root.value;
   EKYC_ASSIGN_OR_RETURN(Tlv set, ReadTlv(set_view, kWhat));
-  if (set.tag != 0x31 || !set_view.empty()) return Malformed(kWhat, "content is not one SET OF SecurityInfo");
+  if (set.tag != 0x31 || !set_view.empty())
+    return Malformed(kWhat, "content is not one SET OF SecurityInfo");
   const unsigned char* p = ossl::Bytes(set.whole);
   STACK_OF(ASN1_TYPE)* infos = asn1::DecodeSecurityInfos(&p, static_cast<long>(set.whole.size()));
   ossl::ClearErrors();
   if (infos == nullptr) return Malformed(kWhat, "SecurityInfos do not decode");
   std::unique_ptr<STACK_OF(ASN1_TYPE), void (*)(STACK_OF(ASN1_TYPE)*)> guard(
-      infos, [](STACK_OF(ASN1_TYPE)* s) { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); });
+      infos, [](STACK_OF(ASN1_TYPE) * s) { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); });
   Dg14 d;
   const int n = sk_ASN1_TYPE_num(infos);
   if (n > 64) return Malformed(kWhat, "too many SecurityInfos");
   for (int i = 0; i < n; ++i) {
     const ASN1_TYPE* t = sk_ASN1_TYPE_value(infos, i);
-    if (t == nullptr || t->type != V_ASN1_SEQUENCE) return Malformed(kWhat, "a SecurityInfo is not a SEQUENCE");
+    if (t == nullptr || t->type != V_ASN1_SEQUENCE)
+      return Malformed(kWhat, "a SecurityInfo is not a SEQUENCE");
     const unsigned char* q = t->value.sequence->data;
     ossl::Ptr<asn1::SECURITY_INFO, asn1::SECURITY_INFO_free> info(
         asn1::d2i_SECURITY_INFO(nullptr, &q, t->value.sequence->length));

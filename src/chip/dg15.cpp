@@ -13,13 +13,15 @@ constexpr int kMaxRsaBits = 4096;
 
 Result<Dg15> ParseDg15(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.max_dg15)
-    return InvalidArgument("chip.dg15_too_large", "DG15 is larger than " + std::to_string(limits.max_dg15) + " bytes");
+    return InvalidArgument("chip.dg15_too_large",
+                           "DG15 is larger than " + std::to_string(limits.max_dg15) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, 0x6F, kWhat));
   const unsigned char* p = ossl::Bytes(root.value);
   ossl::PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(root.value.size())));
   ossl::ClearErrors();
   if (!key) return Malformed(kWhat, "the public key does not decode");
-  if (p != ossl::Bytes(root.value) + root.value.size()) return Malformed(kWhat, "bytes follow the public key");
+  if (p != ossl::Bytes(root.value) + root.value.size())
+    return Malformed(kWhat, "bytes follow the public key");
   Dg15 d;
   d.spki_der = std::string(root.value);
   d.bits = EVP_PKEY_get_bits(key.get());

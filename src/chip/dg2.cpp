@@ -19,15 +19,16 @@ uint16_t Be16(std::string_view s, size_t at) {
 }
 
 // ISO/IEC 19794-5:2005 sizes.
-constexpr size_t kGeneralHeader = 14;   // 'FAC\0', version, record length, number of images
-constexpr size_t kFacialHeader = 20;    // block length ... pose angle uncertainty
+constexpr size_t kGeneralHeader = 14;  // 'FAC\0', version, record length, number of images
+constexpr size_t kFacialHeader = 20;   // block length ... pose angle uncertainty
 constexpr size_t kFeaturePoint = 8;
-constexpr size_t kImageInfo = 12;       // image type, data type, width, height, ...
+constexpr size_t kImageInfo = 12;  // image type, data type, width, height, ...
 
 Result<Dg2> ParseFacialRecord(std::string_view rec, Dg2 d) {
   if (rec.size() < kGeneralHeader + kFacialHeader + kImageInfo)
     return Malformed(kWhat, "facial record shorter than its fixed headers");
-  if (std::memcmp(rec.data(), "FAC\0", 4) != 0) return Malformed(kWhat, "facial record does not start with 'FAC'");
+  if (std::memcmp(rec.data(), "FAC\0", 4) != 0)
+    return Malformed(kWhat, "facial record does not start with 'FAC'");
   if (std::memcmp(rec.data() + 4, "010\0", 4) != 0)
     return Malformed(kWhat, "facial record version is not ISO/IEC 19794-5:2005 ('010')");
   const uint32_t record_length = Be32(rec, 8);
@@ -41,7 +42,7 @@ Result<Dg2> ParseFacialRecord(std::string_view rec, Dg2 d) {
   if (block > face.size() || block <= fixed)
     return Malformed(kWhat, "facial information block length does not fit the record");
   std::string_view info = face.substr(kFacialHeader + points * kFeaturePoint, kImageInfo);
-  const uint8_t data_type = uint8_t(info[1]);
+  const auto data_type = static_cast<uint8_t>(info[1]);
   d.declared_width = Be16(info, 2);
   d.declared_height = Be16(info, 4);
   std::string_view image = face.substr(fixed, block - fixed);
@@ -82,7 +83,8 @@ const char* ImageKindName(ImageKind kind) {
 
 Result<Dg2> ParseDg2(std::string_view bytes, const Limits& limits) {
   if (bytes.size() > limits.max_dg2)
-    return InvalidArgument("chip.dg2_too_large", "DG2 is larger than " + std::to_string(limits.max_dg2) + " bytes");
+    return InvalidArgument("chip.dg2_too_large",
+                           "DG2 is larger than " + std::to_string(limits.max_dg2) + " bytes");
   EKYC_ASSIGN_OR_RETURN(Tlv root, ReadSingle(bytes, 0x75, kWhat));
   EKYC_ASSIGN_OR_RETURN(auto top, Children(root, kWhat, 4));
   EKYC_ASSIGN_OR_RETURN(Tlv group, FindChild(top, 0x7F61, kWhat));

@@ -105,8 +105,9 @@ TEST(ChipParsers, Dg2BadInput) {
   const std::string mislabeled = testkit::Dg2For(img, ImageKind::kJpeg2000, 300, 400);
   EXPECT_EQ(ParseDg2(mislabeled).status().reason(), "chip.dg2_malformed");
   // Not an image at all.
-  EXPECT_EQ(ParseDg2(testkit::Dg2For(std::string(100, 'x'), ImageKind::kJpeg, 1, 1)).status().reason(),
-            "chip.dg2_malformed");
+  EXPECT_EQ(
+      ParseDg2(testkit::Dg2For(std::string(100, 'x'), ImageKind::kJpeg, 1, 1)).status().reason(),
+      "chip.dg2_malformed");
 }
 
 TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
@@ -115,7 +116,8 @@ TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
     ASSERT_TRUE(d.ok());
     Limits small;
     small.max_portrait_pixels = 1000;
-    EXPECT_EQ(DecodePortrait(*d, small).status().reason(), "chip.dg2_too_many_pixels") << ImageKindName(kind);
+    EXPECT_EQ(DecodePortrait(*d, small).status().reason(), "chip.dg2_too_many_pixels")
+        << ImageKindName(kind);
   }
   // A JPEG 2000 codestream whose SIZ claims 60000 x 60000 pixels.
   std::string cs = testkit::PlaceholderPortrait(1, ImageKind::kJpeg2000Codestream);
@@ -131,7 +133,8 @@ TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
   EXPECT_EQ(DecodePortrait(forged).status().reason(), "chip.dg2_too_many_pixels");
   Dg2 garbage;
   garbage.kind = ImageKind::kJpeg2000;
-  garbage.image = std::string("\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12) + std::string(50, '\x01');
+  garbage.image =
+      std::string("\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12) + std::string(50, '\x01');
   EXPECT_EQ(DecodePortrait(garbage).status().reason(), "chip.dg2_undecodable");
 }
 
@@ -178,13 +181,16 @@ TEST(ChipParsers, Dg13BadInput) {
   auto twice = ParseDg13(testkit::Dg13For(MakePerson(7), {{2, "OTHER NAME"}}));
   EXPECT_EQ(twice.status().reason(), "chip.dg13_malformed");
   // Invalid UTF-8 and control characters in a value.
-  EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, "\xC3\x28"}})).status().reason(), "chip.dg13_malformed");
-  EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, "a\x01"}})).status().reason(), "chip.dg13_malformed");
+  EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, "\xC3\x28"}})).status().reason(),
+            "chip.dg13_malformed");
+  EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, "a\x01"}})).status().reason(),
+            "chip.dg13_malformed");
   EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, "\xED\xA0\x80"}})).status().reason(),
             "chip.dg13_malformed");  // a surrogate
   // A value over the limit.
-  EXPECT_EQ(ParseDg13(testkit::Dg13For(MakePerson(7), {{30, std::string(3000, 'a')}})).status().reason(),
-            "chip.dg13_malformed");
+  EXPECT_EQ(
+      ParseDg13(testkit::Dg13For(MakePerson(7), {{30, std::string(3000, 'a')}})).status().reason(),
+      "chip.dg13_malformed");
   // Deep nesting: SEQUENCE in SEQUENCE ... beyond the depth limit.
   std::string nested("\x30\x03\x02\x01\x01", 5);
   for (int i = 0; i < 20; ++i) {
@@ -196,7 +202,8 @@ TEST(ChipParsers, Dg13BadInput) {
   deep += static_cast<char>(nested.size());
   EXPECT_EQ(ParseDg13(deep + nested).status().reason(), "chip.dg13_malformed");
   // No fields at all.
-  EXPECT_EQ(ParseDg13(std::string("\x6D\x03\x02\x01\x01", 5)).status().reason(), "chip.dg13_malformed");
+  EXPECT_EQ(ParseDg13(std::string("\x6D\x03\x02\x01\x01", 5)).status().reason(),
+            "chip.dg13_malformed");
 }
 
 TEST(ChipParsers, Dg14FindsActiveAuthenticationInfo) {

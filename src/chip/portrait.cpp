@@ -28,7 +28,8 @@ struct Size {
 // SIZ marker of a JPEG 2000 codestream (ISO/IEC 15444-1 A.5.1): FF4F FF51 Lsiz Rsiz Xsiz Ysiz
 // XOsiz YOsiz XTsiz YTsiz XTOsiz YTOsiz Csiz.
 Result<Size> CodestreamSize(std::string_view cs) {
-  if (cs.size() < 4 + 2 + 2 + 8 * 4 + 2) return Undecodable("JPEG 2000 codestream header truncated");
+  if (cs.size() < 4 + 2 + 2 + 8 * 4 + 2)
+    return Undecodable("JPEG 2000 codestream header truncated");
   if (uint8_t(cs[0]) != 0xFF || uint8_t(cs[1]) != 0x4F || uint8_t(cs[2]) != 0xFF ||
       uint8_t(cs[3]) != 0x51)
     return Undecodable("JPEG 2000 codestream does not start with SOC, SIZ");
@@ -87,7 +88,8 @@ Result<cv::Mat> DecodePortrait(const Dg2& dg2, const Limits& limits) {
   } catch (const cv::Exception& e) {
     return Undecodable(std::string("decoder error: ") + e.what());
   }
-  if (bgr.empty()) return Undecodable(std::string("the ") + ImageKindName(dg2.kind) + " image does not decode");
+  if (bgr.empty())
+    return Undecodable(std::string("the ") + ImageKindName(dg2.kind) + " image does not decode");
   return bgr;
 }
 

@@ -8,7 +8,8 @@ namespace ekyc::chip {
 nlohmann::json ChipReport::ToJson() const {
   nlohmann::json checks_json = nlohmann::json::array();
   for (const auto& c : checks) {
-    nlohmann::json j = {{"name", c.name}, {"outcome", CheckOutcomeName(c.outcome)}, {"checked", c.checked}};
+    nlohmann::json j = {
+        {"name", c.name}, {"outcome", CheckOutcomeName(c.outcome)}, {"checked", c.checked}};
     if (!c.reason.empty()) j["reason"] = c.reason;
     if (!c.detail.empty()) j["detail"] = c.detail;
     if (!c.info.empty()) j["info"] = c.info;
@@ -32,22 +33,22 @@ nlohmann::json ChipReport::ToJson() const {
   if (sod) {
     for (const auto& [dg, h] : sod->dg_hashes) {
       if (groups.contains(FileName(dg))) continue;
-      groups[FileName(dg)] = {{"sent", false}, {"in_sod", true}, {"hash", "not_checked"}, {"proven", false}};
+      groups[FileName(dg)] = {
+          {"sent", false}, {"in_sod", true}, {"hash", "not_checked"}, {"proven", false}};
     }
     out["sod"] = {{"hash_algorithm", sod->hash_algorithm},
                   {"signature_algorithm", sod->signature_algorithm},
                   {"lds_security_object_version", sod->lds_version_info}};
     if (sod->signer) {
-      out["document_signer"] = {{"subject", sod->signer->subject},
-                                {"issuer", sod->signer->issuer},
-                                {"serial", sod->signer->serial_hex},
-                                {"not_before", sod->signer->not_before},
-                                {"not_after", sod->signer->not_after},
-                                {"sha256", sod->signer->sha256}};
+      out["document_signer"] = {
+          {"subject", sod->signer->subject},     {"issuer", sod->signer->issuer},
+          {"serial", sod->signer->serial_hex},   {"not_before", sod->signer->not_before},
+          {"not_after", sod->signer->not_after}, {"sha256", sod->signer->sha256}};
     }
   }
   out["data_groups"] = groups;
-  if (csca) out["csca"] = {{"subject", csca->subject}, {"sha256", csca->sha256}, {"file", csca->file}};
+  if (csca)
+    out["csca"] = {{"subject", csca->subject}, {"sha256", csca->sha256}, {"file", csca->file}};
   if (dg2) {
     out["portrait"] = {{"format", ImageKindName(dg2->kind)},
                        {"declared_width", dg2->declared_width},
@@ -59,9 +60,11 @@ nlohmann::json ChipReport::ToJson() const {
     for (int t : dg13->unknown_tags) unknown.push_back(t);
     nlohmann::json tags = nlohmann::json::array();
     for (const auto& f : dg13->fields) tags.push_back(f.tag);
-    out["dg13"] = {{"tags", tags}, {"unknown_tags", unknown}, {"skipped_elements", dg13->skipped_elements}};
+    out["dg13"] = {
+        {"tags", tags}, {"unknown_tags", unknown}, {"skipped_elements", dg13->skipped_elements}};
   }
-  if (com) out["com"] = {{"lds_version", com->lds_version}, {"unicode_version", com->unicode_version}};
+  if (com)
+    out["com"] = {{"lds_version", com->lds_version}, {"unicode_version", com->unicode_version}};
   if (dg15) out["active_authentication_key"] = {{"type", dg15->key_type}, {"bits", dg15->bits}};
   return out;
 }

@@ -30,9 +30,9 @@ Check VerifySodSignature(const Sod& sod) {
     return c;
   }
   // Signed attributes are mandatory for ICAO SODs; without them there is no message digest.
-  const ASN1_OCTET_STRING* digest = static_cast<const ASN1_OCTET_STRING*>(CMS_signed_get0_data_by_OBJ(
+  const auto* digest = static_cast<const ASN1_OCTET_STRING*>(CMS_signed_get0_data_by_OBJ(
       h->signer_info, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING));
-  const ASN1_OBJECT* ctype = static_cast<const ASN1_OBJECT*>(CMS_signed_get0_data_by_OBJ(
+  const auto* ctype = static_cast<const ASN1_OBJECT*>(CMS_signed_get0_data_by_OBJ(
       h->signer_info, OBJ_nid2obj(NID_pkcs9_contentType), -3, V_ASN1_OBJECT));
   ossl::ClearErrors();
   if (digest == nullptr || ctype == nullptr) {

@@ -56,9 +56,12 @@ Status Fail(const std::string& what) {
 }
 
 void Name(X509_NAME* n, const std::string& cn) {
-  X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("VN"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("ekyc test PKI"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(n, "C", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("VN"),
+                             -1, -1, 0);
+  X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>("ekyc test PKI"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
 }
 
 bool AddExt(X509* cert, X509* issuer, int nid, const char* value) {
@@ -113,18 +116,21 @@ Result<ossl::PkeyPtr> MakeKey(KeyType type) {
   return ossl::PkeyPtr(k);
 }
 
-Result<ossl::X509Ptr> MakeCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key) {
+Result<ossl::X509Ptr> MakeCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer,
+                               EVP_PKEY* issuer_key) {
   ossl::X509Ptr x(X509_new());
   if (!x) return Fail("X509_new");
   X509_set_version(x.get(), 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x.get()), spec.serial);
   Name(X509_get_subject_name(x.get()), spec.common_name);
-  X509_set_issuer_name(x.get(), issuer != nullptr ? X509_get_subject_name(issuer) : X509_get_subject_name(x.get()));
+  X509_set_issuer_name(
+      x.get(), issuer != nullptr ? X509_get_subject_name(issuer) : X509_get_subject_name(x.get()));
   ASN1_TIME_set(X509_getm_notBefore(x.get()), static_cast<time_t>(spec.not_before));
   ASN1_TIME_set(X509_getm_notAfter(x.get()), static_cast<time_t>(spec.not_after));
   X509_set_pubkey(x.get(), key);
   bool ok = AddExt(x.get(), issuer, NID_subject_key_identifier, "hash");
-  if (issuer != nullptr) ok = ok && AddExt(x.get(), issuer, NID_authority_key_identifier, "keyid:always");
+  if (issuer != nullptr)
+    ok = ok && AddExt(x.get(), issuer, NID_authority_key_identifier, "keyid:always");
   if (spec.ca) {
     ok = ok && AddExt(x.get(), issuer, NID_basic_constraints, "critical,CA:TRUE,pathlen:0") &&
          AddExt(x.get(), issuer, NID_key_usage, "critical,keyCertSign,cRLSign");
@@ -132,7 +138,8 @@ Result<ossl::X509Ptr> MakeCert(const CertSpec& spec, EVP_PKEY* key, X509* issuer
     ok = ok && AddExt(x.get(), issuer, NID_key_usage, "critical,digitalSignature");
   }
   if (!ok) return Fail("certificate extension");
-  if (X509_sign(x.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256()) <= 0) return Fail("X509_sign");
+  if (X509_sign(x.get(), issuer_key != nullptr ? issuer_key : key, EVP_sha256()) <= 0)
+    return Fail("X509_sign");
   return x;
 }
 
@@ -149,8 +156,10 @@ Result<std::string> MakeCrl(X509* issuer, EVP_PKEY* issuer_key, const std::vecto
   ossl::Ptr<X509_CRL, X509_CRL_free> crl(X509_CRL_new());
   X509_CRL_set_version(crl.get(), 1);
   X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer));
-  ossl::Ptr<ASN1_TIME, ASN1_TIME_free> last(ASN1_TIME_set(nullptr, static_cast<time_t>(last_update)));
-  ossl::Ptr<ASN1_TIME, ASN1_TIME_free> next(ASN1_TIME_set(nullptr, static_cast<time_t>(next_update)));
+  ossl::Ptr<ASN1_TIME, ASN1_TIME_free> last(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(last_update)));
+  ossl::Ptr<ASN1_TIME, ASN1_TIME_free> next(
+      ASN1_TIME_set(nullptr, static_cast<time_t>(next_update)));
   X509_CRL_set1_lastUpdate(crl.get(), last.get());
   X509_CRL_set1_nextUpdate(crl.get(), next.get());
   for (X509* c : revoked) {
@@ -173,10 +182,11 @@ Result<Pki> MakePki(const PkiOptions& o) {
   Pki p;
   EKYC_ASSIGN_OR_RETURN(p.csca_key, MakeKey(o.csca_key));
   EKYC_ASSIGN_OR_RETURN(p.ds_key, MakeKey(o.ds_key));
-  EKYC_ASSIGN_OR_RETURN(p.csca, MakeCert({o.country_name, now + o.csca_not_before, now + o.csca_not_after, true, 1},
-                                         p.csca_key.get(), nullptr, nullptr));
-  EKYC_ASSIGN_OR_RETURN(p.ds, MakeCert({"Test Document Signer", now + o.ds_not_before, now + o.ds_not_after, false,
-                                        o.ds_serial},
+  EKYC_ASSIGN_OR_RETURN(
+      p.csca, MakeCert({o.country_name, now + o.csca_not_before, now + o.csca_not_after, true, 1},
+                       p.csca_key.get(), nullptr, nullptr));
+  EKYC_ASSIGN_OR_RETURN(p.ds, MakeCert({"Test Document Signer", now + o.ds_not_before,
+                                        now + o.ds_not_after, false, o.ds_serial},
                                        p.ds_key.get(), p.csca.get(), p.csca_key.get()));
   return p;
 }
@@ -186,12 +196,14 @@ Person MakePerson(uint64_t seed) {
   Person p;
   const bool female = rng() % 2 == 1;
   p.sex = female ? "Nữ" : "Nam";
-  const std::string family = Pick(rng, {"NGUYỄN", "TRẦN", "LÊ", "PHẠM", "HOÀNG", "HUỲNH", "PHAN", "VŨ",
-                                        "VÕ", "ĐẶNG", "BÙI", "ĐỖ", "HỒ", "NGÔ", "DƯƠNG", "LÝ"});
+  const std::string family =
+      Pick(rng, {"NGUYỄN", "TRẦN", "LÊ", "PHẠM", "HOÀNG", "HUỲNH", "PHAN", "VŨ", "VÕ", "ĐẶNG",
+                 "BÙI", "ĐỖ", "HỒ", "NGÔ", "DƯƠNG", "LÝ"});
   const std::string middle = female ? Pick(rng, {"THỊ", "NGỌC", "THANH", "THU", "MINH"})
                                     : Pick(rng, {"VĂN", "ĐỨC", "MINH", "HỮU", "QUANG", "THANH"});
-  const std::string given = female ? Pick(rng, {"AN", "HÀ", "HƯƠNG", "LAN", "MAI", "PHƯƠNG", "THẢO", "TRANG", "YẾN"})
-                                   : Pick(rng, {"BÌNH", "CƯỜNG", "DŨNG", "LONG", "NAM", "QUÂN", "SƠN", "TUẤN", "VIỆT"});
+  const std::string given =
+      female ? Pick(rng, {"AN", "HÀ", "HƯƠNG", "LAN", "MAI", "PHƯƠNG", "THẢO", "TRANG", "YẾN"})
+             : Pick(rng, {"BÌNH", "CƯỜNG", "DŨNG", "LONG", "NAM", "QUÂN", "SƠN", "TUẤN", "VIỆT"});
   p.name = family + " " + middle + " " + given;
   const int year = 1970 + static_cast<int>(rng() % 35);  // ages 20-55 at issue: dated expiry
   const int month = 1 + static_cast<int>(rng() % 12);
@@ -208,14 +220,18 @@ Person MakePerson(uint64_t seed) {
   p.ethnicity = Pick(rng, {"Kinh", "Kinh", "Kinh", "Tày", "Mường", "Khơ-me"});
   p.religion = Pick(rng, {"Không", "Không", "Phật giáo", "Công giáo"});
   static const std::vector<std::string> kPlaces = {
-      "Phường Xuân La, Quận Tây Hồ, TP. Hà Nội", "Xã Nam Tiến, Huyện Phú Xuyên, TP. Hà Nội",
-      "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh", "Xã Đắk Tơ Lung, Huyện Kon Rẫy, Tỉnh Kon Tum",
-      "Phường Hải Châu I, Quận Hải Châu, TP. Đà Nẵng", "Xã Thủy Xuân Tiên, Huyện Chương Mỹ, TP. Hà Nội"};
+      "Phường Xuân La, Quận Tây Hồ, TP. Hà Nội",
+      "Xã Nam Tiến, Huyện Phú Xuyên, TP. Hà Nội",
+      "Phường Bến Nghé, Quận 1, TP. Hồ Chí Minh",
+      "Xã Đắk Tơ Lung, Huyện Kon Rẫy, Tỉnh Kon Tum",
+      "Phường Hải Châu I, Quận Hải Châu, TP. Đà Nẵng",
+      "Xã Thủy Xuân Tiên, Huyện Chương Mỹ, TP. Hà Nội"};
   p.origin = Pick(rng, kPlaces);
   p.residence = "Số " + std::to_string(1 + rng() % 300) + " Nguyễn Trãi, " + Pick(rng, kPlaces);
   p.marks = Pick(rng, {"Nốt ruồi C:2cm dưới sau mép phải", "Sẹo chấm C:1cm trên đầu mày trái",
                        "Nốt ruồi C:1cm trên trước cánh mũi trái"});
-  vn::Date issue{2021 + static_cast<int>(rng() % 3), 1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28)};
+  vn::Date issue{2021 + static_cast<int>(rng() % 3), 1 + static_cast<int>(rng() % 12),
+                 1 + static_cast<int>(rng() % 28)};
   p.issued = issue.ToString();
   bool lifetime = false;
   auto expiry = vn::ExpectedExpiry(dob, issue, &lifetime);
@@ -240,7 +256,8 @@ std::vector<std::string> MrzFor(const Person& p) {
   std::string ascii = doc::Unidecode(p.name);
   std::string l3;
   const size_t space = ascii.find(' ');
-  std::string surname = ascii.substr(0, space), given = space == std::string::npos ? "" : ascii.substr(space + 1);
+  std::string surname = ascii.substr(0, space),
+              given = space == std::string::npos ? "" : ascii.substr(space + 1);
   for (char& c : given)
     if (c == ' ') c = '<';
   l3 = surname + "<<" + given;
@@ -270,27 +287,30 @@ std::string PlaceholderPortrait(uint64_t seed, ImageKind kind) {
 }
 
 std::string Dg2For(const std::string& image, ImageKind kind, int width, int height) {
-  auto be16 = [](int v) { return std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xFF)}; };
+  auto be16 = [](int v) {
+    return std::string{static_cast<char>(v >> 8), static_cast<char>(v & 0xFF)};
+  };
   auto be32 = [](uint32_t v) {
-    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-                       static_cast<char>(v)};
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                       static_cast<char>(v >> 8), static_cast<char>(v)};
   };
   // ISO/IEC 19794-5:2005 facial record: no feature points, frontal, full-frontal image type.
   std::string info;
-  info += static_cast<char>(1);                                    // face image type: full frontal
-  info += static_cast<char>(kind == ImageKind::kJpeg ? 0 : 1);     // image data type
+  info += static_cast<char>(1);                                 // face image type: full frontal
+  info += static_cast<char>(kind == ImageKind::kJpeg ? 0 : 1);  // image data type
   info += be16(width) + be16(height);
-  info += static_cast<char>(1);                                    // colour space: sRGB
-  info += static_cast<char>(2);                                    // source: digital still camera
-  info += be16(0) + be16(0);                                       // device type, quality
+  info += static_cast<char>(1);  // colour space: sRGB
+  info += static_cast<char>(2);  // source: digital still camera
+  info += be16(0) + be16(0);     // device type, quality
   const uint32_t block = 20 + 12 + static_cast<uint32_t>(image.size());
   std::string facial = be32(block) + be16(0) + std::string(1, '\x01') + std::string(1, '\x00') +
-                       std::string(1, '\x00') + std::string(3, '\x00') + be16(0) + std::string(3, '\x00') +
-                       std::string(3, '\x00');
-  std::string record = std::string("FAC\0", 4) + std::string("010\0", 4) +
-                       be32(14 + block) + be16(1) + facial + info + image;
+                       std::string(1, '\x00') + std::string(3, '\x00') + be16(0) +
+                       std::string(3, '\x00') + std::string(3, '\x00');
+  std::string record = std::string("FAC\0", 4) + std::string("010\0", 4) + be32(14 + block) +
+                       be16(1) + facial + info + image;
   std::string header = Tlv(0x80, std::string("\x01\x01", 2)) + Tlv(0x81, std::string("\x02", 1)) +
-                       Tlv(0x87, std::string("\x01\x01", 2)) + Tlv(0x88, std::string("\x00\x08", 2));
+                       Tlv(0x87, std::string("\x01\x01", 2)) +
+                       Tlv(0x88, std::string("\x00\x08", 2));
   std::string bit = Tlv(0x7F60, Tlv(0xA1, header) + Tlv(0x5F2E, record));
   return Tlv(0x75, Tlv(0x7F61, Int(1) + bit));
 }
@@ -300,13 +320,13 @@ std::string Dg13For(const Person& p, const std::vector<Dg13Extra>& extra) {
     return Tlv(0x30, Int(tag) + Tlv(type, v));
   };
   constexpr uint32_t kUtf8 = 0x0C, kPrintable = 0x13;
-  std::string fields = field(1, kPrintable, p.id) + field(2, kUtf8, p.name) + field(3, kPrintable, p.dob) +
-                       field(4, kUtf8, p.sex) + field(5, kUtf8, p.nationality) + field(6, kUtf8, p.ethnicity) +
-                       field(7, kUtf8, p.religion) + field(8, kUtf8, p.origin) + field(9, kUtf8, p.residence) +
-                       field(10, kUtf8, p.marks) + field(11, kPrintable, p.issued) +
-                       field(12, kUtf8, p.expiry) +
-                       Tlv(0x30, Int(13) + Tlv(0x30, Tlv(kUtf8, p.father)) + Tlv(0x30, Tlv(kUtf8, p.mother))) +
-                       Tlv(0x30, Int(14)) + field(15, kPrintable, p.old_id);
+  std::string fields =
+      field(1, kPrintable, p.id) + field(2, kUtf8, p.name) + field(3, kPrintable, p.dob) +
+      field(4, kUtf8, p.sex) + field(5, kUtf8, p.nationality) + field(6, kUtf8, p.ethnicity) +
+      field(7, kUtf8, p.religion) + field(8, kUtf8, p.origin) + field(9, kUtf8, p.residence) +
+      field(10, kUtf8, p.marks) + field(11, kPrintable, p.issued) + field(12, kUtf8, p.expiry) +
+      Tlv(0x30, Int(13) + Tlv(0x30, Tlv(kUtf8, p.father)) + Tlv(0x30, Tlv(kUtf8, p.mother))) +
+      Tlv(0x30, Int(14)) + field(15, kPrintable, p.old_id);
   for (const auto& e : extra) fields += field(e.tag, kUtf8, e.value);
   // An element that is not a field first (real cards carry header bytes of unknown meaning).
   return Tlv(0x6D, Tlv(0x02, std::string(1, '\x01')) + Tlv(0x30, fields));
@@ -340,8 +360,8 @@ Result<std::string> Dg15For(EVP_PKEY* aa_key) {
 }
 
 std::string ComFor(const std::vector<int>& dgs) {
-  static const uint8_t kTags[17] = {0, 0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6A, 0x6B, 0x6C,
-                                    0x6D, 0x6E, 0x6F, 0x70};
+  static const uint8_t kTags[17] = {0,    0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68,
+                                    0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x6F, 0x70};
   std::string list;
   for (int dg : dgs) list += static_cast<char>(kTags[dg]);
   return Tlv(0x60, Tlv(0x5F01, "0107") + Tlv(0x5F36, "040000") + Tlv(0x5C, list));
@@ -351,7 +371,8 @@ Result<std::string> MakeSod(const std::map<int, std::string>& dgs, X509* ds, EVP
                             const SodOptions& o) {
   const EVP_MD* md = EVP_get_digestbyname(o.hash.c_str());
   if (md == nullptr) return InvalidArgument("chip.testkit", "unknown hash " + o.hash);
-  ossl::Ptr<asn1::LDS_SECURITY_OBJECT, asn1::LDS_SECURITY_OBJECT_free> lso(asn1::LDS_SECURITY_OBJECT_new());
+  ossl::Ptr<asn1::LDS_SECURITY_OBJECT, asn1::LDS_SECURITY_OBJECT_free> lso(
+      asn1::LDS_SECURITY_OBJECT_new());
   ASN1_INTEGER_set(lso->version, 0);
   X509_ALGOR_set0(lso->hash_algorithm, OBJ_nid2obj(EVP_MD_get_type(md)), V_ASN1_UNDEF, nullptr);
   lso->hashes = sk_ASN1_TYPE_new_null();
@@ -359,7 +380,8 @@ Result<std::string> MakeSod(const std::map<int, std::string>& dgs, X509* ds, EVP
     ossl::Ptr<asn1::DG_HASH, asn1::DG_HASH_free> h(asn1::DG_HASH_new());
     ASN1_INTEGER_set(h->number, dg);
     const std::string d = Digest(bytes, md);
-    ASN1_OCTET_STRING_set(h->hash, reinterpret_cast<const unsigned char*>(d.data()), static_cast<int>(d.size()));
+    ASN1_OCTET_STRING_set(h->hash, reinterpret_cast<const unsigned char*>(d.data()),
+                          static_cast<int>(d.size()));
     unsigned char* der = nullptr;
     const int n = asn1::i2d_DG_HASH(h.get(), &der);
     ASN1_STRING* s = ASN1_STRING_new();
@@ -399,7 +421,8 @@ Result<std::string> MakeSod(const std::map<int, std::string>& dgs, X509* ds, EVP
   return Tlv(0x77, ci);
 }
 
-Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge, const std::string& hash) {
+Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge,
+                                  const std::string& hash) {
   if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) {
     const std::string h = hash.empty() ? "SHA1" : hash;
     const EVP_MD* md = EVP_get_digestbyname(h.c_str());
@@ -409,7 +432,10 @@ Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge, c
       trailer = "\xBC";
     } else {
       const int nid = EVP_MD_get_type(md);
-      const char id = nid == NID_sha256 ? 0x34 : nid == NID_sha384 ? 0x36 : nid == NID_sha512 ? 0x35 : 0x38;
+      const char id = nid == NID_sha256   ? 0x34
+                      : nid == NID_sha384 ? 0x36
+                      : nid == NID_sha512 ? 0x35
+                                          : 0x38;
       trailer = std::string{id, static_cast<char>(0xCC)};
     }
     const size_t k = static_cast<size_t>(EVP_PKEY_get_size(key));
@@ -422,7 +448,8 @@ Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge, c
     size_t n = k;
     if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1 ||
         EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) != 1 ||
-        EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &n, ossl::Bytes(f), f.size()) != 1)
+        EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &n, ossl::Bytes(f),
+                      f.size()) != 1)
       return Fail("raw RSA signature");
     sig.resize(n);
     return sig;
@@ -434,22 +461,24 @@ Result<std::string> SignChallenge(EVP_PKEY* key, const std::string& challenge, c
       EVP_DigestSign(m.get(), nullptr, &n, ossl::Bytes(challenge), challenge.size()) != 1)
     return Fail("ECDSA sign");
   std::string der(n, '\0');
-  if (EVP_DigestSign(m.get(), reinterpret_cast<unsigned char*>(der.data()), &n, ossl::Bytes(challenge),
-                     challenge.size()) != 1)
+  if (EVP_DigestSign(m.get(), reinterpret_cast<unsigned char*>(der.data()), &n,
+                     ossl::Bytes(challenge), challenge.size()) != 1)
     return Fail("ECDSA sign");
   const unsigned char* p = ossl::Bytes(der);
   ossl::Ptr<ECDSA_SIG, ECDSA_SIG_free> sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(n)));
   const int half = (EVP_PKEY_get_bits(key) + 7) / 8;
   std::string out(2 * half, '\0');
   BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), reinterpret_cast<unsigned char*>(out.data()), half);
-  BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(out.data()) + half, half);
+  BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(out.data()) + half,
+               half);
   return out;
 }
 
 Result<ChipSet> MakeChipSet(const Pki& pki, const ChipSetOptions& o) {
   ChipSet set;
   set.person = o.person ? *o.person : MakePerson(o.seed);
-  std::string image = o.portrait.empty() ? PlaceholderPortrait(o.seed, o.portrait_kind) : o.portrait;
+  std::string image =
+      o.portrait.empty() ? PlaceholderPortrait(o.seed, o.portrait_kind) : o.portrait;
   std::vector<uchar> buf(image.begin(), image.end());
   cv::Mat decoded = cv::imdecode(buf, cv::IMREAD_COLOR);
   set.data.dgs[1] = Dg1For(set.person);
@@ -467,14 +496,16 @@ Result<ChipSet> MakeChipSet(const Pki& pki, const ChipSetOptions& o) {
   return set;
 }
 
-Status WriteTrustDir(const std::string& dir, const std::vector<X509*>& certs, const std::vector<std::string>& crls) {
+Status WriteTrustDir(const std::string& dir, const std::vector<X509*>& certs,
+                     const std::vector<std::string>& crls) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Internal("chip.testkit", "cannot create " + dir);
   for (size_t i = 0; i < certs.size(); ++i) {
     std::ofstream(dir + "/csca-" + std::to_string(i) + ".pem") << Pem(certs[i]);
   }
-  for (size_t i = 0; i < crls.size(); ++i) std::ofstream(dir + "/csca-" + std::to_string(i) + ".crl") << crls[i];
+  for (size_t i = 0; i < crls.size(); ++i)
+    std::ofstream(dir + "/csca-" + std::to_string(i) + ".crl") << crls[i];
   return Status::Ok();
 }
 

@@ -43,8 +43,8 @@ struct PkiOptions {
   KeyType csca_key = KeyType::kEcP256;
   KeyType ds_key = KeyType::kEcP256;
   std::string country_name = "Test CSCA Viet Nam";  // CN of the CSCA
-  int64_t now = 0;                                   // 0: the current time
-  int64_t ds_not_before = -30LL * 86400;             // relative to now
+  int64_t now = 0;                                  // 0: the current time
+  int64_t ds_not_before = -30LL * 86400;            // relative to now
   int64_t ds_not_after = 3650LL * 86400;
   int64_t csca_not_before = -365LL * 86400;
   int64_t csca_not_after = 15LL * 365 * 86400;
@@ -94,10 +94,10 @@ Result<std::string> SignChallenge(EVP_PKEY* aa_key, const std::string& challenge
 
 struct ChipSetOptions {
   uint64_t seed = 1;
-  std::optional<Person> person;             // default: MakePerson(seed)
-  std::string portrait;                     // encoded image; empty: PlaceholderPortrait
+  std::optional<Person> person;  // default: MakePerson(seed)
+  std::string portrait;          // encoded image; empty: PlaceholderPortrait
   ImageKind portrait_kind = ImageKind::kJpeg;
-  KeyType aa_key = KeyType::kNone;          // adds DG15 (and DG14 for EC)
+  KeyType aa_key = KeyType::kNone;  // adds DG15 (and DG14 for EC)
   std::vector<Dg13Extra> dg13_extra;
   SodOptions sod;
 };

@@ -29,9 +29,10 @@ Result<Tlv> ReadTlv(std::string_view& in, const char* what) {
   // runs past the end; we refuse both, and indefinite lengths (0x21).
   int r = ASN1_get_object(&p, &length, &tag, &cls, static_cast<long>(in.size()));
   ossl::ClearErrors();
-  if (r & 0x80) return Malformed(what, "an element's header or length runs past the end of the data");
+  if (r & 0x80)
+    return Malformed(what, "an element's header or length runs past the end of the data");
   if (r == 0x21) return Malformed(what, "indefinite length (not DER)");
-  const size_t header = static_cast<size_t>(p - start);
+  const auto header = static_cast<size_t>(p - start);
   if (length < 0 || header + static_cast<size_t>(length) > in.size())
     return Malformed(what, "an element's length runs past the end of the data");
   Tlv t;
@@ -66,7 +67,8 @@ Result<Tlv> ReadSingle(std::string_view bytes, uint32_t expected, const char* wh
 }
 
 Result<std::vector<Tlv>> Children(const Tlv& parent, const char* what, size_t max_children) {
-  if (!parent.constructed) return Malformed(what, "element " + TagName(parent.tag) + " is not constructed");
+  if (!parent.constructed)
+    return Malformed(what, "element " + TagName(parent.tag) + " is not constructed");
   std::vector<Tlv> out;
   std::string_view in = parent.value;
   while (!in.empty()) {

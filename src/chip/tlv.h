@@ -14,12 +14,12 @@
 namespace ekyc::chip {
 
 struct Tlv {
-  uint32_t tag = 0;          // the tag bytes as ICAO writes them: 0x61, 0x5F1F, 0x7F61, 0x30 ...
-  int cls = 0;               // OpenSSL class: V_ASN1_UNIVERSAL, _APPLICATION, _CONTEXT_SPECIFIC
-  int number = 0;            // tag number within the class
+  uint32_t tag = 0;  // the tag bytes as ICAO writes them: 0x61, 0x5F1F, 0x7F61, 0x30 ...
+  int cls = 0;       // OpenSSL class: V_ASN1_UNIVERSAL, _APPLICATION, _CONTEXT_SPECIFIC
+  int number = 0;    // tag number within the class
   bool constructed = false;
-  std::string_view value;    // the contents
-  std::string_view whole;    // header + contents
+  std::string_view value;  // the contents
+  std::string_view whole;  // header + contents
 };
 
 // Reads the element at the front of `in` and advances past it. `what` names the file in errors

@@ -6,8 +6,8 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -20,7 +20,8 @@ constexpr uintmax_t kMaxFileBytes = 16 << 20;  // a CSCA master list is a few MB
 
 bool Wanted(const fs::path& p) {
   std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".der" || ext == ".crl";
 }
 
@@ -47,7 +48,8 @@ Result<Loaded> ReadFile(const fs::path& path) {
     ossl::BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
     STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr);
     const std::string err = ossl::TakeError();
-    if (infos == nullptr) return BadFile(path.filename().string(), "PEM does not decode (" + err + ")");
+    if (infos == nullptr)
+      return BadFile(path.filename().string(), "PEM does not decode (" + err + ")");
     for (int i = 0; i < sk_X509_INFO_num(infos); ++i) {
       X509_INFO* info = sk_X509_INFO_value(infos, i);
       if (info->x509 != nullptr) {
@@ -78,7 +80,8 @@ Result<Loaded> ReadFile(const fs::path& path) {
     }
   }
   ossl::ClearErrors();
-  if (out.certs.empty() && out.crls.empty()) return BadFile(path.filename().string(), "holds no certificate or CRL");
+  if (out.certs.empty() && out.crls.empty())
+    return BadFile(path.filename().string(), "holds no certificate or CRL");
   return out;
 }
 
@@ -110,8 +113,6 @@ TrustStore::~TrustStore() = default;
 int TrustStore::anchors() const {
   return static_cast<int>(impl_->anchors.size()) - impl_->links;
 }
-
-
 
 Result<std::shared_ptr<const TrustStore>> TrustStore::Load(const std::string& dir) {
   std::error_code ec;
@@ -181,7 +182,8 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::Load(const std::string& di
         ++it;
         continue;
       }
-      EKYC_RETURN_IF_ERROR(AddAnchor(*ts->impl_, ts->certs_, std::move(it->first), std::move(it->second)));
+      EKYC_RETURN_IF_ERROR(
+          AddAnchor(*ts->impl_, ts->certs_, std::move(it->first), std::move(it->second)));
       ts->impl_->links++;
       it = pending_links.erase(it);
       added = true;
@@ -197,7 +199,7 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::Load(const std::string& di
 }
 
 nlohmann::json TrustStore::Summary() const {
-  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const auto now = static_cast<int64_t>(std::time(nullptr));
   nlohmann::json certs = nlohmann::json::array();
   for (const auto& c : certs_) {
     certs.push_back({{"file", c.file},

@@ -13,7 +13,7 @@ struct TrustStore::Impl {
   std::vector<ossl::X509Ptr> anchors;  // same, in load order
   std::vector<size_t> anchor_entry;    // index of each into TrustStore::certificates()
   int links = 0;                       // how many of them are link certificates
-  std::vector<ossl::CrlPtr> crls;              // in the order of TrustStore::crls()
+  std::vector<ossl::CrlPtr> crls;      // in the order of TrustStore::crls()
 };
 
 }  // namespace ekyc::chip

@@ -1,7 +1,6 @@
 // Loading the CSCA trust store: PEM (several per file) and DER certificates, CRLs, link
 // certificates, bad files, and reloading when the directory changes.
 #include <gtest/gtest.h>
-
 #include <openssl/pem.h>
 
 #include <filesystem>
@@ -19,8 +18,9 @@ namespace fs = std::filesystem;
 class TrustStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (fs::temp_directory_path() / ("ekyc-chip-trust-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+    dir_ = (fs::temp_directory_path() /
+            ("ekyc-chip-trust-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name()))
                .string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);

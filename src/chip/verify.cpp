@@ -64,32 +64,33 @@ Check Consistency(const doc::MrzData& mrz, const Dg13& dg13) {
   if (const std::string* id = dg13.Get("id")) {
     compared.push_back("id");
     const std::string d = Digits(*id);
-    const std::string mrz_id = Digits(mrz.personal_number).size() == 12 ? Digits(mrz.personal_number)
-                                                                          : std::string();
+    const std::string mrz_id =
+        Digits(mrz.personal_number).size() == 12 ? Digits(mrz.personal_number) : std::string();
     const bool ok = !d.empty() && (mrz_id.empty() ? d.size() >= 9 && d.substr(d.size() - 9) ==
-                                                                        Digits(mrz.document_number)
+                                                                         Digits(mrz.document_number)
                                                   : mrz_id == d);
-    if (!ok) differ.push_back("id");
+    if (!ok) differ.emplace_back("id");
   }
   if (const std::string* dob = dg13.Get("ngay_sinh"); dob != nullptr && !mrz.birth_date.empty()) {
     compared.push_back("ngay_sinh");
     auto a = vn::ParseDate(*dob), b = vn::ParseDate(mrz.birth_date);
     // The MRZ year has two digits: compare day, month and the last two digits of the year.
     if (!a || !b || a->day != b->day || a->month != b->month || a->year % 100 != b->year % 100)
-      differ.push_back("ngay_sinh");
+      differ.emplace_back("ngay_sinh");
   }
   if (const std::string* sex = dg13.Get("gioi_tinh"); sex != nullptr && !mrz.sex.empty()) {
     compared.push_back("gioi_tinh");
     const int s = vn::ParseSex(*sex);
-    if ((mrz.sex == "M" && s != 0) || (mrz.sex == "F" && s != 1)) differ.push_back("gioi_tinh");
+    if ((mrz.sex == "M" && s != 0) || (mrz.sex == "F" && s != 1)) differ.emplace_back("gioi_tinh");
   }
-  if (const std::string* exp = dg13.Get("ngay_het_han"); exp != nullptr && !mrz.expiry_date.empty()) {
+  if (const std::string* exp = dg13.Get("ngay_het_han");
+      exp != nullptr && !mrz.expiry_date.empty()) {
     auto a = vn::ParseDate(*exp);
     if (a && !a->no_expiry) {
       compared.push_back("ngay_het_han");
       auto b = vn::ParseDate(mrz.expiry_date);
       if (!b || a->day != b->day || a->month != b->month || a->year % 100 != b->year % 100)
-        differ.push_back("ngay_het_han");
+        differ.emplace_back("ngay_het_han");
     }
   }
   c.info["compared"] = compared;
@@ -171,7 +172,8 @@ ChipReport VerifyChip(const ChipData& data, const TrustStore& trust, const Verif
     unsigned char h[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     const EVP_MD* md = EVP_get_digestbyname(sod->hash_algorithm.c_str());
-    const bool ok = md != nullptr && EVP_Digest(bytes.data(), bytes.size(), h, &n, md, nullptr) == 1 &&
+    const bool ok = md != nullptr &&
+                    EVP_Digest(bytes.data(), bytes.size(), h, &n, md, nullptr) == 1 &&
                     n == it->second.size() && CRYPTO_memcmp(h, it->second.data(), n) == 0;
     ossl::ClearErrors();
     Check c = Passed(name, checked);
@@ -245,7 +247,8 @@ ChipReport VerifyChip(const ChipData& data, const TrustStore& trust, const Verif
     }
   }
   parse(13, "dg13_layout",
-        "DG13 parses, and every field tag in it is in the project's layout table", ParseDg13, r.dg13);
+        "DG13 parses, and every field tag in it is in the project's layout table", ParseDg13,
+        r.dg13);
   if (r.dg13 && !r.dg13->unknown_tags.empty()) {
     Check& c = r.checks.back();
     c.outcome = CheckOutcome::kFailed;
@@ -253,8 +256,9 @@ ChipReport VerifyChip(const ChipData& data, const TrustStore& trust, const Verif
     nlohmann::json tags = nlohmann::json::array();
     for (int t : r.dg13->unknown_tags) tags.push_back(t);
     c.info["unknown_tags"] = tags;
-    c.detail = "DG13 has field tags the layout table does not know; their values are not output "
-               "and the data are not reported as verified";
+    c.detail =
+        "DG13 has field tags the layout table does not know; their values are not output "
+        "and the data are not reported as verified";
     understood = false;
   }
   parse(14, "dg14", "DG14 holds SecurityInfos", ParseDg14, r.dg14);
@@ -289,12 +293,14 @@ ChipReport VerifyChip(const ChipData& data, const TrustStore& trust, const Verif
 
   // ---- active authentication ----
   bool aa_ok = true;
-  const std::string aa_checked = "the chip's signature over the server's challenge with the DG15 key";
+  const std::string aa_checked =
+      "the chip's signature over the server's challenge with the DG15 key";
   if (!options.active_auth) {
     r.checks.push_back(NotChecked("active_authentication", aa_checked, "chip.aa_not_requested",
-                                  r.dg15 ? "the card has an active authentication key (DG15) but no "
-                                           "challenge response was sent"
-                                         : "no challenge response was sent"));
+                                  r.dg15
+                                      ? "the card has an active authentication key (DG15) but no "
+                                        "challenge response was sent"
+                                      : "no challenge response was sent"));
   } else if (!r.dg15) {
     r.checks.push_back(NotChecked("active_authentication", aa_checked, "chip.aa_dg15_missing",
                                   "a challenge response was sent without a readable DG15"));
@@ -316,7 +322,8 @@ ChipReport VerifyChip(const ChipData& data, const TrustStore& trust, const Verif
   for (int required : {1, 2, 13})
     if (data.dgs.count(required) == 0) missing.push_back(FileName(required));
   if (!missing.empty()) {
-    Check c = NotChecked("required_data_groups", "DG1, DG2 and DG13 were sent", "chip.dg_missing", "");
+    Check c =
+        NotChecked("required_data_groups", "DG1, DG2 and DG13 were sent", "chip.dg_missing", "");
     c.outcome = CheckOutcome::kFailed;
     for (const auto& m : missing) c.detail += (c.detail.empty() ? "missing: " : ", ") + m;
     r.checks.push_back(c);

@@ -26,7 +26,8 @@ class ChipVerify : public ::testing::Test {
     auto pki = testkit::MakePki();
     ASSERT_TRUE(pki.ok()) << pki.status().ToString();
     pki_ = new testkit::Pki(std::move(*pki));
-    dir_ = new std::string((fs::temp_directory_path() / ("ekyc-chip-verify-" + std::to_string(::getpid()))).string());
+    dir_ = new std::string(
+        (fs::temp_directory_path() / ("ekyc-chip-verify-" + std::to_string(::getpid()))).string());
     fs::remove_all(*dir_);
     ASSERT_TRUE(testkit::WriteTrustDir(*dir_ + "/trusted", {pki_->csca.get()}).ok());
     auto t = TrustStore::Load(*dir_ + "/trusted");
@@ -44,7 +45,8 @@ class ChipVerify : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return std::move(*s);
   }
-  static ChipReport Verify(const ChipData& d, const TrustStore* trust = nullptr, VerifyOptions o = {}) {
+  static ChipReport Verify(const ChipData& d, const TrustStore* trust = nullptr,
+                           VerifyOptions o = {}) {
     return VerifyChip(d, trust != nullptr ? *trust : **trust_, o);
   }
   static std::string Reason(const ChipReport& r, const std::string& check) {
@@ -70,8 +72,9 @@ TEST_F(ChipVerify, GenuineSetVerifies) {
   EXPECT_TRUE(r.verified) << r.ToJson().dump(2);
   EXPECT_TRUE(r.passive_authentication);
   EXPECT_TRUE(r.FailureReasons().empty());
-  for (const char* c : {"sod", "dg_hash:DG1", "dg_hash:DG2", "dg_hash:DG13", "sod_signature", "ds_chain",
-                        "validity", "dg1", "dg2", "dg13_layout", "dg1_dg13_consistency", "com"})
+  for (const char* c :
+       {"sod", "dg_hash:DG1", "dg_hash:DG2", "dg_hash:DG13", "sod_signature", "ds_chain",
+        "validity", "dg1", "dg2", "dg13_layout", "dg1_dg13_consistency", "com"})
     EXPECT_EQ(Outcome(r, c), "passed") << c;
   EXPECT_EQ(Outcome(r, "revocation"), "not_checked");
   EXPECT_EQ(Reason(r, "revocation"), "chip.no_crl");
@@ -278,9 +281,12 @@ TEST_F(ChipVerify, RevocationWithCrls) {
   auto pki = testkit::MakePki();
   ASSERT_TRUE(pki.ok());
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto revoking = testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {pki->ds.get()}, now - 86400, now + 30 * 86400);
-  auto clean = testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {}, now - 86400, now + 30 * 86400);
-  auto stale = testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {}, now - 90 * 86400, now - 60 * 86400);
+  auto revoking = testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {pki->ds.get()},
+                                   now - 86400, now + 30 * 86400);
+  auto clean =
+      testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {}, now - 86400, now + 30 * 86400);
+  auto stale = testkit::MakeCrl(pki->csca.get(), pki->csca_key.get(), {}, now - 90 * 86400,
+                                now - 60 * 86400);
   ASSERT_TRUE(revoking.ok() && clean.ok() && stale.ok());
   auto set = Set(Seed(25), &*pki);
   auto with = [&](const std::string& name, const std::string& crl) {
@@ -302,7 +308,8 @@ TEST_F(ChipVerify, RevocationWithCrls) {
   // A CRL with the CSCA's name but another key's signature is not used.
   auto other = testkit::MakePki();
   ASSERT_TRUE(other.ok());
-  auto forged = testkit::MakeCrl(pki->csca.get(), other->csca_key.get(), {pki->ds.get()}, now - 86400, now + 86400);
+  auto forged = testkit::MakeCrl(pki->csca.get(), other->csca_key.get(), {pki->ds.get()},
+                                 now - 86400, now + 86400);
   ASSERT_TRUE(forged.ok());
   r = with("crl-forged", *forged);
   EXPECT_EQ(Outcome(r, "revocation"), "not_checked");
@@ -321,8 +328,9 @@ TEST_F(ChipVerify, CscaRotationThroughALinkCertificate) {
   auto link = testkit::MakeCert(spec, new_key->get(), old_pki->csca.get(), old_pki->csca_key.get());
   auto new_self = testkit::MakeCert(spec, new_key->get(), nullptr, nullptr);
   ASSERT_TRUE(link.ok() && new_self.ok());
-  auto ds = testkit::MakeCert({"Test Document Signer 2", now - 86400, now + 3650LL * 86400, false, 11},
-                              old_pki->ds_key.get(), new_self->get(), new_key->get());
+  auto ds =
+      testkit::MakeCert({"Test Document Signer 2", now - 86400, now + 3650LL * 86400, false, 11},
+                        old_pki->ds_key.get(), new_self->get(), new_key->get());
   ASSERT_TRUE(ds.ok());
   testkit::Pki rolled;
   rolled.ds_key = std::move(old_pki->ds_key);

@@ -458,8 +458,9 @@ class Engine : public FaceStore {
     if (!user_id.empty()) EKYC_RETURN_IF_ERROR(CheckId(user_id, "user_id"));
     std::vector<AuditRecord> out;
     EKYC_RETURN_IF_ERROR(db_->Read([&](Tx& tx) -> Status {
-      EKYC_ASSIGN_OR_RETURN(auto rows,
-                            tx.ListAudit(collection, user_id, static_cast<int>(std::min<size_t>(limit, 10000))));
+      EKYC_ASSIGN_OR_RETURN(
+          auto rows,
+          tx.ListAudit(collection, user_id, static_cast<int>(std::min<size_t>(limit, 10000))));
       for (auto& r : rows) {
         out.push_back({r.at, std::move(r.actor), std::move(r.operation), std::move(r.collection),
                        std::move(r.user_id), std::move(r.face_ids), std::move(r.outcome),

@@ -378,7 +378,8 @@ class SqliteTx : public Tx {
     std::vector<AuditRow> out;
     int r;
     while ((r = s.Step()) == 1) {
-      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)});
+      out.push_back(
+          {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)});
     }
     if (r < 0) return s.Error("read audit");
     return out;
@@ -499,8 +500,9 @@ class SqliteDb : public Db {
             if (sqlite3_exec(db_, kMigrations[version - 1], nullptr, nullptr, &err) != SQLITE_OK) {
               std::string msg = err ? err : "unknown";
               sqlite3_free(err);
-              return Status(StatusCode::kUnavailable, "store.db_error",
-                            "SQLite migration to schema " + std::to_string(version + 1) + ": " + msg);
+              return Status(
+                  StatusCode::kUnavailable, "store.db_error",
+                  "SQLite migration to schema " + std::to_string(version + 1) + ": " + msg);
             }
           }
           return tx.PutMeta("schema_version", std::to_string(kSchemaVersion));

@@ -261,8 +261,7 @@ class FaceStore {
   // The newest `limit` audit entries about one user (user_id empty: about every user of the
   // collection), newest first. Not itself audited.
   virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& collection,
-                                                     const std::string& user_id,
-                                                     size_t limit) = 0;
+                                                     const std::string& user_id, size_t limit) = 0;
 
   // Adds an embedding of `new_model` to every face that lacks one (idempotent; resumable).
   // Search keeps using the active model; open the store with active_model = new_model afterwards.

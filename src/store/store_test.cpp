@@ -13,11 +13,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <pqxx/pqxx>
 #include <random>
 #include <sstream>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "core/config.h"
 #include "core/ids.h"
@@ -698,7 +697,8 @@ TYPED_TEST(FaceStoreTest, IdentityEvidenceIsKeptOnTheUserAndInTheAuditLog) {
   EXPECT_GT(u->identity_at, 0);
   // A later face-database registration (no identity evidence) keeps the mark.
   ASSERT_TRUE(this->store_->Register(kWho, Req("kyc-1", {Capture(5, 1)})).ok());
-  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-1", false)->identity_source, "chip");
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-1", false)->identity_source,
+            "chip");
   auto log = this->store_->ReadAudit(kDefaultCollection, "kyc-1", 10);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   ASSERT_GE(log->size(), 2u);
@@ -706,13 +706,15 @@ TYPED_TEST(FaceStoreTest, IdentityEvidenceIsKeptOnTheUserAndInTheAuditLog) {
   for (const auto& a : *log)
     if (a.operation == "register" && !a.detail.empty()) reg = &a;
   ASSERT_NE(reg, nullptr);
-  EXPECT_EQ(reg->detail, "identity=chip; passive_authentication=passed; active_authentication=not_checked");
+  EXPECT_EQ(reg->detail,
+            "identity=chip; passive_authentication=passed; active_authentication=not_checked");
   EXPECT_EQ(reg->actor, kWho.name);
   // Card-only registrations are marked as such; other users are untouched.
   RegisterRequest card = Req("kyc-2", {Capture(6, 0)});
   card.identity = {"card_images", ""};
   ASSERT_TRUE(this->store_->Register(kWho, card).ok());
-  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-2", false)->identity_source, "card_images");
+  EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "kyc-2", false)->identity_source,
+            "card_images");
   this->Register("plain", {Capture(7, 0)});
   EXPECT_EQ(this->store_->GetUser(kWho, kDefaultCollection, "plain", false)->identity_source, "");
 }
