@@ -221,7 +221,8 @@ class ApiKeyStore {
 // no data of their own, such as the operator console's HTML/JS/CSS, which then calls /call/ with a
 // key the operator types. Answers carry `headers` (e.g. Content-Security-Policy), an ETag and
 // `Cache-Control: no-cache`; a path ending in '/' ("/console/") also answers its form without the
-// slash with a redirect to it. `body` is not copied: it must outlive the server (compiled-in bytes).
+// slash with a redirect to it. `body` is not copied: it must outlive the server (compiled-in
+// bytes).
 struct StaticFile {
   std::string path;          // absolute, e.g. "/console/app.js"
   std::string content_type;  // e.g. "text/javascript; charset=utf-8"
@@ -249,8 +250,8 @@ struct ServerOptions {
   int request_timeout_ms = 30'000;  // per-request deadline, from arrival
   double rate_limit_rps = 0;        // per API key; 0 disables
   int rate_limit_burst = 1;
-  std::string api_version = "0.2";  // envelope api_version (app/version.h kApiVersion)
-  std::string server_version;       // envelope mlchain_version (ekyc build version)
+  std::string api_version = "0.2";       // envelope api_version (app/version.h kApiVersion)
+  std::string server_version;            // envelope mlchain_version (ekyc build version)
   std::vector<StaticFile> static_files;  // not from Config: registered by `ekyc serve`
 
   static ServerOptions FromConfig(const Config& config);

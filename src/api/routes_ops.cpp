@@ -67,7 +67,8 @@ Result<json> ServerInfoOutput(const Capabilities& caps, const OpsInfo& info, con
 
 Result<json> AuditEventsOutput(const Capabilities& caps, const Request& r) {
   EKYC_ASSIGN_OR_RETURN(int limit, IntField(r, "limit", kDefaultAuditEvents, 1, kMaxAuditEvents));
-  EKYC_ASSIGN_OR_RETURN(int before, IntField(r, "before_id", 0, 0, std::numeric_limits<int>::max()));
+  EKYC_ASSIGN_OR_RETURN(int before,
+                        IntField(r, "before_id", 0, 0, std::numeric_limits<int>::max()));
   EKYC_ASSIGN_OR_RETURN(store::FaceStore * store, Store(caps));
   EKYC_ASSIGN_OR_RETURN(auto events, store->RecentAudit(limit, before));
   json list = json::array();

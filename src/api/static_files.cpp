@@ -34,19 +34,20 @@ std::string ETagOf(std::string_view body) {
 std::vector<std::pair<std::string, StaticHandler>> StaticRoutes(const StaticFile& file) {
   std::vector<std::pair<std::string, StaticHandler>> out;
   const std::string etag = ETagOf(file.body);
-  out.emplace_back(EscapeRegex(file.path), [file, etag](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    for (const auto& [name, value] : file.headers) res.set_header(name, value);
-    res.set_header("ETag", etag);
-    // Revalidate every time: a new server version must not run with an old cached script.
-    res.set_header("Cache-Control", "no-cache");
-    if (req.get_header_value("If-None-Match") == etag) {
-      res.status = 304;
-      return;
-    }
-    res.status = 200;
-    res.set_content(file.body.data(), file.body.size(), file.content_type.c_str());
-  });
+  out.emplace_back(EscapeRegex(file.path),
+                   [file, etag](const httplib::Request& req, httplib::Response& res) {
+                     for (const auto& [name, value] : file.headers) res.set_header(name, value);
+                     res.set_header("ETag", etag);
+                     // Revalidate every time: a new server version must not run with an old cached
+                     // script.
+                     res.set_header("Cache-Control", "no-cache");
+                     if (req.get_header_value("If-None-Match") == etag) {
+                       res.status = 304;
+                       return;
+                     }
+                     res.status = 200;
+                     res.set_content(file.body.data(), file.body.size(), file.content_type.c_str());
+                   });
   if (file.path.size() > 1 && file.path.back() == '/') {
     const std::string bare = file.path.substr(0, file.path.size() - 1);
     const std::string target = file.path;

@@ -125,9 +125,8 @@ TEST_F(StaticFilesTest, CallsStillNeedAKey) {
   auto none = Client()->Post("/call/predict", "{}", "application/json");
   ASSERT_TRUE(none);
   EXPECT_EQ(none->status, 401);
-  auto wrong =
-      Client()->Post("/call/predict", {{"x-api-key", "ek_" + std::string(64, '0')}}, "{}",
-                     "application/json");
+  auto wrong = Client()->Post("/call/predict", {{"x-api-key", "ek_" + std::string(64, '0')}}, "{}",
+                              "application/json");
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->status, 401);
   auto ok = Client()->Post("/call/predict", {{"x-api-key", key_}}, "{}", "application/json");

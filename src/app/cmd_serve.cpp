@@ -132,7 +132,7 @@ int RunServe() {
             << "ekyc keys add NAME)\n"
             << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n";
   if (*console_on) std::cout << "  Console: " << (*server)->url() << "/console/\n";
-  std::cout            << std::flush;
+  std::cout << std::flush;
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

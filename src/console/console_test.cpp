@@ -1,14 +1,14 @@
 // The compiled-in console: every file the page references is there, nothing is loaded from
 // elsewhere (it must work offline), no inline script or style (the CSP forbids them), both
 // languages label the same things, and the served entries carry the security headers.
+#include "console/console.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
-
-#include "console/console.h"
 
 namespace ekyc::console {
 namespace {

@@ -364,8 +364,8 @@ class PgTx : public Tx {
     std::vector<AuditEvent> out;
     for (const auto& row : r) {
       out.push_back({row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<std::string>(),
-                     row[3].as<std::string>(), row[4].as<std::string>(),
-                     row[5].as<std::string>(), CountIds(row[6].as<std::string>())});
+                     row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                     CountIds(row[6].as<std::string>())});
     }
     return out;
   }

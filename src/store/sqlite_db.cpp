@@ -443,8 +443,8 @@ class SqliteTx : public Tx {
     std::vector<AuditEvent> out;
     int r;
     while ((r = s.Step()) == 1) {
-      out.push_back({s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
-                     CountIds(s.Text(6))});
+      out.push_back(
+          {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), CountIds(s.Text(6))});
     }
     if (r < 0) return s.Error("read audit");
     return out;

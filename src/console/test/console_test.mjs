@@ -251,6 +251,10 @@ async function core(browser) {
     eq((await page.locator('#tab-ops').innerText()).trim(), 'Operations', 'ops tab in English');
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'document-en', false);
+    // The picture of docs/console.md and the README: the front side's result, in English.
+    await page.locator('#panel-doc section.side').first().screenshot({ path: path.join(cfg.out, 'document-en-front.png') });
+    const type = await page.locator('#panel-doc section.side').first().locator('dl.facts dd').first().innerText();
+    assert(type.includes('front'), `side name not relabelled: ${type}`);
     await page.click('[data-lang="vi"]');
     eq((await page.locator('#tab-ops').innerText()).trim(), 'Vận hành', 'ops tab in Vietnamese');
   });

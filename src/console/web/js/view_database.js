@@ -94,7 +94,7 @@ export function mountDatabase(panel) {
         p.image && p.image.base64
           ? h('img', { src: `data:${p.image.mime || 'image/png'};base64,${p.image.base64}`, alt: t('db.print_alt', { finger: t(`finger.${p.finger_position}`) }), class: 'thumb' })
           : h('div', { class: 'thumb placeholder', 'aria-hidden': 'true', text: '🔒' }),
-        facts([['db.fingerprint_id', h('code', { text: p.fingerprint_id })], ['db.finger', t(`finger.${p.finger_position}`)],
+        facts([['db.fingerprint_id', h('code', { text: p.fingerprint_id })], ['db.finger', h('span', { i18n: `finger.${p.finger_position}` })],
           ['db.created', formatTime(p.created_at)]]), del));
       del.addEventListener('click', async () => {
         if (!(await confirmDialog('db.confirm_print_title', 'db.confirm_print_text', { finger: t(`finger.${p.finger_position}`), user: u.user_id }))) return;
@@ -148,7 +148,7 @@ export function mountDatabase(panel) {
         regArea.result.append(h('p', { class: 'done', role: 'status', i18n: out.replaced ? 'db.replaced' : 'db.registered', args: { user: out.user_id, n: (out.face_ids || []).length } }),
           facts([['db.face_ids', h('code', { class: 'wrap', text: (out.face_ids || []).join(', ') || '—' })],
             ['db.fingerprint_ids', h('code', { class: 'wrap', text: (out.fingerprint_ids || []).join(', ') || '—' })],
-            ['db.user_created', out.user_created ? t('common.yes') : t('common.no')]]));
+            ['db.user_created', h('span', { i18n: out.user_created ? 'common.yes' : 'common.no' })]]));
         const open = h('button', { type: 'button', class: 'secondary', i18n: 'db.open_user' });
         open.addEventListener('click', () => run(lookupBtn, lookupArea, async () => { await openUser(out.user_id, false); lookupId.focus(); }));
         regArea.result.append(open);

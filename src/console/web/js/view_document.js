@@ -66,7 +66,7 @@ async function sideView(side, file, index, allFields) {
   const title = h('h2', { text: cls.value || t('doc.side_n', { n: index + 1 }) });
   const art = h('section', { class: 'card side', 'aria-label': t('doc.side_n', { n: index + 1 }) }, title);
   art.append(facts([
-    ['doc.type', `${info.type || '—'} · ${info.side ? t(`doc.side.${info.side}`) : '—'}`],
+    ['doc.type', [info.type || '—', ' · ', info.side ? h('span', { i18n: `doc.side.${info.side}` }) : '—']],
     ['doc.class_conf', confidenceChip(cls.confidence)],
     ['doc.rotation', `${info.rotation ?? 0}°`],
   ]));
@@ -104,7 +104,7 @@ async function sideView(side, file, index, allFields) {
   art.append(h('div', { class: 'table-wrap' }, table));
 
   if (side.qr) art.append(crossTable('doc.qr', side.qr, qrRows(side.qr, allFields), [
-    ['doc.qr_raw', h('code', { class: 'wrap', text: side.qr.raw || '' })],
+    ['doc.qr_raw', h('span', { class: 'wrap qr-raw', lang: 'vi', text: side.qr.raw || '' })],
   ]));
   if (side.mrz) {
     const m = side.mrz;
@@ -159,11 +159,13 @@ function normalizedView(n) {
   if ('value' in n) out.append(h('div', { lang: 'vi', class: 'norm-value', text: String(n.value) }));
   if ('day' in n && 'month' in n && 'year' in n) {
     const [d, m, y] = [n.day.value, n.month.value, n.year.value];
-    out.append(h('div', { class: 'reason', text: d > 0 && m > 0 && y > 0 ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : t('doc.no_date') }));
+    out.append(h('div', { class: 'reason', text: d > 0 && m > 0 && y > 0 ? `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` : null, i18n: d > 0 && m > 0 && y > 0 ? undefined : 'doc.no_date' }));
   } else if ('tinh' in n) {
     const codes = [['doc.unit.tinh', code(n.tinh)], ['doc.unit.huyen', code(n.huyen)], ['doc.unit.xa', code(n.xa)]]
-      .filter(([, c]) => c !== null).map(([k, c]) => `${t(k)} ${c}`).join(' · ');
-    if (codes) out.append(h('div', { class: 'reason', text: codes }));
+      .filter(([, c]) => c !== null);
+    if (codes.length) {
+      out.append(h('div', { class: 'reason' }, codes.map(([k, c], i) => [i ? ' · ' : '', h('span', { i18n: k }), ` ${c}`])));
+    }
     if (n.value_moi) out.append(h('div', { class: 'reason', lang: 'vi' }, h('span', { i18n: 'doc.after_2025' }), ` ${n.value_moi}`));
     if (typeof n.score === 'number') out.append(h('div', { class: 'reason', i18n: 'doc.match_score', args: { score: n.score.toFixed(2) } }));
   } else {

@@ -112,7 +112,7 @@ async function renderMatch(root, env, block, cardFile, selfieFile, thresholdText
     ['match.similarity', h('span', { class: 'similarity', text: num(sim, 4) })],
     ['match.threshold', num(threshold, 2)],
     ['match.confidence', num(m.confidence, 4)],
-    ['match.card_source', block.card ? (block.card.face_source === 'card' ? (block.card.class_name ? block.card.class_name.value : t('match.card_read')) : t('match.card_photo')) : '—'],
+    ['match.card_source', block.card ? (block.card.face_source === 'card' ? (block.card.class_name ? block.card.class_name.value : h('span', { i18n: 'match.card_read' })) : h('span', { i18n: 'match.card_photo' })) : '—'],
   ]));
   if (block.card && block.card.note) sec.append(h('p', { class: 'note', text: block.card.note }));
   if (block.error && block.error.value) sec.append(h('p', { class: 'note', text: `${block.error.value} (code ${block.error.code})` }));
@@ -130,7 +130,7 @@ function livenessView(m, d) {
   else if (value === 'False') sec.append(badge('bad', 'match.not_live'));
   else sec.append(badge('none', 'match.live_unknown'));
   sec.append(facts([
-    ['match.live_mode', mode ? t(`live.mode_${mode}`) : '—'],
+    ['match.live_mode', mode ? h('span', { i18n: `live.mode_${mode}` }) : '—'],
     ['match.live_score', typeof d.score === 'number' ? `${num(d.score, 3)} / ${num(d.threshold, 3)}` : '—'],
   ]));
   if (mode === 'passive') sec.append(h('p', { class: 'note', i18n: 'match.passive_note' }));
@@ -153,7 +153,7 @@ function registrationView(r) {
   const sec = h('section', {}, h('h3', { i18n: 'match.registration' }));
   if (r.registered) {
     sec.append(badge('ok', 'match.registered', { user: r.user_id }),
-      facts([['db.face_ids', (r.face_ids || []).join(', ')], ['db.user_created', r.user_created ? t('common.yes') : t('common.no')]]));
+      facts([['db.face_ids', (r.face_ids || []).join(', ')], ['db.user_created', h('span', { i18n: r.user_created ? 'common.yes' : 'common.no' })]]));
   } else {
     sec.append(badge('bad', 'match.not_registered'));
     if (r.duplicate_user_id) sec.append(facts([['db.duplicate_user', r.duplicate_user_id], ['db.duplicate_similarity', num(r.duplicate_similarity, 4)]]));
