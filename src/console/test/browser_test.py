@@ -9,7 +9,8 @@ drives Debian's chromium through playwright-core (installed from the pinned pack
 Parts: `core` needs only committed data (sign-in, wrong key, key storage, headers, keyboard,
 languages, reading a committed card, operations, phone width, a revoked key); `faces` needs the
 shared East-Asian face photos (../shared/data/faces-eastasia-dev) and skips (77) without them:
-face match, register, thumbnails, verify, search, delete with confirmation, audit, collections.
+face match, register, thumbnails, verify, search, delete with confirmation, audit, collections;
+and, when ../shared/data/face-videos-dev is there too, a selfie-video eKYC registration.
 
 Usage: browser_test.py --part core|faces --ekyc BIN --source-dir DIR --shared-dir DIR
                        --model-dir DIR --node-dir DIR --out DIR
@@ -30,6 +31,8 @@ import ekyc_testserver as ts  # noqa: E402
 CHROMIUM = os.environ.get("EKYC_CHROMIUM", "/usr/bin/chromium")
 # An identity of the shared East-Asian set with photos 1..3 (register two, probe with the third).
 FACE_IDENTITY = "Junichiro_Koizumi"
+# A live selfie clip of the shared dev videos (the API conformance test uses it too).
+VIDEO_CLIP = "grid_bbaf2n.mp4"
 
 
 def face_paths(shared_dir):
@@ -82,6 +85,13 @@ def main():
         version = subprocess.run([a.ekyc, "version"], capture_output=True, text=True).stdout
         with open(os.path.join(a.model_dir, "manifest.json")) as f:
             manifest = json.load(f)
+        video = None
+        clip = os.path.join(a.shared_dir, "data", "face-videos-dev", VIDEO_CLIP)
+        if faces and os.path.exists(clip):
+            # A card front whose portrait is a frame of the clip: the clip's person is the holder.
+            card = os.path.join(S.dir, "video_holder_card.jpg")
+            ts.video_frame_card(os.path.join(a.source_dir, "tests", "data", "cards"), clip, card)
+            video = {"clip": clip, "card": card}
         cfg = {
             "part": a.part,
             "url": S.url,
@@ -92,6 +102,7 @@ def main():
             "serverEnv": {k: v for k, v in S.env.items() if k.startswith("EKYC_")},
             "cards": os.path.join(a.source_dir, "tests", "data", "cards"),
             "faces": faces,
+            "video": video,
             "out": out,
             "chromium": CHROMIUM,
             "nodeDir": os.path.abspath(a.node_dir),

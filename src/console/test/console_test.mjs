@@ -186,8 +186,20 @@ async function core(browser) {
   await step('read a committed card (front and back)', page, async () => {
     const panel = page.locator('#panel-doc');
     const inputs = panel.locator('input[type=file]:not([capture])');
-    await inputs.nth(0).setInputFiles(path.join(cfg.cards, '0003_cccd_chip_front_phone.jpg'));
+    // The front is dropped onto its zone, as a file dragged from the desktop; the back is chosen.
+    const front = fs.readFileSync(path.join(cfg.cards, '0003_cccd_chip_front_phone.jpg')).toString('base64');
+    const transfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], '0003_cccd_chip_front_phone.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, front);
+    await panel.locator('.drop').nth(0).dispatchEvent('drop', { dataTransfer: transfer });
+    await panel.locator('.preview').nth(0).locator('img').waitFor();
     await inputs.nth(1).setInputFiles(path.join(cfg.cards, '0003_cccd_chip_back_phone.jpg'));
+    // Phones open the rear camera for cards.
+    const capture = await panel.locator('input[capture]').evaluateAll((els) => els.map((e) => `${e.getAttribute('capture')} ${e.accept}`));
+    eq(JSON.stringify(capture), JSON.stringify(['environment image/*', 'environment image/*']), 'camera inputs');
     const { status, body } = await answerOf(page, 'predict', () => panel.getByRole('button', { name: 'Đọc giấy tờ' }).click());
     eq(status, 200, 'predict HTTP status');
     docAnswer = body;
@@ -300,6 +312,44 @@ async function core(browser) {
     await page.click('#tab-doc');
   });
 
+  await step('text contrast meets WCAG AA on every page', page, async () => {
+    const low = [];
+    for (const tab of ['doc', 'match', 'db', 'ops']) {
+      await page.click(`#tab-${tab}`);
+      low.push(...await page.evaluate(() => {
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const background = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+          }
+          return [255, 255, 255];
+        };
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const el = n.parentElement;
+          if (!n.textContent.trim() || !el || !el.checkVisibility()) continue;
+          const st = getComputedStyle(el);
+          if (st.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, option')) continue;
+          const fg = rgb(st.color);
+          const l1 = lum(fg); const l2 = lum(background(el));
+          const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+          const size = parseFloat(st.fontSize);
+          const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+          if (ratio < (large ? 3 : 4.5)) out.push(`${ratio.toFixed(2)} "${n.textContent.trim().slice(0, 30)}" (${st.color})`);
+        }
+        return out;
+      }));
+    }
+    await page.click('#tab-doc');
+    assert(low.length === 0, `low contrast: ${[...new Set(low)].join('; ')}`);
+  });
+
   await step('every control has a label, every image a text alternative', page, async () => {
     const missing = await page.evaluate(() => {
       const out = [];
@@ -357,6 +407,36 @@ async function faces(browser) {
     const reasons = body.output.liveness_detail.reasons || [];
     for (const r of reasons) assert(live.includes(typeof r === 'string' ? r : JSON.stringify(r)), `reason ${r} not shown`);
     await screenshot(page, 'match');
+  });
+
+  await step('match with a selfie video (eKYC registration with video liveness)', page, async () => {
+    if (!cfg.video) {
+      console.log('  (skipped: the shared face videos are absent)');
+      return;
+    }
+    const panel = page.locator('#panel-match');
+    await panel.getByRole('radio', { name: /^Video/ }).check();
+    const inputs = panel.locator('input[type=file]:not([capture])');
+    await inputs.nth(0).setInputFiles(cfg.video.card);
+    await panel.locator('input[type=file][accept="image/*"]:not([capture])').nth(2).setInputFiles(path.join(cfg.cards, '0003_cccd_chip_back_phone.jpg'));
+    await panel.locator('input[type=file][accept="video/*"]:not([capture])').setInputFiles(cfg.video.clip);
+    await panel.getByLabel('Mã người dùng', { exact: true }).fill(`${userId}-video`);
+    const videoCapture = await panel.locator('input[capture][accept="video/*"]').getAttribute('capture');
+    eq(videoCapture, 'user', 'the selfie video opens the front camera');
+    const { status, body } = await answerOf(page, 'register_ekyc_front_back_face_video', () => panel.getByRole('button', { name: 'So khớp' }).click());
+    eq(status, 200, 'video registration HTTP status');
+    const block = body.output[2];
+    await panel.locator('.match-result').waitFor({ timeout: TIMEOUT });
+    const live = await panel.locator('section.liveness').innerText();
+    const expected = block.is_matched.liveness === 'True' ? 'Người thật' : 'Không phải người thật';
+    assert(live.includes(expected), `liveness shown: ${live}`);
+    assert(live.includes('video'), 'liveness mode not shown as video');
+    for (const r of block.liveness_detail.reasons || []) assert(live.includes(r), `reason ${r} not shown`);
+    if (block.registration) {
+      const reg = await panel.locator('.match-result').innerText();
+      assert(reg.includes(block.registration.registered ? `${userId}-video` : 'Không lưu'), 'registration not shown');
+    }
+    await screenshot(page, 'match-video');
   });
 
   const collectionInput = page.locator('#panel-db input[list="collections-list"]');
