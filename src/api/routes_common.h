@@ -95,7 +95,8 @@ struct OpsInfo {
   std::string version;      // this build (ekyc version)
   std::string api_version;  // the vendor API version it speaks
 };
-void InstallOpsRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps, OpsInfo info);
+void InstallOpsRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                      const OpsInfo& info);
 const std::vector<std::string>& OpsRouteNames();
 
 namespace routes {

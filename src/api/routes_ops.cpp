@@ -86,7 +86,8 @@ Result<json> AuditEventsOutput(const Capabilities& caps, const Request& r) {
 
 }  // namespace
 
-void InstallOpsRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps, OpsInfo info) {
+void InstallOpsRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                      const OpsInfo& info) {
   routes.Set("server_info", [caps, info](const Request& r, WorkerContext& ctx) {
     return ServerInfoOutput(*caps, info, r, ctx);
   });

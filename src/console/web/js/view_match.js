@@ -88,7 +88,7 @@ async function renderMatch(root, env, block, cardFile, selfieFile, thresholdText
     faces.append(h('figure', {}, h('img', { src: URL.createObjectURL(cardFile), alt: t('match.card_alt') }),
       h('figcaption', { i18n: block.card && block.card.face_source === 'photo' ? 'match.card_photo' : 'match.card_caption' })));
   }
-  const faceBox = detail.face_box || (detail.best_frame && null);
+  const faceBox = detail.face_box || null;  // the photo check's face; a video has no selfie image
   if (selfieFile) {
     const c = (await crop(selfieFile, faceBox)) || (await imageWithBox(selfieFile, null));
     c.setAttribute('role', 'img');
