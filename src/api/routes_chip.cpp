@@ -434,11 +434,8 @@ std::string ChipCapabilitiesError(const ChipCapabilities& chip) {
   return chip.error;
 }
 
-void InstallChipRoutes(
-    RouteTable& routes,
-    std::shared_ptr<const Capabilities>
-        caps,  // NOLINT(performance-unnecessary-value-param): captured
-    std::shared_ptr<ChipCapabilities> chip) {  // NOLINT(performance-unnecessary-value-param)
+void InstallChipRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                       const std::shared_ptr<ChipCapabilities>& chip) {
   routes.Set("chip_challenge",
              [chip](const Request& r, WorkerContext&) { return ChipChallenge(*chip, r); });
   routes.Set("chip_verify", [caps, chip](const Request& r, WorkerContext& ctx) {

@@ -90,6 +90,15 @@ void InstallFaceDbRoutes(RouteTable& routes, std::shared_ptr<const Capabilities>
 void InstallMatchRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 void InstallPredictRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 
+// Operator routes (routes_ops.cpp), not in the vendor API: `server_info` and `audit_events`.
+struct OpsInfo {
+  std::string version;      // this build (ekyc version)
+  std::string api_version;  // the vendor API version it speaks
+};
+void InstallOpsRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                      const OpsInfo& info);
+const std::vector<std::string>& OpsRouteNames();
+
 // Chip data verification (routes_chip.cpp, docs/chip.md): chip_challenge, chip_verify, and chip
 // data on the eKYC registration routes. Install after InstallVendorRoutes (it wraps their
 // registration handlers). The CSCA trust store comes from EKYC_CSCA_DIR; when it cannot be
@@ -97,8 +106,8 @@ void InstallPredictRoutes(RouteTable& routes, std::shared_ptr<const Capabilities
 struct ChipCapabilities;
 std::shared_ptr<ChipCapabilities> LoadChipCapabilities(const Config& config);
 std::string ChipCapabilitiesError(const ChipCapabilities& chip);
-void InstallChipRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps,
-                       std::shared_ptr<ChipCapabilities> chip);
+void InstallChipRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                       const std::shared_ptr<ChipCapabilities>& chip);
 
 namespace routes {
 
