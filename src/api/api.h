@@ -260,7 +260,7 @@ class Server {
 
   int port() const;
   bool tls() const;
-  std::string url() const;               // e.g. https://127.0.0.1:8443 (the bound address)
+  std::string url() const;  // e.g. https://127.0.0.1:8443 (the bound address)
   // The URL a client on this machine uses: a wildcard bind (0.0.0.0, ::) shows as localhost,
   // the name the self-signed certificate is made for; other hosts as bound.
   std::string local_url() const;

@@ -166,7 +166,8 @@ std::map<std::string, DocRow> DocumentedCodes(std::vector<std::string>* duplicat
 TEST(ErrorsDocTest, EveryCodeTheServerReturnsIsDocumentedWithItsStatus) {
   std::vector<std::string> duplicates;
   const auto documented = DocumentedCodes(&duplicates);
-  EXPECT_TRUE(duplicates.empty()) << "codes documented twice: " << ::testing::PrintToString(duplicates);
+  EXPECT_TRUE(duplicates.empty()) << "codes documented twice: "
+                                  << ::testing::PrintToString(duplicates);
   std::map<std::string, int> in_code, in_doc;
   for (const CodeInfo& c : ErrorCodes()) in_code[c.code] = c.http_status;
   for (const auto& [code, row] : documented) in_doc[code] = row.http;
@@ -182,13 +183,27 @@ TEST(ErrorsDocTest, MappingsOnlyProduceDocumentedCodes) {
     EXPECT_EQ(it->second, e.http_status) << what << ": " << e.code;
   };
   // Every category with reasons that select special cases, and every reason of the tables.
-  const std::vector<std::string> reasons = {
-      "x.y",           "request.malformed", "image.too_large",   "video.too_long",
-      "image.too_many_pixels", "request.rate_limited", "server.overloaded", "route.unknown",
-      "route.not_available", "request.deadline_exceeded", "auth.invalid_key",
-      "request.unsupported_media_type", "request.too_large", "face.match_failed",
-      "face.no_face_on_capture", "face.no_face_on_card", "face.no_face_on_capture_and_card",
-      "face.already_registered", "store.duplicate_face", "face.id_not_found", "live.spoof_detected"};
+  const std::vector<std::string> reasons = {"x.y",
+                                            "request.malformed",
+                                            "image.too_large",
+                                            "video.too_long",
+                                            "image.too_many_pixels",
+                                            "request.rate_limited",
+                                            "server.overloaded",
+                                            "route.unknown",
+                                            "route.not_available",
+                                            "request.deadline_exceeded",
+                                            "auth.invalid_key",
+                                            "request.unsupported_media_type",
+                                            "request.too_large",
+                                            "face.match_failed",
+                                            "face.no_face_on_capture",
+                                            "face.no_face_on_card",
+                                            "face.no_face_on_capture_and_card",
+                                            "face.already_registered",
+                                            "store.duplicate_face",
+                                            "face.id_not_found",
+                                            "live.spoof_detected"};
   for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
     for (const auto& reason : reasons) {
       const Status s(static_cast<StatusCode>(c), reason, "m");

@@ -17,8 +17,8 @@ void Append(const nlohmann::json& v, std::string& out) {
       for (auto it = v.begin(); it != v.end(); ++it) {
         if (!first) out += ',';
         first = false;
-        out += nlohmann::json(it.key()).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+        out +=
+            nlohmann::json(it.key()).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         out += ':';
         Append(it.value(), out);
       }
@@ -50,7 +50,7 @@ void Append(const nlohmann::json& v, std::string& out) {
 std::string FormatDouble(double v) {
   if (!std::isfinite(v)) return "null";
   if (v == 0) v = 0;  // -0.0 prints as 0.0
-  char buf[512];  // fixed notation of the largest double needs 309 digits
+  char buf[512];      // fixed notation of the largest double needs 309 digits
   std::to_chars_result res;
   const auto f = static_cast<float>(v);
   if (std::isfinite(f) && static_cast<double>(f) == v) {

@@ -41,9 +41,12 @@ TEST(JsonTextTest, DocumentsKeepTheirStructure) {
 }
 
 TEST(JsonTextTest, InvalidUtf8IsReplacedNotThrown) {
-  nlohmann::json j = {{"s", std::string("a\xff" "b")}};
+  nlohmann::json j = {{"s", std::string("a\xff"
+                                        "b")}};
   EXPECT_NO_THROW(DumpJson(j));
-  EXPECT_NE(DumpJson(j).find("a\xEF\xBF\xBD" "b"), std::string::npos);
+  EXPECT_NE(DumpJson(j).find("a\xEF\xBF\xBD"
+                             "b"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <opencv2/imgcodecs.hpp>
+#include <set>
 
 #include "api/errors.h"
 

@@ -594,8 +594,8 @@ std::string Server::url() const {
 std::string Server::local_url() const {
   const std::string& host = impl_->opt.host;
   if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
-    return std::string(impl_->use_tls ? "https" : "http") + "://localhost:" +
-           std::to_string(impl_->port);
+    return std::string(impl_->use_tls ? "https" : "http") +
+           "://localhost:" + std::to_string(impl_->port);
   }
   return url();
 }

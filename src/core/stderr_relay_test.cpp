@@ -17,8 +17,8 @@ TEST(LibraryLineToJson, PlainLinesBecomeJsonWithALevel) {
   EXPECT_EQ(j["level"], "error");
   EXPECT_EQ(j["message"], "Error in boxClipToRectangle: box outside rectangle");
   EXPECT_TRUE(j.contains("ts"));
-  EXPECT_EQ(nlohmann::json::parse(LibraryLineToJson("Warning: Invalid resolution 0 dpi.", "info"))
-                ["level"],
+  EXPECT_EQ(nlohmann::json::parse(
+                LibraryLineToJson("Warning: Invalid resolution 0 dpi.", "info"))["level"],
             "warn");
   EXPECT_EQ(nlohmann::json::parse(LibraryLineToJson("something odd\r", "info"))["message"],
             "something odd");
@@ -32,8 +32,7 @@ TEST(LibraryLineToJson, JsonLinesPassAndLevelsFilter) {
   EXPECT_EQ(LibraryLineToJson("Warning in f: w", "error"), "");
   EXPECT_FALSE(LibraryLineToJson("Error in f: e", "error").empty());
   // Not an object: a library line like any other.
-  EXPECT_EQ(nlohmann::json::parse(LibraryLineToJson("{broken", "info"))["event"],
-            "library_output");
+  EXPECT_EQ(nlohmann::json::parse(LibraryLineToJson("{broken", "info"))["event"], "library_output");
 }
 
 // The relay end to end, in a child process whose stderr is a pipe this test reads.

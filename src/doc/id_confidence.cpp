@@ -11,8 +11,7 @@ std::vector<double> IdCharConfidences(const std::string& value, double confidenc
   std::vector<double> out(value.size(), conf);
   if (value.empty()) return out;
   // Machine-readable data decides every character at once.
-  if (source.find("qr") != std::string::npos || source.find("mrz") != std::string::npos)
-    return out;
+  if (source.find("qr") != std::string::npos || source.find("mrz") != std::string::npos) return out;
   std::vector<const IdCandidate*> full;
   double total = 0;
   for (const IdCandidate& c : readings) {

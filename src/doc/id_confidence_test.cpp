@@ -27,9 +27,8 @@ TEST(IdCharConfidences, DisagreeingReadingsLowerTheirDigitsOnly) {
 }
 
 TEST(IdCharConfidences, WindowsAndOtherLengthsAreNotReadings) {
-  std::vector<IdCandidate> readings = {{"004161584044", 0.5},
-                                       {"104161584044", 0.5, /*window=*/true},
-                                       {"00416158404", 0.9}};
+  std::vector<IdCandidate> readings = {
+      {"004161584044", 0.5}, {"104161584044", 0.5, /*window=*/true}, {"00416158404", 0.9}};
   for (double v : IdCharConfidences("004161584044", 0.7, "ocr", readings)) EXPECT_DOUBLE_EQ(v, 0.7);
 }
 
