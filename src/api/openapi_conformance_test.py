@@ -494,9 +494,7 @@ def main():
         return 1
     if not a.ekyc or not a.shared_dir or not a.model_dir:
         p.error("--ekyc, --shared-dir and --model-dir are needed unless --static-only")
-    if not os.path.exists(os.path.join(a.shared_dir, "data", "faces-dev", "deepface", "img1.jpg")):
-        print("SKIP: shared dev faces (%s/data/faces-dev) absent" % a.shared_dir)
-        return ts.SKIP_CODE
+    have_faces = os.path.exists(os.path.join(a.shared_dir, "data", "faces-dev", "deepface", "img1.jpg"))
     nrefs = spec.check_schemas()
     routes = sorted(p for p, _, _ in spec.operations() if p.startswith("/call/"))
     chk = Checker(spec)
@@ -523,6 +521,16 @@ def main():
         S.stop()
         D.stop()
 
+    if not have_faces:
+        # Everything that needs no face ran and passed or failed as usual; the matching and
+        # registration paths (and the codes only they produce) need the shared dev faces.
+        print("checked %d responses without the face paths" % chk.count)
+        if chk.failures:
+            print("%d failure(s)" % len(chk.failures))
+            return 1
+        print("SKIP: the face matching, registration and video paths need the shared dev faces "
+              "(%s/data/faces-dev, face-videos-dev); set EKYC_SHARED_DIR" % a.shared_dir)
+        return ts.SKIP_CODE
     missing = [c for c in chk.codes if c not in chk.seen]
     for c in missing:
         chk.fail("coverage", "documented code %s (HTTP %d) was produced by no request" % (c, chk.codes[c]))
