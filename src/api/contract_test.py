@@ -384,6 +384,13 @@ def banner_matches_certificate(a, c):
             c.expect("the banner URL verifies against the certificate", False, str(e))
     finally:
         W.stop()
+    # Its start-up warnings (no models) are plain text on fd 2, as library output is: they arrive
+    # as JSON lines through the relay.
+    relayed = [json.loads(l) for l in W.stderr_lines if _json_object(l)]
+    c.expect("plain stderr text relayed as JSON lines",
+             all(_json_object(l) for l in W.stderr_lines if l.strip())
+             and any(r.get("event") == "library_output" and "unavailable" in r.get("message", "")
+                     for r in relayed), "".join(W.stderr_lines)[:400])
 
 
 # ---------------------------------------------------------------------------------------------
