@@ -25,8 +25,10 @@ fetch: deps
 models: fetch
 	@if [ -x tools/convert/build-models.sh ]; then ./tools/convert/build-models.sh $(BUILD); fi
 
+# EKYC_SHARED_DIR=DIR: the development data tests use (default ../shared; absent = those tests skip).
 build: fetch
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(EKYC_SHARED_DIR),-DEKYC_SHARED_DIR=$(abspath $(EKYC_SHARED_DIR))) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The console's browser tests: playwright-core from npm at the version pinned in

@@ -278,7 +278,10 @@ class Server {
 
   int port() const;
   bool tls() const;
-  std::string url() const;               // e.g. https://127.0.0.1:8443
+  std::string url() const;  // e.g. https://127.0.0.1:8443 (the bound address)
+  // The URL a client on this machine uses: a wildcard bind (0.0.0.0, ::) shows as localhost,
+  // the name the self-signed certificate is made for; other hosts as bound.
+  std::string local_url() const;
   const std::string& cert_path() const;  // empty for plain HTTP
   std::string MetricsText() const;       // what GET /metrics returns
   int64_t queue_depth() const;
