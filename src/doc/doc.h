@@ -6,7 +6,7 @@
 // addresses, ID rules, expiry) belongs to src/vn and is attached by the API layer
 // (see docs/doc.md, "Seam with vn").
 //
-// Thread-safety: DocReader is NOT thread-safe (it owns Tesseract engines): create one per worker
+// Thread-safety: DocReader is NOT thread-safe (it owns recogniser engines): create one per worker
 // thread. DocResult and the free functions are value types / pure and safe to share.
 #pragma once
 
@@ -21,6 +21,7 @@
 #include "core/status.h"
 #include "doc/mrz.h"
 #include "doc/qr.h"
+#include "doc/recognizer.h"
 
 namespace ekyc::doc {
 
@@ -74,6 +75,11 @@ class DocReader {
   // Loads Tesseract `vie` (fields) and `eng` (MRZ only) once. Fails with a clear message when
   // the traineddata files are missing.
   static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options = {});
+  // With other recognisers (doc/recognizer.h), e.g. a trained line recogniser for some field
+  // kinds: the roles left empty are Tesseract's. The reader owns them from then on; they must not
+  // be shared with another thread.
+  static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options,
+                                                   Recognizers recognizers);
   ~DocReader();
   DocReader(const DocReader&) = delete;
   DocReader& operator=(const DocReader&) = delete;

@@ -3,11 +3,14 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <map>
 #include <regex>
 
+#include "doc/params.h"
+#include "doc/syllable.h"
 #include "doc/text.h"
 
 namespace ekyc::doc {
@@ -113,7 +116,7 @@ std::string CleanDate(const std::string& raw, bool* incomplete) {
     mo = std::stoi(digits.substr(2, 2));
     y = std::stoi(digits.substr(4, 4));
   }
-  if (!IsValidDate(y, mo, d)) return {};
+  if (!vn::MakeDate(y, mo, d)) return {};
   if (incomplete != nullptr) *incomplete = short_part;
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
@@ -136,7 +139,7 @@ std::vector<std::string> IdWindows(const std::string& raw, int len) {
 }
 
 std::string CleanName(const std::string& raw) {
-  std::string out = KeepLetters(ToUpper(raw));
+  std::string out = KeepLetters(vn::TextTools::Upper(raw));
   // Drop stray 1-letter tokens at the ends (borders, photo edge).
   std::vector<std::string> parts;
   for (auto& p : Split(CollapseSpaces(out), ' '))
@@ -224,7 +227,7 @@ std::string CapitalizeAddress(const std::string& text) {
                            (prev_key == "DAN" && key == "PHO");
     if (!lower_unit_word || part_start) {
       size_t n = std::min<size_t>(first_len(static_cast<unsigned char>(w[0])), w.size());
-      w = ToUpper(w.substr(0, n)) + w.substr(n);
+      w = vn::TextTools::Upper(w.substr(0, n)) + w.substr(n);
     }
     part_start = w.back() == ',';
     prev_key = key;
@@ -322,6 +325,83 @@ int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optio
     }
   }
   return best >= 0 ? best : first_window >= 0 ? first_window : first;
+}
+
+std::string CleanText(const std::string& raw) {
+  return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");
+}
+
+std::string StripEnglishLabel(const std::string& text, const std::string& eng) {
+  std::vector<std::string> words;
+  for (auto& w : Split(CollapseSpaces(text), ' '))
+    if (!w.empty()) words.push_back(w);
+  int eng_words = static_cast<int>(std::count(eng.begin(), eng.end(), ' ')) + 1;
+  for (int k = std::min<int>(static_cast<int>(words.size()) - 1, eng_words + 1); k >= 1; --k) {
+    std::string prefix;
+    for (int i = 0; i < k; ++i) {
+      for (char c : FoldKey(words[i])) {
+        if (std::isalnum(static_cast<unsigned char>(c))) prefix.push_back(c);
+      }
+      if (i + 1 < k) prefix.push_back(' ');
+    }
+    const int tolerance = std::max<int>(
+        1, static_cast<int>(static_cast<double>(eng.size()) * kCleaning.english_label_tolerance));
+    if (EditDistance(prefix, eng) <= tolerance) {
+      std::string rest;
+      for (size_t i = k; i < words.size(); ++i) rest += (rest.empty() ? "" : " ") + words[i];
+      return Trim(rest, ":/.,");
+    }
+  }
+  return text;
+}
+
+std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix) {
+  size_t colon = text.find(':');
+  if (colon == std::string::npos || colon >= max_prefix) return text;
+  std::string before = FoldKey(text.substr(0, colon));
+  bool digits = std::any_of(before.begin(), before.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return digits ? text : text.substr(colon + 1);
+}
+
+std::string FixMarkHead(const std::string& v) {
+  std::vector<std::string> words = Split(v, ' ');
+  if (words.empty()) return v;
+  std::string k = FoldKey(words[0]);
+  if (k == "SEO" && words[0] != "Sẹo" && words[0] != "SẸO") words[0] = "Sẹo";
+  std::string out;
+  for (auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string CleanSex(const std::string& raw, bool passport) {
+  std::string k = FoldKey(raw);
+  if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos))
+    return passport ? "NAM" : "Nam";
+  if (k.rfind("NU", 0) == 0 || k.rfind("N", 0) == 0) return passport ? "NỮ" : "Nữ";
+  return {};
+}
+
+std::string CleanNationality(const std::string& raw, bool passport) {
+  if (FoldKey(raw).rfind("VIET", 0) == 0) return passport ? "VIỆT NAM" : "Việt Nam";
+  return CleanText(raw);
+}
+
+std::string CleanAddress(const std::string& raw) {
+  return DropTrailingNoise(CapitalizeAddress(CleanText(DropSpeckTokens(raw))));
+}
+
+std::string CleanPassportNumber(const std::string& raw) {
+  std::string t;
+  for (char c : FoldKey(raw))
+    if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+  std::string v;
+  if (t.size() >= 8) {
+    v = std::string(1, t[0]);
+    for (size_t i = 1; i < 8; ++i) v.push_back(ToDigit(t[i]));
+  }
+  if (v.size() != 8 || !std::isalpha(static_cast<unsigned char>(v[0]))) v.clear();
+  return v;
 }
 
 }  // namespace ekyc::doc

@@ -58,6 +58,33 @@ std::string CapitalizeAddress(const std::string& text);
 // tolerance and the last of them ends with ':'. Anything else is returned unchanged.
 std::string StripLabelTail(const std::string& text, const std::string& english_label);
 
+// A passport number (a capital letter and 7 digits, look-alike letters mapped in the digits) from
+// the first 8 letters and digits of `raw`; empty when it has no such shape.
+std::string CleanPassportNumber(const std::string& raw);
+
+// Whitespace collapsed and OCR punctuation trimmed from both ends.
+std::string CleanText(const std::string& raw);
+
+// Drops a garbled English label half left in front of a value ("Place øf origin Xã ..."): the
+// value's first words match `english_label` (folded, upper case) within OCR tolerance.
+std::string StripEnglishLabel(const std::string& text, const std::string& english_label);
+
+// A garbled label part left in front of the value and ended by its colon ("Natiooaty: Việt Nam"):
+// the text after the first colon when it comes early and nothing digit-like precedes it.
+// `max_prefix`: how far into the text the colon may be.
+std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix);
+
+// Identifying marks start with one of a few standard words; the tone mark under "Sẹo" is often
+// lost by OCR ("Seo" is not a word used there).
+std::string FixMarkHead(const std::string& v);
+
+// "Nam"/"Nữ" (passports: "NAM"/"NỮ") from a sex value as read; empty when neither.
+std::string CleanSex(const std::string& raw, bool passport);
+// "Việt Nam" (passports: "VIỆT NAM") for any reading starting VIET, else the cleaned text.
+std::string CleanNationality(const std::string& raw, bool passport);
+// An address as printed: specks dropped, capitalisation restored, trailing noise dropped.
+std::string CleanAddress(const std::string& raw);
+
 struct Reading {
   std::string text;
   double conf = 0;  // [0, 1]

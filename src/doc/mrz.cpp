@@ -9,6 +9,7 @@
 
 #include "doc/syllable.h"
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -343,7 +344,7 @@ std::string MrzDate(std::string_view yymmdd, int century) {
   int mm = std::stoi(std::string(yymmdd.substr(2, 2)));
   int dd = std::stoi(std::string(yymmdd.substr(4, 2)));
   int y = century * 100 + yy;
-  if (!IsValidDate(y, mm, dd)) return {};
+  if (!vn::MakeDate(y, mm, dd)) return {};
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", dd, mm, y);
   return buf;
