@@ -223,6 +223,8 @@ bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name) {
     code.push_back(u);
   }
   if (personal_name && code.find("OO") != std::string::npos) return false;
+  // The coda `k` is a place-name spelling (`Lắk`); no personal name ends in it.
+  if (personal_name && code.back() == 'K') return false;
   // Any tone: the acute allows every rhyme, including those with a stop coda.
   return AnyModifiers(code, 0);
 }
