@@ -1,6 +1,7 @@
 #include "doc/extract.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 
@@ -11,15 +12,19 @@
 
 namespace ekyc::doc {
 
-// Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it. Words
-// lying wholly left of the label's column are dropped first: the page pass glues marks read on the
-// portrait to a wrapped value's last line ("à. Ngãi"), which would otherwise shift that line out
-// of the column and lose it, or add their text to the value.
-std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, int count) const {
+// Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it or with
+// the value's first line. Words lying wholly left of the label's column are dropped first: the page
+// pass glues marks read on the portrait to a wrapped value's last line ("à. Ngãi"), which would
+// otherwise shift that line out of the column and lose it, or add their text to the value. A
+// bilingual print run may put the field's English sub-label on a line of its own, before or after
+// the value: such a line is passed over.
+std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, int value_x,
+                                                        int count, const FieldSpec& spec) const {
   const ExtractParams& p = kExtract;
   std::vector<Line> out;
   int x = lab.x;
-  int last_bottom = lab.br().y;
+  int last_bottom = lab.br().y;  // lines whose centre is above this are not below
+  int gap_from = last_bottom;    // the next line must start within a line gap of this
   int h = std::max(p.min_line_height_px, lab.height);
   for (size_t i = 0; i < segs_.size() && static_cast<int>(out.size()) < count; ++i) {
     const Segment& s = segs_[i];
@@ -31,12 +36,37 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
     cv::Rect box = s.words[from].box;
     for (int w = from; w < n; ++w) box |= s.words[w].box;
     if (box.y + box.height / 2 <= last_bottom) continue;
-    if (box.y - last_bottom > p.below_max_gap * h) break;
-    if (std::abs(box.x - x) > p.below_column_tolerance * h) continue;
-    out.push_back({static_cast<int>(i), from});
+    if (box.y - gap_from > p.below_max_gap * h) break;
+    const int tolerance = static_cast<int>(p.below_column_tolerance * h);
+    if (std::abs(box.x - x) > tolerance &&
+        (value_x < 0 || std::abs(box.x - value_x) > tolerance))
+      continue;
+    if (IsEnglishLabel(KeyFrom(s, from), &spec)) {
+      // Passed over, but the rest of its text line may hold the value (the sub-label printed under
+      // the label, the value's next line beside it).
+      last_bottom = std::max(last_bottom, box.y);
+      gap_from = std::max(gap_from, box.br().y);
+      continue;
+    }
     last_bottom = box.br().y;
+    gap_from = last_bottom;
+    out.push_back({static_cast<int>(i), from});
   }
   return out;
+}
+
+bool ValueExtractor::IsEnglishLabel(const std::string& key, const FieldSpec* spec) const {
+  auto near = [&](const char* english) {
+    if (english == nullptr || key.empty()) return false;
+    const std::string en = english;
+    const int tolerance =
+        std::max(1, static_cast<int>(static_cast<double>(en.size()) * kCleaning.english_label_tolerance));
+    return EditDistance(key, en) <= tolerance;
+  };
+  if (spec != nullptr) return near(spec->english);
+  for (const FieldSpec& f : labels_.specs())
+    if (near(f.english)) return true;
+  return false;
 }
 
 // Segments continuing segment `si`'s text line to its right, in order; none that is a label or
@@ -93,7 +123,20 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   int lines = 0;
   double conf_sum = 0;
   int conf_n = 0;
+  // Words after the label that are only its English part (garbled, or its tail), or, for a date,
+  // words without a digit: the value is elsewhere, under the label or between it and its English
+  // sub-label.
+  bool no_value_here = false;
   if (from_word < to_word) {
+    const std::string rest = WordsText(seg, from_word, to_word);
+    const bool digits = std::any_of(rest.begin(), rest.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    no_value_here = IsEnglishTail(rest, spec.english) ||
+                    (spec.kind == FieldKind::kDate && !digits &&
+                     !PageHas(FoldKey(rest), "KHONG THOI HAN"));
+  }
+  if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});
     e.text = WordsText(seg, from_word, to_word);
     conf_sum += WordsConf(seg, from_word, to_word);
@@ -105,7 +148,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   e.label_line = label_box;
   for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
   e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
-  if (lines == 0 && !spec.below && to_word == static_cast<int>(seg.words.size())) {
+  if (lines == 0 && !spec.below && (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
     // A value in a larger font than its label can land in a line group of its own: take the
     // segment just right of the label on the same text line.
     double cy = label_box.y + label_box.height / 2.0;
@@ -133,14 +176,16 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     int want = spec.max_lines - lines;
     if (spec.kind == FieldKind::kDate && e.text.empty())
       want = std::max(want, p.date_lines_below);
-    for (const Line& below : Below(lm->seg, label_box, want)) {
+    const int value_x = e.spans.empty() ? -1 : SpanBox(segs_, e.spans.front()).x;
+    for (const Line& below : Below(lm->seg, label_box, value_x, want, spec)) {
       const int si = below.seg;
       const Segment& s = segs_[si];
       const int n = static_cast<int>(s.words.size());
       std::string line = WordsText(s, below.from_word, n);
       if (spec.kind == FieldKind::kDate) {
         if (CleanDate(line).empty() && !PageHas(FoldKey(line), "KHONG THOI HAN")) continue;
-      } else if (labels_.IsLabelSegment(si) || StartsBlock(KeyFrom(s, below.from_word))) {
+      } else if (labels_.IsLabelSegment(si) || StartsBlock(KeyFrom(s, below.from_word)) ||
+                 IsEnglishLabel(KeyFrom(s, below.from_word), nullptr)) {
         break;
       }
       e.spans.push_back({si, below.from_word, n});

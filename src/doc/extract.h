@@ -37,7 +37,13 @@ class ValueExtractor {
     int seg;
     int from_word;
   };
-  std::vector<Line> Below(int ref, cv::Rect lab, int count) const;
+  // Up to `count` lines below the label box `lab` (segment `ref`) in the label's column, or in
+  // the value's when it starts further right (`value_x`, wrapped lines indented under the value);
+  // the field's own English sub-label lines are passed over, uncounted.
+  std::vector<Line> Below(int ref, cv::Rect lab, int value_x, int count,
+                          const FieldSpec& spec) const;
+  // True when the line's key is an English label part: of `spec` (own), or of any field (any).
+  bool IsEnglishLabel(const std::string& key, const FieldSpec* spec) const;
   std::vector<int> SameLineRight(int si) const;
 
   const std::vector<Segment>& segs_;

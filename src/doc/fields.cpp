@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <map>
@@ -111,10 +112,30 @@ std::string CleanDate(const std::string& raw, bool* incomplete) {
     std::string digits;
     for (char c : s)
       if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-    if (digits.size() != 8) return {};
-    d = std::stoi(digits.substr(0, 2));
-    mo = std::stoi(digits.substr(2, 2));
-    y = std::stoi(digits.substr(4, 4));
+    // A slash can be read as a stroke digit (`1`, `7`): ddSmmSyyyy with both separators read so,
+    // or one (the other lost). Taken only when exactly one reading is a real date, and reported
+    // as incomplete so that a cleaner reading is looked for first.
+    auto slash_digit = [](char c) { return c == '1' || c == '7'; };
+    std::vector<std::array<int, 3>> found;
+    auto try_parts = [&](size_t dd_at, size_t mm_at, size_t yy_at) {
+      const int dd = std::stoi(digits.substr(dd_at, 2)), mm = std::stoi(digits.substr(mm_at, 2));
+      const int yy = std::stoi(digits.substr(yy_at, 4));
+      if (vn::MakeDate(yy, mm, dd)) found.push_back({dd, mm, yy});
+    };
+    if (digits.size() == 8) {
+      try_parts(0, 2, 4);
+    } else if (digits.size() == 10 && slash_digit(digits[2]) && slash_digit(digits[5])) {
+      try_parts(0, 3, 6);
+      short_part = true;
+    } else if (digits.size() == 9) {
+      if (slash_digit(digits[2])) try_parts(0, 3, 5);
+      if (slash_digit(digits[4])) try_parts(0, 2, 5);
+      short_part = true;
+    }
+    if (found.size() != 1) return {};
+    d = found[0][0];
+    mo = found[0][1];
+    y = found[0][2];
   }
   if (!vn::MakeDate(y, mo, d)) return {};
   if (incomplete != nullptr) *incomplete = short_part;
@@ -402,6 +423,27 @@ std::string CleanPassportNumber(const std::string& raw) {
   }
   if (v.size() != 8 || !std::isalpha(static_cast<unsigned char>(v[0]))) v.clear();
   return v;
+}
+
+bool IsEnglishTail(const std::string& text, const char* english_label) {
+  if (english_label == nullptr) return false;
+  std::string key;
+  for (const auto& w : Split(FoldKey(text), ' ')) {
+    std::string t;
+    for (char c : w)
+      if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+    if (!t.empty()) key += (key.empty() ? "" : " ") + t;
+  }
+  if (key.size() < 3) return false;
+  const std::vector<std::string> words = Split(english_label, ' ');
+  for (size_t from = 0; from < words.size(); ++from) {
+    std::string tail;
+    for (size_t i = from; i < words.size(); ++i) tail += (tail.empty() ? "" : " ") + words[i];
+    const int tolerance = std::max(
+        1, static_cast<int>(static_cast<double>(tail.size()) * kCleaning.english_label_tolerance));
+    if (EditDistance(key, tail) <= tolerance) return true;
+  }
+  return false;
 }
 
 }  // namespace ekyc::doc

@@ -31,7 +31,9 @@ bool LooksLikeIdLine(const std::string& line, int len);
 // dd/mm/yyyy from OCR text (also dd-mm-yyyy, dd.mm.yyyy, ddmmyyyy); empty when not a real date.
 // Cards always print two-digit days and months, so a one-digit part means OCR lost a digit
 // (`13/07` read `3/07`): it is zero-padded and `*incomplete` (when given) set, so that callers
-// can look for a complete reading before trusting it.
+// can look for a complete reading before trusting it. A run of 9 or 10 digits whose separators
+// were read as `1` or `7` (`260712021`) is taken when exactly one split is a real date, and also
+// flagged incomplete.
 std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 
 // Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
@@ -68,6 +70,10 @@ std::string CleanText(const std::string& raw);
 // Drops a garbled English label half left in front of a value ("Place øf origin Xã ..."): the
 // value's first words match `english_label` (folded, upper case) within OCR tolerance.
 std::string StripEnglishLabel(const std::string& text, const std::string& english_label);
+
+// True when `text` is nothing but the English label `english_label` (folded, upper case) or its
+// last words, within OCR tolerance: what a page pass leaves after a matched Vietnamese label.
+bool IsEnglishTail(const std::string& text, const char* english_label);
 
 // A garbled label part left in front of the value and ended by its colon ("Natiooaty: Việt Nam"):
 // the text after the first colon when it comes early and nothing digit-like precedes it.

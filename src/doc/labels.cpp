@@ -19,6 +19,18 @@ int WordCount(const std::string& folded) {
   return static_cast<int>(std::count(folded.begin(), folded.end(), ' ')) + 1;
 }
 
+// A bilingual label's English part is printed small (often italic) and read worse than its
+// Vietnamese part: it gets a looser tolerance of its own on top of the Vietnamese part's.
+int Tolerance(const std::string& label, const FieldSpec& spec) {
+  if (spec.english == nullptr) return LabelTolerance(label.size());
+  const std::string en = spec.english;
+  if (label.size() <= en.size() + 1 || label.compare(label.size() - en.size(), en.size(), en) != 0)
+    return LabelTolerance(label.size());
+  const size_t vn = label.size() - en.size() - 1;
+  return LabelTolerance(vn) +
+         static_cast<int>(static_cast<double>(en.size()) * kLabels.english_part_tolerance);
+}
+
 }  // namespace
 
 int LabelTolerance(size_t len) {
@@ -26,7 +38,9 @@ int LabelTolerance(size_t len) {
   return len < p.exact_below_chars ? 0 : static_cast<int>(len / p.chars_per_edit);
 }
 
-bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out) {
+bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out,
+             int tolerance) {
+  if (tolerance < 0) tolerance = LabelTolerance(label.size());
   bool found = false;
   const int n = static_cast<int>(seg.tokens.size());
   const int label_words = WordCount(label);
@@ -39,7 +53,7 @@ bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start
       int d = EditDistance(joined, label);
       if (label_words > 1 && j - i + 1 < label_words)
         d = std::min(d, EditDistance(WithoutSpaces(joined), glued_label) + kLabels.glued_cost);
-      if (d <= LabelTolerance(label.size()) && (!found || d < out->dist)) {
+      if (d <= tolerance && (!found || d < out->dist)) {
         *out = {si, i, j + 1, d, label.size()};
         found = true;
       }
@@ -66,9 +80,11 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
     Match best;
     bool found = false;
     for (const char* label : spec.labels) {
+      const int tolerance = Tolerance(label, spec);
       for (size_t si = 0; si < segs_.size(); ++si) {
         Match m;
-        if (!MatchIn(segs_[si], static_cast<int>(si), label, spec.at_start, &m)) continue;
+        if (!MatchIn(segs_[si], static_cast<int>(si), label, spec.at_start, &m, tolerance))
+          continue;
         // Inside a line a short label must be read exactly: with one edit allowed, `QUE QUAN` was
         // found in a residence's `…, Phường Tân Quý, Quận …` (`QUY QUAN`).
         if (m.first_tok > 0 && m.dist > 0 && std::strlen(label) < kLabels.short_label_chars)

@@ -28,7 +28,9 @@ int LabelTolerance(size_t len);
 // Finds `label` (folded, space-separated) as a run of whole tokens in `seg` (its index `si`).
 // Words the page pass glued together ("Nơithườngtrú:") also match, one edit dearer.
 // `at_start`: only at the segment's first token.
-bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out);
+// `tolerance`: edits allowed (default LabelTolerance of the label's length).
+bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out,
+             int tolerance = -1);
 
 // The folded keys of all segments, " | "-joined, and fuzzy search in it.
 std::string PageText(const std::vector<Segment>& segs);
@@ -41,6 +43,7 @@ class LabelMap {
   std::optional<Match> LabelOf(const std::string& field) const;
   bool IsLabelSegment(int si) const;
   const std::map<std::string, Match>& matches() const { return matches_; }
+  const std::vector<FieldSpec>& specs() const { return specs_; }
 
  private:
   void InferMissingLabels();

@@ -414,13 +414,44 @@ void FixNameFillers(std::string& s, size_t from) {
   if (s.size() - end >= 3) std::fill(s.begin() + static_cast<long>(end), s.end(), '<');
 }
 
-// A Vietnamese citizen's name field as OCR reads OCR-B: fillers read as look-alike letters (`K`,
-// `S`, `E`, `C`, `X`) glued to a name word (`VUK<GIA<KLOC`) or left as words of their own after
-// the name (`S<KKSKKESEEEEE`). A word that cannot be an accent-free syllable loses look-alike
-// letters at its ends when what is left can be one; words made only of look-alikes after them are
-// fillers. The field is then written again in its one shape: surname, `<<`, given names separated
-// by `<`, fillers to the end. Unchanged when nothing needs it, when a word cannot be explained
-// this way (minority names such as `KSOR` stay as read), or when the result would not fit.
+// The syllables a name word read from OCR-B stands for, when fillers read as look-alike letters
+// (`K`, `S`, `E`, `C`, `X`) explain why it is not one: glued to its ends (`VUK`, `KLOC`) or taking
+// the place of the `<` between two syllables (`KHANHCVY`). Empty when the word cannot be
+// explained so (minority names such as `KSOR` are left as read by the caller).
+std::vector<std::string> ExplainNameWord(const std::string& w, int depth = 0) {
+  if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) return {w};
+  if (depth > 3 || w.size() < 2) return {};
+  // Look-alikes at the ends, fewest first.
+  std::string best;
+  size_t best_cut = w.size();
+  for (size_t a = 0; a < w.size() && (a == 0 || LooksLikeFiller(w[a - 1])); ++a) {
+    for (size_t b = 0; a + b < w.size() && (b == 0 || LooksLikeFiller(w[w.size() - b])); ++b) {
+      std::string core = w.substr(a, w.size() - a - b);
+      if (a + b > 0 && a + b < best_cut && CouldBeAccentFreeSyllable(core, true)) {
+        best = core;
+        best_cut = a + b;
+      }
+    }
+  }
+  if (!best.empty()) return {best};
+  // A look-alike inside the word standing for the separator.
+  for (size_t i = 1; i + 1 < w.size(); ++i) {
+    if (!LooksLikeFiller(w[i])) continue;
+    std::vector<std::string> left = ExplainNameWord(w.substr(0, i), depth + 1);
+    if (left.empty()) continue;
+    std::vector<std::string> right = ExplainNameWord(w.substr(i + 1), depth + 1);
+    if (right.empty()) continue;
+    left.insert(left.end(), right.begin(), right.end());
+    return left;
+  }
+  return {};
+}
+
+// A Vietnamese citizen's name field as OCR reads OCR-B: fillers read as look-alike letters glued to
+// or inside name words (ExplainNameWord), or left as words of their own after the name
+// (`S<KKSKKESEEEEE`). The field is then written again in its one shape: surname, `<<`, given names
+// separated by `<`, fillers to the end. Unchanged when nothing needs it or the result would not
+// fit.
 std::string RepairVnNameField(const std::string& field, int* changed) {
   *changed = 0;
   std::vector<std::string> words;
@@ -442,33 +473,19 @@ std::string RepairVnNameField(const std::string& field, int* changed) {
   bool repaired = false;
   std::vector<std::string> kept;
   for (const std::string& w : words) {
-    if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) {
-      kept.push_back(w);
-      continue;
-    }
     const bool all_fillers =
         std::all_of(w.begin(), w.end(), [](char c) { return c != '<' && LooksLikeFiller(c); });
-    if (all_fillers && !kept.empty()) {
+    if (all_fillers && !kept.empty() && !CouldBeAccentFreeSyllable(w, true)) {
       repaired = true;
       continue;
     }
-    std::string best;
-    size_t best_cut = w.size();
-    for (size_t a = 0; a < w.size() && (a == 0 || LooksLikeFiller(w[a - 1])); ++a) {
-      for (size_t b = 0; a + b < w.size() && (b == 0 || LooksLikeFiller(w[w.size() - b])); ++b) {
-        std::string core = w.substr(a, w.size() - a - b);
-        if (a + b > 0 && a + b < best_cut && CouldBeAccentFreeSyllable(core, true)) {
-          best = core;
-          best_cut = a + b;
-        }
-      }
-    }
-    if (!best.empty()) {
-      kept.push_back(best);
-      repaired = true;
-    } else {
+    std::vector<std::string> parts = ExplainNameWord(w);
+    if (parts.empty()) {
       kept.push_back(w);
+      continue;
     }
+    repaired |= parts.size() != 1 || parts[0] != w;
+    kept.insert(kept.end(), parts.begin(), parts.end());
   }
   if (!repaired || kept.empty()) return field;
   if (surname_words <= 0 || surname_words >= static_cast<int>(kept.size())) surname_words = 1;

@@ -282,6 +282,14 @@ TEST(DocMrz, OcrBFillersReadAsLettersNeverReachTheName) {
   EXPECT_EQ(r->surname, "VU");
   EXPECT_EQ(r->given_names, "GIA LOC");
   EXPECT_EQ(r->lines, truth);
+  // A filler read as a look-alike between two name words.
+  auto between = Td3("QUACH<<KHANH<VY", "931110", "001093123456");
+  auto read2 = between;
+  read2[0] = "P<VNMQUACH<<KHANHCVY";
+  read2[0].resize(44, '<');
+  r = ParseMrz(read2, Day(2026, 12, 6));
+  EXPECT_EQ(r->given_names, "KHANH VY");
+  EXPECT_EQ(r->lines, between);
   // A name that is not a Vietnamese syllable and has no look-alike to blame stays as read.
   auto ksor = Td3("KSOR<<H<BLONG", "931110", "001093123456");
   r = ParseMrz(ksor, Day(2026, 12, 6));

@@ -41,6 +41,7 @@ struct LabelParams {
   int min_line_height_px = 12;     // floor for heights used as units
   double column_tolerance = 2.0;   // an inferred label line starts within this × height of x
   double max_line_gap = 2.0;       // ...and lies no further than this × height above the next
+  double english_part_tolerance = 0.3;  // edits per character of a label's small English part
 };
 inline constexpr LabelParams kLabels{};
 

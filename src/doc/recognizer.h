@@ -52,8 +52,9 @@ class PageRecognizer {
   // Words of `gray` (8-bit, one channel, dark text on a light background), with their boxes.
   virtual std::vector<Word> Words(const cv::Mat& gray, Layout layout) = 0;
   // The text lines of a block as the recogniser itself splits them (for the MRZ, whose long filler
-  // runs defeat grouping words into lines by their gaps).
-  virtual std::vector<std::string> Lines(const cv::Mat& gray) = 0;
+  // runs defeat grouping words into lines by their gaps), with per-character x-positions when the
+  // recogniser gives them (the MRZ's fixed pitch then puts each character in its cell).
+  virtual std::vector<LineReading> Lines(const cv::Mat& gray) = 0;
 };
 
 class LineRecognizer {

@@ -150,16 +150,39 @@ std::vector<Word> TesseractRecognizer::Words(const cv::Mat& gray, Layout layout)
   return out;
 }
 
-std::vector<std::string> TesseractRecognizer::Lines(const cv::Mat& gray) {
-  impl_->api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
-  impl_->api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
-  impl_->api.SetSourceResolution(kTesseract.source_dpi);
-  std::unique_ptr<char[]> txt(impl_->api.GetUTF8Text());
-  std::vector<std::string> lines;
-  if (!txt) return lines;
-  for (auto& l : Split(txt.get(), '\n')) {
-    if (!Trim(l).empty()) lines.push_back(l);
-  }
+std::vector<LineReading> TesseractRecognizer::Lines(const cv::Mat& gray) {
+  tesseract::TessBaseAPI& api = impl_->api;
+  api.SetPageSegMode(tesseract::PSM_SINGLE_BLOCK);
+  api.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+  api.SetSourceResolution(kTesseract.source_dpi);
+  std::vector<LineReading> lines;
+  if (api.Recognize(nullptr) != 0) return lines;
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (!it || it->Empty(tesseract::RIL_TEXTLINE)) return lines;
+  LineReading cur;
+  auto flush = [&] {
+    if (!Trim(cur.text).empty()) lines.push_back(std::move(cur));
+    cur = LineReading();
+  };
+  // Symbol by symbol, with a space between words and a new line at each text line's start.
+  do {
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) flush();
+    else if (it->IsAtBeginningOf(tesseract::RIL_WORD) && !cur.text.empty()) {
+      cur.text += ' ';
+      cur.char_conf.push_back(1.0);
+      cur.char_x.push_back(cur.char_x.empty() ? 0.F : cur.char_x.back());
+    }
+    std::unique_ptr<char[]> sym(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+    int x1, y1, x2, y2;
+    if (!sym || !it->BoundingBox(tesseract::RIL_SYMBOL, &x1, &y1, &x2, &y2)) continue;
+    const std::string t = sym.get();
+    for (size_t k = 0; k < CodePoints(t); ++k) {
+      cur.char_conf.push_back(it->Confidence(tesseract::RIL_SYMBOL) / 100.0);
+      cur.char_x.push_back(0.5F * static_cast<float>(x1 + x2));
+    }
+    cur.text += t;
+  } while (it->Next(tesseract::RIL_SYMBOL));
+  flush();
   return lines;
 }
 

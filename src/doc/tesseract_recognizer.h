@@ -27,7 +27,7 @@ class TesseractRecognizer : public PageRecognizer, public LineRecognizer {
   ~TesseractRecognizer() override;
 
   std::vector<Word> Words(const cv::Mat& gray, Layout layout) override;
-  std::vector<std::string> Lines(const cv::Mat& gray) override;
+  std::vector<LineReading> Lines(const cv::Mat& gray) override;
   // Scales the crop to about 52 px (x1 to x4), adds a white border, single-line mode.
   LineReading ReadLine(const cv::Mat& gray_line) override;
 

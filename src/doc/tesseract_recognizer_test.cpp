@@ -47,10 +47,14 @@ TEST(DocTesseract, MrzWhitelistAndLines) {
   if (!r.ok()) GTEST_SKIP() << "Tesseract eng not installed";
   auto lines = (*r)->Lines(Rendered("P<VNMNGUYEN<<AN", 1.5));
   ASSERT_EQ(lines.size(), 1u);
-  for (char c : lines[0]) {
+  for (char c : lines[0].text) {
     EXPECT_TRUE((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '<' || c == ' ')
-        << lines[0];
+        << lines[0].text;
   }
+  // One x-position per character, left to right.
+  ASSERT_EQ(lines[0].char_x.size(), lines[0].text.size());
+  for (size_t i = 1; i < lines[0].char_x.size(); ++i)
+    EXPECT_GE(lines[0].char_x[i], lines[0].char_x[i - 1]);
 }
 
 }  // namespace

@@ -50,8 +50,8 @@ class ScriptedPage : public PageRecognizer {
     ++calls;
     return words_;
   }
-  std::vector<std::string> Lines(const cv::Mat&) override { return lines; }
-  std::vector<std::string> lines;
+  std::vector<LineReading> Lines(const cv::Mat&) override { return lines; }
+  std::vector<LineReading> lines;
   int calls = 0;
 
  private:
