@@ -63,8 +63,19 @@ void CrossCheckMachineReadable(DocResult* r, bool qr_side) {
     if (!q.expiry_date.empty()) CrossCheck(r, "ngay_het_han", q.expiry_date, "qr", true);
   }
   if (!r->mrz) return;
-  const MrzData m = *r->mrz;
+  MrzData m = *r->mrz;
   const bool ok = m.checks_ok;
+  // The MRZ writes years with two digits: a printed birth date with the same day, month and year
+  // digits settles the century (the MRZ's own guess rests on the ID's century digit and today).
+  if (const Field* dob = r->Get("ngay_sinh"); dob && dob->present() && !m.birth_date.empty()) {
+    const std::string& printed = dob->value;
+    if (printed.size() == 10 && m.birth_date.size() == 10 && printed != m.birth_date &&
+        printed.compare(0, 6, m.birth_date, 0, 6) == 0 &&
+        printed.compare(8, 2, m.birth_date, 8, 2) == 0 && vn::ParseDate(printed)) {
+      m.birth_date = printed;
+      r->mrz->birth_date = printed;
+    }
+  }
   if (r->type == DocType::kPassport) {
     CrossCheck(r, "id", m.document_number, "mrz", ok);
     CrossCheck(r, "so_dinh_danh", m.personal_number, "mrz", ok);

@@ -61,5 +61,20 @@ TEST(DocCrossCheck, MachineReadableZonesOfASide) {
   EXPECT_EQ(r.Get("ngay_het_han")->value, "01/05/2030");
 }
 
+TEST(DocCrossCheck, APrintedBirthDateSettlesTheMrzCentury) {
+  DocResult r;
+  r.type = DocType::kPassport;
+  r.side = Side::kFront;
+  SetField(&r, "ngay_sinh", MakeField("06/09/2001", 0.9, "ocr"));
+  MrzData m;
+  m.checks_ok = true;
+  m.birth_date = "06/09/1901";
+  r.mrz = m;
+  CrossCheckMachineReadable(&r, false);
+  EXPECT_EQ(r.Get("ngay_sinh")->value, "06/09/2001");
+  EXPECT_EQ(r.Get("ngay_sinh")->source, "ocr+mrz");
+  EXPECT_EQ(r.mrz->birth_date, "06/09/2001");
+}
+
 }  // namespace
 }  // namespace ekyc::doc

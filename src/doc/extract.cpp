@@ -199,7 +199,8 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
           const Segment& sj = segs_[j];
           int nj = static_cast<int>(sj.words.size());
           e.spans.push_back({j, 0, nj});
-          e.text += " " + WordsText(sj, 0, nj);
+          e.text += ' ';
+          e.text += WordsText(sj, 0, nj);
           conf_sum += WordsConf(sj, 0, nj);
           ++conf_n;
         }

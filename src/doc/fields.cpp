@@ -218,6 +218,9 @@ std::string DropSpeckTokens(const std::string& text) {
     if (w.empty()) continue;
     bool alnum = false;
     for (char c : FoldKey(w)) alnum |= std::isalnum(static_cast<unsigned char>(c)) != 0;
+    // A comma read apart from its word (" , " or ",Xã") is the printed separator: it goes back to
+    // the end of the word before it.
+    if (w[0] == ',' && !out.empty() && out.back() != ',' && out.back() != '-') out.push_back(',');
     if (!alnum && (w != "-" || out.empty() || out.back() == '-')) continue;  // one hyphen
     // Symbols glued to the front of a word ("†18" for "18"): no address word starts with one.
     icu::UnicodeString u =

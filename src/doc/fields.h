@@ -46,7 +46,8 @@ std::string FixLookAlikeLetters(std::string text);
 
 // Removes tokens without a letter or digit, except one hyphen of compound names ("Bà Rịa - Vũng
 // Tàu", also when both halves of a split line kept theirs): specks a short segment re-read alone
-// turns into "¡" or "ˆ"; and symbols glued to the front of a word ("Xóm †18" → "Xóm 18").
+// turns into "¡" or "ˆ"; and symbols glued to the front of a word ("Xóm †18" → "Xóm 18"). A comma
+// read apart from its word goes back to the word before it ("Yên Hoà ,Liên" → "Yên Hoà, Liên").
 std::string DropSpeckTokens(const std::string& text);
 
 // Address words as printed: every syllable of a place name starts upper case ("xã cam Thủy" →

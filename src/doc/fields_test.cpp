@@ -155,3 +155,12 @@ TEST(DocFields, CleanDateWithSlashesReadAsDigits) {
   EXPECT_EQ(CleanDate("123456789"), "");  // no separator look-alike where one must be
 }
 }  // namespace ekyc::doc
+
+namespace ekyc::doc {
+TEST(DocFields, AddressKeepsItsPrintedCommas) {
+  EXPECT_EQ(DropSpeckTokens("Phường Yên Hoà , Quận Liên Chiểu"), "Phường Yên Hoà, Quận Liên Chiểu");
+  EXPECT_EQ(DropSpeckTokens("Phường Yên Hoà ,Quận Liên Chiểu"), "Phường Yên Hoà, Quận Liên Chiểu");
+  EXPECT_EQ(CleanAddress("phường Yên Hoà , quận Liên Chiểu, TP. Đà Nẵng"),
+            "Phường Yên Hoà, Quận Liên Chiểu, TP. Đà Nẵng");
+}
+}  // namespace ekyc::doc

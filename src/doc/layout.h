@@ -32,7 +32,7 @@ struct FieldSpec {
   int max_lines = 1;                // value lines (addresses wrap)
   bool below = false;               // the value starts on the line below the label
   bool at_start = false;            // a short label: must be the first token of its segment
-  RelRect value_box;  // where the value is printed, used only when the label pass gave nothing
+  RelRect value_box = {};  // where the value is printed, used only when the label pass gave nothing
 };
 
 struct SideLayout {

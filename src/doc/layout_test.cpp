@@ -27,9 +27,10 @@ TEST(DocLayout, EverySideHasATableWithFoldedLabels) {
       EXPECT_TRUE(names.insert(f.field).second) << f.field;
       ASSERT_FALSE(f.labels.empty()) << f.field;
       for (const char* label : f.labels) {
-        for (const char* c = label; *c; ++c)
+        for (const char* c = label; *c; ++c) {
           EXPECT_TRUE(std::isupper(static_cast<unsigned char>(*c)) || std::isdigit(*c) || *c == ' ')
               << label;
+        }
       }
       // Longest form first: the shorter ones are fallbacks.
       for (size_t i = 1; i < f.labels.size(); ++i)
@@ -39,7 +40,9 @@ TEST(DocLayout, EverySideHasATableWithFoldedLabels) {
         EXPECT_LE(f.value_box.x + f.value_box.w, 1.0);
         EXPECT_LE(f.value_box.y + f.value_box.h, 1.0);
       }
-      if (l.bilingual && f.english) EXPECT_GT(std::strlen(f.english), 2u);
+      if (l.bilingual && f.english) {
+        EXPECT_GT(std::strlen(f.english), 2u);
+      }
     }
     // Fronts carry a portrait, backs none.
     EXPECT_EQ(l.portrait.empty(), side == Side::kBack);
