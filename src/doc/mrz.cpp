@@ -449,9 +449,9 @@ std::vector<std::string> ExplainNameWord(const std::string& w, int depth = 0) {
 
 // A Vietnamese citizen's name field as OCR reads OCR-B: fillers read as look-alike letters glued to
 // or inside name words (ExplainNameWord), or left as words of their own after the name
-// (`S<KKSKKESEEEEE`). The field is then written again in its one shape: surname, `<<`, given names
-// separated by `<`, fillers to the end. Unchanged when nothing needs it or the result would not
-// fit.
+// (`S<KKSKKESEEEEE`). The field is then written again in its one shape: the one-word surname, `<<`,
+// given names separated by `<`, fillers to the end. Unchanged when nothing needs it or the result
+// would not fit.
 std::string RepairVnNameField(const std::string& field, int* changed) {
   *changed = 0;
   std::vector<std::string> words;
@@ -475,7 +475,8 @@ std::string RepairVnNameField(const std::string& field, int* changed) {
   for (const std::string& w : words) {
     const bool all_fillers =
         std::all_of(w.begin(), w.end(), [](char c) { return c != '<' && LooksLikeFiller(c); });
-    if (all_fillers && !kept.empty() && !CouldBeAccentFreeSyllable(w, true)) {
+    // Look-alikes alone after the name are fillers (a single one too: no name word is `E` or `K`).
+    if (all_fillers && !kept.empty() && (w.size() == 1 || !CouldBeAccentFreeSyllable(w, true))) {
       repaired = true;
       continue;
     }
@@ -487,8 +488,12 @@ std::string RepairVnNameField(const std::string& field, int* changed) {
     repaired |= parts.size() != 1 || parts[0] != w;
     kept.insert(kept.end(), parts.begin(), parts.end());
   }
+  // Every name has its surname and given names apart: a field of several words without `<<` lost
+  // one of its fillers.
+  // Vietnamese surnames are one word: `<<` after a later word is a filler read in the wrong place.
+  if ((surname_words == 0 || surname_words > 1) && kept.size() >= 2) repaired = true;
   if (!repaired || kept.empty()) return field;
-  if (surname_words <= 0 || surname_words >= static_cast<int>(kept.size())) surname_words = 1;
+  surname_words = 1;
   std::string out;
   for (size_t i = 0; i < kept.size(); ++i) {
     if (i > 0) out += static_cast<int>(i) == surname_words ? "<<" : "<";

@@ -14,10 +14,6 @@ struct MrzChar {
   float x;
 };
 
-bool LooksLikeFillerLetter(char c) {
-  return c == 'K' || c == 'S' || c == 'E' || c == 'C' || c == 'X';
-}
-
 // The characters of a reading cleaned as ParseMrz cleans a line (spaces and other marks dropped,
 // '«' and brackets read as '<'), each with its x; empty when the reading has no positions.
 std::vector<MrzChar> CleanChars(const LineReading& line) {
@@ -50,9 +46,9 @@ std::string Text(const std::vector<MrzChar>& chars) {
 // The MRZ is printed at a fixed pitch: every character has its cell. Readings of OCR-B split one
 // glyph into two characters (`<` read as `<K`) or drop fillers from long runs; with the pitch and
 // origin fitted on the lines read at their exact length, each line is written again one character
-// per cell: of two characters in one cell the filler wins over a letter that looks like one (else
-// the one nearer the cell's centre), and an empty cell is a filler. Empty when no line was read at
-// its exact length.
+// per cell: of two characters in one cell the one nearer the cell's centre, and an empty cell is a
+// filler (a look-alike letter left for a filler is the name repair's, in ParseMrz). Empty when no
+// line was read at its exact length.
 std::vector<std::string> SnapToPitch(const std::vector<std::vector<MrzChar>>& lines, size_t n) {
   double sx = 0, sxx = 0, sy = 0, sxy = 0;
   int count = 0;
@@ -82,9 +78,7 @@ std::vector<std::string> SnapToPitch(const std::vector<std::vector<MrzChar>>& li
       if (idx < 0 || idx >= static_cast<long>(n)) continue;
       const double d = std::abs(pos - static_cast<double>(idx));
       char& cell = cells[static_cast<size_t>(idx)];
-      const bool filler_over_lookalike = m.c == '<' && LooksLikeFillerLetter(cell);
-      const bool keep_filler = cell == '<' && LooksLikeFillerLetter(m.c);
-      if (cell == '\0' || filler_over_lookalike || (!keep_filler && d < off[idx])) {
+      if (cell == '\0' || d < off[idx]) {
         cell = m.c;
         off[idx] = d;
       }

@@ -290,6 +290,14 @@ TEST(DocMrz, OcrBFillersReadAsLettersNeverReachTheName) {
   r = ParseMrz(read2, Day(2026, 12, 6));
   EXPECT_EQ(r->given_names, "KHANH VY");
   EXPECT_EQ(r->lines, between);
+  // The surname separator lost a filler; a lone look-alike after the name.
+  auto sep = Td3("CHAU<<NGOC<HANH", "931110", "001093123456");
+  auto read3 = sep;
+  read3[0] = "P<VNMCHAU<NGOC<HANH<E";
+  read3[0].resize(44, '<');
+  r = ParseMrz(read3, Day(2026, 12, 6));
+  EXPECT_EQ(r->surname, "CHAU");
+  EXPECT_EQ(r->lines, sep);
   // A name that is not a Vietnamese syllable and has no look-alike to blame stays as read.
   auto ksor = Td3("KSOR<<H<BLONG", "931110", "001093123456");
   r = ParseMrz(ksor, Day(2026, 12, 6));
