@@ -328,6 +328,23 @@ def run_full(S, cl, chk, a):
         chk.fail("video", "face-videos-dev clips missing")
     cl.call("video missing -> 422", "register_ekyc_front_back_face_video", json_body={"user_id": "v"},
             expect_status=422, expect_code="E422")
+
+    # ---- operator routes (routes_ops.cpp): after the store was used, so the audit log has entries ----
+    j = cl.call("server_info", "server_info", json_body={})
+    if j and (not j["output"]["models"] or j["output"]["api_key_name"] != "default"):
+        chk.fail("server_info", "no models listed or wrong key name")
+    j = cl.call("audit_events", "audit_events", json_body={"limit": 5})
+    if j and len(j["output"]["events"]) != 5:
+        chk.fail("audit_events", "expected 5 events")
+    if j and any("conf-" in json.dumps(e) for e in j["output"]["events"]):
+        chk.fail("audit_events", "a user id in the audit list")
+    if j and j["output"]["events"]:
+        cl.call("audit_events older", "audit_events",
+                json_body={"limit": 2, "before_id": j["output"]["events"][-1]["id"]})
+    cl.call("audit_events bad limit -> 422", "audit_events", json_body={"limit": 0},
+            expect_status=422, expect_code="E422")
+    cl.call("audit_events no key -> 401", "audit_events", json_body={}, key=None,
+            expect_status=401, expect_code="E401")
     cl.get("serving at the end", "/healthz")
     return True
 
@@ -452,8 +469,11 @@ def static_checks(spec, source_dir):
     routes = sorted(p for p, _, _ in spec.operations() if p.startswith("/call/"))
     with open(os.path.join(source_dir, "src", "api", "routes.cpp")) as f:
         names = re.findall(r'"([a-z_]+)"', f.read().split("VendorRouteNames")[1].split("}")[0])
+    with open(os.path.join(source_dir, "src", "api", "routes_ops.cpp")) as f:
+        names += re.findall(r'"([a-z_]+)"', f.read().split("OpsRouteNames")[1].split("}")[0])
     if routes != sorted("/call/" + n for n in names):
-        failures.append("spec routes %s != the vendor routes of routes.cpp %s" % (routes, names))
+        failures.append("spec routes %s != the vendor routes of routes.cpp and the operator routes of "
+                        "routes_ops.cpp %s" % (routes, names))
     for path, method, op in spec.operations():
         if path.startswith("/call/"):
             for status in op["responses"]:

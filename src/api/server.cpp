@@ -7,12 +7,14 @@
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <type_traits>
 
 #include "api/api.h"
 #include "api/errors.h"
 #include "api/metrics.h"
 #include "api/parse.h"
 #include "api/rate_limit.h"
+#include "api/static_files.h"
 #include "api/tls.h"
 #include "api/worker_pool.h"
 #include "core/ids.h"
@@ -456,7 +458,12 @@ void Server::Impl::Install() {
              [this](const httplib::Request& req, httplib::Response& res) { HandleCall(req, res); });
   auto simple = [this](const char* route, auto body) {
     return [this, route, body](const httplib::Request& req, httplib::Response& res) {
-      body(res);
+      if constexpr (std::is_invocable_v<decltype(body), const httplib::Request&,
+                                        httplib::Response&>) {
+        body(req, res);
+      } else {
+        body(res);
+      }
       if (res.status == -1) res.status = 200;
       double secs =
           static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
@@ -474,6 +481,9 @@ void Server::Impl::Install() {
   http->Get("/metrics", simple("metrics", [this](httplib::Response& res) {
               res.set_content(metrics.Text(), "text/plain; version=0.0.4");
             }));
+  for (const StaticFile& file : opt.static_files) {
+    for (auto& [pattern, serve] : StaticRoutes(file)) http->Get(pattern, simple("static", serve));
+  }
   // Errors httplib produces itself (400 malformed multipart or headers, 413 body too large, 404)
   // get the same envelope.
   http->set_error_handler(httplib::Server::HandlerWithResponse(

@@ -16,6 +16,7 @@
 #include "api/routes_common.h"
 #include "app/commands.h"
 #include "app/version.h"
+#include "console/console.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -74,6 +75,14 @@ int RunServe() {
   warn("face store", caps->store_error);
   api::RouteTable routes = api::RouteTable::WithVendorRoutes();
   api::InstallVendorRoutes(routes, caps);
+  api::InstallOpsRoutes(routes, caps, {kEkycVersion, kApiVersion});
+  // The operator console (docs/console.md): static files only; it calls /call/ with a key.
+  auto console_on = EnvBool(ProcessEnv(), "EKYC_CONSOLE", true);
+  if (!console_on.ok()) {
+    std::cerr << "error: " << console_on.status().ToString() << "\n";
+    return 2;
+  }
+  if (*console_on) options.static_files = console::StaticFiles("/console/");
 
   auto keys = std::make_shared<api::ApiKeyStore>(options.api_keys_file);
   std::vector<api::ReadinessCheck> checks;
@@ -121,8 +130,9 @@ int RunServe() {
             << (listed.ok() ? std::to_string(listed->size()) : std::string("unreadable"))
             << " keys; add one with: "
             << "ekyc keys add NAME)\n"
-            << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n"
-            << std::flush;
+            << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n";
+  if (*console_on) std::cout << "  Console: " << (*server)->url() << "/console/\n";
+  std::cout << std::flush;
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
