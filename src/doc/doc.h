@@ -1,10 +1,11 @@
 // Public interface of the document reader: finds a Vietnamese ID card / passport data page in a
-// photo, rectifies and orients it, classifies type and side, reads the printed fields with
-// Tesseract (`vie` LSTM), decodes the QR code and the MRZ, and cross-checks them.
+// photo, rectifies and orients it, classifies type and side, reads the printed fields with the
+// recognisers of doc/recognizer.h (Tesseract `vie` unless others are given), decodes the QR code
+// and the MRZ, and cross-checks them. The stages are listed in reader.cpp and docs/doc.md.
 //
 // Field values are returned as printed (NFC); normalisation to codes and validation (dates,
 // addresses, ID rules, expiry) belongs to src/vn and is attached by the API layer
-// (see docs/doc.md, "Seam with vn").
+// (docs/doc.md, "What is read").
 //
 // Thread-safety: DocReader is NOT thread-safe (it owns recogniser engines): create one per worker
 // thread. DocResult and the free functions are value types / pure and safe to share.
