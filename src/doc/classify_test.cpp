@@ -56,9 +56,12 @@ TEST(DocClassify, NothingKnownIsUnknown) {
 }
 
 TEST(DocClassify, OrientationScoreCountsKnownLabels) {
-  auto segs = testing::Page({{"CỘNG", 300, 20, 60, 24}, {"HÒA", 365, 20, 50, 24},
-                             {"XÃ", 420, 20, 35, 24}, {"HỘI", 460, 20, 45, 24},
-                             {"Họ", 270, 300, 30, 22}, {"và", 305, 300, 30, 22},
+  auto segs = testing::Page({{"CỘNG", 300, 20, 60, 24},
+                             {"HÒA", 365, 20, 50, 24},
+                             {"XÃ", 420, 20, 35, 24},
+                             {"HỘI", 460, 20, 45, 24},
+                             {"Họ", 270, 300, 30, 22},
+                             {"và", 305, 300, 30, 22},
                              {"tên:", 340, 300, 45, 22}});
   EXPECT_EQ(OrientationScore(segs), 2);
   // Upside down, the same text reads as noise.

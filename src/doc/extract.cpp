@@ -38,8 +38,7 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
     if (box.y + box.height / 2 <= last_bottom) continue;
     if (box.y - gap_from > p.below_max_gap * h) break;
     const int tolerance = static_cast<int>(p.below_column_tolerance * h);
-    if (std::abs(box.x - x) > tolerance &&
-        (value_x < 0 || std::abs(box.x - value_x) > tolerance))
+    if (std::abs(box.x - x) > tolerance && (value_x < 0 || std::abs(box.x - value_x) > tolerance))
       continue;
     if (IsEnglishLabel(KeyFrom(s, from), &spec)) {
       // Passed over, but the rest of its text line may hold the value (the sub-label printed under
@@ -59,8 +58,8 @@ bool ValueExtractor::IsEnglishLabel(const std::string& key, const FieldSpec* spe
   auto near = [&](const char* english) {
     if (english == nullptr || key.empty()) return false;
     const std::string en = english;
-    const int tolerance =
-        std::max(1, static_cast<int>(static_cast<double>(en.size()) * kCleaning.english_label_tolerance));
+    const int tolerance = std::max(
+        1, static_cast<int>(static_cast<double>(en.size()) * kCleaning.english_label_tolerance));
     return EditDistance(key, en) <= tolerance;
   };
   if (spec != nullptr) return near(spec->english);
@@ -132,9 +131,9 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     const bool digits = std::any_of(rest.begin(), rest.end(), [](char c) {
       return std::isdigit(static_cast<unsigned char>(c)) != 0;
     });
-    no_value_here = IsEnglishTail(rest, spec.english) ||
-                    (spec.kind == FieldKind::kDate && !digits &&
-                     !PageHas(FoldKey(rest), "KHONG THOI HAN"));
+    no_value_here =
+        IsEnglishTail(rest, spec.english) ||
+        (spec.kind == FieldKind::kDate && !digits && !PageHas(FoldKey(rest), "KHONG THOI HAN"));
   }
   if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});
@@ -148,7 +147,8 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   e.label_line = label_box;
   for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
   e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
-  if (lines == 0 && !spec.below && (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
+  if (lines == 0 && !spec.below &&
+      (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
     // A value in a larger font than its label can land in a line group of its own: take the
     // segment just right of the label on the same text line.
     double cy = label_box.y + label_box.height / 2.0;
@@ -174,8 +174,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   if (lines < spec.max_lines &&
       (spec.below || lines > 0 || spec.kind == FieldKind::kAddress || e.text.empty())) {
     int want = spec.max_lines - lines;
-    if (spec.kind == FieldKind::kDate && e.text.empty())
-      want = std::max(want, p.date_lines_below);
+    if (spec.kind == FieldKind::kDate && e.text.empty()) want = std::max(want, p.date_lines_below);
     const int value_x = e.spans.empty() ? -1 : SpanBox(segs_, e.spans.front()).x;
     for (const Line& below : Below(lm->seg, label_box, value_x, want, spec)) {
       const int si = below.seg;

@@ -43,8 +43,8 @@ bool IdResolver::Settled(const std::optional<vn::Date>& dob, int sex) const {
   return cands_[PickId(cands_, len_, dob, sex)].conf >= kId.settled_conf;
 }
 
-std::optional<IdCandidate> IdResolver::Resolve(const std::vector<Segment>& segs,
-                                               FieldRereader& rr, cv::Rect template_box,
+std::optional<IdCandidate> IdResolver::Resolve(const std::vector<Segment>& segs, FieldRereader& rr,
+                                               cv::Rect template_box,
                                                const std::optional<vn::Date>& dob, int sex,
                                                bool* rules_ok) {
   const IdParams& p = kId;

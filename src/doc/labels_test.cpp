@@ -10,14 +10,14 @@ namespace {
 using testing::Page;
 
 TEST(DocLabels, ToleranceGrowsWithLength) {
-  EXPECT_EQ(LabelTolerance(2), 0);   // "SO"
-  EXPECT_EQ(LabelTolerance(9), 1);   // "HO VA TEN"
+  EXPECT_EQ(LabelTolerance(2), 0);  // "SO"
+  EXPECT_EQ(LabelTolerance(9), 1);  // "HO VA TEN"
   EXPECT_EQ(LabelTolerance(24), 4);
 }
 
 TEST(DocLabels, MatchesWholeTokensWithinTolerance) {
-  auto segs = Page({{"Ngàv", 270, 300, 50, 22}, {"sinh:", 325, 300, 50, 22},
-                    {"01/02/1990", 385, 298, 120, 26}});
+  auto segs = Page(
+      {{"Ngàv", 270, 300, 50, 22}, {"sinh:", 325, 300, 50, 22}, {"01/02/1990", 385, 298, 120, 26}});
   Match m;
   ASSERT_TRUE(MatchIn(segs[0], 0, "NGAY SINH", false, &m));
   EXPECT_EQ(m.first_tok, 0);
@@ -43,8 +43,10 @@ TEST(DocLabels, AtStartOnlyMatchesTheFirstToken) {
 }
 
 TEST(DocLabels, PageHasIsFuzzy) {
-  auto segs = Page({{"CĂN", 400, 100, 60, 30}, {"CUỚC", 465, 100, 80, 30},
-                    {"CÔNG", 550, 100, 80, 30}, {"DÂN", 635, 100, 60, 30}});
+  auto segs = Page({{"CĂN", 400, 100, 60, 30},
+                    {"CUỚC", 465, 100, 80, 30},
+                    {"CÔNG", 550, 100, 80, 30},
+                    {"DÂN", 635, 100, 60, 30}});
   const std::string page = PageText(segs);
   EXPECT_TRUE(PageHas(page, "CAN CUOC CONG DAN"));
   EXPECT_FALSE(PageHas(page, "CHUNG MINH NHAN DAN"));
@@ -57,9 +59,12 @@ std::vector<FieldSpec> TwoFields() {
 }
 
 TEST(DocLabels, LabelMapFindsEachField) {
-  auto segs = Page({{"Họ", 250, 250, 30, 22}, {"tên:", 285, 250, 45, 22},
-                    {"TRẦN", 340, 246, 80, 30}, {"Sinh", 250, 300, 45, 22},
-                    {"ngày:", 300, 300, 60, 22}, {"01-02-1990", 370, 298, 130, 26}});
+  auto segs = Page({{"Họ", 250, 250, 30, 22},
+                    {"tên:", 285, 250, 45, 22},
+                    {"TRẦN", 340, 246, 80, 30},
+                    {"Sinh", 250, 300, 45, 22},
+                    {"ngày:", 300, 300, 60, 22},
+                    {"01-02-1990", 370, 298, 130, 26}});
   const auto specs = TwoFields();
   LabelMap labels(segs, specs);
   ASSERT_TRUE(labels.LabelOf("ho_ten"));
@@ -71,9 +76,12 @@ TEST(DocLabels, LabelMapFindsEachField) {
 
 TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
   // "Họ tên:" read "nọ te:": the line above the next label, in its column, ending at a colon.
-  auto segs = Page({{"nọ", 250, 250, 30, 22}, {"te:", 285, 250, 35, 22},
-                    {"TRẦN", 340, 246, 80, 30}, {"Sinh", 250, 300, 45, 22},
-                    {"ngày:", 300, 300, 60, 22}, {"01-02-1990", 370, 298, 130, 26}});
+  auto segs = Page({{"nọ", 250, 250, 30, 22},
+                    {"te:", 285, 250, 35, 22},
+                    {"TRẦN", 340, 246, 80, 30},
+                    {"Sinh", 250, 300, 45, 22},
+                    {"ngày:", 300, 300, 60, 22},
+                    {"01-02-1990", 370, 298, 130, 26}});
   const auto specs = TwoFields();
   LabelMap labels(segs, specs);
   auto m = labels.LabelOf("ho_ten");
@@ -85,8 +93,10 @@ TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
 TEST(DocLabels, AShortLabelInsideALineMustBeExact) {
   FieldSpec origin{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2};
   std::vector<FieldSpec> specs = {origin};
-  auto segs = Page({{"Phường", 270, 500, 80, 22}, {"Tân", 355, 500, 40, 22},
-                    {"Quý,", 400, 500, 45, 22}, {"Quận", 450, 500, 50, 22}});
+  auto segs = Page({{"Phường", 270, 500, 80, 22},
+                    {"Tân", 355, 500, 40, 22},
+                    {"Quý,", 400, 500, 45, 22},
+                    {"Quận", 450, 500, 50, 22}});
   LabelMap labels(segs, specs);
   EXPECT_FALSE(labels.LabelOf("nguyen_quan"));
 }

@@ -72,17 +72,16 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
   m[{DocType::kPassport, kF}] = Bilingual(passport);
 
   SideLayout chip_front;
-  chip_front.fields = {
-      F("id", K::kId, {"SO NO"}, 1, false, true, {0.34, 0.405, 0.38, 0.08}),
-      F("ho_ten", K::kName, {"HO VA TEN FULL NAME", "HO VA TEN"}, 1, true),
-      F("ngay_sinh", K::kDate, {"NGAY SINH DATE OF BIRTH", "NGAY SINH"}),
-      F("gioi_tinh", K::kSex, {"GIOI TINH SEX", "GIOI TINH"}),
-      F("quoc_tich", K::kNationality, {"QUOC TICH NATIONALITY", "QUOC TICH"}),
-      F("nguyen_quan", K::kAddress, {"QUE QUAN PLACE OF ORIGIN", "QUE QUAN"}, 2),
-      F("ho_khau_thuong_tru", K::kAddress,
-        {"NOI THUONG TRU PLACE OF RESIDENCE", "NOI THUONG TRU"}, 2),
-      F("ngay_het_han", K::kDate, {"CO GIA TRI DEN", "DATE OF EXPIRY"}, 3, true, false,
-        {0.03, 0.877, 0.23, 0.05})};
+  chip_front.fields = {F("id", K::kId, {"SO NO"}, 1, false, true, {0.34, 0.405, 0.38, 0.08}),
+                       F("ho_ten", K::kName, {"HO VA TEN FULL NAME", "HO VA TEN"}, 1, true),
+                       F("ngay_sinh", K::kDate, {"NGAY SINH DATE OF BIRTH", "NGAY SINH"}),
+                       F("gioi_tinh", K::kSex, {"GIOI TINH SEX", "GIOI TINH"}),
+                       F("quoc_tich", K::kNationality, {"QUOC TICH NATIONALITY", "QUOC TICH"}),
+                       F("nguyen_quan", K::kAddress, {"QUE QUAN PLACE OF ORIGIN", "QUE QUAN"}, 2),
+                       F("ho_khau_thuong_tru", K::kAddress,
+                         {"NOI THUONG TRU PLACE OF RESIDENCE", "NOI THUONG TRU"}, 2),
+                       F("ngay_het_han", K::kDate, {"CO GIA TRI DEN", "DATE OF EXPIRY"}, 3, true,
+                         false, {0.03, 0.877, 0.23, 0.05})};
   chip_front.portrait = {0.03, 0.38, 0.21, 0.43};
   chip_front.qr_side = true;
   m[{DocType::kCccdChip, kF}] = Bilingual(chip_front);
@@ -92,8 +91,8 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
       F("id", K::kId,
         {"SO DINH DANH CA NHAN PERSONAL IDENTIFICATION NUMBER", "SO DINH DANH CA NHAN"}, 1, true,
         false, {0.25, 0.489, 0.37, 0.076}),
-      F("ho_ten", K::kName, {"HO CHU DEM VA TEN KHAI SINH FULL NAME", "HO CHU DEM VA TEN KHAI SINH"},
-        1, true),
+      F("ho_ten", K::kName,
+        {"HO CHU DEM VA TEN KHAI SINH FULL NAME", "HO CHU DEM VA TEN KHAI SINH"}, 1, true),
       F("ngay_sinh", K::kDate, {"NGAY THANG NAM SINH DATE OF BIRTH", "NGAY THANG NAM SINH"}),
       F("gioi_tinh", K::kSex, {"GIOI TINH SEX", "GIOI TINH"}),
       F("quoc_tich", K::kNationality, {"QUOC TICH NATIONALITY", "QUOC TICH"})};
@@ -101,36 +100,35 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
   m[{DocType::kCanCuoc, kF}] = Bilingual(cancuoc_front);
 
   SideLayout cccd_front;
-  cccd_front.fields = {F("id", K::kId, {"SO"}, 1, false, true, {0.30, 0.279, 0.42, 0.079}),
-                       F("ho_ten", K::kName, {"HO VA TEN"}),
-                       F("ngay_sinh", K::kDate, {"NGAY SINH"}),
-                       F("gioi_tinh", K::kSex, {"GIOI TINH"}),
-                       F("quoc_tich", K::kNationality, {"QUOC TICH"}),
-                       F("nguyen_quan", K::kAddress, {"QUE QUAN"}, 2),
-                       F("ho_khau_thuong_tru", K::kAddress, {"NOI THUONG TRU"}, 2),
-                       F("ngay_het_han", K::kDate, {"CO GIA TRI DEN"}, 2, true, false,
-                         {0.03, 0.784, 0.23, 0.052})};
+  cccd_front.fields = {
+      F("id", K::kId, {"SO"}, 1, false, true, {0.30, 0.279, 0.42, 0.079}),
+      F("ho_ten", K::kName, {"HO VA TEN"}),
+      F("ngay_sinh", K::kDate, {"NGAY SINH"}),
+      F("gioi_tinh", K::kSex, {"GIOI TINH"}),
+      F("quoc_tich", K::kNationality, {"QUOC TICH"}),
+      F("nguyen_quan", K::kAddress, {"QUE QUAN"}, 2),
+      F("ho_khau_thuong_tru", K::kAddress, {"NOI THUONG TRU"}, 2),
+      F("ngay_het_han", K::kDate, {"CO GIA TRI DEN"}, 2, true, false, {0.03, 0.784, 0.23, 0.052})};
   cccd_front.portrait = {0.03, 0.30, 0.21, 0.43};
   m[{DocType::kCccd2016, kF}] = cccd_front;
 
   SideLayout cmnd12_front;
-  cmnd12_front.fields = {F("id", K::kId, {"SO"}, 1, false, true, {0.28, 0.267, 0.42, 0.076}),
-                         F("ho_ten", K::kName, {"HO VA TEN KHAI SINH"}),
-                         F("ngay_sinh", K::kDate, {"NGAY THANG NAM SINH"}),
-                         F("gioi_tinh", K::kSex, {"GIOI TINH"}),
-                         F("dan_toc", K::kText, {"DAN TOC"}),
-                         F("nguyen_quan", K::kAddress, {"QUE QUAN"}, 2),
-                         F("ho_khau_thuong_tru", K::kAddress, {"NOI THUONG TRU"}, 2),
-                         F("ngay_het_han", K::kDate, {"CO GIA TRI DEN"}, 2, true, false,
-                           {0.03, 0.752, 0.23, 0.052})};
+  cmnd12_front.fields = {
+      F("id", K::kId, {"SO"}, 1, false, true, {0.28, 0.267, 0.42, 0.076}),
+      F("ho_ten", K::kName, {"HO VA TEN KHAI SINH"}),
+      F("ngay_sinh", K::kDate, {"NGAY THANG NAM SINH"}),
+      F("gioi_tinh", K::kSex, {"GIOI TINH"}),
+      F("dan_toc", K::kText, {"DAN TOC"}),
+      F("nguyen_quan", K::kAddress, {"QUE QUAN"}, 2),
+      F("ho_khau_thuong_tru", K::kAddress, {"NOI THUONG TRU"}, 2),
+      F("ngay_het_han", K::kDate, {"CO GIA TRI DEN"}, 2, true, false, {0.03, 0.752, 0.23, 0.052})};
   cmnd12_front.portrait = {0.03, 0.29, 0.20, 0.42};
   m[{DocType::kCmnd12, kF}] = cmnd12_front;
 
   SideLayout cmnd9_front;
   cmnd9_front.fields = {
       F("id", K::kId, {"SO"}, 1, false, true, {0.28, 0.273, 0.42, 0.079}),
-      F("ho_ten", K::kName, {"HO TEN"}),
-      F("ngay_sinh", K::kDate, {"SINH NGAY"}),
+      F("ho_ten", K::kName, {"HO TEN"}), F("ngay_sinh", K::kDate, {"SINH NGAY"}),
       F("nguyen_quan", K::kAddress, {"NGUYEN QUAN"}, 2),
       F("ho_khau_thuong_tru", K::kAddress, {"NOI DKHK THUONG TRU", "NOI DKHK"}, 2)};
   cmnd9_front.portrait = {0.03, 0.29, 0.20, 0.42};

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
-#include <optional>
 #include <numeric>
+#include <optional>
 #include <set>
 
 #include "doc/syllable.h"

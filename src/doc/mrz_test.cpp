@@ -241,7 +241,9 @@ std::vector<std::string> Td3(const std::string& name_field, const std::string& d
   return {l1, l2};
 }
 
-vn::Date Day(int y, int m, int d) { return *vn::MakeDate(y, m, d); }
+vn::Date Day(int y, int m, int d) {
+  return *vn::MakeDate(y, m, d);
+}
 
 }  // namespace
 

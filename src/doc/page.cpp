@@ -85,7 +85,8 @@ Result<PageReading> ReadCardPage(const cv::Mat& bgr, PageRecognizer& page, int w
   // A card photographed on a background has a margin on every side; an inner box of a crop shares
   // at least one of the crop's edges. Only such outlines cost a second page pass when their
   // reading is confident (a 7:5 phone photo has a passport page's aspect).
-  const float edge = static_cast<float>(p.edge_margin) * static_cast<float>(std::max(bgr.cols, bgr.rows));
+  const float edge =
+      static_cast<float>(p.edge_margin) * static_cast<float>(std::max(bgr.cols, bgr.rows));
   const bool touches_edge =
       std::any_of(quad.corners.begin(), quad.corners.end(), [&](const cv::Point2f& c) {
         return c.x < edge || c.y < edge || c.x > static_cast<float>(bgr.cols) - edge ||

@@ -21,9 +21,9 @@ struct PageReading {
   bool located = false;              // false: the whole image was taken as the card
   cv::Mat card, gray;                // rectified card (BGR) and its text image (TextGray)
   std::vector<Segment> segs;
-  int score = -1;  // known labels read (OrientationScore)
-  double conf = 0; // mean confidence of the words with letters or digits, [0, 1]
-  int words = 0;   // number of those words
+  int score = -1;   // known labels read (OrientationScore)
+  double conf = 0;  // mean confidence of the words with letters or digits, [0, 1]
+  int words = 0;    // number of those words
   bool LooksUpright() const;
 };
 

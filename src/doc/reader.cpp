@@ -19,8 +19,8 @@
 #include "doc/mrz_read.h"
 #include "doc/page.h"
 #include "doc/params.h"
-#include "doc/result_fields.h"
 #include "doc/reread.h"
+#include "doc/result_fields.h"
 #include "doc/tesseract_recognizer.h"
 #include "doc/text.h"
 
@@ -256,18 +256,18 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   impl->options = options;
   impl->rec = std::move(recognizers);
   if (!impl->rec.page || !impl->rec.line) {
-    EKYC_ASSIGN_OR_RETURN(auto vie_owned, TesseractRecognizer::Create(
-                                              {options.tessdata_dir, "vie", "", true}));
+    EKYC_ASSIGN_OR_RETURN(auto vie_owned,
+                          TesseractRecognizer::Create({options.tessdata_dir, "vie", "", true}));
     std::shared_ptr<TesseractRecognizer> vie = std::move(vie_owned);
     // One engine serves as page and line recogniser (never used at the same time).
     if (!impl->rec.page) impl->rec.page = vie;
     if (!impl->rec.line) impl->rec.line = vie;
   }
   if (!impl->rec.mrz) {
-    EKYC_ASSIGN_OR_RETURN(auto eng, TesseractRecognizer::Create(
-                                        {options.tessdata_dir, "eng",
-                                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
-                                         /*dictionaries=*/false}));
+    EKYC_ASSIGN_OR_RETURN(auto eng,
+                          TesseractRecognizer::Create({options.tessdata_dir, "eng",
+                                                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<",
+                                                       /*dictionaries=*/false}));
     impl->rec.mrz = std::move(eng);
   }
   return std::unique_ptr<DocReader>(new DocReader(std::move(impl)));

@@ -35,9 +35,9 @@ struct Word {
 
 // One line read from a crop that holds one line of text.
 struct LineReading {
-  std::string text;                // words joined by single spaces, NFC
-  double conf = 0;                 // mean confidence of the words with a letter or digit, [0, 1]
-  std::vector<Word> words = {};    // boxes in the crop's pixels
+  std::string text;              // words joined by single spaces, NFC
+  double conf = 0;               // mean confidence of the words with a letter or digit, [0, 1]
+  std::vector<Word> words = {};  // boxes in the crop's pixels
   std::vector<double> char_conf = {};  // one per code point of `text` ([0, 1]); empty when unknown
   std::vector<float> char_x = {};  // centre x of each code point in the crop; empty when unknown
 };

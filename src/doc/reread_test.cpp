@@ -17,7 +17,8 @@ struct Fixture {
 
 TEST(DocReread, NamesAreVotedWordByWord) {
   Fixture fx;
-  auto segs = Page({{"NGUYÊN", 270, 334, 110, 30, 0.9}, {"VĂN", 390, 334, 60, 30, 0.9},
+  auto segs = Page({{"NGUYÊN", 270, 334, 110, 30, 0.9},
+                    {"VĂN", 390, 334, 60, 30, 0.9},
                     {"AN", 460, 334, 40, 30, 0.9}});
   auto lines = std::make_shared<ScriptedLines>(std::vector<LineReading>{
       {"NGUYỄN VĂN AN", 0.8}, {"NGUYỄN VĂN AN", 0.7}, {"NGUYỄN VĂN ÂN", 0.95}});
@@ -52,7 +53,8 @@ TEST(DocReread, TheMrzSpellingChoosesTheLetters) {
 
 TEST(DocReread, OtherTextKeepsAConfidentReReadThatLostNoWord) {
   Fixture fx;
-  auto segs = Page({{"Xã", 380, 398, 30, 26, 0.6}, {"Tinh", 415, 398, 50, 26, 0.6},
+  auto segs = Page({{"Xã", 380, 398, 30, 26, 0.6},
+                    {"Tinh", 415, 398, 50, 26, 0.6},
                     {"Kỳ", 470, 398, 40, 26, 0.6}});
   FieldSpec spec{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}};
   Recognizers rec;

@@ -113,8 +113,8 @@ Result<std::unique_ptr<TesseractRecognizer>> TesseractRecognizer::Create(
   if (!fs::exists(fs::path(options.tessdata_dir) / (options.lang + ".traineddata"))) {
     return FailedPrecondition("doc.tessdata_missing",
                               "Tesseract model " + options.lang + ".traineddata not found in " +
-                                  options.tessdata_dir + " (install tesseract-ocr-" +
-                                  options.lang + ")");
+                                  options.tessdata_dir + " (install tesseract-ocr-" + options.lang +
+                                  ")");
   }
   auto impl = std::make_unique<Impl>();
   impl->api.SetVariable("debug_file", "/dev/null");
@@ -166,7 +166,8 @@ std::vector<LineReading> TesseractRecognizer::Lines(const cv::Mat& gray) {
   };
   // Symbol by symbol, with a space between words and a new line at each text line's start.
   do {
-    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) flush();
+    if (it->IsAtBeginningOf(tesseract::RIL_TEXTLINE))
+      flush();
     else if (it->IsAtBeginningOf(tesseract::RIL_WORD) && !cur.text.empty()) {
       cur.text += ' ';
       cur.char_conf.push_back(1.0);
@@ -211,8 +212,8 @@ LineReading TesseractRecognizer::ReadLine(const cv::Mat& gray_line) {
       sum += dw.word.conf;
       ++n;
     }
-    const bool positions = dw.char_x.size() == dw.char_conf.size() &&
-                           (r.char_x.size() == r.char_conf.size());
+    const bool positions =
+        dw.char_x.size() == dw.char_conf.size() && (r.char_x.size() == r.char_conf.size());
     r.char_conf.insert(r.char_conf.end(), dw.char_conf.begin(), dw.char_conf.end());
     if (positions) {
       for (float x : dw.char_x) r.char_x.push_back(static_cast<float>((x - b) / scale));

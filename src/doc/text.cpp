@@ -42,8 +42,8 @@ std::string CollapseSpaces(std::string_view s) {
 }
 
 std::string KeepLetters(std::string_view utf8) {
-  icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   icu::UnicodeString out;
   for (int32_t i = 0; i < u.length();) {
     UChar32 c = u.char32At(i);

@@ -62,8 +62,7 @@ std::vector<std::vector<Word>> ClusterLines(std::vector<Word> words) {
 }
 
 bool IsLabelTail(const Segment& s) {
-  return s.words.size() == 1 && !s.words.front().text.empty() &&
-         s.words.front().text.back() == ':';
+  return s.words.size() == 1 && !s.words.front().text.empty() && s.words.front().text.back() == ':';
 }
 
 bool HasColon(const Segment& s) {

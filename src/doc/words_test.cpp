@@ -10,8 +10,8 @@ namespace {
 using testing::Page;
 
 TEST(DocWords, WordsOfOneLineFormOneSegmentInReadingOrder) {
-  auto segs = Page({{"Nguyễn", 360, 300, 90, 28}, {"Họ", 270, 302, 30, 24}, {"tên:", 305, 302, 40,
-                                                                              24}});
+  auto segs =
+      Page({{"Nguyễn", 360, 300, 90, 28}, {"Họ", 270, 302, 30, 24}, {"tên:", 305, 302, 40, 24}});
   ASSERT_EQ(segs.size(), 1u);
   EXPECT_EQ(WordsText(segs[0], 0, 3), "Họ tên: Nguyễn");
   EXPECT_EQ(segs[0].key, "HO TEN NGUYEN");
@@ -19,16 +19,18 @@ TEST(DocWords, WordsOfOneLineFormOneSegmentInReadingOrder) {
 
 TEST(DocWords, AWideGapSplitsALineIntoSegments) {
   // The portrait column's mark and the field column share a text line.
-  auto segs = Page({{"SYNTHETIC", 40, 400, 120, 20}, {"Quê", 270, 400, 40, 22},
-                    {"quán:", 315, 400, 55, 22}});
+  auto segs = Page(
+      {{"SYNTHETIC", 40, 400, 120, 20}, {"Quê", 270, 400, 40, 22}, {"quán:", 315, 400, 55, 22}});
   ASSERT_EQ(segs.size(), 2u);
   EXPECT_EQ(segs[0].key, "SYNTHETIC");
   EXPECT_EQ(segs[1].key, "QUE QUAN");
 }
 
 TEST(DocWords, LinesAreSeparatedByTheirCentres) {
-  auto segs = Page({{"Ngày", 270, 300, 50, 22}, {"sinh:", 325, 300, 50, 22},
-                    {"Giới", 270, 340, 45, 22}, {"tính:", 320, 340, 50, 22}});
+  auto segs = Page({{"Ngày", 270, 300, 50, 22},
+                    {"sinh:", 325, 300, 50, 22},
+                    {"Giới", 270, 340, 45, 22},
+                    {"tính:", 320, 340, 50, 22}});
   ASSERT_EQ(segs.size(), 2u);
   EXPECT_EQ(segs[0].key, "NGAY SINH");
   EXPECT_EQ(segs[1].key, "GIOI TINH");
@@ -36,16 +38,20 @@ TEST(DocWords, LinesAreSeparatedByTheirCentres) {
 
 TEST(DocWords, ALabelTailOnALineOfItsOwnIsJoined) {
   // `dạng:` has a descender and starts a line of its own under the neighbouring column's pull.
-  auto segs = Page({{"Đặc", 250, 150, 40, 22}, {"điểm", 295, 150, 55, 22},
-                    {"nhân", 355, 150, 50, 22}, {"dạng:", 410, 160, 55, 30}});
+  auto segs = Page({{"Đặc", 250, 150, 40, 22},
+                    {"điểm", 295, 150, 55, 22},
+                    {"nhân", 355, 150, 50, 22},
+                    {"dạng:", 410, 160, 55, 30}});
   ASSERT_EQ(segs.size(), 1u);
   EXPECT_EQ(segs[0].key, "DAC DIEM NHAN DANG");
 }
 
 TEST(DocWords, ALoneWordInAGapIsJoined) {
   // A taller line (a larger value font pulls its centre) and `quán` on a line of its own.
-  auto segs = Page({{"Quê", 270, 400, 40, 40}, {"/", 360, 400, 8, 40},
-                    {"Place", 375, 400, 55, 40}, {"quán", 315, 428, 40, 20}});
+  auto segs = Page({{"Quê", 270, 400, 40, 40},
+                    {"/", 360, 400, 8, 40},
+                    {"Place", 375, 400, 55, 40},
+                    {"quán", 315, 428, 40, 20}});
   ASSERT_EQ(segs.size(), 1u);
   EXPECT_EQ(segs[0].key, "QUE QUAN PLACE");
 }
@@ -57,7 +63,8 @@ TEST(DocWords, SegmentsWithoutLettersOrDigitsAreDropped) {
 }
 
 TEST(DocWords, Confidences) {
-  auto segs = Page({{"Số:", 270, 260, 35, 22, 0.8}, {"-", 310, 260, 8, 22, 0.2},
+  auto segs = Page({{"Số:", 270, 260, 35, 22, 0.8},
+                    {"-", 310, 260, 8, 22, 0.2},
                     {"001", 330, 258, 60, 26, 1.0}});
   ASSERT_EQ(segs.size(), 1u);
   int n = 0;

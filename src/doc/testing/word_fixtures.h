@@ -22,7 +22,9 @@ inline std::vector<Word> Words(const std::vector<W>& ws) {
   return out;
 }
 
-inline std::vector<Segment> Page(const std::vector<W>& ws) { return BuildSegments(Words(ws)); }
+inline std::vector<Segment> Page(const std::vector<W>& ws) {
+  return BuildSegments(Words(ws));
+}
 
 // A line recogniser that answers from a script and records what it was asked.
 class ScriptedLines : public LineRecognizer {
