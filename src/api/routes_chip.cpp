@@ -391,6 +391,15 @@ Result<json> ChipRegister(const Capabilities& caps, ChipCapabilities& chipcaps, 
       "; ds_sha256=" +
       (run.report.sod && run.report.sod->signer ? run.report.sod->signer->sha256 : "") +
       "; csca_sha256=" + (run.report.csca ? run.report.csca->sha256 : "");
+  if (card_given) {
+    // The card images beside the chip: whether the printed card is this chip's card (its ID
+    // number) and how many printed fields disagreed, so an audit can tell a card that matched
+    // from one that did not.
+    const json& x = output[1]["crosscheck"];
+    req.identity.detail += std::string("; card_id_matches=") +
+                           (x.value("id_matches", false) ? "true" : "false") +
+                           "; card_fields_mismatched=" + std::to_string(x.value("mismatched", 0));
+  }
   EKYC_RETURN_IF_ERROR(CheckDeadline(r));
   store::DuplicateMatch dup;
   StageTimer t(ctx, "store");

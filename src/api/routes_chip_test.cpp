@@ -517,6 +517,29 @@ TEST_F(ChipRoutesTest, RegistrationFromChipDataIsMarkedInTheStoreAndAuditLog) {
                 .status()
                 .reason(),
             "store.not_found");
+  // Chip data beside a card image that is not this chip's card (the committed synthetic card, a
+  // generated chip person): registered from the chip, marked chip+card_images, and the audit
+  // entry says the card did not match.
+  o = Seed(117);
+  o.portrait = Slurp(kFaces + "img8.jpg");
+  body = ChipJson(Set(o).data);
+  body["user_id"] = "chip-user-4";
+  body["image_general"] = B64(Slurp(kFaces + "img9.jpg"));  // img8/img9: the same person
+  body["image_card1"] = B64(Slurp(kCards + "0003_cccd_chip_front_phone.jpg"));
+  r = CallJson("register_ekyc_front_back_face", body, &http);
+  ASSERT_EQ(http, 200) << r.dump();
+  EXPECT_FALSE(r.contains("code")) << r.dump();
+  EXPECT_EQ(r["output"][1]["crosscheck"]["id_matches"], false) << r["output"][1].dump();
+  EXPECT_EQ(r["output"][2]["registration"]["identity_source"], "chip+card_images");
+  log = (*caps_)->store->ReadAudit(store::kDefaultCollection, "chip-user-4", 5);
+  ASSERT_TRUE(log.ok());
+  audited = false;
+  for (const auto& a : *log) {
+    if (a.operation == "register" && a.detail.rfind("identity=chip+card_images;", 0) == 0 &&
+        a.detail.find("card_id_matches=false") != std::string::npos)
+      audited = true;
+  }
+  EXPECT_TRUE(audited);
 }
 
 TEST_F(ChipRoutesTest, VideoRegistrationFromChipDataMatchesTheLiveFrame) {
