@@ -3,6 +3,7 @@
 // an error and never crash or read outside its input (run under ASan by `make lint` users).
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
 #include <random>
 #include <set>
 
@@ -136,6 +137,34 @@ TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
   garbage.image =
       std::string("\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12) + std::string(50, '\x01');
   EXPECT_EQ(DecodePortrait(garbage).status().reason(), "chip.dg2_undecodable");
+}
+
+// cv::imdecode picks its decoder by signature: the portrait's bytes must reach the decoder of the
+// declared format and no other (a JPEG 2000 file with "DICM" at offset 128 would go to OpenCV's
+// DICOM reader, which allocates whatever length the data claim: found by the fuzz target).
+TEST(ChipParsers, PortraitBytesReachOnlyTheirDeclaredDecoder) {
+  for (ImageKind kind : {ImageKind::kJpeg2000, ImageKind::kJpeg2000Codestream}) {
+    Dg2 d;
+    d.kind = kind;
+    d.image = testkit::PlaceholderPortrait(1, kind);
+    ASSERT_GT(d.image.size(), 132u);
+    ASSERT_TRUE(DecodePortrait(d).ok()) << ImageKindName(kind);
+    d.image.replace(128, 4, "DICM");
+    EXPECT_EQ(DecodePortrait(d).status().reason(), "chip.dg2_undecodable") << ImageKindName(kind);
+  }
+  // A JP2 file must open with its signature box.
+  Dg2 unsigned_jp2;
+  unsigned_jp2.kind = ImageKind::kJpeg2000;
+  unsigned_jp2.image = testkit::PlaceholderPortrait(1, ImageKind::kJpeg2000);
+  unsigned_jp2.image[4] = 'x';
+  EXPECT_EQ(DecodePortrait(unsigned_jp2).status().reason(), "chip.dg2_undecodable");
+  // A PNG declared as JPEG.
+  std::vector<uchar> png;
+  ASSERT_TRUE(cv::imencode(".png", cv::Mat(40, 30, CV_8UC3, cv::Scalar(90, 120, 200)), png));
+  Dg2 mislabeled;
+  mislabeled.kind = ImageKind::kJpeg;
+  mislabeled.image.assign(png.begin(), png.end());
+  EXPECT_EQ(DecodePortrait(mislabeled).status().reason(), "chip.dg2_undecodable");
 }
 
 TEST(ChipParsers, Dg13ReadsEveryLayoutField) {

@@ -1,6 +1,7 @@
 // Decoding the DG2 portrait. The image's own header is read first (JPEG through the input
 // module's header reader; JPEG 2000 boxes and the codestream's SIZ marker here) so a forged size
-// is refused before a decoder allocates its pixels.
+// is refused before a decoder allocates its pixels, and the bytes must be of the declared format
+// only, so OpenCV's decoder choice (by signature) cannot hand them to another parser.
 #include <opencv2/imgcodecs.hpp>
 
 #include "chip/chip.h"
@@ -38,8 +39,13 @@ Result<Size> CodestreamSize(std::string_view cs) {
   return Size{int64_t(x) - x0, int64_t(y) - y0, Be16(cs, 40)};
 }
 
-// A JP2 file: boxes [length(4) type(4) data]; the codestream is the 'jp2c' box.
+// A JP2 file: boxes [length(4) type(4) data], the first one the JPEG 2000 signature box
+// (ISO/IEC 15444-1 I.5.1); the codestream is the 'jp2c' box.
 Result<Size> Jp2Size(std::string_view f) {
+  static constexpr std::string_view kSignatureBox(
+      "\x00\x00\x00\x0C\x6A\x50\x20\x20\x0D\x0A\x87\x0A", 12);
+  if (f.substr(0, kSignatureBox.size()) != kSignatureBox)
+    return Undecodable("JPEG 2000 file does not start with its signature box");
   size_t at = 0;
   int boxes = 0;
   while (at + 8 <= f.size() && boxes++ < 64) {
@@ -60,6 +66,16 @@ Result<Size> Jp2Size(std::string_view f) {
   return Undecodable("JPEG 2000 file without a codestream box");
 }
 
+// cv::imdecode gives the bytes to the first decoder whose signature they carry. Every decoder
+// OpenCV 4.6 tries before its JPEG 2000 ones checks a prefix that JPEG 2000 data cannot have,
+// except the DICOM reader (GDCM), which looks for "DICM" at offset 128: JPEG 2000 data with those
+// bytes there would be parsed as DICOM, a large parser the portrait has no business reaching (it
+// allocates whatever length the data claims). Such data are refused; a genuine JPEG 2000 file has
+// them there only by a one-in-four-billion coincidence.
+bool AnotherDecoderWouldClaim(std::string_view image) {
+  return image.size() >= 132 && image.substr(128, 4) == "DICM";
+}
+
 }  // namespace
 
 Result<cv::Mat> DecodePortrait(const Dg2& dg2, const Limits& limits) {
@@ -67,6 +83,8 @@ Result<cv::Mat> DecodePortrait(const Dg2& dg2, const Limits& limits) {
   if (dg2.kind == ImageKind::kJpeg) {
     auto h = input::ReadImageHeader(dg2.image);
     if (!h.ok()) return Undecodable(h.status().message());
+    if (h->format != input::ImageFormat::kJpeg)
+      return Undecodable("the image declared JPEG is of another format");
     size = {h->width, h->height, 3};
   } else {
     auto s = dg2.kind == ImageKind::kJpeg2000 ? Jp2Size(dg2.image) : CodestreamSize(dg2.image);
@@ -74,6 +92,8 @@ Result<cv::Mat> DecodePortrait(const Dg2& dg2, const Limits& limits) {
     size = *s;
     if (size.components < 1 || size.components > 4)
       return Undecodable("JPEG 2000 image with " + std::to_string(size.components) + " components");
+    if (AnotherDecoderWouldClaim(dg2.image))
+      return Undecodable("JPEG 2000 data carrying another format's signature");
   }
   if (size.width <= 0 || size.height <= 0) return Undecodable("image without pixels");
   if (size.width * size.height > limits.max_portrait_pixels) {
