@@ -16,6 +16,8 @@ PKGS=(
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl
+  # libFuzzer and AddressSanitizer for the parsers' fuzz targets (-DEKYC_FUZZ=ON, docs/chip.md)
+  clang libclang-rt-14-dev
   # API tests: docs/openapi.yaml against the live server, the Postman collection generator
   python3-yaml python3-jsonschema
   # the console's browser tests: Debian's Chromium, driven by playwright-core from npm
