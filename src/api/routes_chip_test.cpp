@@ -225,6 +225,9 @@ TEST_F(ChipRoutesTest, GenuineSetVerifiesWithFieldsInPredictShape) {
   EXPECT_EQ(f["id"]["value"], set.person.id);
   EXPECT_EQ(f["id"]["confidence"], 1.0);
   EXPECT_TRUE(f["id"].contains("validate")) << f["id"].dump();
+  // One idconf per digit, as predict gives them; every digit proven.
+  ASSERT_EQ(f["id"]["validate"]["idconf"].size(), set.person.id.size()) << f["id"].dump();
+  for (const auto& c : f["id"]["validate"]["idconf"]) EXPECT_EQ(c, 1.0);
   EXPECT_EQ(f["ho_ten"]["value"], set.person.name);
   EXPECT_TRUE(f["ngay_sinh"]["normalized"].contains("year"));
   EXPECT_TRUE(f["nguyen_quan"]["normalized"].contains("tinh"));

@@ -11,7 +11,13 @@ doc::DocResult Printed(std::vector<std::pair<std::string, std::string>> fields) 
   doc::DocResult d;
   d.type = doc::DocType::kCccdChip;
   d.side = doc::Side::kFront;
-  for (auto& [n, v] : fields) d.fields.emplace_back(n, doc::Field{v, 0.9, "ocr"});
+  for (auto& [n, v] : fields) {
+    doc::Field f;
+    f.value = v;
+    f.confidence = 0.9;
+    f.source = "ocr";
+    d.fields.emplace_back(n, f);
+  }
   return d;
 }
 

@@ -28,6 +28,9 @@ doc::DocResult ChipDocResult(const ChipReport& report) {
         f.value = v->empty() ? "N/A" : *v;
         f.confidence = v->empty() ? 0.0 : confidence;
         f.source = "chip";
+        // The ID number's per-digit confidences (validate.idconf, as predict gives them): the
+        // chip proves every digit as much as the whole.
+        if (name == "id" && f.present()) f.char_confidences.assign(f.value.size(), f.confidence);
         d.fields.emplace_back(name, f);
       }
     }
