@@ -5,12 +5,12 @@ JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 export EKYC_CACHE ?= $(HOME)/.cache/ekyc
 
-.PHONY: run test deps fetch models build lint format clean
+.PHONY: run test deps fetch models build browser-deps lint format clean
 
 run: build models
 	./scripts/serve.sh $(BUILD)
 
-test: build models
+test: build models browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 deps:
@@ -25,9 +25,25 @@ fetch: deps
 models: fetch
 	@if [ -x tools/convert/build-models.sh ]; then ./tools/convert/build-models.sh $(BUILD); fi
 
+# EKYC_SHARED_DIR=DIR: the development data tests use (default ../shared; absent = those tests skip).
 build: fetch
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(EKYC_SHARED_DIR),-DEKYC_SHARED_DIR=$(abspath $(EKYC_SHARED_DIR))) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The console's browser tests: playwright-core from npm at the version pinned in
+# src/console/test/package-lock.json, into $(BUILD)/console-test (no browser is downloaded: the
+# tests drive Debian's chromium). Skipped when the installed tree matches the lock file.
+CONSOLE_TEST_DIR := $(BUILD)/console-test
+browser-deps: deps
+	@mkdir -p $(CONSOLE_TEST_DIR)
+	@if cmp -s src/console/test/package-lock.json $(CONSOLE_TEST_DIR)/package-lock.json && \
+	    [ -f $(CONSOLE_TEST_DIR)/node_modules/playwright-core/package.json ]; then \
+	  echo "browser-deps: playwright-core up to date"; \
+	else \
+	  cp src/console/test/package.json src/console/test/package-lock.json $(CONSOLE_TEST_DIR)/ && \
+	  cd $(CONSOLE_TEST_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	fi
 
 lint: build
 	./scripts/lint.sh $(BUILD)

@@ -18,6 +18,9 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev curl
   # API tests: docs/openapi.yaml against the live server, the Postman collection generator
   python3-yaml python3-jsonschema
+  # the console's browser tests: Debian's Chromium, driven by playwright-core from npm
+  # (`make browser-deps`; the tests never download a browser); chromedriver for WebDriver clients
+  chromium chromium-driver
   # build-time model tools (never used by the server at run time)
   python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode opencv-data
   # fonts with full Vietnamese coverage for the synthetic card generator

@@ -41,6 +41,9 @@ struct Field {
   std::string value = "N/A";  // NFC, "N/A" when absent
   double confidence = 0.0;    // [0, 1]
   std::string source;         // "ocr", "qr", "mrz", "ocr+qr", "ocr+mrz" (what the value rests on)
+  // One confidence in [0, 1] per character of `value`, where the reader measures them (the ID
+  // numbers: the vendor's `validate.idconf`); empty otherwise. See id_confidence.h.
+  std::vector<double> char_confidences;
   bool present() const { return value != "N/A"; }
 };
 

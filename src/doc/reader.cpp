@@ -16,6 +16,7 @@
 
 #include "doc/doc.h"
 #include "doc/fields.h"
+#include "doc/id_confidence.h"
 #include "doc/locate.h"
 #include "doc/syllable.h"
 #include "doc/text.h"
@@ -1891,6 +1892,11 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
       if (!r.Get("ho_ten"))
         CrossCheck(&r, "ho_ten", m.surname + " " + m.given_names, "mrz", ok, true);
     }
+  }
+  // One confidence per character of the ID numbers (validate.idconf), once their values settled.
+  for (const char* name : {"id", "so_dinh_danh"}) {
+    if (Field* f = GetMutable(&r, name); f != nullptr && f->present())
+      f->char_confidences = IdCharConfidences(f->value, f->confidence, f->source, id_cands);
   }
   return r;
 }
