@@ -39,7 +39,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   }
 
   std::string embedder_error;
-  if (auto fo = face::FaceEngineOptions::FromEnvChecked(); fo.ok()) {
+  if (auto fo = face::FaceEngineOptions::FromEnv(); fo.ok()) {
     caps->face_options = *fo;
   } else {
     embedder_error = fo.status().message() + " (EKYC_FACE_EMBEDDER)";

@@ -12,7 +12,7 @@ namespace ekyc::app {
 
 Result<face::FaceEngineOptions> EngineOptions(bool tta, bool need_calibration, double card_sigma,
                                               const FusionArgs& fusion) {
-  EKYC_ASSIGN_OR_RETURN(face::FaceEngineOptions o, face::FaceEngineOptions::FromEnvChecked());
+  EKYC_ASSIGN_OR_RETURN(face::FaceEngineOptions o, face::FaceEngineOptions::FromEnv());
   if (!tta) o.flip_tta = false;  // flip TTA is on by default; --no-flip-tta turns it off
   if (card_sigma >= 0) o.card_smoothing_sigma = card_sigma;
   if (!fusion.embedder.empty()) {

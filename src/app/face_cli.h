@@ -25,7 +25,7 @@ struct FusionArgs {
   bool grey = false;            // true: the engine's grey_input on
 };
 
-// The options FaceEngineOptions::FromEnvChecked gives, changed as `fusion` says (flip TTA off when
+// The options FaceEngineOptions::FromEnv gives, changed as `fusion` says (flip TTA off when
 // !tta; card smoothing when card_sigma >= 0). Without `need_calibration` no calibration is
 // loaded (raw cosines: eval, embed, calibrate).
 Result<face::FaceEngineOptions> EngineOptions(bool tta, bool need_calibration,

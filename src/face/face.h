@@ -302,10 +302,9 @@ struct FaceEngineOptions {
   // EKYC_FACE_MODEL (an ONNX file standing in for the pinned MobileFaceNet),
   // EKYC_DLIB_SHAPE_PREDICTOR, EKYC_FACE_CALIBRATION (default: the source tree's
   // models/calibration-fused.json for the default networks; none for an embedder file, whose
-  // calibration `ekyc face calibrate` writes).
-  static FaceEngineOptions FromEnv();
-  // FromEnv, reporting a broken EKYC_FACE_EMBEDDER file instead of ignoring it.
-  static Result<FaceEngineOptions> FromEnvChecked();
+  // calibration `ekyc face calibrate` writes). A broken embedder file is an error, never a
+  // silent fall-back to the default networks.
+  static Result<FaceEngineOptions> FromEnv();
 };
 
 struct CompareResult {

@@ -30,7 +30,7 @@ nlohmann::json Embedding::ToJson() const {
   return {{"model", model}, {"dim", values.size()}, {"values", values}};
 }
 
-Result<FaceEngineOptions> FaceEngineOptions::FromEnvChecked() {
+Result<FaceEngineOptions> FaceEngineOptions::FromEnv() {
   FaceEngineOptions o;
   std::string model_dir = Env("EKYC_MODEL_DIR");
   if (model_dir.empty()) model_dir = EKYC_FACE_DEFAULT_MODEL_DIR;
@@ -55,19 +55,6 @@ Result<FaceEngineOptions> FaceEngineOptions::FromEnvChecked() {
   if (o.calibration_path.empty() && embedder.empty())
     o.calibration_path = std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) + "/models/calibration-fused.json";
   return o;
-}
-
-FaceEngineOptions FaceEngineOptions::FromEnv() {
-  auto o = FromEnvChecked();
-  if (o.ok()) return *o;
-  // A broken embedder file: engines created from these options fail with the reason.
-  FaceEngineOptions bad;
-  bad.networks.clear();
-  NetworkSpec broken;
-  broken.name = "invalid-embedder-file";
-  broken.onnx_path = Env("EKYC_FACE_EMBEDDER");
-  bad.networks.push_back(broken);
-  return bad;
 }
 
 Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& options) {
