@@ -183,21 +183,22 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
     if (e.flipped) ++flipped_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
-  nlohmann::json out = {
-      {"pairs_file", pairs_path},
-      {"degraded_side_a", degrade},
-      {"flip_tta", tta},
-      {"card_smoothing_sigma", card_sigma},
-      {"model", (*engine)->model_id()},
-      {"images", images.all().size()},
-      {"images_failed", failed_images},
-      {"images_found_by_fallback_detector", fallback_images},
-      {"images_with_flip_pass", flipped_images},
-      {"image_issue_counts", reasons},
-      {"ms_per_image_median",
-       {{"selfie_path", Median(images.wall_ms(false))}, {"card_path", Median(images.wall_ms(true))}}},
-      {"cpu_ms_per_image_median",
-       {{"selfie_path", Median(images.cpu_ms(false))}, {"card_path", Median(images.cpu_ms(true))}}}};
+  nlohmann::json out = {{"pairs_file", pairs_path},
+                        {"degraded_side_a", degrade},
+                        {"flip_tta", tta},
+                        {"card_smoothing_sigma", card_sigma},
+                        {"model", (*engine)->model_id()},
+                        {"images", images.all().size()},
+                        {"images_failed", failed_images},
+                        {"images_found_by_fallback_detector", fallback_images},
+                        {"images_with_flip_pass", flipped_images},
+                        {"image_issue_counts", reasons},
+                        {"ms_per_image_median",
+                         {{"selfie_path", Median(images.wall_ms(false))},
+                          {"card_path", Median(images.wall_ms(true))}}},
+                        {"cpu_ms_per_image_median",
+                         {{"selfie_path", Median(images.cpu_ms(false))},
+                          {"card_path", Median(images.cpu_ms(true))}}}};
   if (degrade) {
     out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
     out["cpu_ms_card_vs_selfie_pair_median"] = Median(pair_cpu_ms);

@@ -116,7 +116,7 @@ Result<std::vector<Scored>> ScoreInputs(const std::vector<std::string>& inputs,
         for (size_t k = 0; k < network_names.size(); ++k)
           scores << ","
                  << (ea.ok && eb.ok && k < ea.parts.size() ? face::Cosine(ea.parts[k], eb.parts[k])
-                                                            : -2.0);
+                                                           : -2.0);
         scores << "\n";
       }
       out.push_back(std::move(s));
@@ -155,8 +155,9 @@ std::vector<face::PopulationScores> ByPopulation(const std::vector<Scored>& scor
   std::vector<face::PopulationScores> out;
   for (auto& [name, p] : pops) {
     (*summary)[name] = {{"pairs_left_out", unusable[name]},
-                        {"note", "pairs where a face was not found or failed a quality gate are "
-                                 "left out: the server refuses them before any score"}};
+                        {"note",
+                         "pairs where a face was not found or failed a quality gate are "
+                         "left out: the server refuses them before any score"}};
     out.push_back(std::move(p));
   }
   return out;
@@ -167,7 +168,8 @@ int Run(const CalibrateArgs& args) {
   if (args.inputs.empty()) return Fail(InvalidArgument("face.calibrate_args", "no pairs given"));
   auto options = EngineOptions(true, false, -1, args.fusion);
   if (!options.ok()) return Fail(options.status());
-  std::string model = args.model.empty() ? face::FaceEngine::EmbeddingModelId(*options) : args.model;
+  std::string model =
+      args.model.empty() ? face::FaceEngine::EmbeddingModelId(*options) : args.model;
   std::vector<Scored> selfie, card;
   if (args.from_scores) {
     for (const auto& in : args.inputs) {
@@ -220,7 +222,7 @@ int Run(const CalibrateArgs& args) {
   }
   j["fitted_on"] = {
       {"pairs", inputs},
-      {"card_side", args.from_scores          ? "scores given with --card"
+      {"card_side", args.from_scores           ? "scores given with --card"
                     : args.card_mode == "none" ? "none: card comparisons use the selfie map"
                     : args.card_mode == "synthetic"
                         ? "synthetic card portraits (side A of each pair, DegradeLikeCardPortrait)"

@@ -28,9 +28,8 @@ Result<face::FaceEngineOptions> EngineOptions(bool tta, bool need_calibration, d
     std::string item;
     while (std::getline(ss, item, ',')) w.push_back(std::atof(item.c_str()));
     if (w.size() != o.networks.size())
-      return InvalidArgument("face.fusion_invalid",
-                             "--weights needs one share per network (" +
-                                 std::to_string(o.networks.size()) + ")");
+      return InvalidArgument("face.fusion_invalid", "--weights needs one share per network (" +
+                                                        std::to_string(o.networks.size()) + ")");
     double total = 0;
     for (double x : w) total += x;
     if (!(total > 0)) return InvalidArgument("face.fusion_invalid", "--weights must sum to > 0");

@@ -54,10 +54,10 @@ Result<std::vector<Pair>> ReadPairs(const std::string& path);
 class ImageAnalyses {
  public:
   struct Entry {
-    bool ok = false;          // a face was found and embedded
-    std::string reason;       // detection failure, or the first failing quality gate
+    bool ok = false;     // a face was found and embedded
+    std::string reason;  // detection failure, or the first failing quality gate
     bool quality_ok = false;
-    bool fallback = false;    // found by the fallback detector
+    bool fallback = false;  // found by the fallback detector
     bool flipped = false;
     face::Quality quality;
     std::string detector;

@@ -60,8 +60,7 @@ double TailModel::Far(double cosine) const {
 
 Result<TailModel> FitTail(const std::vector<double>& scores, const std::vector<double>& weights,
                           double tail_fraction) {
-  if (!weights.empty() && weights.size() != scores.size())
-    return DataError("one weight per score");
+  if (!weights.empty() && weights.size() != scores.size()) return DataError("one weight per score");
   std::vector<size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
@@ -238,8 +237,7 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
       tar_min = std::min(tar_min, tar);
       nlohmann::json e = {{"far", Round(far, 1e-6)}, {"tar", Round(tar, 1e-4)}};
       // Where the data runs out, the tail model says what the rate is expected to be.
-      if (q.tail && c > q.tail->model.threshold)
-        e["far_modelled"] = q.tail->model.Far(c);
+      if (q.tail && c > q.tail->model.threshold) e["far_modelled"] = q.tail->model.Far(c);
       per[q.p->population] = e;
     }
     row["far"] = Round(far_max, 1e-6);
@@ -250,16 +248,16 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
   out["far_table"] = table;
   nlohmann::json pj = nlohmann::json::object();
   for (const auto& q : pops) {
-    nlohmann::json e = {{"genuine_pairs", q.p->genuine.size()},
-                        {"impostor_pairs", q.imp_desc.size()},
-                        {"cosine_at_far_" + std::to_string(options.anchor_far).substr(0, 5),
-                         Round(q.c_anchor, 1e-5)},
-                        {"far_at_0.5", Round(ShareAbove(q.imp_desc, mid), 1e-6)},
-                        {"tar_at_0.5", Round(ShareAbove(q.p->genuine, mid), 1e-4)},
-                        {"tar_at_high", Round(ShareAbove(q.p->genuine, high), 1e-4)},
-                        {"impostors_at_or_above_high",
-                         std::count_if(q.imp_desc.begin(), q.imp_desc.end(),
-                                       [high](double x) { return x >= high; })}};
+    nlohmann::json e = {
+        {"genuine_pairs", q.p->genuine.size()},
+        {"impostor_pairs", q.imp_desc.size()},
+        {"cosine_at_far_" + std::to_string(options.anchor_far).substr(0, 5),
+         Round(q.c_anchor, 1e-5)},
+        {"far_at_0.5", Round(ShareAbove(q.imp_desc, mid), 1e-6)},
+        {"tar_at_0.5", Round(ShareAbove(q.p->genuine, mid), 1e-4)},
+        {"tar_at_high", Round(ShareAbove(q.p->genuine, high), 1e-4)},
+        {"impostors_at_or_above_high", std::count_if(q.imp_desc.begin(), q.imp_desc.end(),
+                                                     [high](double x) { return x >= high; })}};
     if (q.imp_desc.size() * options.anchor_far < 1.0)
       e["note"] = "fewer impostor pairs than 1/FAR: not used for the 0.5 anchor";
     if (q.tail) {
@@ -291,8 +289,7 @@ Result<nlohmann::json> FitCalibration(const std::string& model_id,
     EKYC_ASSIGN_OR_RETURN(nlohmann::json c, FitCalibrationSide(card, options));
     out["card_vs_selfie"] = c;
   }
-  const std::time_t now =
-      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   char date[16];
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
   out["date"] = date;

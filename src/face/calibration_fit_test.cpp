@@ -112,9 +112,8 @@ TEST(FaceCalibrationFit, StricterPopulationSetsTheAnchors) {
   const auto& j = *side;
   EXPECT_EQ(j["anchors"]["0.5"]["set_by"], "eastasia");
   EXPECT_EQ(j["anchors"]["0.95"]["set_by"], "eastasia");
-  auto cal = Calibration::FromJson({{"model", "m"},
-                                    {"slope", j["slope"]},
-                                    {"midpoint", j["midpoint"]}});
+  auto cal =
+      Calibration::FromJson({{"model", "m"}, {"slope", j["slope"]}, {"midpoint", j["midpoint"]}});
   ASSERT_TRUE(cal.ok());
   const double c_mid = j["anchors"]["0.5"]["cosine"], c_high = j["anchors"]["0.95"]["cosine"];
   EXPECT_NEAR(cal->Map(c_mid), 0.5, 1e-3);
@@ -145,8 +144,8 @@ TEST(FaceCalibrationFit, StricterPopulationSetsTheAnchors) {
 TEST(FaceCalibrationFit, WholeFileLoadsWithBothSides) {
   CalibrationFitOptions o;
   o.bootstrap = 30;
-  auto j = FitCalibration("net@1", {Population("a", 0.1, 0.7, 3)}, {Population("a", 0.12, 0.6, 5)},
-                          o);
+  auto j =
+      FitCalibration("net@1", {Population("a", 0.1, 0.7, 3)}, {Population("a", 0.12, 0.6, 5)}, o);
   ASSERT_TRUE(j.ok()) << j.status().ToString();
   auto cal = Calibration::FromJson(*j);
   ASSERT_TRUE(cal.ok()) << cal.status().ToString();
@@ -169,7 +168,8 @@ TEST(FaceCalibrationFit, NotEnoughDataIsRefused) {
 }
 
 TEST(FaceCalibrationFit, ClustersAreGenuineComponents) {
-  auto c = ClusterImages({{"a1", "a2"}, {"a2", "a3"}, {"b1", "b2"}}, {"a1", "a2", "a3", "b1", "b2", "c1"});
+  auto c = ClusterImages({{"a1", "a2"}, {"a2", "a3"}, {"b1", "b2"}},
+                         {"a1", "a2", "a3", "b1", "b2", "c1"});
   EXPECT_EQ(c["a1"], c["a3"]);
   EXPECT_EQ(c["b1"], c["b2"]);
   EXPECT_NE(c["a1"], c["b1"]);

@@ -109,7 +109,7 @@ enum class FaceCrop {
 // (docs/face.md, "Bring your own model"); checked statically by Validate() and, when the engine
 // is created, by running it (FaceEngine::Create: output size, finite, input-dependent).
 struct NetworkSpec {
-  std::string name;       // names the network in the embedding id, e.g. "dlib-resnet128@face-api-1.7.15"
+  std::string name;  // names the network in the embedding id, e.g. "dlib-resnet128@face-api-1.7.15"
   std::string model;      // model-set id of a pinned, converted model ...
   std::string source;     // ... whose ModelInfo::version must start with this
   std::string onnx_path;  // ... or an ONNX file (read once, its sha256 becomes part of the id)
@@ -196,13 +196,13 @@ struct PopulationScores {
 };
 
 struct CalibrationFitOptions {
-  double anchor_far = 1e-3;        // similarity 0.5 (the vendor's default threshold)
-  double high_far = 1e-5;          // similarity `high_similarity` (the duplicate rule's default)
+  double anchor_far = 1e-3;  // similarity 0.5 (the vendor's default threshold)
+  double high_far = 1e-5;    // similarity `high_similarity` (the duplicate rule's default)
   double high_similarity = 0.95;
-  double tail_fraction = 0.05;     // impostors above the tail threshold (peaks over threshold)
-  int bootstrap = 200;             // cluster-bootstrap replicates of the tail estimate
-  double confidence = 0.95;        // the high anchor is this upper bound of the 1e-5 quantile
-  uint64_t seed = 17;              // bootstrap draws (deterministic)
+  double tail_fraction = 0.05;  // impostors above the tail threshold (peaks over threshold)
+  int bootstrap = 200;          // cluster-bootstrap replicates of the tail estimate
+  double confidence = 0.95;     // the high anchor is this upper bound of the 1e-5 quantile
+  uint64_t seed = 17;           // bootstrap draws (deterministic)
   // Populations whose tail sets the high anchor (empty: all). The duplicate rule protects the
   // people a deployment serves; a small, mixed reference set (e.g. grey tight crops next to
   // colour photos) can have a far wider bootstrap interval that says more about the set than
@@ -239,8 +239,9 @@ Result<TailEstimate> EstimateTailQuantile(const std::vector<ImpostorScore>& impo
 
 // The map of one side: midpoint = the highest of the populations' cosines at anchor_far
 // (empirical), and the cosine mapped to high_similarity = the highest of their upper-bound tail
-// quantiles at high_far (over options.high_populations when given). Returns {"slope", "midpoint", "far_table", "populations", "anchors"}.
-// Needs at least one population with >= 1/anchor_far impostors and some genuine pairs.
+// quantiles at high_far (over options.high_populations when given). Returns {"slope", "midpoint",
+// "far_table", "populations", "anchors"}. Needs at least one population with >= 1/anchor_far
+// impostors and some genuine pairs.
 Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& populations,
                                           const CalibrationFitOptions& options);
 // The whole calibration file (loadable by Calibration::FromJson): the selfie map, and the card
@@ -392,8 +393,8 @@ cv::Mat SimilarityTransform(const std::array<cv::Point2f, 5>& src,
 // crop of networks with other inputs: the template is scaled to `size` and shrunk by `scale`
 // about the crop centre (scale < 1 keeps more of the head).
 cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5,
-                  CropBorder border = CropBorder::kReplicate, int size = 112,
-                  double scale = 1.0, const cv::Scalar& neutral = cv::Scalar::all(128));
+                  CropBorder border = CropBorder::kReplicate, int size = 112, double scale = 1.0,
+                  const cv::Scalar& neutral = cv::Scalar::all(128));
 // OpenCV border type for a CropBorder (BORDER_REPLICATE, BORDER_REFLECT_101, BORDER_CONSTANT).
 int CvBorderType(CropBorder border);
 // Fill of the constant borders: black, or `neutral` for CropBorder::kNeutral.

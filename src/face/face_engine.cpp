@@ -53,7 +53,8 @@ Result<FaceEngineOptions> FaceEngineOptions::FromEnv() {
   // The shipped calibration belongs to the default networks; an operator's embedder needs its
   // own (`ekyc face calibrate`), so there is no default for it.
   if (o.calibration_path.empty() && embedder.empty())
-    o.calibration_path = std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) + "/models/calibration-fused.json";
+    o.calibration_path =
+        std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) + "/models/calibration-fused.json";
   return o;
 }
 
@@ -233,7 +234,8 @@ Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {
     if (s.crop != FaceCrop::kArcFace || std::abs(s.crop_scale - 1.0) > 1e-9)
       return InvalidArgument("face.aligned_unsupported",
                              "model '" + model_id_ + "' needs the original image (network '" +
-                                 s.name + "' uses another crop); pass the photo, not an aligned "
+                                 s.name +
+                                 "' uses another crop); pass the photo, not an aligned "
                                  "crop");
   }
   // No landmarks, so no yaw for the flip gate: the flipped pass always runs with TTA on.

@@ -314,7 +314,8 @@ TEST(FaceQuality, GatesOnSyntheticMeasurements) {
   cv::Mat pattern(112, 112, CV_8UC3);
   for (int y = 0; y < 112; ++y)
     for (int x = 0; x < 112; ++x)
-      pattern.at<cv::Vec3b>(y, x) = cv::Vec3b::all(static_cast<uchar>(((x / 4 + y / 4) % 2) * 160 + 40));
+      pattern.at<cv::Vec3b>(y, x) =
+          cv::Vec3b::all(static_cast<uchar>(((x / 4 + y / 4) % 2) * 160 + 40));
   cv::Mat dark;
   pattern.convertTo(dark, -1, 0.25);
   const Quality bright_q = MeasureQuality({}, pattern), dark_q = MeasureQuality({}, dark);

@@ -44,14 +44,13 @@ Result<std::unique_ptr<FaceEngine::Network>> FaceEngine::Network::Create(
     EKYC_ASSIGN_OR_RETURN(infer::ModelInfo info, models->Info(spec.model));
     // Embeddings and calibrations are only valid for the exact pinned source model.
     if (!spec.source.empty() && info.version.rfind(spec.source, 0) != 0)
-      return FailedPrecondition("face.model_mismatch", "model '" + spec.model + "' comes from '" +
-                                                           info.version + "', expected " +
-                                                           spec.source);
+      return FailedPrecondition(
+          "face.model_mismatch",
+          "model '" + spec.model + "' comes from '" + info.version + "', expected " + spec.source);
     const std::vector<int> want = {1, 3, spec.input_size, spec.input_size};
     if (info.input_shape != want)
-      return Contract(spec.name, "the model's input is not 1x3x" +
-                                     std::to_string(spec.input_size) + "x" +
-                                     std::to_string(spec.input_size));
+      return Contract(spec.name, "the model's input is not 1x3x" + std::to_string(spec.input_size) +
+                                     "x" + std::to_string(spec.input_size));
     if (!spec.output.empty()) {
       const auto it = std::find(info.output_names.begin(), info.output_names.end(), spec.output);
       if (it == info.output_names.end())
@@ -62,22 +61,21 @@ Result<std::unique_ptr<FaceEngine::Network>> FaceEngine::Network::Create(
   } else {
     const std::string bytes = ReadFile(spec.onnx_path);
     if (bytes.empty())
-      return FailedPrecondition("face.model_missing", "network '" + spec.name +
-                                                          "': cannot read ONNX file '" +
-                                                          spec.onnx_path + "'");
+      return FailedPrecondition(
+          "face.model_missing",
+          "network '" + spec.name + "': cannot read ONNX file '" + spec.onnx_path + "'");
     const std::string sha = Sha256Hex(bytes);
     if (!spec.sha256.empty() && spec.sha256 != sha)
-      return FailedPrecondition("face.model_mismatch",
-                                "network '" + spec.name + "': '" + spec.onnx_path +
-                                    "' has sha256 " + sha + ", the description says " +
-                                    spec.sha256);
+      return FailedPrecondition("face.model_mismatch", "network '" + spec.name + "': '" +
+                                                           spec.onnx_path + "' has sha256 " + sha +
+                                                           ", the description says " + spec.sha256);
     n->spec_.sha256 = sha;
     try {
       n->net_ = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
     } catch (const cv::Exception& e) {
-      return FailedPrecondition("face.model_invalid", "network '" + spec.name +
-                                                          "': OpenCV cannot load '" +
-                                                          spec.onnx_path + "': " + e.what());
+      return FailedPrecondition(
+          "face.model_invalid",
+          "network '" + spec.name + "': OpenCV cannot load '" + spec.onnx_path + "': " + e.what());
     }
     n->net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     n->net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
@@ -87,8 +85,7 @@ Result<std::unique_ptr<FaceEngine::Network>> FaceEngine::Network::Create(
 
 cv::Mat FaceEngine::Network::Crop(const cv::Mat& bgr3, const Face& face) const {
   if (spec_.crop == FaceCrop::kDlibChip)
-    return DlibFaceChip(bgr3, face.landmarks68, spec_.input_size, spec_.chip_padding,
-                        spec_.border);
+    return DlibFaceChip(bgr3, face.landmarks68, spec_.input_size, spec_.chip_padding, spec_.border);
   // The neutral fill is the network's input mean, given in its own channel order.
   const cv::Scalar mean_bgr = spec_.rgb ? cv::Scalar(spec_.mean[2], spec_.mean[1], spec_.mean[0])
                                         : cv::Scalar(spec_.mean[0], spec_.mean[1], spec_.mean[2]);

@@ -14,9 +14,9 @@ class FaceEngine::Network {
  public:
   // `session` runs model-set networks (spec.model) and must outlive the network; files
   // (spec.onnx_path) are read here, their sha256 checked against spec.sha256 when given.
-  static Result<std::unique_ptr<Network>> Create(const NetworkSpec& spec,
-                                                 const std::shared_ptr<const infer::ModelSet>& models,
-                                                 infer::Session* session);
+  static Result<std::unique_ptr<Network>> Create(
+      const NetworkSpec& spec, const std::shared_ptr<const infer::ModelSet>& models,
+      infer::Session* session);
   // The spec, with sha256 filled in for a file (what the embedding id is made of).
   const NetworkSpec& spec() const { return spec_; }
   // This network's input crop (BGR, input_size x input_size) of `face` in the 3-channel photo.

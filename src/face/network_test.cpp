@@ -77,8 +77,9 @@ TEST(FaceNetworkSpec, BadContractsAreRefused) {
 }
 
 TEST(FaceNetworkSpec, ListsNormaliseWeightsAndRefuseDuplicates) {
-  nlohmann::json two = {{"networks", {{{"builtin", "mobilefacenet"}, {"weight", 1}},
-                                      {{"builtin", "fr-feature"}, {"weight", 3}}}}};
+  nlohmann::json two = {{"networks",
+                         {{{"builtin", "mobilefacenet"}, {"weight", 1}},
+                          {{"builtin", "fr-feature"}, {"weight", 3}}}}};
   auto n = NetworksFromJson(two, "");
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   ASSERT_EQ(n->size(), 2u);
