@@ -16,13 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ModelPath() {
-  for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
-    const std::string p = std::string(EKYC_MODEL_DIR) + "/" + name;
-    if (fs::exists(p)) return p;
-  }
-  return {};
-}
 const std::string kPredictor = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
 std::string DevDir() {
   return std::string(EKYC_SHARED_DIR) + "/data/faces-dev";
