@@ -105,6 +105,34 @@ TEST(FaceNetworkSpec, FileNetworksAreNamedByTheirHash) {
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "acme-mean@1#" + Sha256Hex(bytes).substr(0, 12));
 }
 
+// An operator's embedder file that cannot be read is an error at configuration time: the server
+// reports the face capability as unavailable and the CLI stops, instead of running on other
+// networks than the operator asked for.
+TEST(FaceNetworkSpec, BrokenEmbedderFileFromTheEnvironmentIsAnError) {
+  const fs::path dir = fs::temp_directory_path() / ("ekyc-embedder-env-" + RandomHex(6));
+  fs::create_directories(dir);
+  const std::string broken = (dir / "embedder.json").string();
+  std::ofstream(broken) << "{\"name\": \"acme\", \"onnx\": ";  // truncated JSON
+  ::setenv("EKYC_FACE_EMBEDDER", broken.c_str(), 1);
+  ::unsetenv("EKYC_FACE_CALIBRATION");
+  auto bad = FaceEngineOptions::FromEnv();
+  EXPECT_FALSE(bad.ok());
+  ::setenv("EKYC_FACE_EMBEDDER", (dir / "absent.json").string().c_str(), 1);
+  EXPECT_EQ(FaceEngineOptions::FromEnv().status().reason(), "face.embedder_missing");
+  std::ofstream(broken) << MeanColourJson().dump();
+  ::setenv("EKYC_FACE_EMBEDDER", broken.c_str(), 1);
+  auto good = FaceEngineOptions::FromEnv();
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  ASSERT_EQ(good->networks.size(), 1u);
+  EXPECT_EQ(good->networks[0].onnx_path, (dir / "mean_colour.onnx").string());
+  EXPECT_TRUE(good->calibration_path.empty());  // an operator's network has no shipped calibration
+  ::unsetenv("EKYC_FACE_EMBEDDER");
+  auto defaults = FaceEngineOptions::FromEnv();
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->calibration_path.empty());
+  fs::remove_all(dir);
+}
+
 class FaceContractTest : public ::testing::Test {
  protected:
   void SetUp() override {
