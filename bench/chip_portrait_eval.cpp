@@ -63,7 +63,12 @@ int main(int argc, char** argv) {
                  "usage: chip_portrait_eval --faces DIR [--dg2-side N] [--dg2-quality Q]\n");
     return 2;
   }
-  auto engine = face::FaceEngine::Create(face::FaceEngineOptions::FromEnv());
+  auto options = face::FaceEngineOptions::FromEnv();
+  if (!options.ok()) {
+    std::fprintf(stderr, "%s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  auto engine = face::FaceEngine::Create(*options);
   if (!engine.ok()) {
     std::fprintf(stderr, "%s\n", engine.status().ToString().c_str());
     return 2;
