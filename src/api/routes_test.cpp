@@ -219,9 +219,10 @@ TEST_F(RoutesTest, PredictTellsARealCardFromACopyAndAScreen) {
 TEST_F(RoutesTest, CardLivenessSwitchedOffAnswersTheVendorsTrue) {
   (*caps_)->card_liveness = false;
   int http = 0;
-  json r = Call("predict",
-                {{"image_card1", Slurp(std::string(EKYC_SOURCE_DIR) + "/tests/data/cardlive/screen.jpg")}},
-                {}, &http);
+  json r = Call(
+      "predict",
+      {{"image_card1", Slurp(std::string(EKYC_SOURCE_DIR) + "/tests/data/cardlive/screen.jpg")}},
+      {}, &http);
   (*caps_)->card_liveness = true;
   ASSERT_EQ(http, 200) << r.dump();
   EXPECT_EQ(r["output"][0]["liveness"], json({{"liveness", "True"}, {"checked", false}}));

@@ -58,11 +58,13 @@ nlohmann::json Line(const std::string& path, const std::string& code, bool read,
 }  // namespace
 
 void AddCardLiveCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("card-live", "card liveness signals and decision per listed photo");
+  auto* cmd =
+      app.add_subcommand("card-live", "card liveness signals and decision per listed photo");
   auto list = std::make_shared<std::string>();
   auto read = std::make_shared<bool>(false);
   cmd->add_option("--list", *list, "file of `PATH CLASS_CODE` lines")->required();
-  cmd->add_flag("--read", *read, "run the document reader (as the API does) instead of locating only");
+  cmd->add_flag("--read", *read,
+                "run the document reader (as the API does) instead of locating only");
   cmd->callback([=] {
     std::unique_ptr<doc::DocReader> reader;
     if (*read) {

@@ -48,9 +48,8 @@ CardLivenessResult CheckCardLiveness(const CardLivenessInput& in) {
   const double cpu0 = ThreadCpuMs();
   CardLivenessResult r;
   r.threshold = kFitted.threshold;
-  const SignalVector s =
-      MeasureSignals(in.card, {.colour_card = ColourCard(in.class_code),
-                               .source_width_px = in.source_width_px});
+  const SignalVector s = MeasureSignals(
+      in.card, {.colour_card = ColourCard(in.class_code), .source_width_px = in.source_width_px});
   // Colour is judged against the type's own: card types differ in how colourful they are printed.
   int code = -1;
   for (int k = 0; k < kNumCodes; ++k)
@@ -67,14 +66,14 @@ CardLivenessResult CheckCardLiveness(const CardLivenessInput& in) {
         x = code >= 0 && kFitted.colour_ref[code][i] > 0
                 ? std::log((x + kFitted.colour_eps[i]) /
                            (kFitted.colour_ref[code][i] + kFitted.colour_eps[i]))
-                      : std::numeric_limits<double>::quiet_NaN();
+                : std::numeric_limits<double>::quiet_NaN();
         c.measured = std::isfinite(x);
       }
     }
     if (c.measured) {
       // Standardised and clipped: one extreme measurement cannot outvote every other cue.
-      const double z = std::clamp((x - kFitted.mean[i]) / kFitted.scale[i], -kFitted.z_clip,
-                                  kFitted.z_clip);
+      const double z =
+          std::clamp((x - kFitted.mean[i]) / kFitted.scale[i], -kFitted.z_clip, kFitted.z_clip);
       c.contribution = kFitted.weight[i] * z + kFitted.weight2[i] * z * z;
       c.meaning = z < 0 ? kMeanings[i].low : kMeanings[i].high;
       logit += c.contribution;
@@ -107,8 +106,11 @@ nlohmann::json ToJson(const CardLivenessResult& r) {
     }
     cues[c.name] = {{"value", round4(c.value)}, {"contribution", round4(c.contribution)}};
   }
-  return {{"score", round4(r.score)}, {"threshold", round4(r.threshold)}, {"live", r.live},
-          {"reasons", r.reasons}, {"cues", cues}};
+  return {{"score", round4(r.score)},
+          {"threshold", round4(r.threshold)},
+          {"live", r.live},
+          {"reasons", r.reasons},
+          {"cues", cues}};
 }
 
 }  // namespace ekyc::cardlive

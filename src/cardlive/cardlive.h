@@ -19,27 +19,27 @@
 namespace ekyc::cardlive {
 
 struct CardLivenessInput {
-  cv::Mat card;                 // rectified card, BGR, landscape
-  std::string class_code;       // vendor class code (docs/doc.md: CCCD_CHIP, CMND, ...); "" unknown
-  double source_width_px = 0;   // the card's width in the uploaded photo (0 = unknown)
+  cv::Mat card;                // rectified card, BGR, landscape
+  std::string class_code;      // vendor class code (docs/doc.md: CCCD_CHIP, CMND, ...); "" unknown
+  double source_width_px = 0;  // the card's width in the uploaded photo (0 = unknown)
 };
 
 struct Cue {
-  std::string name;           // signals.h names: "chroma_p90", "peak_fine", ...
-  bool measured = false;      // false: the cue abstained
-  double value = 0;           // the measured value
-  double contribution = 0;    // its push on the log-odds of "real card" (negative: towards a copy)
-  std::string meaning;        // what its value says, in words
+  std::string name;         // signals.h names: "chroma_p90", "peak_fine", ...
+  bool measured = false;    // false: the cue abstained
+  double value = 0;         // the measured value
+  double contribution = 0;  // its push on the log-odds of "real card" (negative: towards a copy)
+  std::string meaning;      // what its value says, in words
 };
 
 struct CardLivenessResult {
-  bool live = true;           // score >= threshold
-  double score = 0;           // probability-like, [0, 1]; 1 = a real card
-  double threshold = 0;       // the decision threshold on `score`
-  std::vector<Cue> cues;      // every cue, measured or not
+  bool live = true;                  // score >= threshold
+  double score = 0;                  // probability-like, [0, 1]; 1 = a real card
+  double threshold = 0;              // the decision threshold on `score`
+  std::vector<Cue> cues;             // every cue, measured or not
   std::vector<std::string> reasons;  // the cues that weighed most towards the decision, in words
-  double ms = 0;              // wall time spent
-  double cpu_ms = 0;          // CPU time of the calling thread (wall time waits for a core)
+  double ms = 0;                     // wall time spent
+  double cpu_ms = 0;                 // CPU time of the calling thread (wall time waits for a core)
 };
 
 // Whether a document type is printed in colour: the vendor class codes of docs/doc.md.

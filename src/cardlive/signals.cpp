@@ -14,18 +14,18 @@
 namespace ekyc::cardlive {
 
 const std::array<const char*, kNumSignals> kSignalNames = {
-    "chroma_p90",      // colour: strong colours of the card (Lab chroma, 90th percentile)
-    "chroma_fraction", // colour: share of the card that is coloured at all
-    "black_level",     // darkest ink relative to the card's white (a screen's black glows)
-    "contrast",        // lightness range (copiers' contrast settings, screens, paper)
-    "hf_high",         // fine texture near the sampling limit vs coarse structure (dots, pixels)
-    "hf_mid",          // texture at 3-5 px periods vs coarse structure (halftone cells)
-    "hf_low",          // texture at 5-10 px periods vs coarse structure
-    "peak_fine",       // strongest periodic component among fine frequencies (a grid)
-    "peak_coarse",     // strongest periodic component among coarse frequencies (moire beating)
-    "chroma_texture",  // colour texture vs lightness texture (subpixels, CMYK dots)
-    "flat_grain",      // grain in the card's flattest areas (paper, toner, screen door)
-    "border_dark",     // darkness of the card's outermost band (a screen bezel inside the outline)
+    "chroma_p90",       // colour: strong colours of the card (Lab chroma, 90th percentile)
+    "chroma_fraction",  // colour: share of the card that is coloured at all
+    "black_level",      // darkest ink relative to the card's white (a screen's black glows)
+    "contrast",         // lightness range (copiers' contrast settings, screens, paper)
+    "hf_high",          // fine texture near the sampling limit vs coarse structure (dots, pixels)
+    "hf_mid",           // texture at 3-5 px periods vs coarse structure (halftone cells)
+    "hf_low",           // texture at 5-10 px periods vs coarse structure
+    "peak_fine",        // strongest periodic component among fine frequencies (a grid)
+    "peak_coarse",      // strongest periodic component among coarse frequencies (moire beating)
+    "chroma_texture",   // colour texture vs lightness texture (subpixels, CMYK dots)
+    "flat_grain",       // grain in the card's flattest areas (paper, toner, screen door)
+    "border_dark",      // darkness of the card's outermost band (a screen bezel inside the outline)
 };
 
 namespace {
@@ -136,8 +136,8 @@ Bands Spectrum(const cv::Mat& tile, const cv::Mat& window) {
     for (int x = 0; x <= n / 2; ++x, ++i) {  // half plane: a real tile's spectrum is symmetric
       const int band = map.band[i];
       if (band < 0) continue;
-      const double pw = static_cast<double>(row[x][0]) * row[x][0] +
-                        static_cast<double>(row[x][1]) * row[x][1];
+      const double pw =
+          static_cast<double>(row[x][0]) * row[x][0] + static_cast<double>(row[x][1]) * row[x][1];
       b.e[band] += pw;
       if (map.off_axis[i]) (band == 0 ? coarse : fine).push_back(pw);
     }
@@ -165,9 +165,11 @@ void MeasureTexture(const cv::Mat& card, SignalVector& s) {
   for (int row = 0; row < p.tile_rows; ++row) {
     for (int col = 0; col < p.tile_cols; ++col) {
       const int x = static_cast<int>(card.cols * (p.tile_margin + (1 - 2 * p.tile_margin) * col /
-                                                  (p.tile_cols - 1.0))) - n / 2;
+                                                                      (p.tile_cols - 1.0))) -
+                    n / 2;
       const int y = static_cast<int>(card.rows * (p.tile_margin + (1 - 2 * p.tile_margin) * row /
-                                                  (p.tile_rows - 1.0))) - n / 2;
+                                                                      (p.tile_rows - 1.0))) -
+                    n / 2;
       const cv::Rect r = cv::Rect(x, y, n, n) & cv::Rect(0, 0, card.cols, card.rows);
       if (r.width != n || r.height != n) continue;
       cv::Mat f;
@@ -240,9 +242,10 @@ SignalVector MeasureSignals(const cv::Mat& card_in, const SignalOptions& o) {
   if (card_in.empty() || card_in.channels() != 3) return s;
   cv::Mat card = card_in;
   if (card.cols != kSignalParams.card_width) {
-    cv::resize(card_in, card, cv::Size(kSignalParams.card_width,
-                                       kSignalParams.card_width * card_in.rows / card_in.cols),
-               0, 0, cv::INTER_AREA);
+    cv::resize(
+        card_in, card,
+        cv::Size(kSignalParams.card_width, kSignalParams.card_width * card_in.rows / card_in.cols),
+        0, 0, cv::INTER_AREA);
   }
   MeasureColour(card, o, s);
   // Below this size the photo never held the fine texture: the texture cues abstain.

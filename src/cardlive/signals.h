@@ -17,8 +17,8 @@ using SignalVector = std::array<double, kNumSignals>;
 extern const std::array<const char*, kNumSignals> kSignalNames;
 
 struct SignalOptions {
-  bool colour_card = true;      // the document is printed in colour: colour cues apply
-  double source_width_px = 0;   // the card's width in the uploaded photo (0 = unknown)
+  bool colour_card = true;     // the document is printed in colour: colour cues apply
+  double source_width_px = 0;  // the card's width in the uploaded photo (0 = unknown)
 };
 
 // `card`: the rectified card, BGR, landscape (any of the two upright orientations).
