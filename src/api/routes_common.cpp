@@ -10,6 +10,7 @@
 #include <set>
 
 #include "api/errors.h"
+#include "cardlive/cardlive.h"
 
 namespace ekyc::api {
 
@@ -29,6 +30,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
                                                const Logger* logger) {
   auto caps = std::make_shared<Capabilities>();
   caps->image_policy = input::InputPolicy::FromConfig(config);
+  caps->card_liveness = config.card_liveness;
   caps->video_policy = input::VideoPolicy::FromConfig(config);
 
   auto models = infer::ModelSet::Load(config.model_dir);
@@ -368,8 +370,26 @@ void UpperCaseTextValues(const doc::DocResult& side, nlohmann::json& j) {
 
 }  // namespace
 
+nlohmann::json CardLivenessJson(const doc::DocResult& side, const Capabilities& caps) {
+  // Switched off, the vendor's answer: "True" without a check (its card liveness is a stub).
+  if (!caps.card_liveness) return {{"liveness", "True"}, {"checked", false}};
+  if (side.card.empty()) return {{"liveness", "N/A"}, {"checked", false}};
+  cardlive::CardLivenessInput in;
+  in.card = side.card;
+  in.class_code = doc::ClassOf(side.type, side.side).code;
+  if (side.card_located && side.corners.size() == 4)
+    in.source_width_px = cv::norm(side.corners[1] - side.corners[0]);
+  const cardlive::CardLivenessResult r = cardlive::CheckCardLiveness(in);
+  nlohmann::json j = cardlive::ToJson(r);
+  j.erase("live");
+  j["liveness"] = r.live ? "True" : "False";
+  j["checked"] = true;
+  return j;
+}
+
 nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
   nlohmann::json j = side.ToJson();
+  j["liveness"] = CardLivenessJson(side, caps);
   if (!caps.normalizer || !caps.text) return j;
   const vn::TextTools& text = *caps.text;
   const Today today = Now();
@@ -419,9 +439,6 @@ nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
     j["ngay_het_han"]["is_valid"] = e.is_valid;
     if (!e.is_valid) j["ngay_het_han"]["is_valid_reason"] = e.reason;
   }
-  // The vendor returns "True" when its card liveness is switched off; this server has no card
-  // liveness check, so it says so instead of claiming a result.
-  j["liveness"] = {{"liveness", "N/A"}, {"checked", false}};
   return j;
 }
 

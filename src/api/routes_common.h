@@ -54,6 +54,7 @@ struct Capabilities {
   std::string face_error;  // non-empty: face routes answer 501 with this
 
   doc::DocReaderOptions doc_options;
+  bool card_liveness = true;  // EKYC_CARD_LIVENESS
   live::LivenessOptions live_options;
 
   std::shared_ptr<const vn::AddressNormalizer> normalizer;
@@ -143,6 +144,9 @@ Result<store::FaceStore*> Store(const Capabilities& caps);
 Result<doc::DocResult> ReadSide(WorkerContext& ctx, const Capabilities& caps, const cv::Mat& image,
                                 bool check_rotate);
 nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps);
+// The side's `liveness` block: the card liveness check (src/cardlive) or, with
+// EKYC_CARD_LIVENESS=off, the vendor's unchecked "True".
+nlohmann::json CardLivenessJson(const doc::DocResult& side, const Capabilities& caps);
 // Analyzes the largest face of a selfie-like image; face.not_found -> face.no_face_on_capture.
 Result<face::FaceAnalysis> AnalyzeSelfie(face::FaceEngine& engine, const cv::Mat& bgr);
 // The store's "not found" as the vendor's E855.

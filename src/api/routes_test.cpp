@@ -194,7 +194,38 @@ TEST_F(RoutesTest, PredictReadsSyntheticCardWithVnAnnotations) {
   EXPECT_TRUE(front["ngay_sinh"]["normalized"].contains("year"));
   EXPECT_TRUE(front["ho_khau_thuong_tru"]["normalized"].contains("tinh"));
   EXPECT_TRUE(front["ngay_het_han"].contains("is_valid"));
-  EXPECT_EQ(front["liveness"]["liveness"], "N/A");
+  EXPECT_EQ(front["liveness"]["checked"], true) << front["liveness"].dump();
+  EXPECT_TRUE(front["liveness"]["score"].is_number());
+}
+
+// Card liveness through /call/predict on the committed fixtures (tests/data/cardlive/README.md):
+// a real chip card, its grey photocopy and its picture on a screen, each photographed by a phone.
+TEST_F(RoutesTest, PredictTellsARealCardFromACopyAndAScreen) {
+  const std::string dir = std::string(EKYC_SOURCE_DIR) + "/tests/data/cardlive/";
+  for (const auto& [file, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"genuine_phone.jpg", "True"}, {"copy_grey.jpg", "False"}, {"screen.jpg", "False"}}) {
+    int http = 0;
+    json r = Call("predict", {{"image_card1", Slurp(dir + file)}}, {}, &http);
+    ASSERT_EQ(http, 200) << file << ": " << r.dump();
+    const json& live = r["output"][0]["liveness"];
+    EXPECT_EQ(live["liveness"], expected) << file << ": " << live.dump();
+    EXPECT_EQ(live["checked"], true);
+    EXPECT_TRUE(live["threshold"].is_number());
+    EXPECT_TRUE(live["reasons"].is_array());
+  }
+}
+
+// EKYC_CARD_LIVENESS=off: the vendor's unchecked "True", even for a copy.
+TEST_F(RoutesTest, CardLivenessSwitchedOffAnswersTheVendorsTrue) {
+  (*caps_)->card_liveness = false;
+  int http = 0;
+  json r = Call(
+      "predict",
+      {{"image_card1", Slurp(std::string(EKYC_SOURCE_DIR) + "/tests/data/cardlive/screen.jpg")}},
+      {}, &http);
+  (*caps_)->card_liveness = true;
+  ASSERT_EQ(http, 200) << r.dump();
+  EXPECT_EQ(r["output"][0]["liveness"], json({{"liveness", "True"}, {"checked", false}}));
 }
 
 TEST_F(RoutesTest, PredictBothSidesAsJsonBase64) {

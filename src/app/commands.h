@@ -12,6 +12,7 @@ void AddReadCommand(CLI::App& app, int* exit_code);
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddKeysCommand(CLI::App& app, int* exit_code);
 void AddLiveCommand(CLI::App& app, int* exit_code);
+void AddCardLiveCommand(CLI::App& app, int* exit_code);
 void AddFaceCommand(CLI::App& app, int* exit_code);
 void AddAddressCommand(CLI::App& app, int* exit_code);
 void AddStoreCommand(CLI::App& app, int* exit_code);

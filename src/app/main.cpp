@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   ekyc::app::AddServeCommand(app, &exit_code);
   ekyc::app::AddKeysCommand(app, &exit_code);
   ekyc::app::AddLiveCommand(app, &exit_code);
+  ekyc::app::AddCardLiveCommand(app, &exit_code);
   ekyc::app::AddFaceCommand(app, &exit_code);
   ekyc::app::AddAddressCommand(app, &exit_code);
   ekyc::app::AddStoreCommand(app, &exit_code);

@@ -139,6 +139,7 @@ Result<Config> Config::Load(const EnvSource& env) {
   // Liveness needs at least 5 frames; above ~120 the checker's all-pairs work grows quadratically.
   EKYC_ASSIGN_OR_RETURN(int64_t vframes, EnvInt(env, "EKYC_VIDEO_FRAMES", c.video_frames, 5, 120));
   c.video_frames = static_cast<int>(vframes);
+  EKYC_ASSIGN_OR_RETURN(c.card_liveness, EnvBool(env, "EKYC_CARD_LIVENESS", true));
   EKYC_ASSIGN_OR_RETURN(int64_t queue, EnvInt(env, "EKYC_QUEUE", 0, 0, 100'000));
   c.queue = queue > 0 ? static_cast<int>(queue) : 2 * c.workers;
   EKYC_ASSIGN_OR_RETURN(int64_t http_threads, EnvInt(env, "EKYC_HTTP_THREADS", 0, 0, 4096));

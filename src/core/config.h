@@ -55,6 +55,9 @@ struct Config {
   int64_t max_video_bytes = 20LL << 20;  // EKYC_MAX_VIDEO_BYTES: encoded selfie video size
   double max_video_seconds = 15.0;       // EKYC_MAX_VIDEO_SECONDS: selfie video duration
   int video_frames = 30;                 // EKYC_VIDEO_FRAMES: frames sampled for liveness
+  // EKYC_CARD_LIVENESS: on = the card liveness check answers each side's `liveness`; off = the
+  // vendor's behaviour ("True", not checked), for clients that expect it (docs/card-liveness.md).
+  bool card_liveness = true;
 
   // Server limits and admission control (see src/api, docs/api.md).
   int queue = 0;                        // EKYC_QUEUE: jobs waiting for a worker (0 -> 2 x workers)

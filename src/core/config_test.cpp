@@ -18,6 +18,17 @@ TEST(ConfigTest, DefaultsWhenUnset) {
   EXPECT_EQ(c->max_video_bytes, 20 << 20);
   EXPECT_DOUBLE_EQ(c->max_video_seconds, 15.0);
   EXPECT_EQ(c->video_frames, 30);
+  EXPECT_TRUE(c->card_liveness);
+}
+
+TEST(ConfigTest, CardLivenessSwitch) {
+  auto off = Config::Load(MapEnv({{"EKYC_CARD_LIVENESS", "off"}}));
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->card_liveness);
+  auto on = Config::Load(MapEnv({{"EKYC_CARD_LIVENESS", "on"}}));
+  ASSERT_TRUE(on.ok());
+  EXPECT_TRUE(on->card_liveness);
+  EXPECT_FALSE(Config::Load(MapEnv({{"EKYC_CARD_LIVENESS", "maybe"}})).ok());
 }
 
 TEST(ConfigTest, VideoLimits) {
