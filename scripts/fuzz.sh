@@ -28,7 +28,7 @@ if [ ! -d "$PKGS" ]; then
   echo "fuzz: $PKGS is missing; run 'make fetch' (or set EKYC_PKG_DIR)" >&2
   exit 2
 fi
-CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEKYC_FUZZ=ON \
+CC=clang CXX=clang++ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEKYC_PARSER_FUZZ=ON \
   -DEKYC_PKG_DIR="$PKGS" >/dev/null || exit 2
 cmake --build "$BUILD" -j "$JOBS" --target $(for t in $TARGETS; do echo "${t}_fuzz"; done) || exit 2
 
