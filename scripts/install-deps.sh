@@ -27,6 +27,9 @@ PKGS=(
   python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode opencv-data
   # fonts with full Vietnamese coverage for the synthetic card generator
   fonts-noto-core fonts-dejavu-core fonts-roboto-unhinted
+  # more typeface families for the generator's varied print runs, and OCR-B for every MRZ
+  fonts-liberation2 fonts-freefont-ttf fonts-open-sans fonts-texgyre fonts-croscore fonts-ocr-b
+  python3-fonttools
 )
 
 missing=()

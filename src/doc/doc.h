@@ -1,12 +1,13 @@
 // Public interface of the document reader: finds a Vietnamese ID card / passport data page in a
-// photo, rectifies and orients it, classifies type and side, reads the printed fields with
-// Tesseract (`vie` LSTM), decodes the QR code and the MRZ, and cross-checks them.
+// photo, rectifies and orients it, classifies type and side, reads the printed fields with the
+// recognisers of doc/recognizer.h (Tesseract `vie` unless others are given), decodes the QR code
+// and the MRZ, and cross-checks them. The stages are listed in reader.cpp and docs/doc.md.
 //
 // Field values are returned as printed (NFC); normalisation to codes and validation (dates,
 // addresses, ID rules, expiry) belongs to src/vn and is attached by the API layer
-// (see docs/doc.md, "Seam with vn").
+// (docs/doc.md, "What is read").
 //
-// Thread-safety: DocReader is NOT thread-safe (it owns Tesseract engines): create one per worker
+// Thread-safety: DocReader is NOT thread-safe (it owns recogniser engines): create one per worker
 // thread. DocResult and the free functions are value types / pure and safe to share.
 #pragma once
 
@@ -21,6 +22,7 @@
 #include "core/status.h"
 #include "doc/mrz.h"
 #include "doc/qr.h"
+#include "doc/recognizer.h"
 
 namespace ekyc::doc {
 
@@ -77,6 +79,11 @@ class DocReader {
   // Loads Tesseract `vie` (fields) and `eng` (MRZ only) once. Fails with a clear message when
   // the traineddata files are missing.
   static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options = {});
+  // With other recognisers (doc/recognizer.h), e.g. a trained line recogniser for some field
+  // kinds: the roles left empty are Tesseract's. The reader owns them from then on; they must not
+  // be shared with another thread.
+  static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options,
+                                                   Recognizers recognizers);
   ~DocReader();
   DocReader(const DocReader&) = delete;
   DocReader& operator=(const DocReader&) = delete;
