@@ -27,6 +27,7 @@
 namespace {
 
 using namespace ekyc::store;
+using ekyc::Status;
 
 constexpr size_t kDim = 192;
 
