@@ -5,7 +5,8 @@ JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 export EKYC_CACHE ?= $(HOME)/.cache/ekyc
 
-.PHONY: run test deps fetch models build browser-deps lint format clean fuzz test-sanitize test-tsan
+.PHONY: run test deps fetch models build browser-deps lint format clean fuzz test-sanitize test-tsan \
+        ocr-model ocr-eval
 
 run: build models
 	./scripts/serve.sh $(BUILD)
@@ -58,6 +59,21 @@ test-sanitize: models browser-deps
 
 test-tsan: fetch
 	./scripts/test-sanitize.sh tsan $(abspath $(BUILD))
+
+# The project's Vietnamese line recogniser (tools/ocr, models/ocr/MODEL_CARD.md): trains (or resumes)
+# in OCR_RUN on this machine's CPU, then exports the last checkpoint to models/ocr. Hours, not
+# minutes; not part of `make test`. OCR_ARGS passes more options to tools/ocr/train.py.
+OCR_RUN ?= $(BUILD)/ocr-run
+ocr-model: build
+	./scripts/install-deps.sh --ocr-training
+	$(PY) tools/ocr/train.py --admin $(BUILD)/data/vn-admin.tsv --run $(OCR_RUN) --resume $(OCR_ARGS)
+	$(PY) tools/ocr/export.py --ckpt $(OCR_RUN)/ckpt.pt --out models/ocr --admin $(BUILD)/data/vn-admin.tsv
+
+# Character and line accuracy of the committed recogniser per field kind (training fonts,
+# held-out fonts, held-out fonts clean names), through OpenCV DNN as the server runs it.
+ocr-eval: build
+	./scripts/install-deps.sh --ocr-training
+	$(PY) tools/ocr/evaluate.py --admin $(BUILD)/data/vn-admin.tsv --model models/ocr/vn-line.onnx
 
 lint: build
 	./scripts/lint.sh $(BUILD)

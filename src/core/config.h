@@ -72,6 +72,11 @@ struct Config {
   int enumeration_limit_key = 100;   // EKYC_ENUMERATION_LIMIT_KEY: search/verify misses per key
   int enumeration_window_s = 600;    // EKYC_ENUMERATION_WINDOW_S: its sliding window
 
+  // Document reader's text engines (see src/doc, docs/doc.md "Recognisers"): tesseract|trained.
+  std::string doc_lines = "tesseract";  // EKYC_DOC_LINES: per-field line re-reads
+  std::string doc_page = "tesseract";   // EKYC_DOC_PAGE: the whole page's reading
+  std::string doc_mrz = "tesseract";    // EKYC_DOC_MRZ: the machine-readable zone
+
   // Face database (see src/store, docs/store.md).
   std::string store_backend = "sqlite";  // EKYC_STORE: sqlite|postgres
   std::string pg_dsn;                    // EKYC_PG_DSN: libpq connection string (postgres backend)

@@ -23,6 +23,7 @@
 #include "doc/mrz.h"
 #include "doc/qr.h"
 #include "doc/recognizer.h"
+#include "infer/infer.h"
 
 namespace ekyc::doc {
 
@@ -69,10 +70,26 @@ struct DocResult {
   nlohmann::json ToJson() const;
 };
 
+// Which engine reads text in a role of the reader (docs/doc.md, "Recognisers").
+enum class TextEngine {
+  kTesseract,  // Tesseract `vie` (Debian's tesseract-ocr-vie)
+  kTrained,    // the project's line recogniser (models/ocr, model id `vn-line`); for pages, with
+               // the PP-OCR text detector (`ppocr-det`) finding the lines
+};
+
 struct DocReaderOptions {
   std::string tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
   int card_width = 1000;  // rectified card width in pixels
+  // The per-field line re-reads, the page reading and the MRZ band. kTrained needs `models`
+  // (src/infer). Tesseract reads the MRZ with its `eng` model limited to the MRZ alphabet.
+  TextEngine lines = TextEngine::kTesseract;
+  TextEngine page = TextEngine::kTesseract;
+  TextEngine mrz = TextEngine::kTesseract;
+  std::shared_ptr<const infer::ModelSet> models;
 };
+
+// "tesseract" | "trained" (as in EKYC_DOC_LINES / EKYC_DOC_PAGE / EKYC_DOC_MRZ); nullopt for anything else.
+std::optional<TextEngine> ParseTextEngine(const std::string& name);
 
 class DocReader {
  public:

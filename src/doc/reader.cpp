@@ -11,6 +11,8 @@
 
 #include "doc/classify.h"
 #include "doc/crosscheck.h"
+#include "doc/ctc_page_recognizer.h"
+#include "doc/ctc_recognizer.h"
 #include "doc/doc.h"
 #include "doc/extract.h"
 #include "doc/id_confidence.h"
@@ -256,6 +258,12 @@ void DocReader::Impl::ReadFixedTexts(const PageReading& page, DocResult* r) {
 DocReader::DocReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DocReader::~DocReader() = default;
 
+std::optional<TextEngine> ParseTextEngine(const std::string& name) {
+  if (name == "tesseract") return TextEngine::kTesseract;
+  if (name == "trained") return TextEngine::kTrained;
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& options) {
   return Create(options, Recognizers{});
 }
@@ -265,6 +273,15 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->rec = std::move(recognizers);
+  if (!impl->rec.line && options.lines == TextEngine::kTrained) {
+    EKYC_ASSIGN_OR_RETURN(impl->rec.line, CtcLineRecognizer::Create(options.models));
+  }
+  if (!impl->rec.page && options.page == TextEngine::kTrained) {
+    EKYC_ASSIGN_OR_RETURN(impl->rec.page, CtcPageRecognizer::Create(options.models));
+  }
+  if (!impl->rec.mrz && options.mrz == TextEngine::kTrained) {
+    EKYC_ASSIGN_OR_RETURN(impl->rec.mrz, CtcPageRecognizer::Create(options.models));
+  }
   if (!impl->rec.page || !impl->rec.line) {
     EKYC_ASSIGN_OR_RETURN(auto vie_owned,
                           TesseractRecognizer::Create({options.tessdata_dir, "vie", "", true}));
