@@ -5,7 +5,8 @@ JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 export EKYC_CACHE ?= $(HOME)/.cache/ekyc
 
-.PHONY: run test deps fetch models build browser-deps lint format clean ocr-model ocr-eval
+.PHONY: run test deps fetch models build browser-deps lint format clean fuzz test-sanitize test-tsan \
+        ocr-model ocr-eval
 
 run: build models
 	./scripts/serve.sh $(BUILD)
@@ -45,6 +46,20 @@ browser-deps: deps
 	  cd $(CONSOLE_TEST_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
 	fi
 
+# Fuzzing (docs/reliability.md): every parser's libFuzzer target for FUZZ_SECONDS each (default
+# 60), or FUZZ_RUNS executions; FUZZ_TARGETS="mrz qr" for some. Clang + ASan + UBSan in build-fuzz/.
+fuzz: fetch
+	EKYC_PKG_DIR=$(abspath $(BUILD))/pkgs ./scripts/fuzz.sh build-fuzz
+
+# The unit and integration tests built with AddressSanitizer + UndefinedBehaviorSanitizer (clang)
+# in build-asan/, and the concurrency tests (worker pool, admission control, server, store) with
+# ThreadSanitizer in build-tsan/. Models and packages come from $(BUILD).
+test-sanitize: models browser-deps
+	./scripts/test-sanitize.sh asan $(abspath $(BUILD))
+
+test-tsan: fetch
+	./scripts/test-sanitize.sh tsan $(abspath $(BUILD))
+
 # The project's Vietnamese line recogniser (tools/ocr, models/ocr/MODEL_CARD.md): trains (or resumes)
 # in OCR_RUN on this machine's CPU, then exports the last checkpoint to models/ocr. Hours, not
 # minutes; not part of `make test`. OCR_ARGS passes more options to tools/ocr/train.py.
@@ -67,4 +82,4 @@ format:
 	find src tests bench -name '*.cpp' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan

@@ -6,6 +6,8 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config ninja-build git ca-certificates
   clang-format clang-tidy
+  # fuzzing and sanitizer builds (make fuzz, make test-sanitize, make test-tsan)
+  clang libclang-rt-14-dev
   # computer vision and OCR
   libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
   libtesseract-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng

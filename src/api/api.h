@@ -231,6 +231,26 @@ struct StaticFile {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Abuse limits (failed attempts per API key and per request field; attempt_limit.h)
+
+// One rule. A subject is the API key (when max_per_key > 0) and the value of each of
+// `subject_fields` present in the request (when max_per_field > 0); 0 disables that side. A
+// request on one of `routes` is refused (HTTP 429, `code`, Retry-After) while one of its subjects
+// has its maximum of failures inside the sliding window; a failure is an outcome whose reason is
+// in `counted_reasons`, recorded when the request finishes.
+struct AttemptLimit {
+  std::string name;                          // metrics label and log name, e.g. "liveness"
+  std::vector<std::string> routes;           // routes it guards
+  std::vector<std::string> counted_reasons;  // outcome reasons that count as a failed attempt
+  std::vector<std::string> subject_fields;   // e.g. {"user_id"}
+  int max_per_key = 0;
+  int max_per_field = 0;
+  int window_s = 180;
+  std::string code;  // the refusal's code, one of ErrorCodes() (HTTP 429)
+  std::string what;  // "failed liveness attempts", for the refusal's message
+};
+
+// ---------------------------------------------------------------------------------------------
 // Server
 
 struct ServerOptions {
@@ -250,9 +270,10 @@ struct ServerOptions {
   int request_timeout_ms = 30'000;  // per-request deadline, from arrival
   double rate_limit_rps = 0;        // per API key; 0 disables
   int rate_limit_burst = 1;
-  std::string api_version = "0.2";       // envelope api_version (app/version.h kApiVersion)
-  std::string server_version;            // envelope mlchain_version (ekyc build version)
-  std::vector<StaticFile> static_files;  // not from Config: registered by `ekyc serve`
+  std::string api_version = "0.2";           // envelope api_version (app/version.h kApiVersion)
+  std::string server_version;                // envelope mlchain_version (ekyc build version)
+  std::vector<StaticFile> static_files;      // not from Config: registered by `ekyc serve`
+  std::vector<AttemptLimit> attempt_limits;  // not from Config alone: the routes layer's rules
 
   static ServerOptions FromConfig(const Config& config);
 };

@@ -318,11 +318,15 @@ def run_full(S, cl, chk, a):
         cl.call("video replay -> E460", "register_ekyc_front_back_face_video",
                 files={"image_card1": card1, "image_card2": back, "video": ts.read(replay)},
                 fields={"user_id": "conf-video"}, expect_code="E460")
+        # The server runs with EKYC_LIVENESS_FAIL_LIMIT_USER=1: the same user is now refused.
+        cl.call("video again, same user -> E463", "register_ekyc_front_back_face_video",
+                files={"image_card1": card1, "image_card2": back, "video": ts.read(replay)},
+                fields={"user_id": "conf-video"}, expect_status=429, expect_code="E463")
         holder = os.path.join(S.dir, "card_video_holder.jpg")
         ts.video_frame_card(cards, live_clip, holder)  # the clip's person is the card holder
         j = cl.call("video live, card holder", "register_ekyc_front_back_face_video",
                     files={"image_card1": ts.read(holder), "image_card2": back, "video_general": ts.read(live_clip)},
-                    fields={"user_id": "conf-video"})
+                    fields={"user_id": "conf-video-live"})
         if j and j.get("output") and j["output"][2]["is_matched"].get("liveness") != "True":
             chk.fail("video live, card holder", "not judged live")
     else:
@@ -345,6 +349,15 @@ def run_full(S, cl, chk, a):
     cl.call("register_ekyc from tampered chip data -> E470", "register_ekyc_front_back_face",
             json_body=dict(tampered, image_general=b64(face("img2.jpg")), user_id="conf-chip-2"), expect_code="E470")
     cl.call("delete chip user", "delete_user_face", json_body={"user_id": "conf-chip-1", "face_id": "all"})
+    # ---- enumeration limit: this server allows 12 misses per key (EKYC_ENUMERATION_LIMIT_KEY) ----
+    for i in range(14):
+        j = cl.call("verify unknown user (enumeration %d)" % i, "verify_user_face",
+                    files={"image_face": face("img2.jpg")}, fields={"user_id": "conf-enum-%d" % i},
+                    expect_status=None)
+        if j and j.get("code") == "E462":
+            break
+    else:
+        chk.fail("enumeration", "14 verifications of unknown users were never refused with E462")
 
     # ---- operator routes (routes_ops.cpp): after the store was used, so the audit log has entries ----
     j = cl.call("server_info", "server_info", json_body={})
@@ -542,6 +555,7 @@ def main():
     cpu0 = time.process_time()
 
     S = ts.LiveServer(a.ekyc, {"EKYC_MODEL_DIR": a.model_dir, "EKYC_WORKERS": "1", "EKYC_QUEUE": "1",
+                               "EKYC_LIVENESS_FAIL_LIMIT_USER": "1", "EKYC_ENUMERATION_LIMIT_KEY": "12",
                                "EKYC_RATE_LIMIT_RPS": "0", "EKYC_REQUEST_TIMEOUT_MS": "120000"},
                       name="ekyc-conformance")
     D = ts.LiveServer(a.ekyc, {"EKYC_MODEL_DIR": os.path.join(S.dir, "no-models"), "EKYC_WORKERS": "1",

@@ -91,6 +91,11 @@ void InstallFaceDbRoutes(RouteTable& routes, std::shared_ptr<const Capabilities>
 void InstallMatchRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 void InstallPredictRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 
+// The abuse limits of the vendor routes (routes_limits.cpp), from EKYC_LIVENESS_FAIL_* and
+// EKYC_ENUMERATION_*: failed liveness per user_id and per key on the selfie-video registration,
+// search/verify misses per key. Rules whose limits are all 0 are left out.
+std::vector<AttemptLimit> VendorAttemptLimits(const Config& config);
+
 // Operator routes (routes_ops.cpp), not in the vendor API: `server_info` and `audit_events`.
 struct OpsInfo {
   std::string version;      // this build (ekyc version)

@@ -10,6 +10,7 @@
 #include <type_traits>
 
 #include "api/api.h"
+#include "api/attempt_limit.h"
 #include "api/errors.h"
 #include "api/json_text.h"
 #include "api/metrics.h"
@@ -119,6 +120,7 @@ struct Server::Impl {
   ApiKeyStore keys;
   RateLimiter limiter;
   WorkerPool pool;
+  std::vector<std::unique_ptr<AttemptLimiter>> attempt_limiters;
   TlsFiles tls;
   bool use_tls = true;
   std::unique_ptr<httplib::Server> http;
@@ -155,6 +157,15 @@ Status Server::Impl::Init(const std::vector<WorkerInit>& inits) {
   if (opt.workers < 1) return InvalidArgument("config.invalid", "at least one worker is needed");
   if (opt.max_body_bytes < 1)
     return InvalidArgument("config.invalid", "max body size must be positive");
+  for (const AttemptLimit& rule : opt.attempt_limits) {
+    if (rule.window_s < 1 || rule.max_per_key < 0 || rule.max_per_field < 0 ||
+        CodeError(rule.code, "").http_status != 429) {
+      return InvalidArgument("config.invalid", "attempt limit '" + rule.name +
+                                                   "' needs a window of at least 1 s, limits >= "
+                                                   "0 and a code answered with HTTP 429");
+    }
+    attempt_limiters.push_back(std::make_unique<AttemptLimiter>(rule));
+  }
   if (opt.allow_plain_http) {
     if (!IsLoopbackHost(opt.host)) {
       return FailedPrecondition(
@@ -355,6 +366,45 @@ void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& re
     Fail(req, res, route, s);
     return;
   }
+  // Abuse limits: refused before any work while a subject (the key, a user id) has too many
+  // recent failures; the outcome is recorded against the same subjects when the request ends.
+  std::vector<std::pair<AttemptLimiter*, std::vector<std::string>>> guards;
+  for (auto& limiter : attempt_limiters) {
+    if (!limiter->AppliesTo(route)) continue;
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& f : limiter->rule().subject_fields) {
+      if (const std::string* v = r.Find(f)) fields.emplace_back(f, *v);
+    }
+    auto subjects = limiter->Subjects(r.api_key_name, fields);
+    if (int retry = limiter->Blocked(subjects, Clock::now()); retry > 0) {
+      const AttemptLimit& rule = limiter->rule();
+      metrics.RecordRejected(rule.name);
+      std::string limits;
+      if (rule.max_per_field > 0 && !rule.subject_fields.empty())
+        limits = std::to_string(rule.max_per_field) + " per " + rule.subject_fields.front();
+      if (rule.max_per_key > 0)
+        limits +=
+            (limits.empty() ? "" : " and ") + std::to_string(rule.max_per_key) + " per API key";
+      ErrorInfo e = CodeError(rule.code,
+                              "too many " + rule.what + " (at most " + limits + " in " +
+                                  std::to_string(rule.window_s) + " s); retry after " +
+                                  std::to_string(retry) + " s",
+                              retry);
+      Finish(req, res, route, nullptr, &e);
+      return;
+    }
+    guards.emplace_back(limiter.get(), std::move(subjects));
+  }
+  auto record_outcome = [&](const Status& outcome) {
+    for (auto& [limiter, subjects] : guards) {
+      if (limiter->Record(subjects, outcome.reason(), Clock::now())) {
+        log.Info("attempt_failed", {{"request_id", r.request_id},
+                                    {"limit", limiter->rule().name},
+                                    {"reason", outcome.reason()},
+                                    {"api_key", r.api_key_name}});
+      }
+    }
+  };
   bool queued = pool.Submit([state, handler](WorkerContext& ctx, bool cancelled) {
     Result<nlohmann::json> result{Internal("server.no_result", "no result")};
     bool skip;
@@ -409,10 +459,12 @@ void Server::Impl::HandleCall(const httplib::Request& req, httplib::Response& re
     result = std::move(state->result);
   }
   if (!result.ok()) {
+    record_outcome(result.status());
     Fail(req, res, route, result.status());
     return;
   }
   if (auto split = TakeOutcome(*result)) {
+    record_outcome(split->outcome);
     if (split->outcome.ok()) {
       Finish(req, res, route, split->output, nullptr);
     } else {

@@ -428,6 +428,60 @@ TEST_F(ServerTest, RateLimitIs429) {
   EXPECT_FALSE(r->get_header_value("Retry-After").empty());
 }
 
+// Abuse limits: a route's counted outcome is recorded per key and per user_id; at the limit the
+// next request is refused before its handler runs, with the rule's code and Retry-After.
+TEST_F(ServerTest, FailedAttemptsAreLimitedPerUserAndPerKey) {
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  routes_.Set("register_ekyc_front_back_face_video",
+              [runs](const Request& r, WorkerContext&) -> Result<json> {
+                ++*runs;
+                if (*r.Find("user_id") == "live-user") return json{{"ok", true}};
+                return OutputWithOutcome(json::array(), Status(StatusCode::kPermissionDenied,
+                                                               "live.spoof_detected", "not live"));
+              });
+  AttemptLimit rule;
+  rule.name = "liveness_attempts";
+  rule.routes = {"register_ekyc_front_back_face_video"};
+  rule.counted_reasons = {"live.spoof_detected"};
+  rule.subject_fields = {"user_id"};
+  rule.max_per_field = 2;
+  rule.max_per_key = 3;
+  rule.window_s = 60;
+  rule.code = "E463";
+  rule.what = "failed liveness attempts";
+  opt_.attempt_limits = {rule};
+  Start();
+  const std::string path = "/call/register_ekyc_front_back_face_video";
+  for (int i = 0; i < 2; ++i)
+    ExpectEnvelope(PostJson(path, {{"user_id", "u1"}}, key_), 200, "E460");
+  auto refused = PostJson(path, {{"user_id", "u1"}}, key_);
+  ExpectEnvelope(refused, 429, "E463");
+  ASSERT_TRUE(refused);
+  const int retry = std::stoi(refused->get_header_value("Retry-After"));
+  EXPECT_GE(retry, 59);
+  EXPECT_LE(retry, 60);
+  EXPECT_NE(json::parse(refused->body)["error"].get<std::string>().find("retry after"),
+            std::string::npos);
+  EXPECT_EQ(runs->load(), 2);  // refused before the handler
+  // Successes do not count; a third failure on another user reaches the key's limit of 3.
+  ExpectEnvelope(PostJson(path, {{"user_id", "live-user"}}, key_), 200, "");
+  ExpectEnvelope(PostJson(path, {{"user_id", "u2"}}, key_), 200, "E460");
+  ExpectEnvelope(PostJson(path, {{"user_id", "live-user"}}, key_), 429, "E463");
+  // Other routes are not limited.
+  ExpectEnvelope(PostJson("/call/predict", json::object(), key_), 200, "");
+  EXPECT_NE(server_->MetricsText().find("liveness_attempts"), std::string::npos);
+  EXPECT_EQ(log_->find("u1"), std::string::npos) << "a user id in the log";
+}
+
+TEST_F(ServerTest, AttemptLimitWithACodeThatIsNot429IsRefusedAtStart) {
+  AttemptLimit rule;
+  rule.name = "x";
+  rule.code = "E422";
+  opt_.attempt_limits = {rule};
+  auto s = Server::Create(opt_, routes_, {}, {}, Logger::ToString(log_, "info"));
+  EXPECT_FALSE(s.ok());
+}
+
 TEST_F(ServerTest, MetricsText) {
   Start();
   ExpectEnvelope(PostJson("/call/predict", {{"a", 1}}, key_), 200, "");

@@ -61,6 +61,7 @@ int RunServe() {
     std::cerr << "warning: library output on stderr will not be JSON (no relay process)\n";
   Logger log = Logger::Stderr(config->log_level);
   api::ServerOptions options = api::ServerOptions::FromConfig(*config);
+  options.attempt_limits = api::VendorAttemptLimits(*config);
   options.api_version = kApiVersion;
   options.server_version = kEkycVersion;
 

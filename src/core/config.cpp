@@ -7,7 +7,9 @@
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <thread>
+#include <tuple>
 
 namespace ekyc {
 namespace {
@@ -160,6 +162,16 @@ Result<Config> Config::Load(const EnvSource& env) {
   EKYC_ASSIGN_OR_RETURN(int64_t burst,
                         EnvInt(env, "EKYC_RATE_LIMIT_BURST", c.rate_limit_burst, 1, 1'000'000));
   c.rate_limit_burst = static_cast<int>(burst);
+  for (auto [name, field, max] :
+       {std::tuple{"EKYC_LIVENESS_FAIL_LIMIT_USER", &c.liveness_fail_limit_user, 1'000'000},
+        std::tuple{"EKYC_LIVENESS_FAIL_LIMIT_KEY", &c.liveness_fail_limit_key, 1'000'000},
+        std::tuple{"EKYC_LIVENESS_FAIL_WINDOW_S", &c.liveness_fail_window_s, 86'400},
+        std::tuple{"EKYC_ENUMERATION_LIMIT_KEY", &c.enumeration_limit_key, 1'000'000},
+        std::tuple{"EKYC_ENUMERATION_WINDOW_S", &c.enumeration_window_s, 86'400}}) {
+    const bool window = std::string_view(name).ends_with("_S");
+    EKYC_ASSIGN_OR_RETURN(int64_t v, EnvInt(env, name, *field, window ? 1 : 0, max));
+    *field = static_cast<int>(v);
+  }
   EKYC_ASSIGN_OR_RETURN(c.store_backend, EnvString(env, "EKYC_STORE", c.store_backend));
   if (c.store_backend != "sqlite" && c.store_backend != "postgres") {
     return BadVar("EKYC_STORE", c.store_backend, "sqlite or postgres");

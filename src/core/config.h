@@ -68,6 +68,12 @@ struct Config {
   int request_timeout_ms = 30'000;  // EKYC_REQUEST_TIMEOUT_MS: per-request deadline
   double rate_limit_rps = 10;       // EKYC_RATE_LIMIT_RPS: per API key (0 disables)
   int rate_limit_burst = 20;        // EKYC_RATE_LIMIT_BURST
+  // Abuse limits (docs/api.md "Abuse limits"); 0 disables each.
+  int liveness_fail_limit_user = 5;  // EKYC_LIVENESS_FAIL_LIMIT_USER: failed liveness per user_id
+  int liveness_fail_limit_key = 20;  // EKYC_LIVENESS_FAIL_LIMIT_KEY: failed liveness per API key
+  int liveness_fail_window_s = 180;  // EKYC_LIVENESS_FAIL_WINDOW_S: their sliding window
+  int enumeration_limit_key = 100;   // EKYC_ENUMERATION_LIMIT_KEY: search/verify misses per key
+  int enumeration_window_s = 600;    // EKYC_ENUMERATION_WINDOW_S: its sliding window
 
   // Document reader's text engines (see src/doc, docs/doc.md "Recognisers"): tesseract|trained.
   std::string doc_lines = "tesseract";  // EKYC_DOC_LINES: per-field line re-reads

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "store/hnsw_check.h"
+
 namespace ekyc::store {
 
 namespace {
@@ -286,6 +288,9 @@ Result<std::unique_ptr<AnnIndex>> AnnIndex::LoadGraph(const std::string& graph_p
   auto bad = [](const std::string& why) {
     return Status(StatusCode::kDataLoss, "store.snapshot_invalid", why);
   };
+  // hnswlib's loader trusts the file's sizes and neighbour ids; a graph they do not fit is refused
+  // before it is loaded (the caller then rebuilds the index from the tables).
+  EKYC_RETURN_IF_ERROR(CheckHnswGraphFile(graph_path, dim, m, ef_construction));
   try {
     idx->hnsw_ = std::make_unique<hnswlib::HierarchicalNSW<float>>(idx->space_.get(), graph_path);
   } catch (const std::exception& e) {

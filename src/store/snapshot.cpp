@@ -354,6 +354,22 @@ Result<uint64_t> WriteSnapshot(const std::string& path, const DataKey& key,
   return static_cast<uint64_t>(sb.st_size);
 }
 
+Status SealSnapshotContents(const std::string& path, const DataKey& key,
+                            const std::string& store_tag, const std::string& model,
+                            std::string_view contents) {
+  FdGuard out{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)};
+  if (out.fd < 0) {
+    return Internal("store.snapshot_write", "cannot create " + path + ": " + std::strerror(errno));
+  }
+  std::string header(kMagic, sizeof kMagic);
+  PutU32(header, kChunkBytes);
+  PutU64(header, contents.size());
+  EKYC_RETURN_IF_ERROR(WriteAll(out.fd, header.data(), header.size()));
+  ChunkSealer sealer(out.fd, key, model, store_tag, contents.size());
+  EKYC_RETURN_IF_ERROR(sealer.Append(contents.data(), contents.size()));
+  return Status::Ok();
+}
+
 Result<LoadedSnapshot> ReadSnapshot(const std::string& path, const DataKey& key,
                                     const std::string& store_tag, const std::string& model,
                                     size_t m, size_t ef_construction, size_t ef_search) {

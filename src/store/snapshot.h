@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -67,6 +68,13 @@ Result<PreparedSnapshot> PrepareSnapshot(
 Result<uint64_t> WriteSnapshot(const std::string& path, const DataKey& key,
                                const std::string& store_tag, const std::string& model,
                                const PreparedSnapshot& snap);
+
+// Writes `contents` (the plaintext described above, whatever it holds) as a sealed snapshot file,
+// exactly as WriteSnapshot seals its own. For tests and the snapshot fuzz target, which need files
+// whose contents are theirs to choose but that open under the key.
+Status SealSnapshotContents(const std::string& path, const DataKey& key,
+                            const std::string& store_tag, const std::string& model,
+                            std::string_view contents);
 
 struct LoadedSnapshot {
   int64_t seq = 0;
