@@ -42,6 +42,10 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
       // Project code for a selfie video judged not live (the vendor documents no code for it).
       {"live.spoof_detected", {200, "E460", "Liveness check failed", 0}},
+      // Project code for a selfie video that shows no attack but not enough of a live face
+      // (docs/liveness.md): the client should record again with a blink or a slow head turn.
+      {"live.not_enough_evidence",
+       {200, "E461", "Liveness not confirmed: record again with a blink or a slow head turn", 0}},
       {kReasonMalformed, {400, "E400", nullptr, 0}},
       {kReasonUnauthenticated, {401, "E401", nullptr, 0}},
       {kReasonUnknownRoute, {404, "E404", nullptr, 0}},

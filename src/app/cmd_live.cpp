@@ -112,7 +112,8 @@ int RunCheck(const std::string& path, const live::LivenessOptions& opt,
   const nlohmann::json j = CheckFile(**checker, path, opt.max_frames, challenge);
   std::cout << j.dump(2) << "\n";
   if (j.contains("error") && !j.contains("score")) return 3;  // could not decide
-  return j.value("live", false) ? 0 : 1;
+  if (j.value("live", false)) return 0;
+  return j.value("decision", "") == "not_enough_evidence" ? 4 : 1;
 }
 
 // LIST.csv: path,label[,attack_type]; label genuine = bona fide, anything else = attack.
@@ -210,7 +211,7 @@ void AddLiveCommand(CLI::App& app, int* exit_code) {
   auto* check = live_cmd->add_subcommand(
       "check",
       "Print the liveness decision and signals of a selfie video or photo as JSON "
-      "(exit 0 live, 1 spoof, 3 refused, 2 error)");
+      "(exit 0 live, 1 spoof, 4 not enough evidence, 3 refused, 2 error)");
   auto path = std::make_shared<std::string>();
   check->add_option("file", *path, "Video (MP4/WebM/MOV/AVI) or photo (JPEG/PNG)")->required();
   auto challenge = std::make_shared<std::string>();
