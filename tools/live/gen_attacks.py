@@ -42,6 +42,8 @@ Limits: these are simulations of artefacts; real prints and screens differ (pape
 halftone, real display sub-pixel layouts, camera anti-alias filters, auto-exposure).
 
 Usage: /usr/bin/python3 tools/live/gen_attacks.py --shared /work/shared/data --out build-live/live-attacks
+       (--split tools/live/split.csv --part dev|kept_aside: attacks made from one part of the split;
+        docs/liveness.md, "Evaluation", gives the photos and seed offset used for each part)
 """
 import argparse
 import csv
@@ -411,6 +413,9 @@ def main():
     ap.add_argument("--photo-out", help="also write the single-photo check list (and PNG frames) here")
     ap.add_argument("--photo-start", type=int, default=0,
                     help="first face photo used (sorted order); 30 takes the photos the default set never uses")
+    ap.add_argument("--split", help="take the genuine clips of one part of this split (tools/live/split.csv) "
+                                    "instead of face-videos-dev's genuine clips")
+    ap.add_argument("--part", choices=("dev", "kept_aside"), help="the part of --split to use")
     ap.add_argument("--seed-offset", type=int, default=0,
                     help="added to every attack's seed: a fresh draw of motion, sheet, screen and light "
                          "parameters (the default set, offset 0, is the one the thresholds were set on)")
@@ -419,10 +424,18 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     vids = os.path.join(args.shared, "face-videos-dev")
     genuine = []
-    with open(os.path.join(vids, "labels.csv")) as fh:
-        for row in csv.DictReader(fh):
-            if row["label"] == "genuine":
-                genuine.append(os.path.join(vids, row["file"]))
+    if args.split:
+        if not args.part:
+            sys.exit("--split needs --part")
+        with open(args.split) as fh:
+            for row in csv.DictReader(l for l in fh if not l.startswith("#")):
+                if row["label"] == "genuine" and row["part"] == args.part:
+                    genuine.append(os.path.join(args.shared, row["file"]))
+    else:
+        with open(os.path.join(vids, "labels.csv")) as fh:
+            for row in csv.DictReader(fh):
+                if row["label"] == "genuine":
+                    genuine.append(os.path.join(vids, row["file"]))
     photo_dir = os.path.join(args.shared, "faces-dev", "deepface")
     photos_all = sorted(p for p in os.listdir(photo_dir) if p.lower().endswith((".jpg", ".jpeg", ".png")))
     photos = photos_all[args.photo_start : args.photo_start + args.photos]
