@@ -5,12 +5,12 @@ JOBS ?= $(shell nproc)
 PY := /usr/bin/python3
 export EKYC_CACHE ?= $(HOME)/.cache/ekyc
 
-.PHONY: run test deps fetch models build lint format clean
+.PHONY: run test deps fetch models build browser-deps lint format clean ocr-model ocr-eval
 
 run: build models
 	./scripts/serve.sh $(BUILD)
 
-test: build models
+test: build models browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 deps:
@@ -25,9 +25,40 @@ fetch: deps
 models: fetch
 	@if [ -x tools/convert/build-models.sh ]; then ./tools/convert/build-models.sh $(BUILD); fi
 
+# EKYC_SHARED_DIR=DIR: the development data tests use (default ../shared; absent = those tests skip).
 build: fetch
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release \
+	  $(if $(EKYC_SHARED_DIR),-DEKYC_SHARED_DIR=$(abspath $(EKYC_SHARED_DIR))) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The console's browser tests: playwright-core from npm at the version pinned in
+# src/console/test/package-lock.json, into $(BUILD)/console-test (no browser is downloaded: the
+# tests drive Debian's chromium). Skipped when the installed tree matches the lock file.
+CONSOLE_TEST_DIR := $(BUILD)/console-test
+browser-deps: deps
+	@mkdir -p $(CONSOLE_TEST_DIR)
+	@if cmp -s src/console/test/package-lock.json $(CONSOLE_TEST_DIR)/package-lock.json && \
+	    [ -f $(CONSOLE_TEST_DIR)/node_modules/playwright-core/package.json ]; then \
+	  echo "browser-deps: playwright-core up to date"; \
+	else \
+	  cp src/console/test/package.json src/console/test/package-lock.json $(CONSOLE_TEST_DIR)/ && \
+	  cd $(CONSOLE_TEST_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; \
+	fi
+
+# The project's Vietnamese line recogniser (tools/ocr, models/ocr/MODEL_CARD.md): trains (or resumes)
+# in OCR_RUN on this machine's CPU, then exports the last checkpoint to models/ocr. Hours, not
+# minutes; not part of `make test`. OCR_ARGS passes more options to tools/ocr/train.py.
+OCR_RUN ?= $(BUILD)/ocr-run
+ocr-model: build
+	./scripts/install-deps.sh --ocr-training
+	$(PY) tools/ocr/train.py --admin $(BUILD)/data/vn-admin.tsv --run $(OCR_RUN) --resume $(OCR_ARGS)
+	$(PY) tools/ocr/export.py --ckpt $(OCR_RUN)/ckpt.pt --out models/ocr --admin $(BUILD)/data/vn-admin.tsv
+
+# Character and line accuracy of the committed recogniser per field kind (training fonts,
+# held-out fonts, held-out fonts clean names), through OpenCV DNN as the server runs it.
+ocr-eval: build
+	./scripts/install-deps.sh --ocr-training
+	$(PY) tools/ocr/evaluate.py --admin $(BUILD)/data/vn-admin.tsv --model models/ocr/vn-line.onnx
 
 lint: build
 	./scripts/lint.sh $(BUILD)

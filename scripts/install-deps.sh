@@ -18,11 +18,29 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev curl
   # API tests: docs/openapi.yaml against the live server, the Postman collection generator
   python3-yaml python3-jsonschema
+  # the console's browser tests: Debian's Chromium, driven by playwright-core from npm
+  # (`make browser-deps`; the tests never download a browser); chromedriver for WebDriver clients
+  chromium chromium-driver
   # build-time model tools (never used by the server at run time)
   python3 python3-onnx python3-numpy python3-pil python3-opencv python3-qrcode opencv-data
   # fonts with full Vietnamese coverage for the synthetic card generator
   fonts-noto-core fonts-dejavu-core fonts-roboto-unhinted
+  # more typeface families for the generator's varied print runs, and OCR-B for every MRZ
+  fonts-liberation2 fonts-freefont-ttf fonts-open-sans fonts-texgyre fonts-croscore fonts-ocr-b
+  python3-fonttools
 )
+
+# Training and evaluating the project's line recogniser (tools/ocr, `make ocr-model` / `make ocr-eval`)
+# needs PyTorch and the font families it renders with; the server and `make test` do not.
+if [ "${1:-}" = "--ocr-training" ]; then
+  PKGS+=(
+    python3-torch python3-fonttools
+    fonts-noto-core fonts-dejavu fonts-liberation2 fonts-freefont-ttf fonts-open-sans fonts-lato
+    fonts-inter fonts-cantarell fonts-clear-sans fonts-crosextra-carlito fonts-manrope fonts-mplus
+    fonts-linuxlibertine fonts-sil-andika fonts-jura fonts-sil-charis fonts-ebgaramond
+    fonts-jetbrains-mono fonts-roboto-unhinted fonts-sil-gentiumplus fonts-ocr-b
+  )
+fi
 
 missing=()
 # Node.js and npm fetch the pinned model packages and compute tfjs reference outputs. Machines that

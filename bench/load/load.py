@@ -45,7 +45,10 @@ import urllib.parse
 ROUTE = "register_ekyc_front_back_face"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-FACES = "/work/shared/data/faces-dev"
+# The shared development faces beside the repository (../shared, as CMake's EKYC_SHARED_DIR);
+# EKYC_SHARED_DIR or --faces point elsewhere.
+FACES = os.path.join(os.environ.get("EKYC_SHARED_DIR") or os.path.join(ROOT, "..", "shared"),
+                     "data", "faces-dev")
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -529,7 +532,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--docs", type=int, default=12, help="genuine card pairs")
-    p.add_argument("--faces", default=FACES)
+    p.add_argument("--faces", default=os.path.normpath(FACES),
+                   help="faces-dev directory (deepface/ with pairs); default: %(default)s")
     p = sub.add_parser("run")
     p.add_argument("--url", required=True)
     p.add_argument("--cacert", default="")

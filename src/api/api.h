@@ -8,6 +8,7 @@
 //   - RouteTable::Set("predict", handler)           (the ten vendor routes answer E501 until set)
 //   - ServerOptions / Server::Create(..., checks)   (readiness checks, e.g. "models loaded")
 //   - WorkerInit functions                          (per-worker objects stored in WorkerContext)
+//   - ServerOptions::static_files                   (GET pages without data, e.g. the console)
 //
 // Business outcomes (vendor codes 0,1,2,4,E850,E855) are ekyc::Status values whose reason is one of
 // the reasons listed in docs/errors.md (e.g. "face.match_failed"); the server maps them to HTTP 200
@@ -214,6 +215,22 @@ class ApiKeyStore {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Static files
+
+// A file answered as-is to GET (and HEAD) at `path`, WITHOUT an API key: only for files that carry
+// no data of their own, such as the operator console's HTML/JS/CSS, which then calls /call/ with a
+// key the operator types. Answers carry `headers` (e.g. Content-Security-Policy), an ETag and
+// `Cache-Control: no-cache`; a path ending in '/' ("/console/") also answers its form without the
+// slash with a redirect to it. `body` is not copied: it must outlive the server (compiled-in
+// bytes).
+struct StaticFile {
+  std::string path;          // absolute, e.g. "/console/app.js"
+  std::string content_type;  // e.g. "text/javascript; charset=utf-8"
+  std::string_view body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// ---------------------------------------------------------------------------------------------
 // Server
 
 struct ServerOptions {
@@ -233,8 +250,9 @@ struct ServerOptions {
   int request_timeout_ms = 30'000;  // per-request deadline, from arrival
   double rate_limit_rps = 0;        // per API key; 0 disables
   int rate_limit_burst = 1;
-  std::string api_version = "0.2";  // envelope api_version (app/version.h kApiVersion)
-  std::string server_version;       // envelope mlchain_version (ekyc build version)
+  std::string api_version = "0.2";       // envelope api_version (app/version.h kApiVersion)
+  std::string server_version;            // envelope mlchain_version (ekyc build version)
+  std::vector<StaticFile> static_files;  // not from Config: registered by `ekyc serve`
 
   static ServerOptions FromConfig(const Config& config);
 };
@@ -260,7 +278,10 @@ class Server {
 
   int port() const;
   bool tls() const;
-  std::string url() const;               // e.g. https://127.0.0.1:8443
+  std::string url() const;  // e.g. https://127.0.0.1:8443 (the bound address)
+  // The URL a client on this machine uses: a wildcard bind (0.0.0.0, ::) shows as localhost,
+  // the name the self-signed certificate is made for; other hosts as bound.
+  std::string local_url() const;
   const std::string& cert_path() const;  // empty for plain HTTP
   std::string MetricsText() const;       // what GET /metrics returns
   int64_t queue_depth() const;

@@ -59,7 +59,37 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
   return kTable;
 }
 
+// Every code the server answers with. Vendor codes come first (HTTP 200: the request was
+// processed and the answer is "no"), then the project's request and server errors.
+const std::vector<CodeInfo>& Catalogue() {
+  static const std::vector<CodeInfo> kCodes = {
+      {200, "0"},    {200, "1"},    {200, "2"},    {200, "4"},    {200, "E850"}, {200, "E855"},
+      {200, "E460"}, {200, "E461"}, {400, "E400"}, {401, "E401"}, {403, "E403"}, {404, "E404"},
+      {405, "E405"}, {409, "E409"}, {411, "E411"}, {413, "E413"}, {414, "E414"}, {415, "E415"},
+      {422, "E422"}, {429, "E429"}, {500, "E500"}, {501, "E501"}, {503, "E503"}, {504, "E504"},
+  };
+  return kCodes;
+}
+
 }  // namespace
+
+const std::vector<CodeInfo>& ErrorCodes() {
+  return Catalogue();
+}
+
+ErrorInfo CodeError(std::string_view code, std::string message, int retry_after_s) {
+  for (const CodeInfo& c : Catalogue()) {
+    if (code == c.code) return {c.http_status, c.code, std::move(message), retry_after_s};
+  }
+  return {500, "E500", "internal error: unknown error code " + std::string(code), 0};
+}
+
+ErrorInfo HttpLibError(int http_status, const std::string& message) {
+  for (const CodeInfo& c : Catalogue()) {
+    if (c.http_status == http_status && c.http_status != 200) return CodeError(c.code, message);
+  }
+  return CodeError(http_status >= 400 && http_status < 500 ? "E400" : "E500", message);
+}
 
 ErrorInfo MapStatus(const Status& status) {
   const std::string& reason = status.reason();
@@ -74,37 +104,39 @@ ErrorInfo MapStatus(const Status& status) {
     case StatusCode::kInvalidArgument:
       // Syntax problems of the request itself are 400; a well-formed request whose image or field
       // value is unusable is 422.
-      if (StartsWith(reason, "request.")) return {400, "E400", msg, 0};
-      return {422, "E422", msg, 0};
+      if (StartsWith(reason, "request.")) return CodeError("E400", msg);
+      return CodeError("E422", msg);
     case StatusCode::kUnauthenticated:
-      return {401, "E401", msg, 0};
+      return CodeError("E401", msg);
     case StatusCode::kPermissionDenied:
-      return {403, "E403", msg, 0};
+      return CodeError("E403", msg);
     case StatusCode::kNotFound:
       // A module's "not found" (no card in the image, no readable text) is a problem of the
       // request's content; 404 is only for unknown routes and endpoints (route.unknown above).
-      return {422, "E422", msg, 0};
+      return CodeError("E422", msg);
     case StatusCode::kAlreadyExists:
-      return {409, "E409", msg, 0};
+      return CodeError("E409", msg);
     case StatusCode::kResourceExhausted:
+      // The request's own size (body, image bytes or pixels, video bytes or duration) is 413;
+      // only the server's capacity is 503.
       if (EndsWith(reason, "too_large") || EndsWith(reason, "too_many_pixels") ||
           EndsWith(reason, "too_long")) {
-        return {413, "E413", msg, 0};
+        return CodeError("E413", msg);
       }
-      if (EndsWith(reason, "rate_limited")) return {429, "E429", msg, 1};
-      return {503, "E503", msg, 1};
+      if (EndsWith(reason, "rate_limited")) return CodeError("E429", msg, 1);
+      return CodeError("E503", msg, 1);
     case StatusCode::kUnsupported:
-      return {415, "E415", msg, 0};
+      return CodeError("E415", msg);
     case StatusCode::kFailedPrecondition:
     case StatusCode::kUnavailable:
-      return {503, "E503", msg, 5};
+      return CodeError("E503", msg, 5);
     case StatusCode::kDeadlineExceeded:
-      return {504, "E504", msg, 0};
+      return CodeError("E504", msg);
     case StatusCode::kDataLoss:
     case StatusCode::kInternal:
-      return {500, "E500", msg, 0};
+      return CodeError("E500", msg);
   }
-  return {500, "E500", msg, 0};
+  return CodeError("E500", msg);
 }
 
 nlohmann::json Envelope(const nlohmann::json& output, double seconds,

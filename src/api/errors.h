@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -30,7 +32,24 @@ struct ErrorInfo {
   int retry_after_s = 0;  // > 0: send Retry-After
 };
 
+// One code the server can answer with, and the HTTP status it always comes with.
+struct CodeInfo {
+  int http_status;
+  const char* code;
+};
+// Every code the server can return, in the order of docs/errors.md. MapStatus(), CodeError() and
+// HttpLibError() only ever produce these; the errors_doc test checks the document against it.
+const std::vector<CodeInfo>& ErrorCodes();
+
+// The error for a code of ErrorCodes() with its HTTP status (an unknown code is a bug: E500).
+ErrorInfo CodeError(std::string_view code, std::string message, int retry_after_s = 0);
+
 ErrorInfo MapStatus(const Status& status);
+
+// An error status httplib set itself (bad request line, body over the limit, no such path, bad
+// Range header, ...), as one of ErrorCodes(): the status is kept when it has a code of its own,
+// otherwise it becomes 400 / E400 (client errors) or 500 / E500.
+ErrorInfo HttpLibError(int http_status, const std::string& message);
 
 // The vendor envelope. `error`/`code` are omitted when `error` is empty, as in the vendor's sample.
 nlohmann::json Envelope(const nlohmann::json& output, double seconds,

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "api/api.h"
 #include "api/metrics.h"
 
@@ -118,6 +125,120 @@ TEST(MetricsTest, ThreadCpuSecondsCountsThisThreadsWork) {
   for (int i = 0; i < 20'000'000; ++i) x = x + 1;  // ~20 ms of CPU; only CPU time is asserted
   EXPECT_GT(ThreadCpuSeconds(), before);
   EXPECT_GT(x, 0);
+}
+
+}  // namespace
+}  // namespace ekyc::api
+
+// ---- docs/errors.md against the code ----
+
+namespace ekyc::api {
+namespace {
+
+struct DocRow {
+  int http = 0;
+  std::vector<std::string> cells;  // after the HTTP column
+};
+
+// Rows of the tables in docs/errors.md: "| `CODE` | HTTP | ... |".
+std::map<std::string, DocRow> DocumentedCodes(std::vector<std::string>* duplicates) {
+  std::ifstream in(std::string(EKYC_SOURCE_DIR) + "/docs/errors.md");
+  EXPECT_TRUE(in.good()) << "docs/errors.md not found";
+  const std::regex row(R"(^\|\s*`([0-9]|E\d{3})`\s*\|\s*(\d{3})\s*\|(.*)$)");
+  std::map<std::string, DocRow> out;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_match(line, m, row)) continue;
+    DocRow r;
+    r.http = std::stoi(m[2].str());
+    std::stringstream rest(m[3].str());
+    for (std::string cell; std::getline(rest, cell, '|');) {
+      cell.erase(0, cell.find_first_not_of(' '));
+      cell.erase(cell.find_last_not_of(' ') + 1);
+      r.cells.push_back(cell);
+    }
+    if (out.count(m[1].str()) != 0) duplicates->push_back(m[1].str());
+    out[m[1].str()] = r;
+  }
+  return out;
+}
+
+TEST(ErrorsDocTest, EveryCodeTheServerReturnsIsDocumentedWithItsStatus) {
+  std::vector<std::string> duplicates;
+  const auto documented = DocumentedCodes(&duplicates);
+  EXPECT_TRUE(duplicates.empty()) << "codes documented twice: "
+                                  << ::testing::PrintToString(duplicates);
+  std::map<std::string, int> in_code, in_doc;
+  for (const CodeInfo& c : ErrorCodes()) in_code[c.code] = c.http_status;
+  for (const auto& [code, row] : documented) in_doc[code] = row.http;
+  EXPECT_EQ(in_doc, in_code) << "docs/errors.md and ErrorCodes() (src/api/errors.cpp) differ";
+}
+
+TEST(ErrorsDocTest, MappingsOnlyProduceDocumentedCodes) {
+  std::map<std::string, int> table;
+  for (const CodeInfo& c : ErrorCodes()) table[c.code] = c.http_status;
+  auto check = [&](const ErrorInfo& e, const std::string& what) {
+    auto it = table.find(e.code);
+    ASSERT_NE(it, table.end()) << what << " gives the undocumented code " << e.code;
+    EXPECT_EQ(it->second, e.http_status) << what << ": " << e.code;
+  };
+  // Every category with reasons that select special cases, and every reason of the tables.
+  const std::vector<std::string> reasons = {"x.y",
+                                            "request.malformed",
+                                            "image.too_large",
+                                            "video.too_long",
+                                            "image.too_many_pixels",
+                                            "request.rate_limited",
+                                            "server.overloaded",
+                                            "route.unknown",
+                                            "route.not_available",
+                                            "request.deadline_exceeded",
+                                            "auth.invalid_key",
+                                            "request.unsupported_media_type",
+                                            "request.too_large",
+                                            "face.match_failed",
+                                            "face.no_face_on_capture",
+                                            "face.no_face_on_card",
+                                            "face.no_face_on_capture_and_card",
+                                            "face.already_registered",
+                                            "store.duplicate_face",
+                                            "face.id_not_found",
+                                            "live.spoof_detected"};
+  for (int c = 1; c <= static_cast<int>(StatusCode::kInternal); ++c) {
+    for (const auto& reason : reasons) {
+      const Status s(static_cast<StatusCode>(c), reason, "m");
+      check(MapStatus(s), s.ToString());
+    }
+  }
+  // Statuses httplib sets itself (414, 416, ...), and any other.
+  for (int http = 400; http < 600; ++http) check(HttpLibError(http, "m"), std::to_string(http));
+  EXPECT_EQ(HttpLibError(414, "m").code, "E414");
+  EXPECT_EQ(HttpLibError(416, "m").http_status, 400);
+  EXPECT_EQ(CodeError("E411", "m").http_status, 411);
+  EXPECT_EQ(CodeError("nonsense", "m").code, "E500");
+}
+
+TEST(ErrorsDocTest, VendorRowsGiveTheServersTextAndReason) {
+  std::vector<std::string> duplicates;
+  const auto documented = DocumentedCodes(&duplicates);
+  int vendor_rows = 0;
+  for (const auto& [code, row] : documented) {
+    if (row.http != 200) continue;
+    ++vendor_rows;
+    // | code | HTTP | error (verbatim) | meaning | Status reason(s) |
+    ASSERT_GE(row.cells.size(), 3u) << code;
+    const std::regex reason_re("`([a-z_.]+)`");
+    int reasons = 0;
+    for (std::sregex_iterator it(row.cells[2].begin(), row.cells[2].end(), reason_re), end;
+         it != end; ++it, ++reasons) {
+      const ErrorInfo e = MapStatus(Status(StatusCode::kInvalidArgument, (*it)[1].str(), "m"));
+      EXPECT_EQ(e.code, code) << (*it)[1].str();
+      EXPECT_EQ(e.http_status, 200) << code;
+      EXPECT_EQ(e.message, row.cells[0]) << code << ": the documented text is not the server's";
+    }
+    EXPECT_GT(reasons, 0) << code << " documents no Status reason";
+  }
+  EXPECT_EQ(vendor_rows, 7);
 }
 
 }  // namespace

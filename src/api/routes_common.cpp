@@ -1,10 +1,13 @@
 #include "api/routes_common.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <opencv2/imgcodecs.hpp>
+#include <set>
 
 #include "api/errors.h"
 
@@ -63,6 +66,11 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   } else if (!calibration) {
     caps->face_error = calibration_error;
   }
+
+  caps->doc_options.lines = *doc::ParseTextEngine(config.doc_lines);  // validated by Config::Load
+  caps->doc_options.page = *doc::ParseTextEngine(config.doc_page);
+  caps->doc_options.mrz = *doc::ParseTextEngine(config.doc_mrz);
+  caps->doc_options.models = caps->models;
 
   caps->live_options.model_dir = caps->models ? caps->models->dir() : "";
   caps->live_options.shape_predictor_path = caps->face_options.shape_predictor_path;
@@ -166,6 +174,13 @@ struct Today {
   int yy = 0;
 };
 
+// A limit as people write it: 0, 1, 0.5 (std::to_string gives 0.000000).
+std::string ShortNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 Today Now() {
   using namespace std::chrono;
   year_month_day ymd{floor<days>(system_clock::now())};
@@ -211,7 +226,10 @@ Result<input::Image> ImageField(const Request& r, const std::string& name, const
   if (v == nullptr) return InvalidArgument("field.missing", name + " is required");
   StageTimer t(ctx, "decode");
   auto img = input::LoadImage(*v, caps.image_policy);
-  if (!img.ok()) return img.status().WithContext(name);
+  if (!img.ok()) {
+    // An uploaded file is named as such: "image_card1 (uploaded file): The data is text, ...".
+    return img.status().WithContext(r.files.count(name) != 0 ? name + " (uploaded file)" : name);
+  }
   return img;
 }
 
@@ -221,7 +239,8 @@ Result<bool> BoolField(const Request& r, const std::string& name, bool fallback)
   const std::string s = Lower(*v);
   if (s == "true" || s == "1" || s == "yes") return true;
   if (s == "false" || s == "0" || s == "no") return false;
-  return InvalidArgument("field.invalid", name + " must be true or false");
+  return InvalidArgument("field.invalid",
+                         name + " must be a boolean: true or false (1/0 and yes/no also work)");
 }
 
 Result<double> DoubleField(const Request& r, const std::string& name, double fallback, double min,
@@ -231,8 +250,8 @@ Result<double> DoubleField(const Request& r, const std::string& name, double fal
   char* end = nullptr;
   double d = std::strtod(v->c_str(), &end);
   if (end == v->c_str() || *end != '\0' || !std::isfinite(d) || d < min || d > max) {
-    return InvalidArgument("field.invalid", name + " must be a number from " + std::to_string(min) +
-                                                " to " + std::to_string(max));
+    return InvalidArgument("field.invalid", name + " must be a number from " + ShortNumber(min) +
+                                                " to " + ShortNumber(max));
   }
   return d;
 }
@@ -313,6 +332,32 @@ Result<doc::DocResult> ReadSide(WorkerContext& ctx, const Capabilities& caps, co
   return reader->Read(image, check_rotate);
 }
 
+namespace {
+
+// The vendor returns every text value in upper case ("NỮ", "XUÂN LA, TÂY HỒ, HÀ NỘI"), whatever
+// the card prints ("Nữ", "Xuân La, Tây Hồ, Hà Nội"). Text fields follow it; the printed form stays
+// in `value_printed` when it differs (mixed-case addresses read better on screen). Numbers and
+// dates are not text: ID numbers and "Không thời hạn" (no expiry) keep their printed form.
+void UpperCaseTextValues(const doc::DocResult& side, nlohmann::json& j) {
+  static const std::set<std::string> kNotText = {"id", "so_dinh_danh", "ngay_sinh", "ngay_cap",
+                                                 "ngay_het_han"};
+  for (const auto& [name, f] : side.fields) {
+    if (!f.present() || kNotText.count(name) != 0 || !j.contains(name)) continue;
+    const std::string upper = vn::TextTools::Upper(f.value);
+    if (upper == f.value) continue;
+    nlohmann::json& out = j[name];
+    out["value_printed"] = f.value;
+    out["value"] = upper;
+    if (out.contains("value_unidecode") && out["value_unidecode"].is_string()) {
+      std::string ascii = out["value_unidecode"].get<std::string>();
+      for (char& c : ascii) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out["value_unidecode"] = ascii;
+    }
+  }
+}
+
+}  // namespace
+
 nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
   nlohmann::json j = side.ToJson();
   if (!caps.normalizer || !caps.text) return j;
@@ -352,8 +397,12 @@ nlohmann::json SideJson(const doc::DocResult& side, const Capabilities& caps) {
   // The passport number is not a citizen ID; its personal number (so_dinh_danh) is.
   const char* id_field = side.type == doc::DocType::kPassport ? "so_dinh_danh" : "id";
   if (j.contains(id_field) && !value(id_field).empty()) {
-    j[id_field]["validate"] = vn::IdValidateJson(vn::ValidateId(value(id_field), dob, sex));
+    std::vector<double> idconf;
+    for (double c : side.Get(id_field)->char_confidences) idconf.push_back(Round4(c));
+    j[id_field]["validate"] =
+        vn::IdValidateJson(vn::ValidateId(value(id_field), dob, sex, std::move(idconf)));
   }
+  UpperCaseTextValues(side, j);
   if (j.contains("ngay_het_han")) {
     vn::ExpiryCheck e =
         vn::CheckExpiry(expiry.value_or(vn::Date{}), dob, issue, KindOf(side.type), today.date);
@@ -375,7 +424,10 @@ Result<face::FaceAnalysis> AnalyzeSelfie(face::FaceEngine& engine, const cv::Mat
 }
 
 Status StoreOutcome(const Status& s) {
-  if (s.reason() == "store.not_found")
+  // Nothing to compare with is the vendor's "Face id is not exists" (E855), whether the user is
+  // unknown or has no face made by the current face model (only fingerprints, or faces awaiting
+  // `ekyc store reembed`); never a 503, which would tell the client to retry.
+  if (s.reason() == "store.not_found" || s.reason() == "store.no_faces")
     return Status(StatusCode::kNotFound, "face.id_not_found", s.message());
   return s;
 }

@@ -90,6 +90,15 @@ void InstallFaceDbRoutes(RouteTable& routes, std::shared_ptr<const Capabilities>
 void InstallMatchRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 void InstallPredictRoutes(RouteTable& routes, std::shared_ptr<const Capabilities> caps);
 
+// Operator routes (routes_ops.cpp), not in the vendor API: `server_info` and `audit_events`.
+struct OpsInfo {
+  std::string version;      // this build (ekyc version)
+  std::string api_version;  // the vendor API version it speaks
+};
+void InstallOpsRoutes(RouteTable& routes, const std::shared_ptr<const Capabilities>& caps,
+                      const OpsInfo& info);
+const std::vector<std::string>& OpsRouteNames();
+
 namespace routes {
 
 // ---- request fields ----

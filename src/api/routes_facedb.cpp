@@ -74,8 +74,9 @@ Result<store::RegisterRequest> ParseRegistration(const Capabilities& caps, const
   }
   if (req.faces.empty() && req.fingerprints.empty()) {
     return InvalidArgument("field.missing",
-                           "give at least one face (image_face, image_face_1..10) or fingerprint "
-                           "(finger_left_thumb .. finger_right_little)");
+                           "give at least one face (image_face, image_general or image_face_1 "
+                           ".. image_face_10) or fingerprint (finger_left_thumb .. "
+                           "finger_right_little)");
   }
   return req;
 }

@@ -7,12 +7,15 @@
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <type_traits>
 
 #include "api/api.h"
 #include "api/errors.h"
+#include "api/json_text.h"
 #include "api/metrics.h"
 #include "api/parse.h"
 #include "api/rate_limit.h"
+#include "api/static_files.h"
 #include "api/tls.h"
 #include "api/worker_pool.h"
 #include "core/ids.h"
@@ -214,8 +217,7 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res,
   if (error != nullptr && error->retry_after_s > 0) {
     res.set_header("Retry-After", std::to_string(error->retry_after_s));
   }
-  res.set_content(env.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  res.set_content(DumpJson(env), "application/json");
   metrics.RecordRequest(route, http_status, code, secs);
   // Never field contents: ids, route, outcome and timing only.
   log.Info("request", {{"request_id", rid},
@@ -230,6 +232,9 @@ void Server::Impl::Finish(const httplib::Request& req, httplib::Response& res,
 httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& req,
                                                         httplib::Response& res) {
   using HR = httplib::Server::HandlerResponse;
+  // The API answers whole JSON documents: a Range header must not turn a response into a 206
+  // fragment of one.
+  const_cast<httplib::Request&>(req).ranges.clear();
   res.set_header(kHdrStart, std::to_string(NowNs()));
   res.set_header("X-Request-Id", NewUuid());
   std::smatch m;
@@ -246,8 +251,8 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
                                                   "close");  // read by httplib after routing
     ErrorInfo e =
         chunked
-            ? ErrorInfo{411, "E411",
-                        "send the body with a Content-Length (chunked uploads are not accepted)", 0}
+            ? CodeError("E411",
+                        "send the body with a Content-Length (chunked uploads are not accepted)")
             : MapStatus(Status(StatusCode::kUnsupported, kReasonUnsupportedMedia,
                                "Content-Encoding '" + encoding +
                                    "' is not accepted; send the body uncompressed"));
@@ -282,10 +287,7 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
   }
   std::string route = m[1].str();
   if (req.method != "POST") {
-    ErrorInfo e =
-        MapStatus(InvalidArgument(kReasonMalformed, "/call/" + route + " accepts POST only"));
-    e.http_status = 405;
-    e.code = "E405";  // its own code (docs/errors.md), not the E400 of the status it came from
+    ErrorInfo e = CodeError("E405", "/call/" + route + " accepts POST only");
     res.set_header("Allow", "POST");
     Finish(req, res, route, nullptr, &e);
     return HR::Handled;
@@ -456,7 +458,12 @@ void Server::Impl::Install() {
              [this](const httplib::Request& req, httplib::Response& res) { HandleCall(req, res); });
   auto simple = [this](const char* route, auto body) {
     return [this, route, body](const httplib::Request& req, httplib::Response& res) {
-      body(res);
+      if constexpr (std::is_invocable_v<decltype(body), const httplib::Request&,
+                                        httplib::Response&>) {
+        body(req, res);
+      } else {
+        body(res);
+      }
       if (res.status == -1) res.status = 200;
       double secs =
           static_cast<double>(NowNs() - std::stoll(res.get_header_value(kHdrStart))) / 1e9;
@@ -474,6 +481,9 @@ void Server::Impl::Install() {
   http->Get("/metrics", simple("metrics", [this](httplib::Response& res) {
               res.set_content(metrics.Text(), "text/plain; version=0.0.4");
             }));
+  for (const StaticFile& file : opt.static_files) {
+    for (auto& [pattern, serve] : StaticRoutes(file)) http->Get(pattern, simple("static", serve));
+  }
   // Errors httplib produces itself (400 malformed multipart or headers, 413 body too large, 404)
   // get the same envelope.
   http->set_error_handler(httplib::Server::HandlerWithResponse(
@@ -496,9 +506,15 @@ void Server::Impl::Install() {
             s = Status(StatusCode::kNotFound, kReasonUnknownRoute, "no such endpoint: " + req.path);
             break;
           default: {
-            int status = res.status;
-            ErrorInfo e{status, "E" + std::to_string(status),
-                        "request failed with HTTP " + std::to_string(status), 0};
+            // 414 (request target too long), 416 (malformed Range header), ...: one of the
+            // documented codes (docs/errors.md), never an undocumented "E" + status.
+            const int status = res.status;
+            const_cast<httplib::Request&>(req).ranges.clear();
+            ErrorInfo e = HttpLibError(
+                status, status == 414 ? "the request target is longer than 8192 bytes"
+                        : status == 416
+                            ? "malformed Range header (the API answers whole JSON documents)"
+                            : "malformed request (HTTP " + std::to_string(status) + ")");
             Finish(req, res, route, nullptr, &e);
             return httplib::Server::HandlerResponse::Handled;
           }
@@ -584,6 +600,14 @@ std::string Server::url() const {
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
   return std::string(impl_->use_tls ? "https" : "http") + "://" + host + ":" +
          std::to_string(impl_->port);
+}
+std::string Server::local_url() const {
+  const std::string& host = impl_->opt.host;
+  if (host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]") {
+    return std::string(impl_->use_tls ? "https" : "http") +
+           "://localhost:" + std::to_string(impl_->port);
+  }
+  return url();
 }
 const std::string& Server::cert_path() const {
   return impl_->tls.cert;

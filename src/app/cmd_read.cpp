@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "app/commands.h"
+#include "core/config.h"
 #include "core/cpu_time.h"
 #include "doc/doc.h"
 
@@ -30,10 +31,8 @@ Result<cv::Mat> LoadImage(const std::string& path) {
   return img;
 }
 
-int RunRead(const std::vector<std::string>& images, bool rotate, const std::string& tessdata,
+int RunRead(const std::vector<std::string>& images, bool rotate, const doc::DocReaderOptions& opt,
             bool pretty) {
-  doc::DocReaderOptions opt;
-  if (!tessdata.empty()) opt.tessdata_dir = tessdata;
   auto reader = doc::DocReader::Create(opt);
   if (!reader.ok()) {
     std::cout << ErrorJson(reader.status()).dump() << "\n";
@@ -64,7 +63,7 @@ int RunRead(const std::vector<std::string>& images, bool rotate, const std::stri
 }
 
 int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
-            const std::string& tessdata, int limit) {
+            const doc::DocReaderOptions& opt, int limit) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) {
     std::cerr << "not a directory: " << dir << "\n";
@@ -77,8 +76,6 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
   }
   std::sort(files.begin(), files.end());
   if (limit > 0 && static_cast<int>(files.size()) > limit) files.resize(limit);
-  doc::DocReaderOptions opt;
-  if (!tessdata.empty()) opt.tessdata_dir = tessdata;
   auto reader = doc::DocReader::Create(opt);
   if (!reader.ok()) {
     std::cerr << reader.status().ToString() << "\n";
@@ -123,6 +120,29 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
   return 0;
 }
 
+// The server's choices (EKYC_DOC_LINES, EKYC_DOC_PAGE, EKYC_MODEL_DIR), overridden by the flags.
+Result<doc::DocReaderOptions> ReaderOptions(const std::string& tessdata, std::string lines,
+                                            std::string page, std::string mrz) {
+  EKYC_ASSIGN_OR_RETURN(Config config, Config::Load(ProcessEnv()));
+  if (lines.empty()) lines = config.doc_lines;
+  if (page.empty()) page = config.doc_page;
+  if (mrz.empty()) mrz = config.doc_mrz;
+  doc::DocReaderOptions opt;
+  if (!tessdata.empty()) opt.tessdata_dir = tessdata;
+  auto l = doc::ParseTextEngine(lines), p = doc::ParseTextEngine(page),
+       m = doc::ParseTextEngine(mrz);
+  if (!l || !p || !m)
+    return InvalidArgument("cli.bad_engine", "--lines/--page/--mrz: tesseract or trained");
+  opt.lines = *l;
+  opt.page = *p;
+  opt.mrz = *m;
+  if (opt.lines == doc::TextEngine::kTrained || opt.page == doc::TextEngine::kTrained ||
+      opt.mrz == doc::TextEngine::kTrained) {
+    EKYC_ASSIGN_OR_RETURN(opt.models, infer::ModelSet::Load(config.model_dir));
+  }
+  return opt;
+}
+
 }  // namespace
 
 void AddReadCommand(CLI::App& app, int* exit_code) {
@@ -132,7 +152,7 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
     std::vector<std::string> images;
     bool no_rotate = false;
     bool pretty = false;
-    std::string tessdata;
+    std::string tessdata, lines, page, mrz;
     std::string eval_dir, eval_out = "doc-eval.jsonl";
     int limit = 0;
   };
@@ -143,13 +163,25 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--pretty", o->pretty, "indent the JSON");
   cmd->add_option("--tessdata", o->tessdata,
                   "Tesseract tessdata directory (default /usr/share/tesseract-ocr/5/tessdata)");
+  cmd->add_option("--lines", o->lines,
+                  "engine of the per-field line re-reads: tesseract|trained (default EKYC_DOC_LINES)");
+  cmd->add_option("--page", o->page,
+                  "engine of the page reading: tesseract|trained (default EKYC_DOC_PAGE)");
+  cmd->add_option("--mrz", o->mrz,
+                  "engine of the MRZ band: tesseract|trained (default EKYC_DOC_MRZ)");
   cmd->add_option("--eval", o->eval_dir,
                   "evaluate: read every image of DIR and write JSON lines to --out");
   cmd->add_option("--out", o->eval_out, "evaluation output (JSON lines)");
   cmd->add_option("--limit", o->limit, "evaluate at most N images");
   cmd->callback([o, exit_code] {
+    auto opt = ReaderOptions(o->tessdata, o->lines, o->page, o->mrz);
+    if (!opt.ok()) {
+      std::cerr << opt.status().ToString() << "\n";
+      *exit_code = 2;
+      return;
+    }
     if (!o->eval_dir.empty()) {
-      *exit_code = RunEval(o->eval_dir, o->eval_out, !o->no_rotate, o->tessdata, o->limit);
+      *exit_code = RunEval(o->eval_dir, o->eval_out, !o->no_rotate, *opt, o->limit);
       return;
     }
     if (o->images.empty() || o->images.size() > 2) {
@@ -157,7 +189,7 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
-    *exit_code = RunRead(o->images, !o->no_rotate, o->tessdata, o->pretty);
+    *exit_code = RunRead(o->images, !o->no_rotate, *opt, o->pretty);
   });
 }
 

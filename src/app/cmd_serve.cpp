@@ -16,6 +16,7 @@
 #include "api/routes_common.h"
 #include "app/commands.h"
 #include "app/version.h"
+#include "console/console.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -54,6 +55,10 @@ int RunServe() {
     std::cerr << "error: " << config.status().ToString() << "\n";
     return 2;
   }
+  // From here on, whatever a library prints on stderr (Leptonica, Tesseract, FFmpeg) becomes a
+  // JSON log line like the server's own; done before any thread starts.
+  if (!RelayStderrAsJson(config->log_level))
+    std::cerr << "warning: library output on stderr will not be JSON (no relay process)\n";
   Logger log = Logger::Stderr(config->log_level);
   api::ServerOptions options = api::ServerOptions::FromConfig(*config);
   options.api_version = kApiVersion;
@@ -74,6 +79,14 @@ int RunServe() {
   warn("face store", caps->store_error);
   api::RouteTable routes = api::RouteTable::WithVendorRoutes();
   api::InstallVendorRoutes(routes, caps);
+  api::InstallOpsRoutes(routes, caps, {kEkycVersion, kApiVersion});
+  // The operator console (docs/console.md): static files only; it calls /call/ with a key.
+  auto console_on = EnvBool(ProcessEnv(), "EKYC_CONSOLE", true);
+  if (!console_on.ok()) {
+    std::cerr << "error: " << console_on.status().ToString() << "\n";
+    return 2;
+  }
+  if (*console_on) options.static_files = console::StaticFiles("/console/");
 
   auto keys = std::make_shared<api::ApiKeyStore>(options.api_keys_file);
   std::vector<api::ReadinessCheck> checks;
@@ -107,8 +120,15 @@ int RunServe() {
     std::cerr << "error: " << s.ToString() << "\n";
     return 1;
   }
-  std::cout << "ekyc " << kEkycVersion << " serving " << (*server)->url() << "  (workers "
-            << options.workers << ", queue " << options.queue << ")\n";
+  // The URL to copy (localhost for a wildcard bind: the self-signed certificate's name), and
+  // where it listens when that differs.
+  const std::string url = (*server)->local_url();
+  std::cout << "ekyc " << kEkycVersion << " serving " << url << "  (workers " << options.workers
+            << ", queue " << options.queue << ")\n";
+  if (url != (*server)->url()) {
+    std::cout << "  listening on " << options.host << ":" << (*server)->port()
+              << " (all interfaces; EKYC_HOST)\n";
+  }
   if ((*server)->tls()) {
     std::cout << "  TLS certificate: " << (*server)->cert_path()
               << (options.tls_cert.empty()
@@ -121,8 +141,9 @@ int RunServe() {
             << (listed.ok() ? std::to_string(listed->size()) : std::string("unreadable"))
             << " keys; add one with: "
             << "ekyc keys add NAME)\n"
-            << "  Health: " << (*server)->url() << "/healthz  Ready: /readyz  Metrics: /metrics\n"
-            << std::flush;
+            << "  Health: " << url << "/healthz  Ready: /readyz  Metrics: /metrics\n";
+  if (*console_on) std::cout << "  Console: " << url << "/console/\n";
+  std::cout << std::flush;
 
   int sig = 0;
   sigwait(&stop_signals, &sig);

@@ -111,6 +111,13 @@ Result<Config> Config::Load(const EnvSource& env) {
   std::string home = env("HOME").value_or("/tmp");
   EKYC_ASSIGN_OR_RETURN(c.cache_dir, EnvString(env, "EKYC_CACHE", home + "/.cache/ekyc"));
   EKYC_ASSIGN_OR_RETURN(c.model_dir, EnvString(env, "EKYC_MODEL_DIR", ExecutableDir() + "/models"));
+  for (auto [name, field] : {std::pair{"EKYC_DOC_LINES", &c.doc_lines},
+                             std::pair{"EKYC_DOC_PAGE", &c.doc_page},
+                             std::pair{"EKYC_DOC_MRZ", &c.doc_mrz}}) {
+    EKYC_ASSIGN_OR_RETURN(*field, EnvString(env, name, *field));
+    if (*field != "tesseract" && *field != "trained")
+      return BadVar(name, *field, "one of tesseract, trained");
+  }
   EKYC_ASSIGN_OR_RETURN(c.log_level, EnvString(env, "EKYC_LOG_LEVEL", c.log_level));
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" &&
       c.log_level != "warn" && c.log_level != "error") {

@@ -66,6 +66,11 @@ struct Config {
   double rate_limit_rps = 10;       // EKYC_RATE_LIMIT_RPS: per API key (0 disables)
   int rate_limit_burst = 20;        // EKYC_RATE_LIMIT_BURST
 
+  // Document reader's text engines (see src/doc, docs/doc.md "Recognisers"): tesseract|trained.
+  std::string doc_lines = "tesseract";  // EKYC_DOC_LINES: per-field line re-reads
+  std::string doc_page = "tesseract";   // EKYC_DOC_PAGE: the whole page's reading
+  std::string doc_mrz = "tesseract";    // EKYC_DOC_MRZ: the machine-readable zone
+
   // Face database (see src/store, docs/store.md).
   std::string store_backend = "sqlite";  // EKYC_STORE: sqlite|postgres
   std::string pg_dsn;                    // EKYC_PG_DSN: libpq connection string (postgres backend)

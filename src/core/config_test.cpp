@@ -64,7 +64,10 @@ TEST(ConfigTest, InvalidValuesNameTheVariable) {
                                                         {"EKYC_LOG_LEVEL", "loud"},
                                                         {"EKYC_MAX_IMAGE_BYTES", "12abc"},
                                                         {"EKYC_HNSW_EF_SEARCH", "8"},
-                                                        {"EKYC_HNSW_M", "2"}}) {
+                                                        {"EKYC_HNSW_M", "2"},
+                                                        {"EKYC_DOC_LINES", "cnn"},
+                                                        {"EKYC_DOC_PAGE", "Trained"},
+                                                        {"EKYC_DOC_MRZ", "ocrb"}}) {
     auto c = Config::Load(MapEnv({{name, value}}));
     ASSERT_FALSE(c.ok()) << name << "=" << value;
     EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();

@@ -46,4 +46,23 @@ class Logger {
   std::shared_ptr<spdlog::logger> impl_;
 };
 
+// Libraries (Leptonica, Tesseract, OpenCV's FFmpeg backend, dlib) write plain text to the
+// process's stderr, e.g. "Error in boxClipToRectangle: box outside rectangle", which would break
+// a JSON-lines log. RelayStderrAsJson() makes every line written to file descriptor 2 a JSON
+// line: lines that are JSON objects already (the Logger's) pass through unchanged, any other line
+// becomes {"ts","level","event":"library_output","message"} (LibraryLineToJson). Library lines
+// below `min_level` are dropped ("Error..." lines are errors, "Info..." info, others warnings).
+//
+// A small relay process reads the pipe that becomes fd 2 and writes to the original stderr. Being
+// a process of its own, it still writes the last lines of a server that crashes (abort messages),
+// and it exits once every writer has closed the pipe; it ignores SIGINT/SIGTERM so that a Ctrl-C
+// on the terminal does not cut the server's last lines off.
+// Call once, early in main, while the process has a single thread. Returns false (stderr left as
+// it was) when the pipe or the process cannot be created.
+bool RelayStderrAsJson(const std::string& min_level);
+
+// The JSON log line for one line of library output (without its newline); empty when the line is
+// below `min_level` or blank. A line that is a JSON object already is returned unchanged.
+std::string LibraryLineToJson(const std::string& line, const std::string& min_level);
+
 }  // namespace ekyc

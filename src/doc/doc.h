@@ -1,12 +1,13 @@
 // Public interface of the document reader: finds a Vietnamese ID card / passport data page in a
-// photo, rectifies and orients it, classifies type and side, reads the printed fields with
-// Tesseract (`vie` LSTM), decodes the QR code and the MRZ, and cross-checks them.
+// photo, rectifies and orients it, classifies type and side, reads the printed fields with the
+// recognisers of doc/recognizer.h (Tesseract `vie` unless others are given), decodes the QR code
+// and the MRZ, and cross-checks them. The stages are listed in reader.cpp and docs/doc.md.
 //
 // Field values are returned as printed (NFC); normalisation to codes and validation (dates,
 // addresses, ID rules, expiry) belongs to src/vn and is attached by the API layer
-// (see docs/doc.md, "Seam with vn").
+// (docs/doc.md, "What is read").
 //
-// Thread-safety: DocReader is NOT thread-safe (it owns Tesseract engines): create one per worker
+// Thread-safety: DocReader is NOT thread-safe (it owns recogniser engines): create one per worker
 // thread. DocResult and the free functions are value types / pure and safe to share.
 #pragma once
 
@@ -21,6 +22,8 @@
 #include "core/status.h"
 #include "doc/mrz.h"
 #include "doc/qr.h"
+#include "doc/recognizer.h"
+#include "infer/infer.h"
 
 namespace ekyc::doc {
 
@@ -41,6 +44,9 @@ struct Field {
   std::string value = "N/A";  // NFC, "N/A" when absent
   double confidence = 0.0;    // [0, 1]
   std::string source;         // "ocr", "qr", "mrz", "ocr+qr", "ocr+mrz" (what the value rests on)
+  // One confidence in [0, 1] per character of `value`, where the reader measures them (the ID
+  // numbers: the vendor's `validate.idconf`); empty otherwise. See id_confidence.h.
+  std::vector<double> char_confidences;
   bool present() const { return value != "N/A"; }
 };
 
@@ -64,16 +70,37 @@ struct DocResult {
   nlohmann::json ToJson() const;
 };
 
+// Which engine reads text in a role of the reader (docs/doc.md, "Recognisers").
+enum class TextEngine {
+  kTesseract,  // Tesseract `vie` (Debian's tesseract-ocr-vie)
+  kTrained,    // the project's line recogniser (models/ocr, model id `vn-line`); for pages, with
+               // the PP-OCR text detector (`ppocr-det`) finding the lines
+};
+
 struct DocReaderOptions {
   std::string tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
   int card_width = 1000;  // rectified card width in pixels
+  // The per-field line re-reads, the page reading and the MRZ band. kTrained needs `models`
+  // (src/infer). Tesseract reads the MRZ with its `eng` model limited to the MRZ alphabet.
+  TextEngine lines = TextEngine::kTesseract;
+  TextEngine page = TextEngine::kTesseract;
+  TextEngine mrz = TextEngine::kTesseract;
+  std::shared_ptr<const infer::ModelSet> models;
 };
+
+// "tesseract" | "trained" (as in EKYC_DOC_LINES / EKYC_DOC_PAGE / EKYC_DOC_MRZ); nullopt for anything else.
+std::optional<TextEngine> ParseTextEngine(const std::string& name);
 
 class DocReader {
  public:
   // Loads Tesseract `vie` (fields) and `eng` (MRZ only) once. Fails with a clear message when
   // the traineddata files are missing.
   static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options = {});
+  // With other recognisers (doc/recognizer.h), e.g. a trained line recogniser for some field
+  // kinds: the roles left empty are Tesseract's. The reader owns them from then on; they must not
+  // be shared with another thread.
+  static Result<std::unique_ptr<DocReader>> Create(const DocReaderOptions& options,
+                                                   Recognizers recognizers);
   ~DocReader();
   DocReader(const DocReader&) = delete;
   DocReader& operator=(const DocReader&) = delete;

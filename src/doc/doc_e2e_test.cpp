@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 
@@ -224,6 +225,40 @@ TEST_F(DocE2E, RejectsBadInput) {
   cv::Mat noise(630, 1000, CV_8UC3);
   cv::randu(noise, 0, 255);
   EXPECT_FALSE(reader_->Read(noise, true).ok());
+}
+
+// The project's own recogniser in every role (page through the text detector, per-field lines,
+// MRZ): the plumbing from the model set to the fields works end to end. Accuracy per role and
+// the comparison with Tesseract are measured on generated sets (docs/doc.md, "Recognisers").
+TEST(DocE2ETrained, EveryRoleOnTheTrainedRecogniserReadsTheCommittedCards) {
+  auto models = infer::ModelSet::Load(EKYC_MODEL_DIR);
+  ASSERT_TRUE(models.ok()) << models.status().ToString() << " (run `make models`)";
+  DocReaderOptions opt;
+  opt.lines = opt.page = opt.mrz = TextEngine::kTrained;
+  opt.models = *models;
+  auto reader = DocReader::Create(opt);
+  if (!reader.ok() && reader.status().reason() == "doc.tessdata_missing")
+    GTEST_SKIP() << "Tesseract vie/eng models not installed";
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  int cards = 0, classified = 0, ids = 0, id_cards = 0;
+  for (const auto& path : Cards()) {
+    std::ifstream f(fs::path(path).replace_extension(".json"));
+    nlohmann::json gt = nlohmann::json::parse(f);
+    auto res = (*reader)->Read(cv::imread(path.string()), true);
+    ++cards;
+    if (!res.ok()) continue;
+    classified += ClassOf(res->type, res->side).value == gt["class_value"].get<int>();
+    if (gt["fields"].contains("id")) {
+      ++id_cards;
+      const Field* id = res->Get("id");
+      ids += id && id->value == gt["fields"]["id"].get<std::string>();
+    }
+  }
+  ASSERT_GT(cards, 0);
+  std::cout << "[ trained ] classified " << classified << "/" << cards << ", ID " << ids << "/"
+            << id_cards << "\n";
+  EXPECT_GE(classified * 10, cards * 9) << classified << "/" << cards;
+  EXPECT_GE(ids * 10, id_cards * 8) << ids << "/" << id_cards;
 }
 
 TEST(DocClass, TableMatchesVendorValues) {

@@ -3,11 +3,15 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <map>
 #include <regex>
 
+#include "doc/params.h"
+#include "doc/syllable.h"
 #include "doc/text.h"
 
 namespace ekyc::doc {
@@ -108,12 +112,32 @@ std::string CleanDate(const std::string& raw, bool* incomplete) {
     std::string digits;
     for (char c : s)
       if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
-    if (digits.size() != 8) return {};
-    d = std::stoi(digits.substr(0, 2));
-    mo = std::stoi(digits.substr(2, 2));
-    y = std::stoi(digits.substr(4, 4));
+    // A slash can be read as a stroke digit (`1`, `7`): ddSmmSyyyy with both separators read so,
+    // or one (the other lost). Taken only when exactly one reading is a real date, and reported
+    // as incomplete so that a cleaner reading is looked for first.
+    auto slash_digit = [](char c) { return c == '1' || c == '7'; };
+    std::vector<std::array<int, 3>> found;
+    auto try_parts = [&](size_t dd_at, size_t mm_at, size_t yy_at) {
+      const int dd = std::stoi(digits.substr(dd_at, 2)), mm = std::stoi(digits.substr(mm_at, 2));
+      const int yy = std::stoi(digits.substr(yy_at, 4));
+      if (vn::MakeDate(yy, mm, dd)) found.push_back({dd, mm, yy});
+    };
+    if (digits.size() == 8) {
+      try_parts(0, 2, 4);
+    } else if (digits.size() == 10 && slash_digit(digits[2]) && slash_digit(digits[5])) {
+      try_parts(0, 3, 6);
+      short_part = true;
+    } else if (digits.size() == 9) {
+      if (slash_digit(digits[2])) try_parts(0, 3, 5);
+      if (slash_digit(digits[4])) try_parts(0, 2, 5);
+      short_part = true;
+    }
+    if (found.size() != 1) return {};
+    d = found[0][0];
+    mo = found[0][1];
+    y = found[0][2];
   }
-  if (!IsValidDate(y, mo, d)) return {};
+  if (!vn::MakeDate(y, mo, d)) return {};
   if (incomplete != nullptr) *incomplete = short_part;
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d, mo, y);
@@ -136,7 +160,7 @@ std::vector<std::string> IdWindows(const std::string& raw, int len) {
 }
 
 std::string CleanName(const std::string& raw) {
-  std::string out = KeepLetters(ToUpper(raw));
+  std::string out = KeepLetters(vn::TextTools::Upper(raw));
   // Drop stray 1-letter tokens at the ends (borders, photo edge).
   std::vector<std::string> parts;
   for (auto& p : Split(CollapseSpaces(out), ' '))
@@ -194,6 +218,9 @@ std::string DropSpeckTokens(const std::string& text) {
     if (w.empty()) continue;
     bool alnum = false;
     for (char c : FoldKey(w)) alnum |= std::isalnum(static_cast<unsigned char>(c)) != 0;
+    // A comma read apart from its word (" , " or ",Xã") is the printed separator: it goes back to
+    // the end of the word before it.
+    if (w[0] == ',' && !out.empty() && out.back() != ',' && out.back() != '-') out.push_back(',');
     if (!alnum && (w != "-" || out.empty() || out.back() == '-')) continue;  // one hyphen
     // Symbols glued to the front of a word ("†18" for "18"): no address word starts with one.
     icu::UnicodeString u =
@@ -224,7 +251,7 @@ std::string CapitalizeAddress(const std::string& text) {
                            (prev_key == "DAN" && key == "PHO");
     if (!lower_unit_word || part_start) {
       size_t n = std::min<size_t>(first_len(static_cast<unsigned char>(w[0])), w.size());
-      w = ToUpper(w.substr(0, n)) + w.substr(n);
+      w = vn::TextTools::Upper(w.substr(0, n)) + w.substr(n);
     }
     part_start = w.back() == ',';
     prev_key = key;
@@ -322,6 +349,104 @@ int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optio
     }
   }
   return best >= 0 ? best : first_window >= 0 ? first_window : first;
+}
+
+std::string CleanText(const std::string& raw) {
+  return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");
+}
+
+std::string StripEnglishLabel(const std::string& text, const std::string& eng) {
+  std::vector<std::string> words;
+  for (auto& w : Split(CollapseSpaces(text), ' '))
+    if (!w.empty()) words.push_back(w);
+  int eng_words = static_cast<int>(std::count(eng.begin(), eng.end(), ' ')) + 1;
+  for (int k = std::min<int>(static_cast<int>(words.size()) - 1, eng_words + 1); k >= 1; --k) {
+    std::string prefix;
+    for (int i = 0; i < k; ++i) {
+      for (char c : FoldKey(words[i])) {
+        if (std::isalnum(static_cast<unsigned char>(c))) prefix.push_back(c);
+      }
+      if (i + 1 < k) prefix.push_back(' ');
+    }
+    const int tolerance = std::max<int>(
+        1, static_cast<int>(static_cast<double>(eng.size()) * kCleaning.english_label_tolerance));
+    if (EditDistance(prefix, eng) <= tolerance) {
+      std::string rest;
+      for (size_t i = k; i < words.size(); ++i) rest += (rest.empty() ? "" : " ") + words[i];
+      return Trim(rest, ":/.,");
+    }
+  }
+  return text;
+}
+
+std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix) {
+  size_t colon = text.find(':');
+  if (colon == std::string::npos || colon >= max_prefix) return text;
+  std::string before = FoldKey(text.substr(0, colon));
+  bool digits = std::any_of(before.begin(), before.end(),
+                            [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return digits ? text : text.substr(colon + 1);
+}
+
+std::string FixMarkHead(const std::string& v) {
+  std::vector<std::string> words = Split(v, ' ');
+  if (words.empty()) return v;
+  std::string k = FoldKey(words[0]);
+  if (k == "SEO" && words[0] != "Sẹo" && words[0] != "SẸO") words[0] = "Sẹo";
+  std::string out;
+  for (auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+std::string CleanSex(const std::string& raw, bool passport) {
+  std::string k = FoldKey(raw);
+  if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos))
+    return passport ? "NAM" : "Nam";
+  if (k.rfind("NU", 0) == 0 || k.rfind("N", 0) == 0) return passport ? "NỮ" : "Nữ";
+  return {};
+}
+
+std::string CleanNationality(const std::string& raw, bool passport) {
+  if (FoldKey(raw).rfind("VIET", 0) == 0) return passport ? "VIỆT NAM" : "Việt Nam";
+  return CleanText(raw);
+}
+
+std::string CleanAddress(const std::string& raw) {
+  return DropTrailingNoise(CapitalizeAddress(CleanText(DropSpeckTokens(raw))));
+}
+
+std::string CleanPassportNumber(const std::string& raw) {
+  std::string t;
+  for (char c : FoldKey(raw))
+    if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+  std::string v;
+  if (t.size() >= 8) {
+    v = std::string(1, t[0]);
+    for (size_t i = 1; i < 8; ++i) v.push_back(ToDigit(t[i]));
+  }
+  if (v.size() != 8 || !std::isalpha(static_cast<unsigned char>(v[0]))) v.clear();
+  return v;
+}
+
+bool IsEnglishTail(const std::string& text, const char* english_label) {
+  if (english_label == nullptr) return false;
+  std::string key;
+  for (const auto& w : Split(FoldKey(text), ' ')) {
+    std::string t;
+    for (char c : w)
+      if (std::isalnum(static_cast<unsigned char>(c))) t.push_back(c);
+    if (!t.empty()) key += (key.empty() ? "" : " ") + t;
+  }
+  if (key.size() < 3) return false;
+  const std::vector<std::string> words = Split(english_label, ' ');
+  for (size_t from = 0; from < words.size(); ++from) {
+    std::string tail;
+    for (size_t i = from; i < words.size(); ++i) tail += (tail.empty() ? "" : " ") + words[i];
+    const int tolerance = std::max(
+        1, static_cast<int>(static_cast<double>(tail.size()) * kCleaning.english_label_tolerance));
+    if (EditDistance(key, tail) <= tolerance) return true;
+  }
+  return false;
 }
 
 }  // namespace ekyc::doc

@@ -31,7 +31,9 @@ bool LooksLikeIdLine(const std::string& line, int len);
 // dd/mm/yyyy from OCR text (also dd-mm-yyyy, dd.mm.yyyy, ddmmyyyy); empty when not a real date.
 // Cards always print two-digit days and months, so a one-digit part means OCR lost a digit
 // (`13/07` read `3/07`): it is zero-padded and `*incomplete` (when given) set, so that callers
-// can look for a complete reading before trusting it.
+// can look for a complete reading before trusting it. A run of 9 or 10 digits whose separators
+// were read as `1` or `7` (`260712021`) is taken when exactly one split is a real date, and also
+// flagged incomplete.
 std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 
 // Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
@@ -44,7 +46,8 @@ std::string FixLookAlikeLetters(std::string text);
 
 // Removes tokens without a letter or digit, except one hyphen of compound names ("Bà Rịa - Vũng
 // Tàu", also when both halves of a split line kept theirs): specks a short segment re-read alone
-// turns into "¡" or "ˆ"; and symbols glued to the front of a word ("Xóm †18" → "Xóm 18").
+// turns into "¡" or "ˆ"; and symbols glued to the front of a word ("Xóm †18" → "Xóm 18"). A comma
+// read apart from its word goes back to the word before it ("Yên Hoà ,Liên" → "Yên Hoà, Liên").
 std::string DropSpeckTokens(const std::string& text);
 
 // Address words as printed: every syllable of a place name starts upper case ("xã cam Thủy" →
@@ -57,6 +60,37 @@ std::string CapitalizeAddress(const std::string& text);
 // words match the end of `english_label` (upper case, e.g. "PLACE OF BIRTH") within OCR
 // tolerance and the last of them ends with ':'. Anything else is returned unchanged.
 std::string StripLabelTail(const std::string& text, const std::string& english_label);
+
+// A passport number (a capital letter and 7 digits, look-alike letters mapped in the digits) from
+// the first 8 letters and digits of `raw`; empty when it has no such shape.
+std::string CleanPassportNumber(const std::string& raw);
+
+// Whitespace collapsed and OCR punctuation trimmed from both ends.
+std::string CleanText(const std::string& raw);
+
+// Drops a garbled English label half left in front of a value ("Place øf origin Xã ..."): the
+// value's first words match `english_label` (folded, upper case) within OCR tolerance.
+std::string StripEnglishLabel(const std::string& text, const std::string& english_label);
+
+// True when `text` is nothing but the English label `english_label` (folded, upper case) or its
+// last words, within OCR tolerance: what a page pass leaves after a matched Vietnamese label.
+bool IsEnglishTail(const std::string& text, const char* english_label);
+
+// A garbled label part left in front of the value and ended by its colon ("Natiooaty: Việt Nam"):
+// the text after the first colon when it comes early and nothing digit-like precedes it.
+// `max_prefix`: how far into the text the colon may be.
+std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix);
+
+// Identifying marks start with one of a few standard words; the tone mark under "Sẹo" is often
+// lost by OCR ("Seo" is not a word used there).
+std::string FixMarkHead(const std::string& v);
+
+// "Nam"/"Nữ" (passports: "NAM"/"NỮ") from a sex value as read; empty when neither.
+std::string CleanSex(const std::string& raw, bool passport);
+// "Việt Nam" (passports: "VIỆT NAM") for any reading starting VIET, else the cleaned text.
+std::string CleanNationality(const std::string& raw, bool passport);
+// An address as printed: specks dropped, capitalisation restored, trailing noise dropped.
+std::string CleanAddress(const std::string& raw);
 
 struct Reading {
   std::string text;

@@ -143,3 +143,24 @@ TEST(DocFields, VoteNameMajorityPerWord) {
 }
 
 }  // namespace ekyc::doc
+
+namespace ekyc::doc {
+TEST(DocFields, CleanDateWithSlashesReadAsDigits) {
+  bool incomplete = false;
+  EXPECT_EQ(CleanDate("260712021", &incomplete), "26/07/2021");  // the second slash read as 1
+  EXPECT_TRUE(incomplete);
+  EXPECT_EQ(CleanDate("2610712021", &incomplete), "26/07/2021");  // both
+  EXPECT_EQ(CleanDate("26/07/2021", &incomplete), "26/07/2021");
+  EXPECT_FALSE(incomplete);
+  EXPECT_EQ(CleanDate("123456789"), "");  // no separator look-alike where one must be
+}
+}  // namespace ekyc::doc
+
+namespace ekyc::doc {
+TEST(DocFields, AddressKeepsItsPrintedCommas) {
+  EXPECT_EQ(DropSpeckTokens("Phường Yên Hoà , Quận Liên Chiểu"), "Phường Yên Hoà, Quận Liên Chiểu");
+  EXPECT_EQ(DropSpeckTokens("Phường Yên Hoà ,Quận Liên Chiểu"), "Phường Yên Hoà, Quận Liên Chiểu");
+  EXPECT_EQ(CleanAddress("phường Yên Hoà , quận Liên Chiểu, TP. Đà Nẵng"),
+            "Phường Yên Hoà, Quận Liên Chiểu, TP. Đà Nẵng");
+}
+}  // namespace ekyc::doc

@@ -5,10 +5,13 @@
 #include <chrono>
 #include <ctime>
 #include <functional>
+#include <numeric>
+#include <optional>
 #include <set>
 
 #include "doc/syllable.h"
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -327,37 +330,74 @@ class Repairer {
   std::vector<std::vector<std::string>> alts_;
 };
 
-int CurrentYear() {
+// "Today" for the century of two-digit years: the clock, unless the caller passed a date.
+thread_local std::optional<vn::Date> tl_today;
+
+vn::Date Today() {
+  if (tl_today) return *tl_today;
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&t, &tm);
-  return tm.tm_year + 1900;
+  vn::Date d;
+  d.year = tm.tm_year + 1900;
+  d.month = tm.tm_mon + 1;
+  d.day = tm.tm_mday;
+  return d;
 }
 
-// YYMMDD → dd/mm/yyyy with the given century; empty when not a date.
-std::string MrzDate(std::string_view yymmdd, int century) {
-  if (yymmdd.size() != 6) return {};
+// YYMMDD as three numbers; false when not six digits.
+bool SplitYymmdd(std::string_view yymmdd, int* yy, int* mm, int* dd) {
+  if (yymmdd.size() != 6) return false;
   for (char c : yymmdd)
-    if (!std::isdigit(static_cast<unsigned char>(c))) return {};
-  int yy = std::stoi(std::string(yymmdd.substr(0, 2)));
-  int mm = std::stoi(std::string(yymmdd.substr(2, 2)));
-  int dd = std::stoi(std::string(yymmdd.substr(4, 2)));
-  int y = century * 100 + yy;
-  if (!IsValidDate(y, mm, dd)) return {};
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  *yy = std::stoi(std::string(yymmdd.substr(0, 2)));
+  *mm = std::stoi(std::string(yymmdd.substr(2, 2)));
+  *dd = std::stoi(std::string(yymmdd.substr(4, 2)));
+  return true;
+}
+
+std::string Dmy(const vn::Date& d) {
   char buf[16];
-  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", dd, mm, y);
+  std::snprintf(buf, sizeof(buf), "%02d/%02d/%04d", d.day, d.month, d.year);
   return buf;
 }
 
-int BirthCentury(std::string_view yymmdd, const std::string& vn_id) {
-  if (vn_id.size() == 12 && std::isdigit(static_cast<unsigned char>(vn_id[3]))) {
-    return 19 + (vn_id[3] - '0') / 2;
+// A birth date is never in the future, and nobody holding a card was born more than this long ago.
+constexpr int kMaxAgeYears = 120;
+
+// Birth: of the two centuries that keep YY in the past and within a lifetime, the one the ID's
+// century digit names (a Vietnamese personal number: digit 4 = century × 2 + sex), else the later.
+std::string MrzBirthDate(std::string_view yymmdd, const std::string& vn_id) {
+  int yy = 0, mm = 0, dd = 0;
+  if (!SplitYymmdd(yymmdd, &yy, &mm, &dd)) return {};
+  const vn::Date today = Today();
+  const int64_t now = today.DayNumber();
+  std::vector<vn::Date> possible;  // latest first
+  for (int century : {20, 19, 18}) {
+    auto d = vn::MakeDate(century * 100 + yy, mm, dd);
+    if (!d || d->DayNumber() > now || today.year - d->year > kMaxAgeYears) continue;
+    possible.push_back(*d);
   }
-  int yy = yymmdd.size() >= 2 && std::isdigit(static_cast<unsigned char>(yymmdd[0])) &&
-                   std::isdigit(static_cast<unsigned char>(yymmdd[1]))
-               ? std::stoi(std::string(yymmdd.substr(0, 2)))
-               : 0;
-  return yy > CurrentYear() % 100 ? 19 : 20;
+  if (possible.empty()) return {};
+  if (vn_id.size() == 12 && std::isdigit(static_cast<unsigned char>(vn_id[3]))) {
+    const int id_century = 19 + (vn_id[3] - '0') / 2;
+    for (const vn::Date& d : possible)
+      if (d.year / 100 == id_century) return Dmy(d);
+  }
+  return Dmy(possible.front());
+}
+
+// Expiry: the century that puts the date nearest to today (cards run 5-25 years; an expired card
+// may be photographed years later).
+std::string MrzExpiryDate(std::string_view yymmdd) {
+  int yy = 0, mm = 0, dd = 0;
+  if (!SplitYymmdd(yymmdd, &yy, &mm, &dd)) return {};
+  const int year_now = Today().year;
+  int y = year_now / 100 * 100 + yy;
+  if (y > year_now + 50) y -= 100;
+  if (y < year_now - 50) y += 100;
+  auto d = vn::MakeDate(y, mm, dd);
+  return d ? Dmy(*d) : std::string();
 }
 
 std::string StripFillers(std::string_view s) {
@@ -372,6 +412,97 @@ void FixNameFillers(std::string& s, size_t from) {
   size_t end = s.size();
   while (end > from && (s[end - 1] == '<' || s[end - 1] == 'K')) --end;
   if (s.size() - end >= 3) std::fill(s.begin() + static_cast<long>(end), s.end(), '<');
+}
+
+// The syllables a name word read from OCR-B stands for, when fillers read as look-alike letters
+// (`K`, `S`, `E`, `C`, `X`) explain why it is not one: glued to its ends (`VUK`, `KLOC`) or taking
+// the place of the `<` between two syllables (`KHANHCVY`). Empty when the word cannot be
+// explained so (minority names such as `KSOR` are left as read by the caller).
+std::vector<std::string> ExplainNameWord(const std::string& w, int depth = 0) {
+  if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) return {w};
+  if (depth > 3 || w.size() < 2) return {};
+  // Look-alikes at the ends, fewest first.
+  std::string best;
+  size_t best_cut = w.size();
+  for (size_t a = 0; a < w.size() && (a == 0 || LooksLikeFiller(w[a - 1])); ++a) {
+    for (size_t b = 0; a + b < w.size() && (b == 0 || LooksLikeFiller(w[w.size() - b])); ++b) {
+      std::string core = w.substr(a, w.size() - a - b);
+      if (a + b > 0 && a + b < best_cut && CouldBeAccentFreeSyllable(core, true)) {
+        best = core;
+        best_cut = a + b;
+      }
+    }
+  }
+  if (!best.empty()) return {best};
+  // A look-alike inside the word standing for the separator.
+  for (size_t i = 1; i + 1 < w.size(); ++i) {
+    if (!LooksLikeFiller(w[i])) continue;
+    std::vector<std::string> left = ExplainNameWord(w.substr(0, i), depth + 1);
+    if (left.empty()) continue;
+    std::vector<std::string> right = ExplainNameWord(w.substr(i + 1), depth + 1);
+    if (right.empty()) continue;
+    left.insert(left.end(), right.begin(), right.end());
+    return left;
+  }
+  return {};
+}
+
+// A Vietnamese citizen's name field as OCR reads OCR-B: fillers read as look-alike letters glued to
+// or inside name words (ExplainNameWord), or left as words of their own after the name
+// (`S<KKSKKESEEEEE`). The field is then written again in its one shape: the one-word surname, `<<`,
+// given names separated by `<`, fillers to the end. Unchanged when nothing needs it or the result
+// would not fit.
+std::string RepairVnNameField(const std::string& field, int* changed) {
+  *changed = 0;
+  std::vector<std::string> words;
+  int surname_words = 0;  // words before the first `<<` that separates two words
+  for (size_t i = 0; i < field.size();) {
+    if (field[i] == '<') {
+      size_t j = i;
+      while (j < field.size() && field[j] == '<') ++j;
+      if (j - i >= 2 && surname_words == 0 && !words.empty() && j < field.size())
+        surname_words = static_cast<int>(words.size());
+      i = j;
+      continue;
+    }
+    size_t j = i;
+    while (j < field.size() && field[j] != '<') ++j;
+    words.push_back(field.substr(i, j - i));
+    i = j;
+  }
+  bool repaired = false;
+  std::vector<std::string> kept;
+  for (const std::string& w : words) {
+    const bool all_fillers =
+        std::all_of(w.begin(), w.end(), [](char c) { return c != '<' && LooksLikeFiller(c); });
+    // Look-alikes alone after the name are fillers (a single one too: no name word is `E` or `K`).
+    if (all_fillers && !kept.empty() && (w.size() == 1 || !CouldBeAccentFreeSyllable(w, true))) {
+      repaired = true;
+      continue;
+    }
+    std::vector<std::string> parts = ExplainNameWord(w);
+    if (parts.empty()) {
+      kept.push_back(w);
+      continue;
+    }
+    repaired |= parts.size() != 1 || parts[0] != w;
+    kept.insert(kept.end(), parts.begin(), parts.end());
+  }
+  // Every name has its surname and given names apart: a field of several words without `<<` lost
+  // one of its fillers.
+  // Vietnamese surnames are one word: `<<` after a later word is a filler read in the wrong place.
+  if ((surname_words == 0 || surname_words > 1) && kept.size() >= 2) repaired = true;
+  if (!repaired || kept.empty()) return field;
+  surname_words = 1;
+  std::string out;
+  for (size_t i = 0; i < kept.size(); ++i) {
+    if (i > 0) out += static_cast<int>(i) == surname_words ? "<<" : "<";
+    out += kept[i];
+  }
+  if (out.size() > field.size()) return field;
+  out.resize(field.size(), '<');
+  for (size_t i = 0; i < field.size(); ++i) *changed += out[i] != field[i];
+  return out;
 }
 
 // Name field: trailing K/< runs are fillers read wrongly; '<<' separates surname and given names.
@@ -442,14 +573,19 @@ MrzData ParseTd1Fixed(std::vector<std::string> lines) {
   checks.push_back({"composite", {{0, 5, 25}, {1, 0, 7}, {1, 8, 7}, {1, 18, 11}}, 1, 29});
   for (const Check& c : checks) rep.Satisfy(c, c.name == "composite" ? 2 : 3);
   MrzData d = Finish(rep, checks, "TD1");
+  if (vn) {
+    int changed = 0;
+    d.lines[2] = RepairVnNameField(d.lines[2], &changed);
+    d.repaired_chars += changed;
+  }
   const auto& L = d.lines;
   d.document_code = StripFillers(L[0].substr(0, 2));
   d.issuing_state = L[0].substr(2, 3);
   d.document_number = StripFillers(L[0].substr(5, 9));
   d.personal_number = StripFillers(L[0].substr(15, vn ? 12 : 15));
-  d.birth_date = MrzDate(L[1].substr(0, 6), BirthCentury(L[1].substr(0, 6), d.personal_number));
+  d.birth_date = MrzBirthDate(L[1].substr(0, 6), d.personal_number);
   d.sex = SexOf(L[1][7]);
-  d.expiry_date = MrzDate(L[1].substr(8, 6), 20);
+  d.expiry_date = MrzExpiryDate(L[1].substr(8, 6));
   d.nationality = StripFillers(L[1].substr(15, 3));
   CheckVietnameseNationality(d, vn);
   ParseName(L[2], &d);
@@ -474,15 +610,20 @@ MrzData ParseTd3Fixed(std::vector<std::string> lines) {
   };
   for (const Check& c : checks) rep.Satisfy(c, c.name == "composite" ? 2 : 3);
   MrzData d = Finish(rep, checks, "TD3");
+  if (vn) {
+    int changed = 0;
+    d.lines[0] = d.lines[0].substr(0, 5) + RepairVnNameField(d.lines[0].substr(5), &changed);
+    d.repaired_chars += changed;
+  }
   const auto& L = d.lines;
   d.document_code = StripFillers(L[0].substr(0, 2));
   d.issuing_state = L[0].substr(2, 3);
   d.document_number = StripFillers(L[1].substr(0, 9));
   d.nationality = StripFillers(L[1].substr(10, 3));
   d.personal_number = StripFillers(L[1].substr(28, 14));
-  d.birth_date = MrzDate(L[1].substr(13, 6), BirthCentury(L[1].substr(13, 6), d.personal_number));
+  d.birth_date = MrzBirthDate(L[1].substr(13, 6), d.personal_number);
   d.sex = SexOf(L[1][20]);
-  d.expiry_date = MrzDate(L[1].substr(21, 6), 20);
+  d.expiry_date = MrzExpiryDate(L[1].substr(21, 6));
   CheckVietnameseNationality(d, vn);
   ParseName(L[0].substr(5), &d);
   return d;
@@ -549,6 +690,13 @@ int MrzCheckDigit(std::string_view field) {
     sum += v * kWeights[i % 3];
   }
   return sum % 10;
+}
+
+Result<MrzData> ParseMrz(const std::vector<std::string>& raw, const vn::Date& today) {
+  tl_today = today;
+  auto r = ParseMrz(raw);
+  tl_today.reset();
+  return r;
 }
 
 Result<MrzData> ParseMrz(const std::vector<std::string>& raw) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 
@@ -41,7 +42,12 @@ struct MrzData {
 // Parses 3 lines (TD1) or 2 lines (TD3) of OCR text. Spaces are ignored, lower case is
 // upper-cased, '«' is read as '<', and a line off by a few fillers is re-padded. Returns an error
 // when the shape is not an MRZ at all; check-digit failures are reported in MrzData.
+// Two-digit years: a birth date is never in the future nor more than 120 years back, and the ID's
+// century digit picks between the centuries left; an expiry date is put in the century nearest to
+// today. "Today" is the clock's, or `today`.
+// For a Vietnamese citizen, fillers read as look-alike letters are taken out of the name field.
 Result<MrzData> ParseMrz(const std::vector<std::string>& lines);
+Result<MrzData> ParseMrz(const std::vector<std::string>& lines, const vn::Date& today);
 
 // Picks the MRZ lines out of free OCR lines (the last run of 3 TD1-like or 2 TD3-like lines).
 // Returns an empty vector when none look like an MRZ.

@@ -222,3 +222,89 @@ TEST(DocMrz, DoubledVowelsInVietnameseNamesAreUndone) {
 }
 
 }  // namespace ekyc::doc
+
+namespace ekyc::doc {
+namespace {
+
+// A TD3 data page MRZ with valid check digits for the given fields.
+std::vector<std::string> Td3(const std::string& name_field, const std::string& dob,
+                             const std::string& personal) {
+  std::string doc = "C1234567<";
+  std::string exp = "320601";
+  std::string pn = personal + "<<";
+  std::string l2 = doc + std::to_string(MrzCheckDigit(doc)) + "VNM" + dob +
+                   std::to_string(MrzCheckDigit(dob)) + "M" + exp +
+                   std::to_string(MrzCheckDigit(exp)) + pn + std::to_string(MrzCheckDigit(pn));
+  l2 += std::to_string(MrzCheckDigit(l2.substr(0, 10) + l2.substr(13, 7) + l2.substr(21, 22)));
+  std::string l1 = "P<VNM" + name_field;
+  l1.resize(44, '<');
+  return {l1, l2};
+}
+
+vn::Date Day(int y, int m, int d) {
+  return *vn::MakeDate(y, m, d);
+}
+
+}  // namespace
+
+TEST(DocMrz, BirthCenturyIsNeverInTheFuture) {
+  // The personal number's century digit says 2000s (digit 2), but 2093 is in the future.
+  auto r = ParseMrz(Td3("NGUYEN<<AN", "931110", "001293123456"), Day(2026, 12, 6));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->checks_ok);
+  EXPECT_EQ(r->birth_date, "10/11/1993");
+  // The digit says 1900s, but 1901 is more than a lifetime ago.
+  r = ParseMrz(Td3("NGUYEN<<AN", "010906", "001001123456"), Day(2026, 12, 6));
+  EXPECT_EQ(r->birth_date, "06/09/2001");
+  // Both centuries possible: the ID's digit decides.
+  r = ParseMrz(Td3("NGUYEN<<AN", "200101", "001020123456"), Day(2026, 12, 6));
+  EXPECT_EQ(r->birth_date, "01/01/1920");
+  r = ParseMrz(Td3("NGUYEN<<AN", "200101", "001220123456"), Day(2026, 12, 6));
+  EXPECT_EQ(r->birth_date, "01/01/2020");
+  // Born later this year than today: last century.
+  r = ParseMrz(Td3("NGUYEN<<AN", "261231", "001226123456"), Day(2026, 12, 6));
+  EXPECT_EQ(r->birth_date, "31/12/1926");
+}
+
+TEST(DocMrz, ExpiryCenturyIsTheNearestToToday) {
+  auto r = ParseMrz(kTd1, Day(2026, 12, 6));
+  EXPECT_EQ(r->expiry_date, "15/05/2030");
+  r = ParseMrz(kTd1, Day(2085, 1, 1));
+  EXPECT_EQ(r->expiry_date, "15/05/2130");
+}
+
+TEST(DocMrz, OcrBFillersReadAsLettersNeverReachTheName) {
+  // `<` of OCR-B read as K (and S, E) around and after the name words.
+  auto truth = Td3("VU<<GIA<LOC", "931110", "001093123456");
+  auto read = truth;
+  read[0] = "P<VNMVUK<GIA<KLOC<S<KKSKKESEEEEE<<<<<<<<<<<<<";
+  read[0].resize(44, '<');
+  auto r = ParseMrz(read, Day(2026, 12, 6));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->surname, "VU");
+  EXPECT_EQ(r->given_names, "GIA LOC");
+  EXPECT_EQ(r->lines, truth);
+  // A filler read as a look-alike between two name words.
+  auto between = Td3("QUACH<<KHANH<VY", "931110", "001093123456");
+  auto read2 = between;
+  read2[0] = "P<VNMQUACH<<KHANHCVY";
+  read2[0].resize(44, '<');
+  r = ParseMrz(read2, Day(2026, 12, 6));
+  EXPECT_EQ(r->given_names, "KHANH VY");
+  EXPECT_EQ(r->lines, between);
+  // The surname separator lost a filler; a lone look-alike after the name.
+  auto sep = Td3("CHAU<<NGOC<HANH", "931110", "001093123456");
+  auto read3 = sep;
+  read3[0] = "P<VNMCHAU<NGOC<HANH<E";
+  read3[0].resize(44, '<');
+  r = ParseMrz(read3, Day(2026, 12, 6));
+  EXPECT_EQ(r->surname, "CHAU");
+  EXPECT_EQ(r->lines, sep);
+  // A name that is not a Vietnamese syllable and has no look-alike to blame stays as read.
+  auto ksor = Td3("KSOR<<H<BLONG", "931110", "001093123456");
+  r = ParseMrz(ksor, Day(2026, 12, 6));
+  EXPECT_EQ(r->surname, "KSOR");
+  EXPECT_EQ(r->given_names, "H BLONG");
+}
+
+}  // namespace ekyc::doc

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -49,7 +50,7 @@ Result<QrDecode> ReadOnce(const cv::Mat& gray, double scale, cv::Point2f offset)
 }  // namespace
 
 Result<QrPayload> ParseQrPayload(std::string_view text) {
-  std::string t = Trim(ToNfc(text));
+  std::string t = Trim(vn::TextTools::Nfc(text));
   if (t.rfind("\xEF\xBB\xBF", 0) == 0) t = t.substr(3);
   std::vector<std::string> f = Split(t, '|');
   for (auto& s : f) s = Trim(s);

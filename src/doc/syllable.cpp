@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -32,7 +33,7 @@ bool Encode(std::string_view word, std::string* code, Tone* tone) {
   UErrorCode err = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
   if (U_FAILURE(err)) return false;
-  std::string upper = ToUpper(word);
+  std::string upper = vn::TextTools::Upper(word);
   icu::UnicodeString d = nfd->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
                                             upper.data(), static_cast<int32_t>(upper.size()))),
                                         err);
@@ -222,6 +223,8 @@ bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name) {
     code.push_back(u);
   }
   if (personal_name && code.find("OO") != std::string::npos) return false;
+  // The coda `k` is a place-name spelling (`Lắk`); no personal name ends in it.
+  if (personal_name && code.back() == 'K') return false;
   // Any tone: the acute allows every rhyme, including those with a stop coda.
   return AnyModifiers(code, 0);
 }

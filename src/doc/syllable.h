@@ -24,7 +24,8 @@ bool IsVietnameseSyllable(std::string_view word);
 // `DUONG` are; `KLY`, `NGUYYEN` (OCR inserted a letter) are not. Names of minority peoples (`KSOR`)
 // are not either, so callers may only use it to prefer one reading over another.
 // With `personal_name`, the loan-word rhymes `oong`/`oóc` (`xoong`, `soóc`), which no personal
-// name uses, count as impossible, so an OCR-doubled `QUOOC` is caught too.
+// name uses, count as impossible, so an OCR-doubled `QUOOC` is caught too, and so does the coda `k`
+// of place names (`VUK`: a filler read as K).
 bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name = false);
 
 // Drops trailing words of an address that are neither numbers nor Vietnamese syllables (OCR

@@ -1,58 +1,29 @@
 #include "doc/text.h"
 
-#include <unicode/locid.h>
-#include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
 #include <cctype>
 
+#include "vn/vn.h"
+
 namespace ekyc::doc {
-namespace {
 
-icu::UnicodeString FromUtf8(std::string_view s) {
-  return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
-}
-std::string ToUtf8(const icu::UnicodeString& u) {
-  std::string out;
-  u.toUTF8String(out);
-  return out;
-}
-
-}  // namespace
-
-std::string ToNfc(std::string_view utf8) {
-  UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
-  if (U_FAILURE(err)) return std::string(utf8);
-  icu::UnicodeString out = nfc->normalize(FromUtf8(utf8), err);
-  if (U_FAILURE(err)) return std::string(utf8);
-  return ToUtf8(out);
-}
-
-std::string ToUpper(std::string_view utf8) {
-  icu::UnicodeString u = FromUtf8(utf8);
-  u.toUpper(icu::Locale("vi"));
-  return ToNfc(ToUtf8(u));
+std::string FoldKey(std::string_view utf8) {
+  std::string s = vn::TextTools::Fold(utf8);
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return CollapseSpaces(s);
 }
 
 std::string StripAccents(std::string_view utf8) {
-  UErrorCode err = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(err);
-  if (U_FAILURE(err)) return std::string(utf8);
-  icu::UnicodeString d = nfd->normalize(FromUtf8(utf8), err);
-  if (U_FAILURE(err)) return std::string(utf8);
-  icu::UnicodeString out;
-  for (int32_t i = 0; i < d.length();) {
-    UChar32 c = d.char32At(i);
-    i += U16_LENGTH(c);
-    if (u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK) continue;
-    if (c == 0x0111) c = 'd';
-    if (c == 0x0110) c = 'D';
-    out.append(c);
-  }
-  return ToUtf8(out);
+  // One transliterator for the process: vn::TextTools guards it with a mutex.
+  static const std::unique_ptr<vn::TextTools> tools = [] {
+    auto t = vn::TextTools::Create();
+    return t.ok() ? std::move(t).value() : nullptr;
+  }();
+  if (tools == nullptr) return std::string(utf8);
+  return tools->Unidecode(utf8);
 }
 
 std::string CollapseSpaces(std::string_view s) {
@@ -71,20 +42,18 @@ std::string CollapseSpaces(std::string_view s) {
 }
 
 std::string KeepLetters(std::string_view utf8) {
-  icu::UnicodeString u = FromUtf8(utf8), out;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString out;
   for (int32_t i = 0; i < u.length();) {
     UChar32 c = u.char32At(i);
     i += U16_LENGTH(c);
     bool mark = u_getCombiningClass(c) != 0 || u_charType(c) == U_NON_SPACING_MARK;
     out.append(u_isalpha(c) || mark ? c : static_cast<UChar32>(' '));
   }
-  return ToUtf8(out);
-}
-
-std::string FoldKey(std::string_view utf8) {
-  std::string s = StripAccents(utf8);
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return CollapseSpaces(s);
+  std::string s;
+  out.toUTF8String(s);
+  return s;
 }
 
 std::string Trim(std::string_view s, std::string_view extra) {
@@ -145,14 +114,6 @@ int BestSubstringDistance(std::string_view hay, std::string_view needle, size_t*
   return best;
 }
 
-bool IsValidDate(int y, int m, int d) {
-  if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  int dim = kDays[m - 1];
-  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) dim = 29;
-  return d <= dim;
-}
-
 bool IsValidDmy(std::string_view s) {
   if (s.size() != 10 || s[2] != '/' || s[5] != '/') return false;
   for (size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
@@ -161,7 +122,7 @@ bool IsValidDmy(std::string_view s) {
   int d = std::stoi(std::string(s.substr(0, 2)));
   int m = std::stoi(std::string(s.substr(3, 2)));
   int y = std::stoi(std::string(s.substr(6, 4)));
-  return IsValidDate(y, m, d);
+  return vn::MakeDate(y, m, d).has_value();
 }
 
 }  // namespace ekyc::doc

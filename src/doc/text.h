@@ -1,6 +1,6 @@
-// Internal text helpers for the doc module: Unicode NFC, accent folding for fuzzy label matching,
-// and small string utilities. The official Vietnamese normalisation (unidecode for output, dates,
-// addresses) belongs to src/vn; these helpers only serve OCR matching inside doc.
+// Internal matching helpers for the doc module: the folded key OCR text is matched on, edit
+// distances, and small string utilities. Unicode normalisation, upper-casing and accent removal
+// are vn::TextTools' (src/vn/vn.h); these helpers only serve OCR matching inside doc.
 //
 // Thread-safety: free functions without shared mutable state; safe from any thread.
 #pragma once
@@ -11,14 +11,11 @@
 
 namespace ekyc::doc {
 
-// Unicode NFC; invalid UTF-8 is replaced by U+FFFD.
-std::string ToNfc(std::string_view utf8);
-// Upper-case (full Unicode, Vietnamese-aware) in NFC.
-std::string ToUpper(std::string_view utf8);
-// Removes diacritics (NFD, drops combining marks, đ→d, Đ→D), keeps case.
-std::string StripAccents(std::string_view utf8);
-// StripAccents + upper-case + collapses whitespace: the key used for fuzzy label matching.
+// Accent-free, upper-case ASCII key with whitespace collapsed (vn::TextTools::Fold, upper-cased):
+// the key labels and keywords are matched on.
 std::string FoldKey(std::string_view utf8);
+// Accent-free form for `value_unidecode` (case kept; đ→d as in ICAO transliteration).
+std::string StripAccents(std::string_view utf8);
 // Trims ASCII whitespace and a set of punctuation often produced by OCR at line ends.
 std::string Trim(std::string_view s, std::string_view extra = "");
 std::string CollapseSpaces(std::string_view s);
@@ -29,8 +26,7 @@ std::vector<std::string> Split(std::string_view s, char sep);
 int EditDistance(std::string_view a, std::string_view b);
 // Smallest edit distance between `needle` and any substring of `hay` (approximate search).
 int BestSubstringDistance(std::string_view hay, std::string_view needle, size_t* end_pos = nullptr);
-// True when `s` is a real calendar date written dd/mm/yyyy.
+// True when `s` is a real calendar date written dd/mm/yyyy (vn::MakeDate).
 bool IsValidDmy(std::string_view s);
-bool IsValidDate(int y, int m, int d);
 
 }  // namespace ekyc::doc

@@ -7,10 +7,9 @@ namespace ekyc::doc {
 TEST(DocText, FoldsVietnamese) {
   EXPECT_EQ(FoldKey("Nguyễn  Đức Ẩn"), "NGUYEN DUC AN");
   EXPECT_EQ(StripAccents("Quê quán"), "Que quan");
+  EXPECT_EQ(StripAccents("NGUYỄN ĐỨC Ẩn"), "NGUYEN DUC An");
   // NFD input folds the same as NFC.
   EXPECT_EQ(FoldKey("Nguye\xCC\x82\xCC\x83n"), "NGUYEN");
-  EXPECT_EQ(ToNfc("e\xCC\x82\xCC\xA3"), "\xE1\xBB\x87");  // ệ
-  EXPECT_EQ(ToUpper("nguyễn thị ánh"), "NGUYỄN THỊ ÁNH");
 }
 
 TEST(DocText, Distances) {
@@ -28,10 +27,8 @@ TEST(DocText, Dates) {
   EXPECT_FALSE(IsValidDmy("1/04/2020"));
 }
 
-}  // namespace ekyc::doc
-
-namespace ekyc::doc {
 TEST(DocText, KeepLetters) {
   EXPECT_EQ(CollapseSpaces(KeepLetters("\xE2\x80\x9CNGUYỄN  V4N: A")), "NGUYỄN V N A");
 }
+
 }  // namespace ekyc::doc

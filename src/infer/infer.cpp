@@ -64,6 +64,13 @@ Result<ModelInfo> ParseEntry(const nlohmann::json& j) {
 
 }  // namespace
 
+bool ShapeMatches(const std::vector<int>& expected, const std::vector<int>& got) {
+  if (expected.size() != got.size()) return false;
+  for (size_t i = 0; i < got.size(); ++i)
+    if (expected[i] != -1 && expected[i] != got[i]) return false;
+  return true;
+}
+
 Result<std::shared_ptr<const ModelSet>> ModelSet::Load(const std::string& model_dir) {
   const fs::path dir(model_dir);
   const fs::path manifest_path = dir / "manifest.json";
@@ -150,7 +157,7 @@ Result<cv::dnn::Net*> Session::NetFor(const std::string& model_id) {
 Result<std::vector<cv::Mat>> Session::Run(const std::string& model_id, const cv::Mat& input_blob) {
   EKYC_ASSIGN_OR_RETURN(ModelInfo info, models_->Info(model_id));
   std::vector<int> got(input_blob.size.p, input_blob.size.p + input_blob.dims);
-  if (input_blob.empty() || got != info.input_shape || input_blob.type() != CV_32F)
+  if (input_blob.empty() || !ShapeMatches(info.input_shape, got) || input_blob.type() != CV_32F)
     return InvalidArgument(
         "infer.bad_input_shape",
         "model " + model_id + " expects a float32 NCHW blob of shape " +

@@ -24,7 +24,7 @@ struct ModelInfo {
   std::string version;           // "<package>@<version>:<file in package>"
   std::string file;              // file name inside the model directory
   std::string sha256;            // of the converted ONNX file, verified at load
-  std::vector<int> input_shape;  // NCHW, fixed
+  std::vector<int> input_shape;  // NCHW; -1 = any size (a line recogniser's width)
   std::string input_name;
   std::vector<std::string> output_names;  // Session::Run returns outputs in this order
   std::string preprocessing;              // human-readable notes from the manifest
@@ -62,8 +62,8 @@ class Session {
  public:
   explicit Session(std::shared_ptr<const ModelSet> models);
 
-  // `input_blob` must be a CV_32F blob of exactly the model's NCHW input shape
-  // (e.g. from cv::dnn::blobFromImage). Returns deep copies of the outputs, in
+  // `input_blob` must be a CV_32F blob of the model's NCHW input shape (any size where the
+  // manifest says -1; e.g. from cv::dnn::blobFromImage). Returns deep copies of the outputs, in
   // ModelInfo::output_names order.
   Result<std::vector<cv::Mat>> Run(const std::string& model_id, const cv::Mat& input_blob);
 
@@ -75,5 +75,8 @@ class Session {
   std::shared_ptr<const ModelSet> models_;
   std::map<std::string, cv::dnn::Net> nets_;
 };
+
+// True when `got` has the dimensions of `expected`, where -1 in `expected` matches any size.
+bool ShapeMatches(const std::vector<int>& expected, const std::vector<int>& got);
 
 }  // namespace ekyc::infer

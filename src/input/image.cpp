@@ -41,6 +41,29 @@ Status NotAnImage() {
                              kWhatToSend + ", its base64 text, or an http(s) URL to one");
 }
 
+// Text that is neither an http(s) URL nor base64 of an image.
+Status TextNotImage(const std::string& detail) {
+  return InvalidArgument("image.not_an_image", "The data is text, not an image file" + detail +
+                                                   ": " + kWhatToSend +
+                                                   ", its base64 text, or an http(s) URL to one");
+}
+
+// Base64 as clients send it: the alphabet, padding and line breaks, nothing else worth counting.
+// One stray character in a long payload still counts as base64 (its position is worth reporting);
+// prose with spaces and punctuation does not.
+bool LooksLikeBase64(std::string_view text) {
+  size_t alphabet = 0, other = 0;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n' || c == '\r' || c == '\t') continue;
+    if (std::isalnum(c) || c == '+' || c == '/' || c == '-' || c == '_' || c == '=')
+      ++alphabet;
+    else
+      ++other;
+  }
+  return alphabet >= 16 && other * 100 <= alphabet;
+}
+
 Result<ImageHeader> Dims(ImageFormat format, int64_t w, int64_t h, const char* name) {
   if (w <= 0 || h <= 0 || w > std::numeric_limits<int>::max() ||
       h > std::numeric_limits<int>::max()) {
@@ -493,9 +516,20 @@ Result<Image> LoadImage(std::string_view content, const InputPolicy& policy) {
     return DecodeImageBytes(text, policy);
   }
   const bool data_url = StartsWithNoCase(text, "data:");
-  EKYC_ASSIGN_OR_RETURN(std::string bytes, DecodeBase64(text, policy.max_bytes));
-  auto image = DecodeImageBytes(bytes, policy);
-  if (!image.ok()) return image.status().WithContext("The base64-decoded data");
+  auto bytes = DecodeBase64(text, policy.max_bytes);
+  if (!bytes.ok()) {
+    // Broken base64 gets its position; any other text (a text file uploaded as the image, a
+    // note typed into the field) is named for what it is.
+    if (data_url || bytes.status().reason() != "image.bad_base64" || LooksLikeBase64(text))
+      return bytes.status();
+    return TextNotImage("");
+  }
+  auto image = DecodeImageBytes(*bytes, policy);
+  if (!image.ok()) {
+    if (image.status().reason() == "image.not_an_image" && !data_url)
+      return TextNotImage(", and decoded as base64 it is not an image either");
+    return image.status().WithContext("The base64-decoded data");
+  }
   image->info.source = data_url ? SourceKind::kDataUrl : SourceKind::kBase64;
   return image;
 }

@@ -5,9 +5,9 @@
 // Every failure is an ekyc::Status with a stable reason (see docs/input.md for the table):
 // image.empty, image.not_an_image, image.truncated, image.corrupt, image.too_large,
 // image.too_many_pixels, image.unsupported_format, image.bad_base64, url.bad_scheme, url.invalid,
-// url.unreachable, url.timeout, url.blocked_address, url.too_large, url.too_many_redirects,
-// url.http_error, video.empty, video.unsupported_format, video.too_large, video.too_long,
-// video.undecodable, video.too_many_pixels, input.internal.
+// url.host_not_found, url.unreachable, url.timeout, url.blocked_address, url.too_large,
+// url.too_many_redirects, url.http_error, video.empty, video.unsupported_format, video.too_large,
+// video.too_long, video.undecodable, video.too_many_pixels, input.internal.
 //
 // Thread-safety: every function here is safe to call concurrently from many threads. They keep
 // no mutable global state apart from libcurl's process-wide initialisation, done once under

@@ -61,10 +61,21 @@ TEST(InputImage, RandomBytesAreNotAnImage) {
   }
 }
 
-TEST(InputImage, TextIsBadBase64OrNotAnImage) {
-  const std::string text = "Hello, this is a sentence and not a picture.";
-  ExpectReason(LoadImage(text, DefaultPolicy()).status(), "image.bad_base64");
+TEST(InputImage, TextIsNamedAsTextNotAsBrokenBase64) {
+  // A text file sent as the image (e.g. notes.txt renamed card.jpg): the message says it is text.
+  const std::string text = "Hello, this is a sentence and not a picture.\n";
+  auto r = LoadImage(text, DefaultPolicy());
+  ExpectReason(r.status(), "image.not_an_image");
+  EXPECT_NE(r.status().message().find("is text, not an image"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(r.status().message().find("base64-decoded"), std::string::npos);
   ExpectReason(DecodeImageBytes(text, DefaultPolicy()).status(), "image.not_an_image");
+  // Text made only of base64 letters decodes, but the result is no image: still named as text.
+  auto words = LoadImage("notanimagejustwords", DefaultPolicy());
+  ExpectReason(words.status(), "image.not_an_image");
+  EXPECT_NE(words.status().message().find("decoded as base64 it is not an image either"),
+            std::string::npos)
+      << words.status().message();
   // Valid base64 of text: decodes, but the result is no image.
   ExpectReason(LoadImage(Base64Encode("just some words"), DefaultPolicy()).status(),
                "image.not_an_image");

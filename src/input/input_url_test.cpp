@@ -168,7 +168,8 @@ TEST_F(InputUrl, HttpErrors) {
   auto s = FetchUrl(server_->Url("/broken"), Private());
   ExpectReason(s.status(), "url.http_error");
   EXPECT_NE(s.status().message().find("503"), std::string::npos);
-  EXPECT_EQ(s.status().code(), StatusCode::kUnavailable);
+  // The link's host failing is the request's problem, not this server's (never a 503).
+  EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(InputUrl, HtmlPageIsNotAnImage) {
@@ -231,6 +232,14 @@ TEST_F(InputUrl, Unreachable) {
   }
   auto r = FetchUrl("http://127.0.0.1:" + std::to_string(port) + "/x.png", Private());
   ExpectReason(r.status(), "url.unreachable");
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(InputUrl, UnresolvableHostIsTheRequestsProblem) {
+  // .invalid never resolves (RFC 6761), with or without a network.
+  auto r = FetchUrl("http://no-such-host.invalid/card.jpg", Private());
+  ExpectReason(r.status(), "url.host_not_found");
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(InputUrl, ConcurrentCallsAreIndependent) {

@@ -128,6 +128,8 @@ TEST(InputVideo, SyntheticAvi) {
 
   p.max_duration_s = 4.0;
   ExpectReason(DecodeVideo(avi, p).status(), "video.too_long");
+  // A limit on what the request makes the server do, like bytes and pixels (HTTP 413).
+  EXPECT_EQ(DecodeVideo(avi, p).status().code(), StatusCode::kResourceExhausted);
   p.max_duration_s = 15.0;
   p.max_frame_pixels = 64 * 48 - 1;
   ExpectReason(DecodeVideo(avi, p).status(), "video.too_many_pixels");

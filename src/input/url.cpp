@@ -255,9 +255,10 @@ Result<std::string> FetchUrl(std::string_view url, const InputPolicy& policy) {
   switch (rc) {
     case CURLE_OK:
       break;
+    // A link that does not lead to an image is the request's problem (a 4xx for the client),
+    // whatever the reason: this server retrying would not help, so it never answers 503 for it.
     case CURLE_HTTP_RETURNED_ERROR:
-      return UrlError(status >= 500 ? StatusCode::kUnavailable : StatusCode::kInvalidArgument,
-                      "url.http_error",
+      return UrlError(StatusCode::kInvalidArgument, "url.http_error",
                       "The image URL answered with HTTP status " + std::to_string(status) +
                           (status >= 500 ? ": the server there failed; try again later or send "
                                            "the image itself"
@@ -279,10 +280,10 @@ Result<std::string> FetchUrl(std::string_view url, const InputPolicy& policy) {
                                  std::to_string(policy.max_redirects) +
                                  " times: use the final, direct link to the image");
     case CURLE_COULDNT_RESOLVE_HOST:
-      return UrlError(StatusCode::kUnavailable, "url.unreachable",
+      return UrlError(StatusCode::kInvalidArgument, "url.host_not_found",
                       "The image URL's host name could not be resolved: check the link");
     default:
-      return UrlError(StatusCode::kUnavailable, "url.unreachable",
+      return UrlError(StatusCode::kInvalidArgument, "url.unreachable",
                       std::string("The image URL could not be downloaded (") +
                           curl_easy_strerror(rc) + "): check the link or send the image itself");
   }

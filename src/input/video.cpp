@@ -111,8 +111,10 @@ Status TooLong(double seconds, double limit) {
   char buf[160];
   std::snprintf(buf, sizeof buf, "The video is %.1f s long, over the %.1f s limit: ", seconds,
                 limit);
-  return InvalidArgument("video.too_long",
-                         std::string(buf) + "record a shorter clip (a few seconds is enough)");
+  // Like the byte and pixel limits, the duration limit bounds what the request makes the server
+  // do: the same category, so the same answer (HTTP 413 / E413).
+  return ResourceExhausted("video.too_long",
+                           std::string(buf) + "record a shorter clip (a few seconds is enough)");
 }
 
 // Evenly spaced indices over [0, total): the centres of max_frames equal segments.

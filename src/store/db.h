@@ -13,8 +13,17 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/store.h"
 
 namespace ekyc::store {
+
+// Entries of an audit row's comma-separated id list (face_ids).
+inline int64_t CountIds(const std::string& joined) {
+  if (joined.empty()) return 0;
+  int64_t n = 1;
+  for (char c : joined) n += c == ',' ? 1 : 0;
+  return n;
+}
 
 struct UserRow {
   int64_t pk = 0;
@@ -146,6 +155,8 @@ class Tx {
   virtual Status UpdateSealed(SealedKind kind, int64_t pk, const std::string& sealed) = 0;
 
   virtual Result<CountRow> Counts() = 0;
+  // Audit rows newest first (id < before_id when before_id > 0); `items` counts face_ids' entries.
+  virtual Result<std::vector<AuditEvent>> RecentAudit(int limit, int64_t before_id) = 0;
 };
 
 class Db {

@@ -474,6 +474,17 @@ class Engine : public FaceStore {
     return s;
   }
 
+  Result<std::vector<AuditEvent>> RecentAudit(int limit, int64_t before_id) override {
+    if (limit < 1 || limit > 1000)
+      return InvalidArgument("store.bad_limit", "audit limit must be from 1 to 1000");
+    std::vector<AuditEvent> out;
+    EKYC_RETURN_IF_ERROR(db_->Read([&](Tx& tx) -> Status {
+      EKYC_ASSIGN_OR_RETURN(out, tx.RecentAudit(limit, before_id));
+      return Status::Ok();
+    }));
+    return out;
+  }
+
   Result<ReembedReport> Reembed(const Caller& who, const std::string& new_model,
                                 const Embedder& embedder) override {
     EKYC_RETURN_IF_ERROR(CheckId(new_model, "model id"));

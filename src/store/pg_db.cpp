@@ -356,6 +356,20 @@ class PgTx : public Tx {
     return c;
   }
 
+  Result<std::vector<AuditEvent>> RecentAudit(int limit, int64_t before_id) override {
+    auto r = t_.exec_params(
+        "SELECT id, at, actor, operation, collection, outcome, face_ids FROM audit "
+        "WHERE ($1=0 OR id<$1) ORDER BY id DESC LIMIT $2",
+        before_id, limit);
+    std::vector<AuditEvent> out;
+    for (const auto& row : r) {
+      out.push_back({row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<std::string>(),
+                     row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                     CountIds(row[6].as<std::string>())});
+    }
+    return out;
+  }
+
  private:
   pqxx::transaction_base& t_;
 };

@@ -435,6 +435,21 @@ class SqliteTx : public Tx {
     return c;
   }
 
+  Result<std::vector<AuditEvent>> RecentAudit(int limit, int64_t before_id) override {
+    PREP(s,
+         "SELECT id, at, actor, operation, collection, outcome, face_ids FROM audit "
+         "WHERE (?=0 OR id<?) ORDER BY id DESC LIMIT ?");
+    s.Bind(1, before_id).Bind(2, before_id).Bind(3, int64_t{limit});
+    std::vector<AuditEvent> out;
+    int r;
+    while ((r = s.Step()) == 1) {
+      out.push_back(
+          {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), CountIds(s.Text(6))});
+    }
+    if (r < 0) return s.Error("read audit");
+    return out;
+  }
+
  private:
   sqlite3* db_;
 };

@@ -145,6 +145,18 @@ struct StoreStats {
   int64_t audit_rows = 0;
 };
 
+// One audit-log entry without the personal parts (user id, face and fingerprint ids), for
+// operators' lists (the `audit_events` route).
+struct AuditEvent {
+  int64_t id = 0;
+  int64_t at = 0;          // unix seconds
+  std::string actor;       // API key name or "cli:<command>"
+  std::string operation;   // e.g. "register", "search", "delete_user"
+  std::string collection;  // "*" for store-wide operations
+  std::string outcome;     // "ok" or "refused:<reason>"
+  int64_t items = 0;       // how many face / fingerprint ids the entry names
+};
+
 // Computes a new embedding for a stored face during Reembed(). `image` is the decrypted source
 // image (empty when none was kept); `old_embedding` the active-model vector when present.
 struct ReembedInput {
@@ -239,6 +251,10 @@ class FaceStore {
                             const std::string& user_id) = 0;
 
   virtual Result<StoreStats> Stats() = 0;
+
+  // The newest audit entries, newest first, at most `limit` (1..1000), older than `before_id`
+  // when it is > 0 (paging). Reading the log is not itself audited.
+  virtual Result<std::vector<AuditEvent>> RecentAudit(int limit, int64_t before_id = 0) = 0;
 
   // Adds an embedding of `new_model` to every face that lacks one (idempotent; resumable).
   // Search keeps using the active model; open the store with active_model = new_model afterwards.

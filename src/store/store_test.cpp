@@ -642,6 +642,35 @@ TYPED_TEST(FaceStoreTest, AuditRecordsWhoDidWhat) {
   EXPECT_EQ(st->audit_rows, 3);
 }
 
+TYPED_TEST(FaceStoreTest, RecentAuditListsNewestFirstWithoutPersonalIds) {
+  auto reg = this->store_->Register(kWho, Req("alice", {Capture(1, 0), Capture(1, 1)}));
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  (void)this->store_->Search(kWho, kDefaultCollection, Capture(1, 0), 1, 0.5);
+  (void)this->store_->DeleteUser(Caller{"other-key"}, kDefaultCollection, "zed");
+  auto events = this->store_->RecentAudit(10);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), 3U);
+  const AuditEvent& del = (*events)[0];
+  EXPECT_EQ(del.actor, "other-key");
+  EXPECT_EQ(del.operation, "delete_user");
+  EXPECT_EQ(del.outcome, "refused:store.not_found");
+  EXPECT_EQ((*events)[1].operation, "search");
+  EXPECT_EQ((*events)[2].items, 2);  // the registration named two face ids
+  EXPECT_EQ((*events)[2].collection, kDefaultCollection);
+  EXPECT_GT((*events)[0].id, (*events)[1].id);
+  // Paging: older than the newest.
+  auto older = this->store_->RecentAudit(10, del.id);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 2U);
+  EXPECT_EQ((*older)[0].operation, "search");
+  auto one = this->store_->RecentAudit(1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->size(), 1U);
+  EXPECT_FALSE(this->store_->RecentAudit(0).ok());
+  // Reading the log is not audited.
+  EXPECT_EQ(this->store_->Stats()->audit_rows, 3);
+}
+
 TYPED_TEST(FaceStoreTest, ConcurrentWritesAndSearchesStayConsistent) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -1,6 +1,5 @@
 // Dates, sex, nationality, ID-number checks, expiry rules and the vendor JSON shapes for them.
-// Domain rules: /work/shared/docs/vn-identity-reference.md sections 2, 3, 6 (summarised in
-// docs/vn.md).
+// Domain rules (ID-number structure, renewal ages, card types) are summarised in docs/vn.md.
 #include <algorithm>
 #include <cstdio>
 

@@ -147,15 +147,19 @@ class LiveServer:
 
 
 def multipart(fields, files):
-    """A multipart/form-data body: `fields` as text parts, `files` ({name: bytes}) as file parts."""
+    """A multipart/form-data body: `fields` as text parts, `files` as file parts ({name: bytes}, or
+    {name: (filename, bytes)} to choose the file name; default NAME.bin)."""
     boundary = "ekyc" + uuid.uuid4().hex
     out = bytearray()
     for name, value in fields.items():
         out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, name)).encode()
         out += str(value).encode() + b"\r\n"
     for name, data in files.items():
-        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s.bin\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name, name)).encode()
+        filename = name + ".bin"
+        if isinstance(data, tuple):
+            filename, data = data
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (boundary, name, filename)).encode()
         out += data + b"\r\n"
     out += ("--%s--\r\n" % boundary).encode()
     return bytes(out), "multipart/form-data; boundary=" + boundary

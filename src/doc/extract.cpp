@@ -1,0 +1,261 @@
+#include "doc/extract.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <regex>
+
+#include "doc/fields.h"
+#include "doc/params.h"
+#include "doc/text.h"
+#include "vn/vn.h"
+
+namespace ekyc::doc {
+
+// Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it or with
+// the value's first line. Words lying wholly left of the label's column are dropped first: the page
+// pass glues marks read on the portrait to a wrapped value's last line ("à. Ngãi"), which would
+// otherwise shift that line out of the column and lose it, or add their text to the value. A
+// bilingual print run may put the field's English sub-label on a line of its own, before or after
+// the value: such a line is passed over.
+std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, int value_x,
+                                                        int count, const FieldSpec& spec) const {
+  const ExtractParams& p = kExtract;
+  std::vector<Line> out;
+  int x = lab.x;
+  int last_bottom = lab.br().y;  // lines whose centre is above this are not below
+  int gap_from = last_bottom;    // the next line must start within a line gap of this
+  int h = std::max(p.min_line_height_px, lab.height);
+  for (size_t i = 0; i < segs_.size() && static_cast<int>(out.size()) < count; ++i) {
+    const Segment& s = segs_[i];
+    if (static_cast<int>(i) == ref) continue;
+    int from = 0;
+    const int n = static_cast<int>(s.words.size());
+    while (from < n && s.words[from].box.br().x <= x) ++from;
+    if (from == n) continue;
+    cv::Rect box = s.words[from].box;
+    for (int w = from; w < n; ++w) box |= s.words[w].box;
+    if (box.y + box.height / 2 <= last_bottom) continue;
+    if (box.y - gap_from > p.below_max_gap * h) break;
+    const int tolerance = static_cast<int>(p.below_column_tolerance * h);
+    if (std::abs(box.x - x) > tolerance && (value_x < 0 || std::abs(box.x - value_x) > tolerance))
+      continue;
+    if (IsEnglishLabel(KeyFrom(s, from), &spec)) {
+      // Passed over, but the rest of its text line may hold the value (the sub-label printed under
+      // the label, the value's next line beside it).
+      last_bottom = std::max(last_bottom, box.y);
+      gap_from = std::max(gap_from, box.br().y);
+      continue;
+    }
+    last_bottom = box.br().y;
+    gap_from = last_bottom;
+    out.push_back({static_cast<int>(i), from});
+  }
+  return out;
+}
+
+bool ValueExtractor::IsEnglishLabel(const std::string& key, const FieldSpec* spec) const {
+  auto near = [&](const char* english) {
+    if (english == nullptr || key.empty()) return false;
+    const std::string en = english;
+    const int tolerance = std::max(
+        1, static_cast<int>(static_cast<double>(en.size()) * kCleaning.english_label_tolerance));
+    return EditDistance(key, en) <= tolerance;
+  };
+  if (spec != nullptr) return near(spec->english);
+  for (const FieldSpec& f : labels_.specs())
+    if (near(f.english)) return true;
+  return false;
+}
+
+// Segments continuing segment `si`'s text line to its right, in order; none that is a label or
+// starts a block.
+std::vector<int> ValueExtractor::SameLineRight(int si) const {
+  const ExtractParams& p = kExtract;
+  const Segment& s = segs_[si];
+  double cy = s.box.y + s.box.height / 2.0;
+  std::vector<int> cand;
+  for (size_t j = 0; j < segs_.size(); ++j) {
+    const Segment& t = segs_[j];
+    if (static_cast<int>(j) == si || t.box.x < s.box.br().x - p.overlap_slack_px) continue;
+    if (std::abs(t.box.y + t.box.height / 2.0 - cy) >
+        p.same_line_centre * std::max(s.box.height, t.box.height))
+      continue;
+    cand.push_back(static_cast<int>(j));
+  }
+  std::sort(cand.begin(), cand.end(),
+            [&](int a, int b) { return segs_[a].box.x < segs_[b].box.x; });
+  std::vector<int> out;
+  int right = s.box.br().x;
+  for (int j : cand) {
+    const Segment& t = segs_[j];
+    if (t.box.x - right > p.same_line_max_gap * std::max(p.min_line_height_px, s.box.height) ||
+        labels_.IsLabelSegment(j) || StartsBlock(t.key)) {
+      break;
+    }
+    out.push_back(j);
+    right = t.box.br().x;
+  }
+  return out;
+}
+
+Extracted ValueExtractor::Value(const FieldSpec& spec) const {
+  const ExtractParams& p = kExtract;
+  auto lm = labels_.LabelOf(spec.field);
+  if (!lm) return {};
+  const Segment& seg = segs_[lm->seg];
+  // Value words: after the label up to the next label in the same segment.
+  int from_word = lm->end_tok < static_cast<int>(seg.tokens.size())
+                      ? seg.tokens[lm->end_tok].word
+                      : static_cast<int>(seg.words.size());
+  if (lm->end_tok > 0 && lm->end_tok < static_cast<int>(seg.tokens.size()) &&
+      seg.tokens[lm->end_tok].word == seg.tokens[lm->end_tok - 1].word) {
+    from_word = seg.tokens[lm->end_tok].word + 1;  // label glued to the value: drop that word
+  }
+  int to_word = static_cast<int>(seg.words.size());
+  for (const auto& [f, m] : labels_.matches()) {
+    if (m.seg == lm->seg && m.first_tok >= lm->end_tok) {
+      to_word = std::min(to_word, seg.tokens[m.first_tok].word);
+    }
+  }
+  Extracted e;
+  int lines = 0;
+  double conf_sum = 0;
+  int conf_n = 0;
+  // Words after the label that are only its English part (garbled, or its tail), or, for a date,
+  // words without a digit: the value is elsewhere, under the label or between it and its English
+  // sub-label.
+  bool no_value_here = false;
+  if (from_word < to_word) {
+    const std::string rest = WordsText(seg, from_word, to_word);
+    const bool digits = std::any_of(rest.begin(), rest.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    no_value_here =
+        IsEnglishTail(rest, spec.english) ||
+        (spec.kind == FieldKind::kDate && !digits && !PageHas(FoldKey(rest), "KHONG THOI HAN"));
+  }
+  if (from_word < to_word && !no_value_here) {
+    e.spans.push_back({lm->seg, from_word, to_word});
+    e.text = WordsText(seg, from_word, to_word);
+    conf_sum += WordsConf(seg, from_word, to_word);
+    ++conf_n;
+    ++lines;
+  }
+  cv::Rect label_box = seg.words[seg.tokens[lm->first_tok].word].box;
+  for (int t = lm->first_tok; t < lm->end_tok; ++t) label_box |= seg.words[seg.tokens[t].word].box;
+  e.label_line = label_box;
+  for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
+  e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
+  if (lines == 0 && !spec.below &&
+      (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
+    // A value in a larger font than its label can land in a line group of its own: take the
+    // segment just right of the label on the same text line.
+    double cy = label_box.y + label_box.height / 2.0;
+    for (size_t i = 0; i < segs_.size(); ++i) {
+      const Segment& s = segs_[i];
+      double scy = s.box.y + s.box.height / 2.0;
+      int gap = s.box.x - label_box.br().x;
+      if (static_cast<int>(i) == lm->seg || labels_.IsLabelSegment(static_cast<int>(i)) ||
+          std::abs(scy - cy) > p.beside_centre * std::max(label_box.height, s.box.height) ||
+          gap < -p.overlap_slack_px ||
+          gap > p.same_line_max_gap * std::max(p.min_line_height_px, label_box.height)) {
+        continue;
+      }
+      int n = static_cast<int>(s.words.size());
+      e.spans.push_back({static_cast<int>(i), 0, n});
+      e.text = WordsText(s, 0, n);
+      conf_sum += WordsConf(s, 0, n);
+      ++conf_n;
+      ++lines;
+      break;
+    }
+  }
+  if (lines < spec.max_lines &&
+      (spec.below || lines > 0 || spec.kind == FieldKind::kAddress || e.text.empty())) {
+    int want = spec.max_lines - lines;
+    if (spec.kind == FieldKind::kDate && e.text.empty()) want = std::max(want, p.date_lines_below);
+    const int value_x = e.spans.empty() ? -1 : SpanBox(segs_, e.spans.front()).x;
+    for (const Line& below : Below(lm->seg, label_box, value_x, want, spec)) {
+      const int si = below.seg;
+      const Segment& s = segs_[si];
+      const int n = static_cast<int>(s.words.size());
+      std::string line = WordsText(s, below.from_word, n);
+      if (spec.kind == FieldKind::kDate) {
+        if (CleanDate(line).empty() && !PageHas(FoldKey(line), "KHONG THOI HAN")) continue;
+      } else if (labels_.IsLabelSegment(si) || StartsBlock(KeyFrom(s, below.from_word)) ||
+                 IsEnglishLabel(KeyFrom(s, below.from_word), nullptr)) {
+        break;
+      }
+      e.spans.push_back({si, below.from_word, n});
+      e.text += (e.text.empty() ? "" : " ") + line;
+      conf_sum += WordsConf(s, below.from_word, n);
+      ++conf_n;
+      if (spec.kind == FieldKind::kAddress) {
+        // A wrapped line can fall apart into segments at wide word gaps ("Tỉnh Bà" | "Rịa - Vũng"
+        // | "Tàu"): the rest of that text line, left to right.
+        for (int j : SameLineRight(si)) {
+          const Segment& sj = segs_[j];
+          int nj = static_cast<int>(sj.words.size());
+          e.spans.push_back({j, 0, nj});
+          e.text += ' ';
+          e.text += WordsText(sj, 0, nj);
+          conf_sum += WordsConf(sj, 0, nj);
+          ++conf_n;
+        }
+      }
+      if (spec.kind == FieldKind::kDate || spec.kind == FieldKind::kName ||
+          spec.kind == FieldKind::kId)
+        break;
+    }
+  }
+  e.conf = conf_n ? conf_sum / conf_n : 0;
+  return e;
+}
+
+std::string FindVietnameseIssueDate(const std::vector<Segment>& segs) {
+  static const std::regex kRe(R"(NGAY\s*(\S{1,2})\s*THANG\s*(\S{1,2})\s*NAM\s*(\S{4}))");
+  for (const auto& s : segs) {
+    std::smatch m;
+    if (std::regex_search(s.key, m, kRe)) {
+      std::string d = CleanDate(m[1].str() + "/" + m[2].str() + "/" + m[3].str());
+      if (!d.empty()) return d;
+    }
+  }
+  return {};
+}
+
+std::string FindIssuer(const std::vector<Segment>& segs, DocType type) {
+  const std::string page = PageText(segs);
+  if (type == DocType::kPassport) {
+    if (PageHas(page, "CUC QUAN LY XUAT NHAP CANH")) return "CỤC QUẢN LÝ XUẤT NHẬP CẢNH";
+    return {};
+  }
+  if (PageHas(page, "QUAN LY HANH CHINH VE TRAT TU XA HOI"))
+    return "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI";
+  if (PageHas(page, "DKQL CU TRU VA DLQG VE DAN CU"))
+    return "CỤC TRƯỞNG CỤC CẢNH SÁT ĐKQL CƯ TRÚ VÀ DLQG VỀ DÂN CƯ";
+  if (type == DocType::kCanCuoc && PageHas(page, "BO CONG AN")) return "BỘ CÔNG AN";
+  // Provincial police director: the issuer line (+ the province on the next line for CMND 12).
+  for (size_t i = 0; i < segs.size(); ++i) {
+    Match m;
+    if (MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CONG AN", false, &m) ||
+        MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CA", false, &m)) {
+      const int first_word = segs[i].tokens[m.first_tok].word;
+      std::string rest = WordsText(segs[i], first_word, static_cast<int>(segs[i].words.size()));
+      std::string out = CleanText(vn::TextTools::Upper(rest));
+      std::string key = FoldKey(out);
+      if ((key == "GIAM DOC CONG AN" ||
+           EditDistance(key, "GIAM DOC CONG AN") <= kExtract.issuer_line_edits) &&
+          i + 1 < segs.size()) {
+        const std::string next =
+            WordsText(segs[i + 1], 0, static_cast<int>(segs[i + 1].words.size()));
+        out += " " + CleanText(vn::TextTools::Upper(next));
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,60 @@
+// Value extraction: the words that make up each field's value, found from its label by the layout
+// table's rules (after the label on its line, the line(s) below it in its column, a larger value
+// in a line group of its own beside it), and the fixed-text values of back sides (issue date in
+// words, issuer).
+//
+// Thread-safety: ValueExtractor is immutable after construction; free functions are pure.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <string>
+#include <vector>
+
+#include "doc/labels.h"
+#include "doc/layout.h"
+#include "doc/words.h"
+
+namespace ekyc::doc {
+
+struct Extracted {
+  std::string text;
+  double conf = 0;          // [0, 1]
+  std::vector<Span> spans;  // where the value's words are, for re-reading
+  cv::Rect label_line;      // the label and whatever follows it on its segment (empty: no label)
+  std::string label_text;   // the words of label_line as read by the page pass
+};
+
+class ValueExtractor {
+ public:
+  ValueExtractor(const std::vector<Segment>& segs, const LabelMap& labels)
+      : segs_(segs), labels_(labels) {}
+
+  Extracted Value(const FieldSpec& spec) const;
+
+ private:
+  // A line below a label, from its first word in the label's column on.
+  struct Line {
+    int seg;
+    int from_word;
+  };
+  // Up to `count` lines below the label box `lab` (segment `ref`) in the label's column, or in
+  // the value's when it starts further right (`value_x`, wrapped lines indented under the value);
+  // the field's own English sub-label lines are passed over, uncounted.
+  std::vector<Line> Below(int ref, cv::Rect lab, int value_x, int count,
+                          const FieldSpec& spec) const;
+  // True when the line's key is an English label part: of `spec` (own), or of any field (any).
+  bool IsEnglishLabel(const std::string& key, const FieldSpec* spec) const;
+  std::vector<int> SameLineRight(int si) const;
+
+  const std::vector<Segment>& segs_;
+  const LabelMap& labels_;
+};
+
+// "Ngày 12 tháng 03 năm 2010" → 12/03/2010; empty when no such line.
+std::string FindVietnameseIssueDate(const std::vector<Segment>& segs);
+
+// The issuer as printed, from a closed vocabulary (plus the province of a provincial police
+// director); empty when none is read.
+std::string FindIssuer(const std::vector<Segment>& segs, DocType type);
+
+}  // namespace ekyc::doc

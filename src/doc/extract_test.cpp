@@ -1,0 +1,97 @@
+#include "doc/extract.h"
+
+#include <gtest/gtest.h>
+
+#include "doc/testing/word_fixtures.h"
+
+namespace ekyc::doc {
+namespace {
+
+using testing::Page;
+
+TEST(DocExtract, ValueAfterTheLabelOnItsLine) {
+  auto segs = Page(
+      {{"Ngày", 270, 300, 50, 22}, {"sinh:", 325, 300, 50, 22}, {"01/02/1990", 385, 298, 120, 26}});
+  std::vector<FieldSpec> specs = {{"ngay_sinh", FieldKind::kDate, {"NGAY SINH"}}};
+  LabelMap labels(segs, specs);
+  Extracted e = ValueExtractor(segs, labels).Value(specs[0]);
+  EXPECT_EQ(e.text, "01/02/1990");
+  ASSERT_EQ(e.spans.size(), 1u);
+  EXPECT_EQ(e.spans[0].from_word, 2);
+}
+
+TEST(DocExtract, ValueBelowItsLabel) {
+  auto segs = Page({{"Họ", 270, 300, 30, 22},
+                    {"và", 305, 300, 30, 22},
+                    {"tên:", 340, 300, 45, 22},
+                    {"NGUYỄN", 270, 334, 110, 30},
+                    {"VĂN", 390, 334, 60, 30},
+                    {"AN", 460, 334, 40, 30},
+                    {"Ngày", 270, 376, 50, 22},
+                    {"sinh:", 325, 376, 50, 22},
+                    {"01/02/1990", 385, 374, 120, 26}});
+  FieldSpec name{"ho_ten", FieldKind::kName, {"HO VA TEN"}};
+  name.below = true;
+  std::vector<FieldSpec> specs = {name, {"ngay_sinh", FieldKind::kDate, {"NGAY SINH"}}};
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_EQ(ex.Value(specs[0]).text, "NGUYỄN VĂN AN");
+  EXPECT_EQ(ex.Value(specs[1]).text, "01/02/1990");
+}
+
+TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {
+  auto segs = Page({{"Quê", 270, 400, 40, 22},
+                    {"quán:", 315, 400, 55, 22},
+                    {"Xã", 380, 398, 30, 26},
+                    {"Tịnh", 415, 398, 50, 26},
+                    {"Kỳ,", 470, 398, 40, 26},
+                    {"Tỉnh", 270, 434, 50, 26},
+                    {"Quảng", 325, 434, 70, 26},
+                    {"Ngãi", 400, 434, 55, 26},
+                    {"Nơi", 270, 470, 40, 22},
+                    {"thường", 315, 470, 70, 22},
+                    {"trú:", 390, 470, 40, 22},
+                    {"Thôn", 440, 468, 55, 26},
+                    {"3", 500, 468, 15, 26}});
+  std::vector<FieldSpec> specs = {
+      {"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
+      {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_EQ(ex.Value(specs[0]).text, "Xã Tịnh Kỳ, Tỉnh Quảng Ngãi");
+  EXPECT_EQ(ex.Value(specs[1]).text, "Thôn 3");
+}
+
+TEST(DocExtract, WordsLeftOfTheColumnAreNotPartOfAValueLine) {
+  // A mark read on the portrait glued to the value's last line.
+  auto segs = Page({{"Quê", 270, 400, 40, 22},
+                    {"quán:", 315, 400, 55, 22},
+                    {"Xã", 380, 398, 30, 26},
+                    {"Tịnh", 415, 398, 50, 26},
+                    {"Kỳ,", 470, 398, 40, 26},
+                    {"à.", 230, 434, 25, 26},
+                    {"Ngãi", 270, 434, 55, 26}});
+  std::vector<FieldSpec> specs = {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2}};
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Xã Tịnh Kỳ, Ngãi");
+}
+
+TEST(DocExtract, FixedTextsOfBacks) {
+  auto segs = Page({{"Ngày", 300, 300, 50, 22},
+                    {"12", 355, 300, 25, 22},
+                    {"tháng", 385, 300, 60, 22},
+                    {"03", 450, 300, 25, 22},
+                    {"năm", 480, 300, 45, 22},
+                    {"2010", 530, 300, 50, 22},
+                    {"GIÁM", 450, 340, 60, 22},
+                    {"ĐỐC", 515, 340, 50, 22},
+                    {"CA", 570, 340, 30, 22},
+                    {"HÀ", 605, 340, 30, 22},
+                    {"NỘI", 640, 340, 45, 22}});
+  EXPECT_EQ(FindVietnameseIssueDate(segs), "12/03/2010");
+  EXPECT_EQ(FindIssuer(segs, DocType::kCmnd9), "GIÁM ĐỐC CA HÀ NỘI");
+  EXPECT_EQ(FindIssuer(segs, DocType::kPassport), "");
+}
+
+}  // namespace
+}  // namespace ekyc::doc

@@ -1,0 +1,96 @@
+#include "doc/id_resolve.h"
+
+#include <gtest/gtest.h>
+
+#include "doc/testing/word_fixtures.h"
+
+namespace ekyc::doc {
+namespace {
+
+using testing::Page;
+using testing::ScriptedLines;
+using testing::ScriptedPage;
+
+// 001 (Hà Nội), century/sex digit 0 (male, 1900s), birth year 90.
+constexpr const char* kValidId = "001090123456";
+
+struct Fixture {
+  cv::Mat gray = cv::Mat(630, 1000, CV_8UC1, cv::Scalar(255));
+  cv::Mat card = cv::Mat(630, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+  std::shared_ptr<ScriptedLines> lines;
+  std::shared_ptr<ScriptedPage> page = std::make_shared<ScriptedPage>();
+  Recognizers rec;
+  explicit Fixture(std::vector<LineReading> answers)
+      : lines(std::make_shared<ScriptedLines>(std::move(answers))) {
+    rec.line = lines;
+    rec.page = page;
+  }
+};
+
+Extracted Value(const std::vector<Segment>& segs) {
+  Extracted e;
+  e.spans = {{0, 1, static_cast<int>(segs[0].words.size())}};
+  e.text = WordsText(segs[0], 1, static_cast<int>(segs[0].words.size()));
+  e.label_line = segs[0].box;
+  e.label_text = WordsText(segs[0], 0, static_cast<int>(segs[0].words.size()));
+  return e;
+}
+
+TEST(DocIdResolve, AValidPageValueNeedsNoReRead) {
+  Fixture fx({});
+  auto segs = Page({{"Số:", 270, 260, 35, 22}, {kValidId, 320, 256, 220, 30, 0.9}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(12);
+  EXPECT_EQ(ids.AddPageValue(Value(segs), 0.9, segs, true), kValidId);
+  bool rules_ok = false;
+  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  ASSERT_TRUE(pick);
+  EXPECT_EQ(pick->value, kValidId);
+  EXPECT_TRUE(rules_ok);
+  EXPECT_TRUE(fx.lines->sizes.empty());
+}
+
+TEST(DocIdResolve, AnInvalidPageValueIsReRead) {
+  // `0` read as `8` in the century digit: fails the rules against the date of birth.
+  Fixture fx({{kValidId, 0.8}});
+  auto segs = Page({{"Số:", 270, 260, 35, 22}, {"001890123456", 320, 256, 220, 30, 0.9}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(12);
+  ids.AddPageValue(Value(segs), 0.9, segs, true);
+  bool rules_ok = false;
+  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  ASSERT_TRUE(pick);
+  EXPECT_EQ(pick->value, kValidId);
+  EXPECT_TRUE(rules_ok);
+  EXPECT_FALSE(fx.lines->sizes.empty());
+}
+
+TEST(DocIdResolve, LabelResidueLeavesAWindowThatPassesTheRules) {
+  // "Số:" read as 5: a 13-digit run whose last 12 digits are the number.
+  Fixture fx({{"5001090123456", 0.8}});
+  auto segs = Page({{"5001090123456", 270, 256, 260, 30, 0.9}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(12);
+  Extracted e;
+  e.spans = {{0, 0, 1}};
+  e.text = "5001090123456";
+  ids.AddPageValue(e, 0.9, segs, true);
+  bool rules_ok = false;
+  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  ASSERT_TRUE(pick);
+  EXPECT_EQ(pick->value, kValidId);
+  EXPECT_TRUE(pick->window);
+}
+
+TEST(DocIdResolve, NothingOfTheRightLength) {
+  Fixture fx({{"12345", 0.5}});
+  auto segs = Page({{"Số:", 270, 260, 35, 22}, {"12345", 320, 256, 100, 30}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(12);
+  ids.AddPageValue(Value(segs), 0.9, segs, true);
+  bool rules_ok = true;
+  EXPECT_FALSE(ids.Resolve(segs, rr, {}, std::nullopt, -1, &rules_ok));
+}
+
+}  // namespace
+}  // namespace ekyc::doc

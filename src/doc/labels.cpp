@@ -1,0 +1,171 @@
+#include "doc/labels.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "doc/params.h"
+#include "doc/text.h"
+
+namespace ekyc::doc {
+namespace {
+
+std::string WithoutSpaces(std::string s) {
+  std::erase(s, ' ');
+  return s;
+}
+
+int WordCount(const std::string& folded) {
+  return static_cast<int>(std::count(folded.begin(), folded.end(), ' ')) + 1;
+}
+
+// A bilingual label's English part is printed small (often italic) and read worse than its
+// Vietnamese part: it gets a looser tolerance of its own on top of the Vietnamese part's.
+int Tolerance(const std::string& label, const FieldSpec& spec) {
+  if (spec.english == nullptr) return LabelTolerance(label.size());
+  const std::string en = spec.english;
+  if (label.size() <= en.size() + 1 || label.compare(label.size() - en.size(), en.size(), en) != 0)
+    return LabelTolerance(label.size());
+  const size_t vn = label.size() - en.size() - 1;
+  return LabelTolerance(vn) +
+         static_cast<int>(static_cast<double>(en.size()) * kLabels.english_part_tolerance);
+}
+
+}  // namespace
+
+int LabelTolerance(size_t len) {
+  const LabelParams& p = kLabels;
+  return len < p.exact_below_chars ? 0 : static_cast<int>(len / p.chars_per_edit);
+}
+
+bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start, Match* out,
+             int tolerance) {
+  if (tolerance < 0) tolerance = LabelTolerance(label.size());
+  bool found = false;
+  const int n = static_cast<int>(seg.tokens.size());
+  const int label_words = WordCount(label);
+  const std::string glued_label = WithoutSpaces(label);
+  for (int i = 0; i < (at_start ? std::min(n, 1) : n); ++i) {
+    std::string joined;
+    for (int j = i; j < n && j < i + label_words + kLabels.extra_tokens; ++j) {
+      joined += (j > i ? " " : "") + seg.tokens[j].key;
+      if (joined.size() > label.size() + kLabels.extra_chars) break;
+      int d = EditDistance(joined, label);
+      if (label_words > 1 && j - i + 1 < label_words)
+        d = std::min(d, EditDistance(WithoutSpaces(joined), glued_label) + kLabels.glued_cost);
+      if (d <= tolerance && (!found || d < out->dist)) {
+        *out = {si, i, j + 1, d, label.size()};
+        found = true;
+      }
+    }
+  }
+  return found;
+}
+
+std::string PageText(const std::vector<Segment>& segs) {
+  std::string page;
+  for (const auto& sg : segs) page += sg.key + " | ";
+  return page;
+}
+
+bool PageHas(const std::string& page, const std::string& key) {
+  return BestSubstringDistance(page, key) <= LabelTolerance(key.size());
+}
+
+LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec>& specs)
+    : segs_(segs), specs_(specs) {
+  // Best match per field (lower distance, then longer label); every label start is then a value
+  // boundary.
+  for (const FieldSpec& spec : specs_) {
+    Match best;
+    bool found = false;
+    for (const char* label : spec.labels) {
+      const int tolerance = Tolerance(label, spec);
+      for (size_t si = 0; si < segs_.size(); ++si) {
+        Match m;
+        if (!MatchIn(segs_[si], static_cast<int>(si), label, spec.at_start, &m, tolerance))
+          continue;
+        // Inside a line a short label must be read exactly: with one edit allowed, `QUE QUAN` was
+        // found in a residence's `…, Phường Tân Quý, Quận …` (`QUY QUAN`).
+        if (m.first_tok > 0 && m.dist > 0 && std::strlen(label) < kLabels.short_label_chars)
+          continue;
+        if (!found || m.dist < best.dist || (m.dist == best.dist && m.len > best.len)) {
+          best = m;
+          found = true;
+        }
+      }
+      if (found && best.dist == 0) break;
+    }
+    if (found) matches_[spec.field] = best;
+  }
+  InferMissingLabels();
+}
+
+// A short label the page pass garbled ("Họ tên:" read as "nọ te:") leaves its value unread. When
+// the next field's label was found, one of the lines above it in the same column (at most the
+// field's line count) is this field's first line: the nearest whose label ends at a word ending
+// with ':' within the label's length. A wrapped address puts its last line in between; marks read
+// on the portrait are not in the column.
+void LabelMap::InferMissingLabels() {
+  const LabelParams& p = kLabels;
+  for (size_t f = 0; f + 1 < specs_.size(); ++f) {
+    const FieldSpec& spec = specs_[f];
+    if (matches_.count(spec.field) || spec.below) continue;
+    auto next = matches_.find(specs_[f + 1].field);
+    if (next == matches_.end() || next->second.seg == 0) continue;
+    const int k = next->second.seg;
+    const int h = std::max(p.min_line_height_px, segs_[k].box.height);
+    int lines = 0;
+    int top = segs_[k].box.y;
+    for (int si = k - 1; si >= 0 && lines < spec.max_lines; --si) {
+      const Segment& seg = segs_[si];
+      if (seg.box.br().y > segs_[k].box.y + segs_[k].box.height / 4) continue;
+      if (std::abs(seg.box.x - segs_[k].box.x) > p.column_tolerance * h) continue;
+      if (IsLabelSegment(si) || top - seg.box.br().y > p.max_line_gap * h) break;
+      ++lines;
+      top = seg.box.y;
+      if (auto m = LabelEndingInColon(si, spec)) {
+        matches_[spec.field] = *m;
+        break;
+      }
+    }
+  }
+}
+
+std::optional<Match> LabelMap::LabelEndingInColon(int si, const FieldSpec& spec) const {
+  const Segment& seg = segs_[si];
+  std::string shortest = spec.labels.back();
+  const int label_words = WordCount(shortest);
+  for (int w = 0; w <= label_words && w < static_cast<int>(seg.words.size()) - 1; ++w) {
+    if (seg.words[w].text.back() != ':') continue;
+    Match m;
+    m.seg = si;
+    m.first_tok = 0;
+    m.end_tok = static_cast<int>(seg.tokens.size());
+    for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
+      if (seg.tokens[t].word > w) {
+        m.end_tok = t;
+        break;
+      }
+    }
+    m.dist = LabelTolerance(shortest.size()) + 1;
+    m.len = shortest.size();
+    if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size())) return m;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<Match> LabelMap::LabelOf(const std::string& field) const {
+  auto it = matches_.find(field);
+  if (it == matches_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool LabelMap::IsLabelSegment(int si) const {
+  for (const auto& [f, m] : matches_)
+    if (m.seg == si) return true;
+  return false;
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,105 @@
+#include "doc/labels.h"
+
+#include <gtest/gtest.h>
+
+#include "doc/testing/word_fixtures.h"
+
+namespace ekyc::doc {
+namespace {
+
+using testing::Page;
+
+TEST(DocLabels, ToleranceGrowsWithLength) {
+  EXPECT_EQ(LabelTolerance(2), 0);  // "SO"
+  EXPECT_EQ(LabelTolerance(9), 1);  // "HO VA TEN"
+  EXPECT_EQ(LabelTolerance(24), 4);
+}
+
+TEST(DocLabels, MatchesWholeTokensWithinTolerance) {
+  auto segs = Page(
+      {{"Ngàv", 270, 300, 50, 22}, {"sinh:", 325, 300, 50, 22}, {"01/02/1990", 385, 298, 120, 26}});
+  Match m;
+  ASSERT_TRUE(MatchIn(segs[0], 0, "NGAY SINH", false, &m));
+  EXPECT_EQ(m.first_tok, 0);
+  EXPECT_EQ(m.end_tok, 2);
+  EXPECT_EQ(m.dist, 1);
+  // A short label is matched exactly.
+  EXPECT_FALSE(MatchIn(segs[0], 0, "NGAY", false, &m));
+}
+
+TEST(DocLabels, GluedWordsMatchOneEditDearer) {
+  auto segs = Page({{"Nơithườngtrú:", 270, 500, 140, 22}, {"Xã", 420, 500, 30, 22}});
+  Match m;
+  ASSERT_TRUE(MatchIn(segs[0], 0, "NOI THUONG TRU", false, &m));
+  EXPECT_EQ(m.dist, 1);
+  EXPECT_EQ(m.end_tok, 1);
+}
+
+TEST(DocLabels, AtStartOnlyMatchesTheFirstToken) {
+  auto segs = Page({{"Mã", 270, 260, 30, 22}, {"số:", 305, 260, 30, 22}});
+  Match m;
+  EXPECT_FALSE(MatchIn(segs[0], 0, "SO", true, &m));
+  EXPECT_TRUE(MatchIn(segs[0], 0, "SO", false, &m));
+}
+
+TEST(DocLabels, PageHasIsFuzzy) {
+  auto segs = Page({{"CĂN", 400, 100, 60, 30},
+                    {"CUỚC", 465, 100, 80, 30},
+                    {"CÔNG", 550, 100, 80, 30},
+                    {"DÂN", 635, 100, 60, 30}});
+  const std::string page = PageText(segs);
+  EXPECT_TRUE(PageHas(page, "CAN CUOC CONG DAN"));
+  EXPECT_FALSE(PageHas(page, "CHUNG MINH NHAN DAN"));
+}
+
+std::vector<FieldSpec> TwoFields() {
+  FieldSpec name{"ho_ten", FieldKind::kName, {"HO TEN"}};
+  FieldSpec dob{"ngay_sinh", FieldKind::kDate, {"SINH NGAY"}};
+  return {name, dob};
+}
+
+TEST(DocLabels, LabelMapFindsEachField) {
+  auto segs = Page({{"Họ", 250, 250, 30, 22},
+                    {"tên:", 285, 250, 45, 22},
+                    {"TRẦN", 340, 246, 80, 30},
+                    {"Sinh", 250, 300, 45, 22},
+                    {"ngày:", 300, 300, 60, 22},
+                    {"01-02-1990", 370, 298, 130, 26}});
+  const auto specs = TwoFields();
+  LabelMap labels(segs, specs);
+  ASSERT_TRUE(labels.LabelOf("ho_ten"));
+  ASSERT_TRUE(labels.LabelOf("ngay_sinh"));
+  EXPECT_EQ(labels.LabelOf("ho_ten")->seg, 0);
+  EXPECT_EQ(labels.LabelOf("ngay_sinh")->seg, 1);
+  EXPECT_TRUE(labels.IsLabelSegment(1));
+}
+
+TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
+  // "Họ tên:" read "nọ te:": the line above the next label, in its column, ending at a colon.
+  auto segs = Page({{"nọ", 250, 250, 30, 22},
+                    {"te:", 285, 250, 35, 22},
+                    {"TRẦN", 340, 246, 80, 30},
+                    {"Sinh", 250, 300, 45, 22},
+                    {"ngày:", 300, 300, 60, 22},
+                    {"01-02-1990", 370, 298, 130, 26}});
+  const auto specs = TwoFields();
+  LabelMap labels(segs, specs);
+  auto m = labels.LabelOf("ho_ten");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->seg, 0);
+  EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
+}
+
+TEST(DocLabels, AShortLabelInsideALineMustBeExact) {
+  FieldSpec origin{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2};
+  std::vector<FieldSpec> specs = {origin};
+  auto segs = Page({{"Phường", 270, 500, 80, 22},
+                    {"Tân", 355, 500, 40, 22},
+                    {"Quý,", 400, 500, 45, 22},
+                    {"Quận", 450, 500, 50, 22}});
+  LabelMap labels(segs, specs);
+  EXPECT_FALSE(labels.LabelOf("nguyen_quan"));
+}
+
+}  // namespace
+}  // namespace ekyc::doc

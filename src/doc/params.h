@@ -1,0 +1,142 @@
+// The reader's named thresholds, one struct per stage, each with the reason it has its value.
+// Lengths in "line heights" scale with the text; pixel values are at the rectified card's width
+// (DocReaderOptions::card_width, 1000 px). The figures they were tuned on are in docs/doc.md
+// (tools/cardgen sets, `ekyc read --eval`).
+//
+// Thread-safety: constants.
+#pragma once
+
+namespace ekyc::doc {
+
+struct TesseractParams {
+  int source_dpi = 300;                 // rectified cards are about 300 dpi (1000 px for 85.6 mm)
+  double min_symbol_word_conf = 0.60;   // punctuation-only words below this are specks/guilloche
+  int min_words_for_height_filter = 5;  // a median height needs a few words
+  double max_word_height_ratio = 2.5;   // taller than this × median: emblem, photo, chip, not text
+  int border_px = 12;                   // white margin: glyphs touching the crop edge are lost
+  double line_height_px = 52.0;         // LSTM reads diacritics best at about this crop height
+  double line_min_scale = 1.0;          // never shrink a line
+  double line_max_scale = 4.0;          // more blows up JPEG blocks into strokes
+};
+inline constexpr TesseractParams kTesseract{};
+
+struct GroupingParams {
+  double same_line_centre = 0.6;   // centres closer than this × the smaller height: one text line
+  double line_search_depth = 3.0;  // lines further up than this × height are not searched
+  double segment_gap = 2.2;        // a gap wider than this × line height splits a segment
+  double tail_overlap_x = 0.5;     // a label's colon word may start this × height left of the gap
+  double tail_min_overlap = 0.5;   // ...and must overlap its segment vertically by half a line
+  double gap_word_slack = 0.5;     // a lone word fits a gap between two words with this slack
+  double gap_word_min_overlap = 0.6;  // ...at the segment's height
+};
+inline constexpr GroupingParams kGrouping{};
+
+struct LabelParams {
+  unsigned exact_below_chars = 6;   // short labels ("SO", "HO TEN") must be read exactly
+  unsigned chars_per_edit = 6;      // one OCR edit allowed per this many label characters
+  int extra_tokens = 2;             // a label may be split into this many more tokens
+  unsigned extra_chars = 4;         // joined tokens longer than the label by this stop the search
+  int glued_cost = 1;               // words read glued together match one edit dearer
+  unsigned short_label_chars = 12;  // inside a line, shorter labels must be exact (no false hits)
+  int min_line_height_px = 12;      // floor for heights used as units
+  double column_tolerance = 2.0;    // an inferred label line starts within this × height of x
+  double max_line_gap = 2.0;        // ...and lies no further than this × height above the next
+  double english_part_tolerance = 0.3;  // edits per character of a label's small English part
+};
+inline constexpr LabelParams kLabels{};
+
+struct ClassifyParams {
+  double strong_conf = 0.95;  // titles, QR, labels in both languages
+  double mrz_conf = 0.99;     // an MRZ that parsed
+  double weak_conf = 0.5;     // a few labels common to several types
+};
+inline constexpr ClassifyParams kClassify{};
+
+struct ExtractParams {
+  int min_line_height_px = 12;          // floor for heights used as units
+  double below_max_gap = 1.6;           // a value line below its label starts within this × height
+  double below_column_tolerance = 3.0;  // ...and within this × height of the label's x
+  int overlap_slack_px = 4;             // boxes may overlap by this much (rounding, italics)
+  double same_line_centre = 0.5;        // a continuation segment's centre within half a line
+  double beside_centre = 0.6;           // a larger value beside its label: centres within this
+  double same_line_max_gap = 6.0;       // continuation segments are no further than this × height
+  int date_lines_below = 3;             // a date may sit under a sub-label or two (bilingual)
+  int issuer_line_edits = 2;            // "GIÁM ĐỐC CÔNG AN" read alone on its line
+  double words_date_conf = 0.85;  // "Ngày .. tháng .. năm ..": a grammar, no confidence to use
+  double issuer_conf = 0.9;       // an issuer from the closed list
+};
+inline constexpr ExtractParams kExtract{};
+
+struct CleaningParams {
+  double english_label_tolerance = 0.35;   // edits per character of a garbled English label
+  unsigned label_colon_max_prefix = 32;    // a garbled label before a colon is this short
+  unsigned address_colon_max_prefix = 24;  // ...shorter before an address (a colon can be in it)
+};
+inline constexpr CleaningParams kCleaning{};
+
+struct RereadParams {
+  double pad_default = 0.25;         // room above a value box: small text under a label line reads
+                                     // worse with more of that line in the crop
+  double pad_name = 0.45;            // names: word boxes exclude stacked tone marks (Ễ, Ổ)
+  double pad_name_low = 0.3;         // a third name crop, between the two
+  double pad_template = 0.15;        // fixed value boxes are tight: the label line sits above
+  double pad_bottom = 0.25;          // room below a value box, × its height
+  double pad_side = 0.5;             // room left and right, × its height
+  int min_pad_px = 3;                // ...at least this many pixels above and below
+  int min_side_pad_px = 4;           // ...and on the sides
+  double reread_wins_margin = 0.03;  // a re-read replaces the page value unless clearly less sure
+  double date_reread_conf = 0.9;     // a date re-read alone is a little less sure than the page
+  double padded_date_conf = 0.6;     // a date with a lost digit, zero-padded, when nothing better
+  // A passport surname missed by the page pass: the box right of its label, on its baseline.
+  // (Integer fractions of the label height h.)
+  int surname_gap_div = 3;     // h / 3 right of the label
+  int surname_height_num = 8;  // 8h / 5 tall: larger type than the label
+  int surname_height_den = 5;
+  int surname_below_div = 6;  // the value's baseline sits h / 6 below the label's
+  int surname_width = 12;     // 12 h wide
+};
+inline constexpr RereadParams kReread{};
+
+struct IdParams {
+  double settled_conf = 0.5;         // one valid reading this sure needs no more readings
+  double unchecked_factor = 0.8;     // a number that fails the ID rules, or a line read loosely
+  double window_factor = 0.9;        // a window of a longer digit run is weaker evidence
+  double block_window_factor = 0.7;  // ...and weaker still in a block reading
+  double short_factor = 0.5;         // a page value of the wrong length
+};
+inline constexpr IdParams kId{};
+
+struct CrossCheckParams {
+  double agreement = 0.99;      // printed value and error-checked machine value agree
+  double machine_alone = 0.95;  // the machine value replaces or fills the printed one
+  // Agreement with an accent-free MRZ name checks letters, not tone marks: of the passport names
+  // whose letters agreed with the MRZ, about 89 % were exact on the generated sets.
+  double accent_free_agreement = 0.85;
+  double accent_free_alone = 0.3;  // an accent-free name is the printed one only without marks
+  double accent_free_disagreement = 0.5;  // letters differ: the printed value is in doubt
+};
+inline constexpr CrossCheckParams kCrossCheck{};
+
+struct PageParams {
+  double passport_aspect_below = 1.5;  // outlines flatter than ID-1 are passport pages
+  int confident_labels = 4;            // this many known labels: no 180° reading needed
+  int doubtful_labels = 3;             // fewer: the outline may be wrong, try the whole image
+  // Upside-down text is still read as words, but with low confidence (mean 0.35-0.57 on the
+  // generated sets against 0.78-0.96 upright).
+  int upright_min_words = 8;
+  double upright_min_conf = 0.70;
+  double inner_box_conf = 0.88;     // below this an inner box of a crop is doubted
+  double edge_margin = 0.02;        // × image side: an outline corner this close is on the edge
+  int background_kernel_px = 31;    // closing kernel that removes text to estimate the background
+  double background_blur_px = 8.0;  // its blur
+};
+inline constexpr PageParams kPage{};
+
+struct MrzReadParams {
+  double td1_band_top = 0.62;  // the MRZ is the bottom third of an ID-1 card
+  double td3_band_top = 0.72;  // ...and the bottom quarter of a passport page
+  double reread_scale = 1.5;   // a larger reading drops fewer fillers from long runs
+};
+inline constexpr MrzReadParams kMrzRead{};
+
+}  // namespace ekyc::doc

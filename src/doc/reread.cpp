@@ -1,0 +1,145 @@
+#include "doc/reread.h"
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+
+#include "doc/labels.h"
+#include "doc/params.h"
+#include "doc/text.h"
+
+namespace ekyc::doc {
+namespace {
+
+cv::Rect PadLineBox(cv::Rect box, double top_pad, cv::Size bounds) {
+  const RereadParams& p = kReread;
+  int pad_top = std::max(p.min_pad_px, static_cast<int>(box.height * top_pad));
+  int pad_y = std::max(p.min_pad_px, static_cast<int>(box.height * p.pad_bottom));
+  int pad_x = std::max(p.min_side_pad_px, static_cast<int>(box.height * p.pad_side));
+  return cv::Rect(box.x - pad_x, box.y - pad_top, box.width + 2 * pad_x,
+                  box.height + pad_top + pad_y) &
+         cv::Rect(0, 0, bounds.width, bounds.height);
+}
+
+// "Không thời hạn" (no expiry) or a complete date; `*short_read` when a part lost a digit.
+std::string DateOrNoExpiry(const std::string& text, bool* short_read) {
+  std::string d = CleanDate(text, short_read);
+  if (d.empty() && PageHas(FoldKey(text), "KHONG THOI HAN")) d = "Không thời hạn";
+  return d;
+}
+
+}  // namespace
+
+const cv::Mat& FieldRereader::Plain() {
+  if (plain_.empty()) cv::cvtColor(card_, plain_, cv::COLOR_BGR2GRAY);
+  return plain_;
+}
+
+LineReading FieldRereader::ReadLine(cv::Rect box, FieldKind kind, double top_pad, bool plain) {
+  const cv::Mat& img = plain ? Plain() : gray_;
+  box = PadLineBox(box, top_pad, img.size());
+  if (box.width < kReread.min_side_pad_px || box.height < kReread.min_side_pad_px) return {};
+  return rec_.LineFor(kind).ReadLine(img(box));
+}
+
+std::vector<Reading> FieldRereader::ReadBlock(cv::Rect box, double scale) {
+  box &= cv::Rect(0, 0, gray_.cols, gray_.rows);
+  if (box.width < 2 * kReread.min_side_pad_px || box.height < 2 * kReread.min_side_pad_px)
+    return {};
+  cv::Mat up;
+  cv::resize(gray_(box), up, {}, scale, scale, cv::INTER_CUBIC);
+  std::vector<Reading> out;
+  for (const Segment& sg : BuildSegments(rec_.page->Words(up, PageRecognizer::Layout::kBlock))) {
+    int n = static_cast<int>(sg.words.size());
+    out.push_back({WordsText(sg, 0, n), WordsConf(sg, 0, n)});
+  }
+  return out;
+}
+
+void FieldRereader::RereadText(const FieldSpec& spec, const std::string& accent_free,
+                               Extracted* e) {
+  const RereadParams& p = kReread;
+  std::string text;
+  double conf_sum = 0;
+  for (const Span& sp : e->spans) {
+    const Segment& sg = segs_[sp.seg];
+    const cv::Rect box = SpanBox(segs_, sp);
+    int n_orig = 0;
+    double c = AlnumConf(sg, sp.from_word, sp.to_word, &n_orig);
+    std::string t = WordsText(sg, sp.from_word, sp.to_word);
+    // Hypotheses: the page pass and the line alone (seen larger, without neighbours). Names also
+    // get the line on the plain grey card and a per-word vote; other values keep the most
+    // confident reading that lost no word (the re-read wins near-ties).
+    if (spec.kind == FieldKind::kName) {
+      std::vector<Reading> hyps = {{t, c}};
+      const std::pair<bool, double> reads[] = {
+          {false, p.pad_name}, {true, p.pad_name}, {false, p.pad_name_low}};
+      for (const auto& [plain, top] : reads) {
+        LineReading lr = ReadLine(box, spec.kind, top, plain);
+        hyps.push_back({lr.text, lr.conf});
+      }
+      t = VoteName(hyps, &c, accent_free);
+    } else {
+      LineReading lr = ReadLine(box, spec.kind, p.pad_default);
+      if (!Trim(lr.text).empty() && AlnumWords(lr.text) >= n_orig &&
+          lr.conf + p.reread_wins_margin >= c) {
+        t = lr.text;
+        c = lr.conf;
+      }
+    }
+    text += (text.empty() ? "" : " ") + t;
+    conf_sum += c;
+  }
+  e->text = text;
+  e->conf = conf_sum / static_cast<double>(e->spans.size());
+}
+
+void FieldRereader::ReadBesideLabel(const std::string& accent_free, Extracted* e) {
+  const RereadParams& p = kReread;
+  const int h = e->label_line.height;
+  const int bottom = e->label_line.br().y + h / p.surname_below_div;
+  const int top = bottom - (h * p.surname_height_num) / p.surname_height_den;
+  cv::Rect box(e->label_line.br().x + h / p.surname_gap_div, top, p.surname_width * h,
+               bottom - top);
+  box &= cv::Rect(0, 0, gray_.cols, gray_.rows);
+  if (box.width <= h || box.height <= p.min_side_pad_px) return;
+  // Several crops: the line above a short surname sits close, and with the usual room for stacked
+  // tone marks its strokes can spoil the reading.
+  std::vector<Reading> hyps;
+  for (double pad : {p.pad_name, p.pad_template, 0.0}) {
+    LineReading lr = ReadLine(box, FieldKind::kName, pad);
+    hyps.push_back({lr.text, lr.conf});
+  }
+  double c = 0;
+  std::string t = VoteName(hyps, &c, accent_free);
+  if (FoldKey(t) == FoldKey(accent_free)) {  // kept only when it spells the MRZ's letters
+    e->text = t;
+    e->conf = c;
+  }
+}
+
+std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
+                                      const std::string& padded, double* conf) {
+  const RereadParams& p = kReread;
+  std::vector<cv::Rect> boxes;
+  if (!e.spans.empty()) boxes.push_back(SpanBox(segs_, e.spans.front()));
+  if (!template_box.empty()) boxes.push_back(template_box);
+  for (size_t b = 0; b < boxes.size(); ++b) {
+    // Template boxes are tight: no extra room above (the label line sits there).
+    const bool is_template = b + 1 == boxes.size() && (e.spans.empty() || boxes.size() == 2);
+    LineReading lr =
+        ReadLine(boxes[b], FieldKind::kDate, is_template ? p.pad_template : p.pad_name);
+    bool short_read = false;
+    std::string d = DateOrNoExpiry(lr.text, &short_read);
+    if (!d.empty() && !short_read) {
+      *conf = lr.conf * p.date_reread_conf;
+      return d;
+    }
+  }
+  if (!padded.empty()) {
+    *conf *= p.padded_date_conf;
+    return padded;
+  }
+  return {};
+}
+
+}  // namespace ekyc::doc

@@ -1,0 +1,116 @@
+#include "doc/reread.h"
+
+#include <gtest/gtest.h>
+
+#include "doc/testing/word_fixtures.h"
+
+namespace ekyc::doc {
+namespace {
+
+using testing::Page;
+using testing::ScriptedLines;
+
+struct Fixture {
+  cv::Mat gray = cv::Mat(630, 1000, CV_8UC1, cv::Scalar(255));
+  cv::Mat card = cv::Mat(630, 1000, CV_8UC3, cv::Scalar(255, 255, 255));
+};
+
+TEST(DocReread, NamesAreVotedWordByWord) {
+  Fixture fx;
+  auto segs = Page({{"NGUYÊN", 270, 334, 110, 30, 0.9},
+                    {"VĂN", 390, 334, 60, 30, 0.9},
+                    {"AN", 460, 334, 40, 30, 0.9}});
+  auto lines = std::make_shared<ScriptedLines>(std::vector<LineReading>{
+      {"NGUYỄN VĂN AN", 0.8}, {"NGUYỄN VĂN AN", 0.7}, {"NGUYỄN VĂN ÂN", 0.95}});
+  Recognizers rec;
+  rec.line = lines;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  FieldSpec spec{"ho_ten", FieldKind::kName, {"HO VA TEN"}};
+  Extracted e;
+  e.spans = {{0, 0, 3}};
+  e.text = "NGUYÊN VĂN AN";
+  rr.RereadText(spec, "", &e);
+  EXPECT_EQ(e.text, "NGUYỄN VĂN AN");
+  EXPECT_EQ(lines->sizes.size(), 3u);  // three crops of the line
+  // The crop reaches 0.45 of the line height above the word boxes (stacked tone marks).
+  EXPECT_GE(lines->sizes[0].height, 30 + 13);
+}
+
+TEST(DocReread, TheMrzSpellingChoosesTheLetters) {
+  Fixture fx;
+  auto segs = Page({{"VÍ", 270, 334, 40, 30, 0.9}});
+  auto lines = std::make_shared<ScriptedLines>(
+      std::vector<LineReading>{{"VÍ", 0.9}, {"VŨ", 0.6}, {"VÍ", 0.9}});
+  Recognizers rec;
+  rec.line = lines;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  FieldSpec spec{"ho", FieldKind::kName, {"HO SURNAME"}};
+  Extracted e;
+  e.spans = {{0, 0, 1}};
+  rr.RereadText(spec, "VU", &e);
+  EXPECT_EQ(e.text, "VŨ");
+}
+
+TEST(DocReread, OtherTextKeepsAConfidentReReadThatLostNoWord) {
+  Fixture fx;
+  auto segs = Page({{"Xã", 380, 398, 30, 26, 0.6},
+                    {"Tinh", 415, 398, 50, 26, 0.6},
+                    {"Kỳ", 470, 398, 40, 26, 0.6}});
+  FieldSpec spec{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}};
+  Recognizers rec;
+  {
+    rec.line = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"Xã Tịnh Kỳ", 0.8}});
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 3}};
+    rr.RereadText(spec, "", &e);
+    EXPECT_EQ(e.text, "Xã Tịnh Kỳ");
+  }
+  {
+    rec.line = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"Xã Tịnh", 0.95}});
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 3}};
+    rr.RereadText(spec, "", &e);
+    EXPECT_EQ(e.text, "Xã Tinh Kỳ");  // the re-read lost a word
+  }
+}
+
+TEST(DocReread, ADateIsReReadInItsBoxThenTheLayoutBox) {
+  Fixture fx;
+  auto segs = Page({{"3/07/1969", 385, 298, 110, 26}});
+  auto lines = std::make_shared<ScriptedLines>(
+      std::vector<LineReading>{{"3/07/1969", 0.7}, {"13/07/1969", 0.8}});
+  Recognizers rec;
+  rec.line = lines;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  Extracted e;
+  e.spans = {{0, 0, 1}};
+  double conf = 0.9;
+  EXPECT_EQ(rr.RereadDate(e, cv::Rect(30, 550, 230, 32), "03/07/1969", &conf), "13/07/1969");
+  EXPECT_NEAR(conf, 0.8 * 0.9, 1e-9);
+  EXPECT_EQ(lines->sizes.size(), 2u);
+  // No complete reading anywhere: the padded page value, trusted less.
+  auto none = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"3/07/1969", 0.7}});
+  rec.line = none;
+  FieldRereader rr2(rec, fx.gray, fx.card, segs);
+  conf = 0.9;
+  EXPECT_EQ(rr2.RereadDate(e, {}, "03/07/1969", &conf), "03/07/1969");
+  EXPECT_NEAR(conf, 0.9 * 0.6, 1e-9);
+}
+
+TEST(DocReread, AKindCanHaveItsOwnLineRecognizer) {
+  Fixture fx;
+  auto segs = Page({{"x", 300, 300, 50, 26}});
+  auto general = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"general", 0.5}});
+  auto names = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"name", 0.5}});
+  Recognizers rec;
+  rec.line = general;
+  rec.line_by_kind[FieldKind::kName] = names;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  EXPECT_EQ(rr.ReadLine(cv::Rect(300, 300, 50, 26), FieldKind::kName, 0.25).text, "name");
+  EXPECT_EQ(rr.ReadLine(cv::Rect(300, 300, 50, 26), FieldKind::kDate, 0.25).text, "general");
+}
+
+}  // namespace
+}  // namespace ekyc::doc

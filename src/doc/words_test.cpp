@@ -1,0 +1,79 @@
+#include "doc/words.h"
+
+#include <gtest/gtest.h>
+
+#include "doc/testing/word_fixtures.h"
+
+namespace ekyc::doc {
+namespace {
+
+using testing::Page;
+
+TEST(DocWords, WordsOfOneLineFormOneSegmentInReadingOrder) {
+  auto segs =
+      Page({{"Nguyễn", 360, 300, 90, 28}, {"Họ", 270, 302, 30, 24}, {"tên:", 305, 302, 40, 24}});
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(WordsText(segs[0], 0, 3), "Họ tên: Nguyễn");
+  EXPECT_EQ(segs[0].key, "HO TEN NGUYEN");
+}
+
+TEST(DocWords, AWideGapSplitsALineIntoSegments) {
+  // The portrait column's mark and the field column share a text line.
+  auto segs = Page(
+      {{"SYNTHETIC", 40, 400, 120, 20}, {"Quê", 270, 400, 40, 22}, {"quán:", 315, 400, 55, 22}});
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].key, "SYNTHETIC");
+  EXPECT_EQ(segs[1].key, "QUE QUAN");
+}
+
+TEST(DocWords, LinesAreSeparatedByTheirCentres) {
+  auto segs = Page({{"Ngày", 270, 300, 50, 22},
+                    {"sinh:", 325, 300, 50, 22},
+                    {"Giới", 270, 340, 45, 22},
+                    {"tính:", 320, 340, 50, 22}});
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].key, "NGAY SINH");
+  EXPECT_EQ(segs[1].key, "GIOI TINH");
+}
+
+TEST(DocWords, ALabelTailOnALineOfItsOwnIsJoined) {
+  // `dạng:` has a descender and starts a line of its own under the neighbouring column's pull.
+  auto segs = Page({{"Đặc", 250, 150, 40, 22},
+                    {"điểm", 295, 150, 55, 22},
+                    {"nhân", 355, 150, 50, 22},
+                    {"dạng:", 410, 160, 55, 30}});
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(segs[0].key, "DAC DIEM NHAN DANG");
+}
+
+TEST(DocWords, ALoneWordInAGapIsJoined) {
+  // A taller line (a larger value font pulls its centre) and `quán` on a line of its own.
+  auto segs = Page({{"Quê", 270, 400, 40, 40},
+                    {"/", 360, 400, 8, 40},
+                    {"Place", 375, 400, 55, 40},
+                    {"quán", 315, 428, 40, 20}});
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(segs[0].key, "QUE QUAN PLACE");
+}
+
+TEST(DocWords, SegmentsWithoutLettersOrDigitsAreDropped) {
+  auto segs = Page({{"—", 40, 100, 20, 10}, {"Số:", 270, 260, 35, 22}});
+  ASSERT_EQ(segs.size(), 1u);
+  EXPECT_EQ(segs[0].key, "SO");
+}
+
+TEST(DocWords, Confidences) {
+  auto segs = Page({{"Số:", 270, 260, 35, 22, 0.8},
+                    {"-", 310, 260, 8, 22, 0.2},
+                    {"001", 330, 258, 60, 26, 1.0}});
+  ASSERT_EQ(segs.size(), 1u);
+  int n = 0;
+  EXPECT_NEAR(AlnumConf(segs[0], 0, 3, &n), 0.9, 1e-9);
+  EXPECT_EQ(n, 2);
+  EXPECT_NEAR(WordsConf(segs[0], 0, 3), (0.8 + 0.2 + 1.0) / 3, 1e-9);
+  EXPECT_EQ(AlnumWords("Số: - 001"), 2);
+  EXPECT_EQ(SpanBox(segs, {0, 1, 3}), cv::Rect(310, 258, 80, 26));
+}
+
+}  // namespace
+}  // namespace ekyc::doc
