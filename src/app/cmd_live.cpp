@@ -161,7 +161,7 @@ int RunEval(const std::string& list, const live::LivenessOptions& opt, const std
       t.check_ms += j["timing_ms"]["check"].get<double>();
     j["path"] = path;
     j["type"] = type;
-    if (det) det << j.dump() << "\n";
+    if (det) det << j.dump() << std::endl;  // flushed: a long run can be followed and resumed
     std::cerr << (accepted ? "ACCEPT " : "reject ") << type << " " << path
               << " score=" << j.value("score", 0.0) << " " << j.value("error", "") << "\n";
   }
