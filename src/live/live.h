@@ -77,7 +77,7 @@ struct PassiveSignals {
   double edge_sharpness = -1.0;
   // Share of the sampled frames (a photo: 0 or 1) in which a dark straight border frames the face
   // on two or more sides, as a display's bezel does (ScreenBorderMask); -1 = not computed. Votes
-  // only together with moire evidence (docs/liveness.md, "Screen border").
+  // only together with moire evidence (docs/history/liveness.md, "Screen border").
   double screen_border = -1.0;
   double spoof_score =
       0.0;  // 0 = looks like skin in front of a camera, 1 = display/print artefacts

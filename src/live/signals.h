@@ -61,7 +61,7 @@ double SimilarityResidual(const std::vector<cv::Point2f>& a, const std::vector<c
 // Why: codec noise and landmark jitter are per-frame errors of a few landmarks; the motion of a
 // flat photo or screen is exactly a homography for every textured pixel, so averaging hundreds of
 // flow vectors separates "moved as one plane" from "deformed" where 68 re-detected landmarks
-// cannot (docs/liveness.md, "Dense-flow planarity").
+// cannot (docs/history/liveness.md, "Dense-flow planarity").
 // The flow is DIS (OpenCV's "medium" preset without spatial propagation), created per call: a DIS
 // object carries state from one call to the next, and its spatial propagation depends on OpenCV's
 // thread count, either of which would make the result depend on the order and the machine.
@@ -117,8 +117,8 @@ double GlareFraction(const cv::Mat& bgr_crop);
 // Sharpness of the strongest edges relative to their contrast: mean squared Laplacian over mean
 // squared Sobel gradient on the 5 % of pixels with the largest gradient (full frame, 8-bit gray).
 // About 1/width^2 of those edges, independent of scene contrast. A video scaled down and up again
-// (re-encoded copies, docs/liveness.md) has every edge widened: about 0.004-0.005 there against
-// 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
+// (re-encoded copies, docs/history/liveness.md) has every edge widened: about 0.004-0.005 there
+// against 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
 double EdgeSharpness(const cv::Mat& gray);
 // Screen border (bezel) cue, after Komulainen et al. 2013 ("Context based face anti-spoofing"): a
 // photo or video replayed on a display is framed by the display's border, a dark straight band that
@@ -126,7 +126,7 @@ double EdgeSharpness(const cv::Mat& gray);
 // straight edge (>= 30 % of the frame's smaller side, slope under 1:2) with an unlit side (mean <=
 // kScreenBorderDarkMax, >= kScreenBorderContrastMin darker than its other side) lies clear of the
 // head. Input: the 8-bit gray frame and the face box in its pixels. A dark door, window or
-// monitor behind a live person shows the same edges (docs/liveness.md, "Screen border"), so
+// monitor behind a live person shows the same edges (docs/history/liveness.md, "Screen border"), so
 // callers must not decide on it alone.
 inline constexpr double kScreenBorderDarkMax = 40.0, kScreenBorderContrastMin = 15.0;
 inline constexpr unsigned kBorderLeft = 1, kBorderRight = 2, kBorderAbove = 4, kBorderBelow = 8;
