@@ -38,11 +38,13 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
     caps->models_error = models.status().message() + " (EKYC_MODEL_DIR)";
   }
 
-  caps->face_options = face::FaceEngineOptions::FromEnv();
-  if (caps->models && caps->models->Has(caps->face_options.model_id)) {
-    caps->face_options.models = caps->models;
-    caps->face_options.model_path.clear();
+  std::string embedder_error;
+  if (auto fo = face::FaceEngineOptions::FromEnv(); fo.ok()) {
+    caps->face_options = *fo;
+  } else {
+    embedder_error = fo.status().message() + " (EKYC_FACE_EMBEDDER)";
   }
+  if (caps->models) caps->face_options.models = caps->models;
   std::error_code ec;
   // The calibration maps cosine to the similarity scale of every threshold (face and store).
   std::optional<face::Calibration> calibration;
@@ -54,11 +56,19 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
         "the face similarity calibration could not be loaded: " + cal.status().message() +
         " (set EKYC_FACE_CALIBRATION)";
   }
-  if (!caps->face_options.models && !std::filesystem::exists(caps->face_options.model_path, ec)) {
-    caps->face_error =
-        "the face embedding model is missing (" + caps->face_options.model_path + "; " +
-        (caps->models_error.empty() ? "no mobilefacenet in the model set" : caps->models_error) +
-        ")";
+  std::string missing_model;
+  for (const auto& n : caps->face_options.networks) {
+    if (!n.model.empty() && !(caps->models && caps->models->Has(n.model)))
+      missing_model = "model '" + n.model + "' of network '" + n.name + "' (" +
+                      (caps->models_error.empty() ? "not in the model set" : caps->models_error) +
+                      ")";
+    else if (n.model.empty() && !std::filesystem::exists(n.onnx_path, ec))
+      missing_model = n.onnx_path + " (network '" + n.name + "')";
+  }
+  if (!embedder_error.empty()) {
+    caps->face_error = embedder_error;
+  } else if (!missing_model.empty()) {
+    caps->face_error = "the face embedding model is missing: " + missing_model;
   } else if (!std::filesystem::exists(caps->face_options.shape_predictor_path, ec)) {
     caps->face_error =
         "the dlib landmark model is missing: " + caps->face_options.shape_predictor_path +

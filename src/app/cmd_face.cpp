@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <set>
 #include <sstream>
 
 #include "app/commands.h"
+#include "app/face_cli.h"
 #include "core/cpu_time.h"
 #include "face/face.h"
 
@@ -20,61 +23,6 @@ namespace {
 
 using face::FaceEngine;
 using face::Source;
-
-// Fusion overrides for evaluation: weight < 0 and empty alignment keep the engine defaults.
-struct FusionArgs {
-  double dlib_weight = -1;
-  std::string dlib_align;
-  int selfie_side = 0;  // 0: engine default
-  int card_side = 0;
-  double flip_min_yaw = -1;                 // < 0: engine default
-  bool card_hog_first = false;              // true: the engine's card_blazeface_first off
-  bool zero_border = false;                 // true: the engine's arcface_border = black
-  std::string arcface_border, chip_border;  // replicate|reflect|black; empty: engine default
-  bool grey = false;                        // true: the engine's grey_input on
-};
-
-Result<face::CropBorder> ParseBorder(const std::string& s) {
-  if (s == "replicate") return face::CropBorder::kReplicate;
-  if (s == "reflect") return face::CropBorder::kReflect;
-  if (s == "black") return face::CropBorder::kBlack;
-  if (s == "neutral") return face::CropBorder::kNeutral;
-  return InvalidArgument(
-      "face.border_invalid",
-      "crop border must be 'replicate', 'reflect', 'black' or 'neutral', not '" + s + "'");
-}
-
-Result<std::unique_ptr<FaceEngine>> MakeEngine(bool tta, bool need_calibration,
-                                               double card_sigma = -1,
-                                               const FusionArgs& fusion = {}) {
-  face::FaceEngineOptions o = face::FaceEngineOptions::FromEnv();
-  if (!tta)
-    o.flip_tta = false;  // flip TTA is on by default (docs/face.md); --no-flip-tta turns it off
-  if (card_sigma >= 0) o.card_smoothing_sigma = card_sigma;
-  if (fusion.dlib_weight >= 0) o.dlib_weight = fusion.dlib_weight;
-  if (fusion.selfie_side > 0) o.selfie_detect_side = fusion.selfie_side;
-  if (fusion.card_side > 0) o.card_detect_side = fusion.card_side;
-  if (fusion.flip_min_yaw >= 0) o.flip_min_abs_yaw_deg = fusion.flip_min_yaw;
-  if (fusion.card_hog_first) o.card_blazeface_first = false;
-  if (fusion.zero_border) o.arcface_border = face::CropBorder::kBlack;
-  if (!fusion.arcface_border.empty()) {
-    EKYC_ASSIGN_OR_RETURN(o.arcface_border, ParseBorder(fusion.arcface_border));
-  }
-  if (fusion.grey) o.grey_input = true;
-  if (!fusion.chip_border.empty()) {
-    EKYC_ASSIGN_OR_RETURN(o.dlib_chip_border, ParseBorder(fusion.chip_border));
-  }
-  if (fusion.dlib_align == "arcface")
-    o.dlib_alignment = face::DlibAlignment::kArcFace;
-  else if (fusion.dlib_align == "chip")
-    o.dlib_alignment = face::DlibAlignment::kDlibChip;
-  else if (!fusion.dlib_align.empty())
-    return InvalidArgument("face.fusion_invalid", "--dlib-align must be 'chip' or 'arcface'");
-  // embed / eval / degrade report raw cosines: they must run for any fusion setting, including
-  // ones no calibration file was fitted for yet.
-  if (!need_calibration) o.calibration_path.clear();
-  return FaceEngine::Create(o);
-}
 
 Result<cv::Mat> ReadImage(const std::string& path) {
   cv::Mat m = cv::imread(path, cv::IMREAD_COLOR);
@@ -87,29 +35,10 @@ int Fail(const Status& s) {
   return 1;
 }
 
-uint64_t Fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
-}
-
-// Imitates the card path for evaluation: a head-and-shoulders portrait crop around the face
-// (found on the clean image), printed and re-photographed (seeded by the image's name).
-cv::Mat CardLike(FaceEngine& engine, const cv::Mat& img, const std::string& name) {
-  auto det = engine.Detect(img, Source::kSelfie);
-  cv::Mat portrait = img;
-  if (det.ok() && !det->faces.empty()) {
-    const cv::Rect b = det->faces.front().box;
-    cv::Rect r(b.x - b.width * 3 / 10, b.y - b.height * 45 / 100, b.width * 16 / 10, b.height * 2);
-    portrait = img(r & cv::Rect(0, 0, img.cols, img.rows)).clone();
-  }
-  return face::DegradeLikeCardPortrait(portrait, Fnv1a(name));
 }
 
 struct SetMetrics {
@@ -161,39 +90,9 @@ SetMetrics Metrics(const std::vector<double>& gen, const std::vector<double>& im
   return m;
 }
 
-struct Pair {
-  std::string a, b, set;
-  bool same = false;
-};
-
-Result<std::vector<Pair>> ReadPairs(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return NotFound("face.pairs_missing", "cannot read pairs file '" + path + "'");
-  std::vector<Pair> pairs;
-  std::string line;
-  bool first = true;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    std::string cell;
-    while (std::getline(ss, cell, ',')) f.push_back(cell);
-    if (first && f.size() >= 3 && f[2] == "same") {
-      first = false;
-      continue;
-    }
-    first = false;
-    if (f.size() < 3)
-      return InvalidArgument("face.pairs_invalid",
-                             "pairs line needs img_a,img_b,same[,set]: " + line);
-    pairs.push_back({f[0], f[1], f.size() > 3 ? f[3] : "all", f[2] == "1"});
-  }
-  return pairs;
-}
-
 int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool tta,
-            double card_sigma, const std::string& scores_out, const FusionArgs& fusion) {
+            double card_sigma, const std::string& scores_out, const std::string& quality_out,
+            const FusionArgs& fusion) {
   cv::setNumThreads(1);  // speed figures are per core
   auto engine = MakeEngine(tta, false, card_sigma, fusion);
   if (!engine.ok()) return Fail(engine.status());
@@ -204,62 +103,25 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
   if (root.empty()) root = pairs_path.substr(0, pairs_path.find_last_of('/') + 1);
   if (!root.empty() && root.back() != '/') root += '/';
 
-  struct Entry {
-    bool ok = false;
-    std::string reason;
-    bool quality_ok = false;
-    bool fallback = false;
-    bool flipped = false;
-    std::vector<float> emb;
-    std::vector<std::vector<float>> parts;  // per-network embeddings (MobileFaceNet, dlib-128)
-    double ms = 0, cpu_ms = 0;
-  };
-  std::map<std::string, Entry> cache;  // key: (degraded?) + path
-  std::vector<double> times[2], cpu_times[2];
+  ImageAnalyses images(**engine, **crop_engine, root);
+  using Entry = ImageAnalyses::Entry;
   auto analyse = [&](const std::string& rel, bool as_card) -> const Entry& {
-    const std::string key = (as_card ? "card:" : "selfie:") + rel;
-    auto it = cache.find(key);
-    if (it != cache.end()) return it->second;
-    Entry e;
-    cv::Mat img = cv::imread(root + rel, cv::IMREAD_COLOR);
-    if (img.empty()) {
-      e.reason = "image.unreadable";
-      return cache[key] = e;
-    }
-    // The portrait crop comes from the default engine, so that every option evaluates the same
-    // degraded images.
-    if (as_card) img = CardLike(**crop_engine, img, rel);
-    const auto t0 = std::chrono::steady_clock::now();
-    const double c0 = ThreadCpuMs();
-    auto a = (*engine)->Analyze(img, as_card ? Source::kCard : Source::kSelfie, false);
-    e.cpu_ms = ThreadCpuMs() - c0;
-    e.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    times[as_card ? 1 : 0].push_back(e.ms);
-    cpu_times[as_card ? 1 : 0].push_back(e.cpu_ms);
-    if (!a.ok()) {
-      e.reason = a.status().reason();
-    } else {
-      e.ok = true;
-      e.fallback = a->face.detector != "dlib-hog";
-      e.flipped = a->flipped;
-      e.emb = a->embedding.values;
-      for (const auto& c : a->components) e.parts.push_back(c.values);
-      e.quality_ok = face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).ok();
-      if (!e.quality_ok)
-        e.reason =
-            face::CheckQuality(a->quality, as_card ? Source::kCard : Source::kSelfie).reason();
-    }
-    return cache[key] = e;
+    return images.Get(rel, as_card);
   };
 
   std::ofstream scores;
   if (!scores_out.empty()) {
     scores.open(scores_out);
-    scores << "img_a,img_b,same,set,cosine,ok,cos_mfn,cos_dlib\n";
+    scores << "img_a,img_b,same,set,cosine,ok,gates_ok";
+    for (const std::string& n : (*engine)->network_names()) scores << ",cos:" << n;
+    scores << "\n";
   }
   struct SetData {
     std::vector<double> gen, imp;
     size_t failed_pairs = 0, quality_rejected_pairs = 0;
+    // Why images were refused (detection or quality gate), each image counted once per side.
+    std::set<std::string> refused_seen;
+    std::map<std::string, int> refused_images;
   };
   std::map<std::string, SetData> sets;
   std::vector<double> pair_ms, pair_cpu_ms;
@@ -281,12 +143,18 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
         ++d.failed_pairs;
       else if (!ea.quality_ok || !eb.quality_ok)
         ++d.quality_rejected_pairs;
+      const std::pair<const Entry*, std::string> sides[] = {
+          {&ea, (degrade ? "card:" : "selfie:") + p.a}, {&eb, "selfie:" + p.b}};
+      for (const auto& [e, key] : sides)
+        if (!e->reason.empty() && d.refused_seen.insert(key).second)
+          ++d.refused_images[(key.rfind("card:", 0) == 0 ? "card " : "selfie ") + e->reason];
       (p.same ? d.gen : d.imp).push_back(s);
     }
     if (scores) {
       scores << p.a << "," << p.b << "," << (p.same ? 1 : 0) << "," << p.set << "," << s << ","
-             << (ok ? 1 : 0);
-      for (size_t k = 0; k < 2; ++k)
+             << (ok ? 1 : 0) << "," << (ok && ea.quality_ok && eb.quality_ok ? 1 : 0);
+      const size_t parts = (*engine)->network_names().size();
+      for (size_t k = 0; k < parts; ++k)
         scores << ","
                << (ok && k < ea.parts.size() && k < eb.parts.size()
                        ? face::Cosine(ea.parts[k], eb.parts[k])
@@ -294,28 +162,43 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
       scores << "\n";
     }
   }
+  if (!quality_out.empty()) {
+    std::ofstream q(quality_out);
+    q << "side,image,ok,reason,detector,eye_distance_px,blur_variance,sharpness,brightness,"
+         "eye_aspect_ratio,yaw_deg,pitch_deg\n";
+    for (const auto& [key, e] : images.all()) {
+      const size_t colon = key.find(':');
+      const auto& m = e.quality;
+      q << key.substr(0, colon) << "," << key.substr(colon + 1) << "," << (e.ok ? 1 : 0) << ","
+        << e.reason << "," << e.detector << "," << m.eye_distance_px << "," << m.blur_variance
+        << "," << m.sharpness << "," << m.brightness << "," << m.eye_aspect_ratio << ","
+        << m.yaw_deg << "," << m.pitch_deg << "\n";
+    }
+  }
   size_t failed_images = 0, fallback_images = 0, flipped_images = 0;
   std::map<std::string, int> reasons;
-  for (const auto& [k, e] : cache) {
+  for (const auto& [k, e] : images.all()) {
     if (!e.ok) ++failed_images;
     if (e.fallback) ++fallback_images;
     if (e.flipped) ++flipped_images;
     if (!e.reason.empty()) ++reasons[e.reason];
   }
-  nlohmann::json out = {
-      {"pairs_file", pairs_path},
-      {"degraded_side_a", degrade},
-      {"flip_tta", tta},
-      {"card_smoothing_sigma", card_sigma},
-      {"model", (*engine)->model_id()},
-      {"images", cache.size()},
-      {"images_failed", failed_images},
-      {"images_found_by_fallback_detector", fallback_images},
-      {"images_with_flip_pass", flipped_images},
-      {"image_issue_counts", reasons},
-      {"ms_per_image_median", {{"selfie_path", Median(times[0])}, {"card_path", Median(times[1])}}},
-      {"cpu_ms_per_image_median",
-       {{"selfie_path", Median(cpu_times[0])}, {"card_path", Median(cpu_times[1])}}}};
+  nlohmann::json out = {{"pairs_file", pairs_path},
+                        {"degraded_side_a", degrade},
+                        {"flip_tta", tta},
+                        {"card_smoothing_sigma", card_sigma},
+                        {"model", (*engine)->model_id()},
+                        {"images", images.all().size()},
+                        {"images_failed", failed_images},
+                        {"images_found_by_fallback_detector", fallback_images},
+                        {"images_with_flip_pass", flipped_images},
+                        {"image_issue_counts", reasons},
+                        {"ms_per_image_median",
+                         {{"selfie_path", Median(images.wall_ms(false))},
+                          {"card_path", Median(images.wall_ms(true))}}},
+                        {"cpu_ms_per_image_median",
+                         {{"selfie_path", Median(images.cpu_ms(false))},
+                          {"card_path", Median(images.cpu_ms(true))}}}};
   if (degrade) {
     out["ms_card_vs_selfie_pair_median"] = Median(pair_ms);
     out["cpu_ms_card_vs_selfie_pair_median"] = Median(pair_cpu_ms);
@@ -333,7 +216,8 @@ int RunEval(const std::string& pairs_path, std::string root, bool degrade, bool 
                         {"best_accuracy", m.best_acc},
                         {"best_cosine_threshold", m.best_thr},
                         {"detection_failed_pairs", d.failed_pairs},
-                        {"quality_gate_rejected_pairs", d.quality_rejected_pairs}};
+                        {"quality_gate_rejected_pairs", d.quality_rejected_pairs},
+                        {"refused_images", d.refused_images}};
     if (m.impostor < 1000)
       j["note"] = "fewer than 1000 impostor pairs: FAR 1e-3 equals the highest impostor score";
     out["sets"][name] = j;
@@ -351,7 +235,7 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
   // Option storage lives as long as the callbacks that read it (no function statics).
   struct Opts {
     std::string card_path, selfie_path, image_path, aligned_out, dg_in, dg_out, dg_name, pairs_path,
-        root, scores_out;
+        root, scores_out, quality_out;
     double threshold = 0.5, card_sigma = -1;
     FusionArgs fusion;
     bool verbose = false, as_card = false, tta = true, degrade = false, eval_tta = true;
@@ -457,12 +341,14 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
                "Degrade img_a like a phone photo of a printed ID portrait (deterministic)");
   ev->add_flag("!--no-flip-tta", o->eval_tta, "Do not average embeddings with the flipped face");
   ev->add_option("--scores-out", o->scores_out, "Write per-pair cosine scores to this CSV");
+  ev->add_option("--quality-out", o->quality_out,
+                 "Write every image's quality measurements and refusal reason to this CSV");
   ev->add_option("--card-sigma", o->card_sigma,
                  "Override the card-portrait smoothing sigma (px; 0 = off)");
-  ev->add_option("--dlib-weight", o->fusion.dlib_weight,
-                 "Weight of the dlib-128 cosine in the fused score (0 = MobileFaceNet alone)");
-  ev->add_option("--dlib-align", o->fusion.dlib_align,
-                 "dlib-128 input: chip (dlib's own 150x150 chip) or arcface (the ArcFace crop)");
+  ev->add_option("--embedder", o->fusion.embedder,
+                 "Embedder file (networks and their input contracts) instead of the default");
+  ev->add_option("--weights", o->fusion.weights,
+                 "Shares of the networks in the fused cosine, comma-separated in network order");
   ev->add_option("--card-side", o->fusion.card_side,
                  "Longer side of the first padded card pass (px; default 360)");
   ev->add_option("--selfie-side", o->fusion.selfie_side,
@@ -472,16 +358,11 @@ void AddFaceCommand(CLI::App& app, int* exit_code) {
       "Flip TTA only for faces with |yaw| >= this (degrees; 0 = every face; default 10)");
   ev->add_flag("--card-hog-first", o->fusion.card_hog_first,
                "Card images: dlib HOG passes first, BlazeFace only when they find nothing");
-  ev->add_flag("--zero-border", o->fusion.zero_border,
-               "ArcFace crop: black outside the image (same as --arcface-border black)");
-  ev->add_option("--arcface-border", o->fusion.arcface_border,
-                 "ArcFace crop outside the image: replicate, reflect, black or neutral");
-  ev->add_flag("--grey", o->fusion.grey, "Both networks see grey crops (selfies and cards)");
-  ev->add_option("--chip-border", o->fusion.chip_border,
-                 "dlib chip outside the image: black (dlib's own), replicate, reflect or neutral");
+  ev->add_flag("--grey", o->fusion.grey, "Every network sees grey crops (selfies and cards)");
+  AddFaceCalibrateCommand(*face_cmd, exit_code);
   ev->callback([exit_code, o] {
     *exit_code = RunEval(o->pairs_path, o->root, o->degrade, o->eval_tta, o->card_sigma,
-                         o->scores_out, o->fusion);
+                         o->scores_out, o->quality_out, o->fusion);
   });
 }
 

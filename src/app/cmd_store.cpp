@@ -34,7 +34,9 @@ int Stats(const StoreArgs& args) {
   auto o = Options();
   if (!o.ok()) return Fail(o.status());
   o->create_key_if_missing = false;
-  o->active_model = face::FaceEngine::EmbeddingModelId(face::FaceEngineOptions::FromEnv());
+  auto face_options = face::FaceEngineOptions::FromEnv();
+  if (!face_options.ok()) return Fail(face_options.status());
+  o->active_model = face::FaceEngine::EmbeddingModelId(*face_options);
   if (!args.from_model.empty()) o->active_model = args.from_model;
   auto s = store::OpenFaceStore(*o);
   if (!s.ok()) return Fail(s.status());
@@ -112,7 +114,9 @@ int Reembed(const StoreArgs& args) {
   auto o = Options();
   if (!o.ok()) return Fail(o.status());
   o->create_key_if_missing = false;
-  auto engine = face::FaceEngine::Create(face::FaceEngineOptions::FromEnv());
+  auto face_options = face::FaceEngineOptions::FromEnv();
+  if (!face_options.ok()) return Fail(face_options.status());
+  auto engine = face::FaceEngine::Create(*face_options);
   if (!engine.ok()) return Fail(engine.status());
   std::string new_model = (*engine)->model_id();
   if (args.from_model.empty()) {

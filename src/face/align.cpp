@@ -73,12 +73,19 @@ cv::Scalar BorderValue(CropBorder border, const cv::Scalar& neutral) {
   return border == CropBorder::kNeutral ? neutral : cv::Scalar::all(0);
 }
 
-cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, CropBorder border) {
-  cv::Mat m = SimilarityTransform(pts5, ArcFaceTemplate());
+cv::Mat AlignFace(const cv::Mat& bgr, const std::array<cv::Point2f, 5>& pts5, CropBorder border,
+                  int size, double scale, const cv::Scalar& neutral) {
+  // The template scaled to the crop size and shrunk about the crop centre.
+  std::array<cv::Point2f, 5> dst = ArcFaceTemplate();
+  const double k = size / 112.0;
+  for (auto& p : dst)
+    p = cv::Point2f(static_cast<float>(((p.x - 56.0) * scale + 56.0) * k),
+                    static_cast<float>(((p.y - 56.0) * scale + 56.0) * k));
+  cv::Mat m = SimilarityTransform(pts5, dst);
   cv::Mat out;
-  // kNeutral: 128 is (x - 127.5) / 128 = 0 for MobileFaceNet, up to 0.004.
-  cv::warpAffine(bgr, out, m, cv::Size(112, 112), cv::INTER_LINEAR, CvBorderType(border),
-                 BorderValue(border, cv::Scalar::all(128)));
+  // kNeutral: the network's input mean (128 is (x - 127.5) / 128 = 0 for MobileFaceNet).
+  cv::warpAffine(bgr, out, m, cv::Size(size, size), cv::INTER_LINEAR, CvBorderType(border),
+                 BorderValue(border, neutral));
   if (out.channels() == 1)
     cv::cvtColor(out, out, cv::COLOR_GRAY2BGR);
   else if (out.channels() == 4)

