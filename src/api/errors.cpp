@@ -42,6 +42,10 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
       {"face.id_not_found", {200, "E855", "Face id is not exists", 0}},
       // Project code for a selfie video judged not live (the vendor documents no code for it).
       {"live.spoof_detected", {200, "E460", "Liveness check failed", 0}},
+      // Project code for a selfie video that shows no attack but not enough of a live face
+      // (docs/liveness.md): the client should record again with a blink or a slow head turn.
+      {"live.not_enough_evidence",
+       {200, "E461", "Liveness not confirmed: record again with a blink or a slow head turn", 0}},
       // Project code: chip (NFC) data whose passive/active authentication did not pass
       // (docs/chip.md); `output.chip` says which check failed.
       {"chip.not_verified", {200, "E470", "Chip data not verified", 0}},
@@ -63,10 +67,10 @@ const std::map<std::string, Fixed, std::less<>>& ByReason() {
 const std::vector<CodeInfo>& Catalogue() {
   static const std::vector<CodeInfo> kCodes = {
       {200, "0"},    {200, "1"},    {200, "2"},    {200, "4"},    {200, "E850"}, {200, "E855"},
-      {200, "E460"}, {200, "E470"}, {400, "E400"}, {401, "E401"}, {403, "E403"}, {404, "E404"},
-      {405, "E405"}, {409, "E409"}, {411, "E411"}, {413, "E413"}, {414, "E414"}, {415, "E415"},
-      {422, "E422"}, {429, "E429"}, {429, "E462"}, {429, "E463"}, {500, "E500"}, {501, "E501"},
-      {503, "E503"}, {504, "E504"},
+      {200, "E460"}, {200, "E461"}, {200, "E470"}, {400, "E400"}, {401, "E401"}, {403, "E403"},
+      {404, "E404"}, {405, "E405"}, {409, "E409"}, {411, "E411"}, {413, "E413"}, {414, "E414"},
+      {415, "E415"}, {422, "E422"}, {429, "E429"}, {429, "E462"}, {429, "E463"}, {500, "E500"},
+      {501, "E501"}, {503, "E503"}, {504, "E504"},
   };
   return kCodes;
 }

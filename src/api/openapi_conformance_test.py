@@ -322,6 +322,10 @@ def run_full(S, cl, chk, a):
         cl.call("video again, same user -> E463", "register_ekyc_front_back_face_video",
                 files={"image_card1": card1, "image_card2": back, "video": ts.read(replay)},
                 fields={"user_id": "conf-video"}, expect_status=429, expect_code="E463")
+        still = ts.still_video(os.path.join(faces, "img1.jpg"), os.path.join(S.dir, "still_selfie.mp4"))
+        cl.call("video of a still picture -> E461", "register_ekyc_front_back_face_video",
+                files={"image_card1": card1, "image_card2": back, "video": ts.read(still)},
+                fields={"user_id": "conf-video-still"}, expect_code="E461")
         holder = os.path.join(S.dir, "card_video_holder.jpg")
         ts.video_frame_card(cards, live_clip, holder)  # the clip's person is the card holder
         j = cl.call("video live, card holder", "register_ekyc_front_back_face_video",

@@ -178,22 +178,24 @@ Result<json> RegisterVideo(const Capabilities& caps, const Request& r, WorkerCon
   json detail = live::ToJson(v);
   detail["mode"] = "video";
   if (!v.live || v.best_frame.empty()) {
+    Status decision = v.DecisionStatus();
+    if (decision.ok())
+      decision = Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
+    // E460 (evidence of an attack) or E461 (not enough evidence: record again), as in the envelope.
+    const ErrorInfo outcome = MapStatus(decision);
     json block = {{"is_matched",
                    {{"value", "False"},
                     {"similarity", 0.0},
                     {"confidence", Round4(1.0 - v.score)},
                     {"liveness", "False"}}},
                   {"error",
-                   {{"value", "Liveness check failed"},
+                   {{"value", outcome.message},
                     {"confidence", Round4(1.0 - v.score)},
-                    {"code", "E460"}}},
+                    {"code", outcome.code}}},
                   {"liveness_detail", detail}};
     c.output.push_back(block);
     c.output.push_back(nullptr);
     c.output.push_back(nullptr);
-    Status decision = v.DecisionStatus();
-    if (decision.ok())
-      decision = Status(StatusCode::kPermissionDenied, "live.spoof_detected", "no usable frame");
     return OutputWithOutcome(c.output, decision);
   }
   return MatchAndRegister(caps, r, ctx, c, CardImage(c.front, c.front_bgr), v.best_frame, true,

@@ -483,5 +483,11 @@ TEST(RoutesUnavailable, SpoofIsE460) {
   EXPECT_EQ(e.code, "E460");
 }
 
+TEST(RoutesUnavailable, NotEnoughLivenessEvidenceIsE461) {
+  ErrorInfo e = MapStatus(Status(StatusCode::kPermissionDenied, "live.not_enough_evidence", "x"));
+  EXPECT_EQ(e.http_status, 200);
+  EXPECT_EQ(e.code, "E461");
+}
+
 }  // namespace
 }  // namespace ekyc::api

@@ -112,7 +112,8 @@ int RunCheck(const std::string& path, const live::LivenessOptions& opt,
   const nlohmann::json j = CheckFile(**checker, path, opt.max_frames, challenge);
   std::cout << j.dump(2) << "\n";
   if (j.contains("error") && !j.contains("score")) return 3;  // could not decide
-  return j.value("live", false) ? 0 : 1;
+  if (j.value("live", false)) return 0;
+  return j.value("decision", "") == "not_enough_evidence" ? 4 : 1;
 }
 
 // LIST.csv: path,label[,attack_type]; label genuine = bona fide, anything else = attack.
@@ -160,7 +161,7 @@ int RunEval(const std::string& list, const live::LivenessOptions& opt, const std
       t.check_ms += j["timing_ms"]["check"].get<double>();
     j["path"] = path;
     j["type"] = type;
-    if (det) det << j.dump() << "\n";
+    if (det) det << j.dump() << std::endl;  // flushed: a long run can be followed and resumed
     std::cerr << (accepted ? "ACCEPT " : "reject ") << type << " " << path
               << " score=" << j.value("score", 0.0) << " " << j.value("error", "") << "\n";
   }
@@ -210,7 +211,7 @@ void AddLiveCommand(CLI::App& app, int* exit_code) {
   auto* check = live_cmd->add_subcommand(
       "check",
       "Print the liveness decision and signals of a selfie video or photo as JSON "
-      "(exit 0 live, 1 spoof, 3 refused, 2 error)");
+      "(exit 0 live, 1 spoof, 4 not enough evidence, 3 refused, 2 error)");
   auto path = std::make_shared<std::string>();
   check->add_option("file", *path, "Video (MP4/WebM/MOV/AVI) or photo (JPEG/PNG)")->required();
   auto challenge = std::make_shared<std::string>();

@@ -54,7 +54,7 @@ struct Config {
   bool allow_private_urls = false;  // EKYC_ALLOW_PRIVATE_URLS: permit loopback/private URL fetches
   int64_t max_video_bytes = 20LL << 20;  // EKYC_MAX_VIDEO_BYTES: encoded selfie video size
   double max_video_seconds = 15.0;       // EKYC_MAX_VIDEO_SECONDS: selfie video duration
-  int video_frames = 30;                 // EKYC_VIDEO_FRAMES: frames sampled for liveness
+  int video_frames = 60;                 // EKYC_VIDEO_FRAMES: frames sampled for liveness
   // EKYC_CARD_LIVENESS: on = the card liveness check answers each side's `liveness`; off = the
   // vendor's behaviour ("True", not checked), for clients that expect it (docs/card-liveness.md).
   bool card_liveness = true;

@@ -17,7 +17,7 @@ TEST(ConfigTest, DefaultsWhenUnset) {
   EXPECT_EQ(c->max_image_bytes, 15 << 20);
   EXPECT_EQ(c->max_video_bytes, 20 << 20);
   EXPECT_DOUBLE_EQ(c->max_video_seconds, 15.0);
-  EXPECT_EQ(c->video_frames, 30);
+  EXPECT_EQ(c->video_frames, 60);
   EXPECT_TRUE(c->card_liveness);
 }
 
@@ -34,11 +34,11 @@ TEST(ConfigTest, CardLivenessSwitch) {
 TEST(ConfigTest, VideoLimits) {
   auto c = Config::Load(MapEnv({{"EKYC_MAX_VIDEO_BYTES", "1048576"},
                                 {"EKYC_MAX_VIDEO_SECONDS", "7.5"},
-                                {"EKYC_VIDEO_FRAMES", "60"}}));
+                                {"EKYC_VIDEO_FRAMES", "90"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->max_video_bytes, 1 << 20);
   EXPECT_DOUBLE_EQ(c->max_video_seconds, 7.5);
-  EXPECT_EQ(c->video_frames, 60);
+  EXPECT_EQ(c->video_frames, 90);
   for (auto [name, value] :
        std::vector<std::pair<std::string, std::string>>{{"EKYC_VIDEO_FRAMES", "4"},
                                                         {"EKYC_VIDEO_FRAMES", "1000"},

@@ -44,7 +44,7 @@ struct InputPolicy {
 struct VideoPolicy {
   int64_t max_bytes = 20LL << 20;
   double max_duration_s = 15.0;
-  int max_frames = 30;                     // frames sampled evenly over the clip
+  int max_frames = 60;                     // frames sampled evenly over the clip
   int64_t max_frame_pixels = 3840 * 2160;  // 4K; decoding many larger frames is too slow
   std::string temp_dir;  // where the private decode file goes; empty = system temp
 

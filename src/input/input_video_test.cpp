@@ -146,7 +146,7 @@ TEST(InputVideo, SharedMp4Clip) {
   EXPECT_EQ(clip->total_frames, 75);
   EXPECT_DOUBLE_EQ(clip->fps, 25);
   EXPECT_NEAR(clip->duration_s, 3.0, 1e-9);
-  EXPECT_EQ(clip->frames.size(), 30u);
+  EXPECT_EQ(clip->frames.size(), 60u);
   EXPECT_EQ(clip->width, 360);
   EXPECT_EQ(clip->height, 288);
   for (size_t i = 1; i < clip->frame_indices.size(); ++i) {
@@ -166,7 +166,7 @@ TEST(InputVideo, WebmNamedMovIsSniffed) {
   ASSERT_TRUE(clip.ok()) << clip.status().ToString();
   EXPECT_EQ(clip->container, VideoContainer::kWebm);
   EXPECT_EQ(clip->total_frames, 199);
-  EXPECT_EQ(clip->frames.size(), 30u);
+  EXPECT_EQ(clip->frames.size(), 60u);
   EXPECT_EQ(clip->width, 960);
 }
 
@@ -221,7 +221,7 @@ TEST(InputVideo, PolicyFromConfig) {
   const VideoPolicy p = VideoPolicy::FromConfig(config);
   EXPECT_EQ(p.max_frame_pixels, 1000);
   EXPECT_EQ(p.max_bytes, 20LL << 20);
-  EXPECT_EQ(p.max_frames, 30);
+  EXPECT_EQ(p.max_frames, 60);
   EXPECT_DOUBLE_EQ(p.max_duration_s, 15.0);
   EXPECT_STREQ(VideoContainerName(VideoContainer::kWebm), "webm");
   // The video variables of the configuration reach the policy.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "infer/infer.h"
 
 namespace ekyc::live {
 
@@ -20,6 +21,7 @@ struct FaceLandmarks {
   cv::Rect2f box;
   double score = 0.0;  // detector confidence (dlib HOG margin; larger is surer)
   std::array<cv::Point2f, 68> pts{};
+  bool from_fallback = false;  // found by the fallback detector, not dlib's HOG
 };
 
 class LandmarkDetector {
@@ -46,5 +48,12 @@ class LandmarkDetector {
 // of `min_face_width` still spans the detector's 80-px window; landmarks run at full resolution.
 Result<std::unique_ptr<LandmarkDetector>> MakeDlibLandmarkDetector(
     const std::string& shape_predictor_path, int detect_height);
+
+// `primary`, and when it finds no face in a whole frame, BlazeFace (model `model_id` of `models`,
+// MediaPipe score >= thresholds::kFallbackMinScore) with `primary`'s landmarks fitted in its box.
+// Returns `primary` unchanged when the model set does not hold the model.
+std::unique_ptr<LandmarkDetector> WithFallbackDetector(
+    std::unique_ptr<LandmarkDetector> primary, std::shared_ptr<const infer::ModelSet> models,
+    const std::string& model_id);
 
 }  // namespace ekyc::live

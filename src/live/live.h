@@ -30,7 +30,11 @@ class SpoofModels;
 
 struct LivenessOptions {
   std::string shape_predictor_path = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
-  int max_frames = 30;      // frames beyond this are subsampled evenly
+  // Frames a video check uses (beyond this they are subsampled evenly): the eyes are followed on
+  // all of them (blinks last 0.1-0.4 s). The face is detected and its motion analysed on at most
+  // `motion_frames` of them (the pair work grows with its square).
+  int max_frames = 60;
+  int motion_frames = 30;
   int detect_height = 360;  // HOG detection runs on frames scaled to this height
   double threshold = 0.5;   // score >= threshold -> live (documented in docs/liveness.md)
   int passive_frames = 5;   // frames the (costlier) passive signals are computed on
@@ -65,13 +69,15 @@ struct ChallengeCheck {
 // Signals shared by video and photo results.
 struct PassiveSignals {
   double moire_peak = 0.0;  // ln units above the spectrum ring median; screens/halftone are high
-  double glare_fraction = 0.0;  // share of face pixels that are specular glare
+  double moire_isolation = 0.0;  // the peak's height over its 9x9-bin neighbourhood (ln units)
+  double glare_fraction = 0.0;   // share of face pixels that are specular glare
+  double glare_scene = -1.0;     // video: the same share in the scene around the face (-1: n/a)
   // Video only (-1 = not computed): sharpness of the strongest edges of the whole frame relative
   // to their contrast; very low when the video was scaled down and up (a re-encoded copy).
   double edge_sharpness = -1.0;
   // Share of the sampled frames (a photo: 0 or 1) in which a dark straight border frames the face
   // on two or more sides, as a display's bezel does (ScreenBorderMask); -1 = not computed. Votes
-  // only together with moire evidence (docs/liveness.md, "Screen border").
+  // only together with moire evidence (docs/history/liveness.md, "Screen border").
   double screen_border = -1.0;
   double spoof_score =
       0.0;  // 0 = looks like skin in front of a camera, 1 = display/print artefacts
@@ -80,16 +86,42 @@ struct PassiveSignals {
   double model_liveness_live = -1.0;
 };
 
+// The three outcomes of a video check.
+//  kLive: evidence of a live face and none of an attack.
+//  kSpoof: evidence of an attack (a flat picture moved in front of the camera, a screen, a copy),
+//    or a requested challenge not performed.
+//  kNotEnoughEvidence: no evidence of an attack, but none of a live face either (the person kept
+//    perfectly still, or the video is too dark, soft or noisy for the cues to measure): the client
+//    should ask the user to record again with a blink or a slow head turn.
+enum class Decision { kLive, kSpoof, kNotEnoughEvidence };
+const char* DecisionName(Decision d);  // "live", "spoof", "not_enough_evidence"
+
+// One cue's contribution to a decision. A cue that cannot measure reliably on this clip abstains
+// instead of voting; kNone = measured, and found no evidence either way.
+enum class Vote { kLive, kSpoof, kNone, kAbstain };
+const char* VoteName(Vote v);  // "live", "spoof", "none", "abstain"
+struct CueResult {
+  std::string name;  // e.g. "motion_3d", "blink", "screen", "glare", "rescaled_copy"
+  Vote vote = Vote::kNone;
+  double strength = 0.0;  // 0..1 for kLive / kSpoof (>= 0.5 decides); 0 otherwise
+  std::string detail;     // what was measured, or why the cue could not judge (no personal data)
+};
+
 struct VideoLiveness {
   bool live = false;
+  Decision decision = Decision::kNotEnoughEvidence;
   double score = 0.0;  // 0..1; live when >= threshold
   double threshold = 0.5;
-  std::vector<std::string> reasons;  // why the decision went the way it did (no personal data)
+  std::vector<std::string> reasons;    // why the decision went the way it did (no personal data)
+  std::vector<CueResult> cues;         // every cue's vote, in a fixed order
+  std::vector<std::string> abstained;  // names of the cues that could not judge this clip
 
-  int frames_used = 0;
+  int frames_used = 0;  // motion samples (the face is detected and tracked on these)
   int frames_with_face = 0;
   int frames_multi_face = 0;
-  double fps = 0.0;
+  double fps = 0.0;    // of the motion samples
+  int eye_frames = 0;  // frames the eyes were followed on (all frames used)
+  double eye_fps = 0.0;
 
   // Active signals.
   int blinks = 0;
@@ -104,7 +136,19 @@ struct VideoLiveness {
   // Median over frame pairs of the dense-flow planarity residual (FlowPlanarResidual) / IOD:
   // a photo or screen stays at codec-noise level even when its landmarks jitter.
   double flow_residual = 0.0;
+  // Least-squares similarity residual over frame pairs (90th pct, like nonrigid_residual): how much
+  // the face's image shape changed beyond a shift, turn and zoom. A tilted picture changes shape
+  // as a plane (explained by a homography); a live face that turns also leaves the plane.
+  double shape_change = 0.0;
   double active_score = 0.0;
+
+  // Eyes and image quality the cues use to know whether they can judge.
+  double ear_jitter = 0.0;    // frame-to-frame eye aspect ratio change / open-eye level
+  double eyelid_flow = -1.0;  // dense-flow residual at the eyelids across a blink (-1: none)
+  double eyelid_flow_nose = -1.0;
+  double face_iod_px = 0.0;  // inter-ocular distance in pixels
+  double face_luma = 0.0;    // mean grey level of the face
+  double noise_sigma = 0.0;  // noise level on the face, grey levels
 
   PassiveSignals passive;
   ChallengeCheck challenge;  // requested=false when no challenge was given
@@ -114,7 +158,9 @@ struct VideoLiveness {
   cv::Rect best_face_box;
   cv::Mat best_frame;  // shallow copy of that input frame
 
-  // Ok when live; otherwise live.spoof_detected with the reasons, for the API's error mapping.
+  // Ok when live; otherwise PermissionDenied with reason live.spoof_detected (kSpoof) or
+  // live.not_enough_evidence (record again with a blink or a slow head turn), and the reasons,
+  // for the API's error mapping.
   Status DecisionStatus() const;
 };
 
@@ -129,6 +175,8 @@ struct PhotoLiveness {
   Status DecisionStatus() const;
 };
 
+nlohmann::json ToJson(const CueResult& c);
+nlohmann::json ToJson(const PassiveSignals& p);
 nlohmann::json ToJson(const VideoLiveness& v);
 nlohmann::json ToJson(const PhotoLiveness& p);
 

@@ -1,6 +1,5 @@
 #include "live/models.h"
 
-#include <filesystem>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -30,16 +29,6 @@ Result<double> RunOne(infer::Session& s, const infer::ModelInfo& info, const cv:
 }
 
 }  // namespace
-
-Result<std::unique_ptr<SpoofModels>> SpoofModels::Load(const std::string& model_dir) {
-  std::error_code ec;
-  if (model_dir.empty() ||
-      !std::filesystem::exists(std::filesystem::path(model_dir) / "manifest.json", ec)) {
-    return std::make_unique<SpoofModels>(nullptr);
-  }
-  EKYC_ASSIGN_OR_RETURN(auto set, infer::ModelSet::Load(model_dir));
-  return std::make_unique<SpoofModels>(std::move(set));
-}
 
 SpoofModels::SpoofModels(std::shared_ptr<const infer::ModelSet> set) : set_(set), session_(set) {
   has_antispoof_ = set_ && set_->Has("antispoof");

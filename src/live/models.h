@@ -22,9 +22,7 @@ struct ModelScores {
 
 class SpoofModels {
  public:
-  // Ok with no models when the directory holds neither model; error when a model is listed but
-  // broken.
-  static Result<std::unique_ptr<SpoofModels>> Load(const std::string& model_dir);
+  // `set` may be null or hold neither model (then no CNN scores are computed).
   explicit SpoofModels(std::shared_ptr<const infer::ModelSet> set);
   bool empty() const { return !has_antispoof_ && !has_liveness_; }
   // `box`: the face box in `bgr`; the crop is enlarged by 1.3 like the detectors these models

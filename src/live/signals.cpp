@@ -103,6 +103,39 @@ double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::P
   return Percentile(std::move(r), 0.9);
 }
 
+double SimilarityResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
+                          double norm, size_t first) {
+  if (a.size() != b.size() || a.size() < first + 3 || norm <= 0)
+    return std::numeric_limits<double>::quiet_NaN();
+  const size_t n = a.size() - first;
+  cv::Point2d ca(0, 0), cb(0, 0);
+  for (size_t i = first; i < a.size(); ++i) {
+    ca += cv::Point2d(a[i].x, a[i].y);
+    cb += cv::Point2d(b[i].x, b[i].y);
+  }
+  ca *= 1.0 / n;
+  cb *= 1.0 / n;
+  // As complex numbers, b' = z a' with z = sum(conj(a') b') / sum(|a'|^2) (Procrustes).
+  double re = 0, im = 0, aa = 0;
+  for (size_t i = first; i < a.size(); ++i) {
+    const double ax = a[i].x - ca.x, ay = a[i].y - ca.y, bx = b[i].x - cb.x, by = b[i].y - cb.y;
+    re += ax * bx + ay * by;
+    im += ax * by - ay * bx;
+    aa += ax * ax + ay * ay;
+  }
+  if (aa <= 1e-9) return std::numeric_limits<double>::quiet_NaN();
+  re /= aa;
+  im /= aa;
+  std::vector<double> r;
+  r.reserve(n);
+  for (size_t i = first; i < a.size(); ++i) {
+    const double ax = a[i].x - ca.x, ay = a[i].y - ca.y;
+    const double px = re * ax - im * ay + cb.x, py = im * ax + re * ay + cb.y;
+    r.push_back(std::hypot(px - b[i].x, py - b[i].y) / norm);
+  }
+  return Percentile(std::move(r), 0.9);
+}
+
 HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size size) {
   // Generic face, x right, y down, z away from the camera (mm-ish units); identity rotation =
   // frontal.
@@ -134,7 +167,8 @@ HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size size) {
   return out;
 }
 
-double MoirePeak(const cv::Mat& gray_crop) {
+double MoirePeak(const cv::Mat& gray_crop, double* isolation) {
+  if (isolation != nullptr) *isolation = 0.0;
   if (gray_crop.empty() || gray_crop.rows < 32 || gray_crop.cols < 32) return 0.0;
   // Native resolution (resampling would move codec block-grid frequencies off their known bins):
   // a centred square whose side is a multiple of 8, at most 256.
@@ -191,8 +225,35 @@ double MoirePeak(const cv::Mat& gray_crop) {
     med[r] = v[v.size() / 2];
   }
   double best = 0.0;
-  for (const auto& [u, v, r] : bins) {
-    best = std::max(best, static_cast<double>(logp.at<float>((v + kN) % kN, u) - med[r]));
+  std::vector<std::pair<float, int>> ranked;  // (height over the ring median, index in bins)
+  ranked.reserve(bins.size());
+  for (size_t k = 0; k < bins.size(); ++k) {
+    const auto& [u, v, r] = bins[k];
+    const float h = logp.at<float>((v + kN) % kN, u) - med[r];
+    best = std::max(best, static_cast<double>(h));
+    ranked.emplace_back(h, static_cast<int>(k));
+  }
+  if (isolation != nullptr) {
+    // Height over the median of the surrounding 9x9 bins (the 3x3 centre left out), for the 64
+    // highest bins: a display's moire is an isolated spike; a broad ridge (e.g. the spectrum of a
+    // directional motion blur, which also lowers the ring median) is not.
+    *isolation = 0.0;
+    const size_t top = std::min<size_t>(64, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + top, ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<float> around;
+    for (size_t q = 0; q < top; ++q) {
+      const auto& [u, v, r] = bins[ranked[q].second];
+      around.clear();
+      for (int dv = -4; dv <= 4; ++dv)
+        for (int du = -4; du <= 4; ++du) {
+          if (std::abs(du) <= 1 && std::abs(dv) <= 1) continue;
+          around.push_back(logp.at<float>(((v + dv) % kN + kN) % kN, ((u + du) % kN + kN) % kN));
+        }
+      std::nth_element(around.begin(), around.begin() + around.size() / 2, around.end());
+      *isolation = std::max(*isolation, static_cast<double>(logp.at<float>((v + kN) % kN, u) -
+                                                            around[around.size() / 2]));
+    }
   }
   return best;
 }
@@ -204,6 +265,35 @@ double GlareFraction(const cv::Mat& bgr_crop) {
   cv::Mat mask;
   cv::inRange(hsv, cv::Scalar(0, 0, 240), cv::Scalar(180, 60, 255), mask);
   return static_cast<double>(cv::countNonZero(mask)) / mask.total();
+}
+
+double NoiseSigma(const cv::Mat& gray_crop) {
+  if (gray_crop.empty() || gray_crop.rows < 8 || gray_crop.cols < 8) return 0.0;
+  cv::Mat f;
+  gray_crop.convertTo(f, CV_32F);
+  const cv::Matx33f kMask(1, -2, 1, -2, 4, -2, 1, -2, 1);
+  cv::Mat r, gx, gy;
+  cv::filter2D(f, r, CV_32F, kMask, cv::Point(-1, -1), 0, cv::BORDER_REFLECT);
+  cv::Sobel(f, gx, CV_32F, 1, 0);
+  cv::Sobel(f, gy, CV_32F, 0, 1);
+  cv::Mat g = gx.mul(gx) + gy.mul(gy);
+  const cv::Rect inner(1, 1, f.cols - 2, f.rows - 2);
+  std::vector<float> grad;
+  grad.reserve(inner.area());
+  for (int y = inner.y; y < inner.br().y; ++y)
+    for (int x = inner.x; x < inner.br().x; ++x) grad.push_back(g.at<float>(y, x));
+  std::nth_element(grad.begin(), grad.begin() + grad.size() / 2, grad.end());
+  const float cut = grad[grad.size() / 2];
+  double sum = 0.0;
+  int n = 0;
+  for (int y = inner.y; y < inner.br().y; ++y)
+    for (int x = inner.x; x < inner.br().x; ++x)
+      if (g.at<float>(y, x) <= cut) {
+        sum += std::abs(r.at<float>(y, x));
+        ++n;
+      }
+  // sqrt(pi/2) / 6 turns the mean absolute mask response of Gaussian noise into its sigma.
+  return n > 0 ? std::sqrt(CV_PI / 2.0) / 6.0 * sum / n : 0.0;
 }
 
 double Sharpness(const cv::Mat& gray_crop) {
@@ -410,8 +500,9 @@ cv::Mat FlowPrep(const cv::Mat& crop_bgr_or_gray) {
 }  // namespace
 
 double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv::Mat& frame_b,
-                          const Landmarks68& b) {
+                          const Landmarks68& b, std::vector<double>* per_landmark) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (per_landmark != nullptr) per_landmark->clear();
   const double iod = InterOcular(a);
   if (frame_a.empty() || frame_b.empty() || !(iod > 1.0)) return nan;
   // Rough pre-alignment of b onto a: a similarity on the interior landmarks, least-median so a
@@ -509,6 +600,7 @@ double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv
     const cv::Point2f v = num.at<cv::Point2f>(y, x) * (1.0f / (den.at<float>(y, x) + 1e-9f));
     r.push_back(std::hypot(v.x, v.y) / kFlowIod);
   }
+  if (per_landmark != nullptr) *per_landmark = r;
   return Percentile(std::move(r), 0.9);
 }
 

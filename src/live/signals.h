@@ -42,6 +42,13 @@ BlinkStats DetectBlinks(const std::vector<double>& ear, double drop, int max_run
 double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
                       double norm, size_t first_scored = 0, cv::Mat* h_out = nullptr);
 
+// Least-squares similarity (shift, rotation, uniform scale) from `a` to `b` on points
+// [first, end), and the 90th percentile of its residuals over those points divided by `norm`:
+// how much the shape changed beyond what moving the same picture in its plane does. NaN when the
+// sets do not match.
+double SimilarityResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::Point2f>& b,
+                          double norm, size_t first = 0);
+
 // Planarity of the face's image motion from frame `a` to frame `b`, measured on dense optical flow
 // instead of on re-detected landmarks. Landmarks of `a` only place and scale the face (crop with an
 // inter-ocular distance of 40 px, the jaw contour as the region) and mark where faces deform
@@ -54,12 +61,14 @@ double PlanarResidual(const std::vector<cv::Point2f>& a, const std::vector<cv::P
 // Why: codec noise and landmark jitter are per-frame errors of a few landmarks; the motion of a
 // flat photo or screen is exactly a homography for every textured pixel, so averaging hundreds of
 // flow vectors separates "moved as one plane" from "deformed" where 68 re-detected landmarks
-// cannot (docs/liveness.md, "Dense-flow planarity").
+// cannot (docs/history/liveness.md, "Dense-flow planarity").
 // The flow is DIS (OpenCV's "medium" preset without spatial propagation), created per call: a DIS
 // object carries state from one call to the next, and its spatial propagation depends on OpenCV's
 // thread count, either of which would make the result depend on the order and the machine.
+// `per_landmark`, when given, receives the residual at each interior landmark (17..67 -> index
+// 0..50, in IOD; empty when not measurable): where on the face the motion left the plane.
 double FlowPlanarResidual(const cv::Mat& frame_a, const Landmarks68& a, const cv::Mat& frame_b,
-                          const Landmarks68& b);
+                          const Landmarks68& b, std::vector<double>* per_landmark = nullptr);
 
 // Head-turn measure for challenges: offset of the nose tip (point 30) from the middle of the face
 // contour (points 0 and 16), along the eye line, over the contour width. About 0 for a frontal
@@ -98,14 +107,18 @@ HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size image_size);
 // Largest isolated peak in the face crop's spectrum, in natural-log units above the median of its
 // frequency ring (mid/high frequencies only, axes excluded). Screen moire and halftone print give
 // sharp peaks; skin gives a smooth 1/f spectrum. Input: 8-bit gray crop.
-double MoirePeak(const cv::Mat& gray_crop);
+// `isolation`, when given, receives the largest height of a high bin over the median of its
+// 9x9-bin neighbourhood (3x3 centre excluded), in the same units: a display's moire is an isolated
+// spike, while a directional blur or a fabric's folds lift broad ridges that also score on the
+// ring median.
+double MoirePeak(const cv::Mat& gray_crop, double* isolation = nullptr);
 // Share of face-crop pixels that are specular glare (very bright and unsaturated). Input: BGR crop.
 double GlareFraction(const cv::Mat& bgr_crop);
 // Sharpness of the strongest edges relative to their contrast: mean squared Laplacian over mean
 // squared Sobel gradient on the 5 % of pixels with the largest gradient (full frame, 8-bit gray).
 // About 1/width^2 of those edges, independent of scene contrast. A video scaled down and up again
-// (re-encoded copies, docs/liveness.md) has every edge widened: about 0.004-0.005 there against
-// 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
+// (re-encoded copies, docs/history/liveness.md) has every edge widened: about 0.004-0.005 there
+// against 0.013-0.059 for camera captures, including low-resolution and once-compressed ones.
 double EdgeSharpness(const cv::Mat& gray);
 // Screen border (bezel) cue, after Komulainen et al. 2013 ("Context based face anti-spoofing"): a
 // photo or video replayed on a display is framed by the display's border, a dark straight band that
@@ -113,11 +126,16 @@ double EdgeSharpness(const cv::Mat& gray);
 // straight edge (>= 30 % of the frame's smaller side, slope under 1:2) with an unlit side (mean <=
 // kScreenBorderDarkMax, >= kScreenBorderContrastMin darker than its other side) lies clear of the
 // head. Input: the 8-bit gray frame and the face box in its pixels. A dark door, window or
-// monitor behind a live person shows the same edges (docs/liveness.md, "Screen border"), so
+// monitor behind a live person shows the same edges (docs/history/liveness.md, "Screen border"), so
 // callers must not decide on it alone.
 inline constexpr double kScreenBorderDarkMax = 40.0, kScreenBorderContrastMin = 15.0;
 inline constexpr unsigned kBorderLeft = 1, kBorderRight = 2, kBorderAbove = 4, kBorderBelow = 8;
 unsigned ScreenBorderMask(const cv::Mat& gray, const cv::Rect2f& face);
+// Noise level of an 8-bit gray crop, in grey levels (Immerkaer 1996, "Fast noise variance
+// estimation"): the mean absolute response to a 3x3 mask that cancels locally linear intensity,
+// on the flatter half of the pixels (below the median gradient) so that edges do not count as
+// noise. Sensor gain in dim light and heavy compression both change it.
+double NoiseSigma(const cv::Mat& gray_crop);
 // Variance of the Laplacian of the gray crop resized to 128 px high (sharpness, scale-normalised).
 double Sharpness(const cv::Mat& gray_crop);
 

@@ -173,6 +173,21 @@ def blank_png(size=400):
     return buf.tobytes()
 
 
+def still_video(photo_path, out_path, seconds=3, fps=10):
+    """An MP4 of one photo held perfectly still: no sign of an attack, none of a live face either
+    (the liveness check's "not enough evidence", E461)."""
+    import cv2
+    img = cv2.imread(photo_path)
+    h, w = img.shape[:2]
+    s = 480.0 / h
+    img = cv2.resize(img, (int(w * s) // 2 * 2, 480))
+    wr = cv2.VideoWriter(out_path, cv2.VideoWriter_fourcc(*"mp4v"), fps, (img.shape[1], img.shape[0]))
+    for _ in range(int(seconds * fps)):
+        wr.write(img)
+    wr.release()
+    return out_path
+
+
 def card_front_with_face(cards_dir, face_path, out_path=None):
     """The committed synthetic chip-card front with a real face warped into its portrait slot (the
     card corners come from the card's ground truth), so the full eKYC path can succeed. Same

@@ -42,6 +42,8 @@ Limits: these are simulations of artefacts; real prints and screens differ (pape
 halftone, real display sub-pixel layouts, camera anti-alias filters, auto-exposure).
 
 Usage: /usr/bin/python3 tools/live/gen_attacks.py --shared /work/shared/data --out build-live/live-attacks
+       (--split tools/live/split.csv --part dev|kept_aside: attacks made from one part of the split;
+        docs/liveness.md, "Evaluation", gives the photos and seed offset used for each part)
 """
 import argparse
 import csv
@@ -411,6 +413,17 @@ def main():
     ap.add_argument("--photo-out", help="also write the single-photo check list (and PNG frames) here")
     ap.add_argument("--photo-start", type=int, default=0,
                     help="first face photo used (sorted order); 30 takes the photos the default set never uses")
+    ap.add_argument("--split", help="take the genuine clips of one part of this split (tools/live/split.csv) "
+                                    "instead of face-videos-dev's genuine clips")
+    ap.add_argument("--part", choices=("dev", "kept_aside"), help="the part of --split to use")
+    ap.add_argument("--one-per-source", action="store_true",
+                    help="with --split: only the first genuine clip of each source (split order), "
+                         "for a smaller attack set that still covers every source")
+    ap.add_argument("--max-clips", type=int, default=0,
+                    help="with --split: at most this many genuine clips (split order; 0 = all)")
+    ap.add_argument("--attacks-only", action="store_true",
+                    help="skip the bona fide variants (lowq_*, framed_*): gen_genuine_variants.py "
+                         "covers bona fide variety")
     ap.add_argument("--seed-offset", type=int, default=0,
                     help="added to every attack's seed: a fresh draw of motion, sheet, screen and light "
                          "parameters (the default set, offset 0, is the one the thresholds were set on)")
@@ -419,10 +432,24 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     vids = os.path.join(args.shared, "face-videos-dev")
     genuine = []
-    with open(os.path.join(vids, "labels.csv")) as fh:
-        for row in csv.DictReader(fh):
-            if row["label"] == "genuine":
-                genuine.append(os.path.join(vids, row["file"]))
+    if args.split:
+        if not args.part:
+            sys.exit("--split needs --part")
+        with open(args.split) as fh:
+            seen = set()
+            for row in csv.DictReader(l for l in fh if not l.startswith("#")):
+                if row["label"] == "genuine" and row["part"] == args.part:
+                    if args.one_per_source and row["source"] in seen:
+                        continue
+                    seen.add(row["source"])
+                    genuine.append(os.path.join(args.shared, row["file"]))
+    else:
+        with open(os.path.join(vids, "labels.csv")) as fh:
+            for row in csv.DictReader(fh):
+                if row["label"] == "genuine":
+                    genuine.append(os.path.join(vids, row["file"]))
+    if args.max_clips > 0:
+        genuine = genuine[: args.max_clips]
     photo_dir = os.path.join(args.shared, "faces-dev", "deepface")
     photos_all = sorted(p for p in os.listdir(photo_dir) if p.lower().endswith((".jpg", ".jpeg", ".png")))
     photos = photos_all[args.photo_start : args.photo_start + args.photos]
@@ -466,6 +493,8 @@ def main():
         emit_reenc(f"screen_video_full_{base}.mp4", "replay", "screen_video_full")
         emit(f"reencode_{base}.mp4", "replay", "reencode", lambda o: make_reencode(g, o))
         emit(f"reencode_sharp_{base}.mp4", "replay", "reencode_sharp", lambda o: make_reencode_sharp(g, o))
+        if args.attacks_only:
+            continue
         emit(f"lowq_h264_{base}.mp4", "genuine", "lowq_h264", lambda o: make_lowq(g, o, "avc1"))
         emit(f"lowq_mpeg4_{base}.mp4", "genuine", "lowq_mpeg4", lambda o: make_lowq(g, o, "mp4v"))
         if base.startswith("grid_"):
