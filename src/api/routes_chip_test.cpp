@@ -2,7 +2,7 @@
 // dir, SQLite store, the real engines). Chip data: synthetic sets signed by test CSCAs the fixture
 // makes with OpenSSL (chip/testkit.h) and puts in EKYC_CSCA_DIR. Faces for the selfie match:
 // ../shared/data/faces-dev and face-videos-dev (those tests skip, saying so, when absent); the
-// other tests use a drawn placeholder portrait.
+// other tests use a drawn test portrait (no face).
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <openssl/evp.h>

@@ -371,7 +371,7 @@ void UpperCaseTextValues(const doc::DocResult& side, nlohmann::json& j) {
 }  // namespace
 
 nlohmann::json CardLivenessJson(const doc::DocResult& side, const Capabilities& caps) {
-  // Switched off, the vendor's answer: "True" without a check (its card liveness is a stub).
+  // Switched off, the vendor's answer: "True" without a check (the vendor does not check cards).
   if (!caps.card_liveness) return {{"liveness", "True"}, {"checked", false}};
   if (side.card.empty()) return {{"liveness", "N/A"}, {"checked", false}};
   cardlive::CardLivenessInput in;

@@ -1,7 +1,7 @@
 // Integration tests of the ten vendor routes: the real server (HTTPS, loopback, temp data dir) with
 // the real capabilities (models from EKYC_MODEL_DIR, vn index from the build, SQLite store).
 // Cards: the committed synthetic cards (tests/data/cards). Faces: ../shared/data/faces-dev
-// (skipped when absent; the synthetic cards carry drawn placeholder portraits, no faces).
+// (skipped when absent; the synthetic cards carry drawn portraits, no faces).
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <unistd.h>

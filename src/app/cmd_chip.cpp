@@ -174,7 +174,7 @@ void AddChipCommand(CLI::App& app, int* exit_code) {
                           "chip routes; never trust that CSCA in production)");
   s->add_option("--out", so->out, "Output directory")->required();
   s->add_option("--seed", so->seed, "Generated person");
-  s->add_option("--portrait", so->portrait, "JPEG for DG2 (default: a drawn placeholder, no face)");
+  s->add_option("--portrait", so->portrait, "JPEG for DG2 (default: a drawn test portrait, no face)");
   s->add_option("--aa", so->aa, "Active authentication key: none, rsa, ec")
       ->check(CLI::IsMember({"none", "rsa", "ec"}));
   s->add_option("--tamper", so->tamper_dg,

@@ -78,7 +78,7 @@ TEST(ChipParsers, Dg1BadInput) {
 
 TEST(ChipParsers, Dg2ReadsJpegAndJpeg2000) {
   for (ImageKind kind : {ImageKind::kJpeg, ImageKind::kJpeg2000, ImageKind::kJpeg2000Codestream}) {
-    const std::string img = testkit::PlaceholderPortrait(5, kind);
+    const std::string img = testkit::DrawnTestPortrait(5, kind);
     auto d = ParseDg2(testkit::Dg2For(img, kind, 300, 400));
     ASSERT_TRUE(d.ok()) << ImageKindName(kind) << ": " << d.status().ToString();
     EXPECT_EQ(d->kind, kind);
@@ -92,7 +92,7 @@ TEST(ChipParsers, Dg2ReadsJpegAndJpeg2000) {
 }
 
 TEST(ChipParsers, Dg2BadInput) {
-  const std::string img = testkit::PlaceholderPortrait(5, ImageKind::kJpeg);
+  const std::string img = testkit::DrawnTestPortrait(5, ImageKind::kJpeg);
   const std::string good = testkit::Dg2For(img, ImageKind::kJpeg, 300, 400);
   auto parse = [](std::string_view b) { return ParseDg2(b); };
   // Truncating inside the image keeps the structure valid only when lengths shrink too: every
@@ -113,7 +113,7 @@ TEST(ChipParsers, Dg2BadInput) {
 
 TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
   for (ImageKind kind : {ImageKind::kJpeg, ImageKind::kJpeg2000}) {
-    auto d = ParseDg2(testkit::Dg2For(testkit::PlaceholderPortrait(1, kind), kind, 300, 400));
+    auto d = ParseDg2(testkit::Dg2For(testkit::DrawnTestPortrait(1, kind), kind, 300, 400));
     ASSERT_TRUE(d.ok());
     Limits small;
     small.max_portrait_pixels = 1000;
@@ -121,7 +121,7 @@ TEST(ChipParsers, PortraitPixelLimitIsCheckedBeforeDecoding) {
         << ImageKindName(kind);
   }
   // A JPEG 2000 codestream whose SIZ claims 60000 x 60000 pixels.
-  std::string cs = testkit::PlaceholderPortrait(1, ImageKind::kJpeg2000Codestream);
+  std::string cs = testkit::DrawnTestPortrait(1, ImageKind::kJpeg2000Codestream);
   for (int off : {8, 12}) {
     cs[off] = 0;
     cs[off + 1] = 0;
@@ -146,7 +146,7 @@ TEST(ChipParsers, PortraitBytesReachOnlyTheirDeclaredDecoder) {
   for (ImageKind kind : {ImageKind::kJpeg2000, ImageKind::kJpeg2000Codestream}) {
     Dg2 d;
     d.kind = kind;
-    d.image = testkit::PlaceholderPortrait(1, kind);
+    d.image = testkit::DrawnTestPortrait(1, kind);
     ASSERT_GT(d.image.size(), 132u);
     ASSERT_TRUE(DecodePortrait(d).ok()) << ImageKindName(kind);
     d.image.replace(128, 4, "DICM");
@@ -155,7 +155,7 @@ TEST(ChipParsers, PortraitBytesReachOnlyTheirDeclaredDecoder) {
   // A JP2 file must open with its signature box.
   Dg2 unsigned_jp2;
   unsigned_jp2.kind = ImageKind::kJpeg2000;
-  unsigned_jp2.image = testkit::PlaceholderPortrait(1, ImageKind::kJpeg2000);
+  unsigned_jp2.image = testkit::DrawnTestPortrait(1, ImageKind::kJpeg2000);
   unsigned_jp2.image[4] = 'x';
   EXPECT_EQ(DecodePortrait(unsigned_jp2).status().reason(), "chip.dg2_undecodable");
   // A PNG declared as JPEG.

@@ -271,7 +271,7 @@ std::string Dg1For(const Person& p) {
   return Tlv(0x61, Tlv(0x5F1F, lines[0] + lines[1] + lines[2]));
 }
 
-std::string PlaceholderPortrait(uint64_t seed, ImageKind kind) {
+std::string DrawnTestPortrait(uint64_t seed, ImageKind kind) {
   cv::Mat img(400, 300, CV_8UC3, cv::Scalar(235, 230, 225));
   cv::ellipse(img, {150, 170}, {70, 95}, 0, 0, 360, cv::Scalar(120 + seed % 60, 150, 190), -1);
   cv::rectangle(img, {60, 300}, {240, 400}, cv::Scalar(80, 60, 40), -1);
@@ -478,7 +478,7 @@ Result<ChipSet> MakeChipSet(const Pki& pki, const ChipSetOptions& o) {
   ChipSet set;
   set.person = o.person ? *o.person : MakePerson(o.seed);
   std::string image =
-      o.portrait.empty() ? PlaceholderPortrait(o.seed, o.portrait_kind) : o.portrait;
+      o.portrait.empty() ? DrawnTestPortrait(o.seed, o.portrait_kind) : o.portrait;
   std::vector<uchar> buf(image.begin(), image.end());
   cv::Mat decoded = cv::imdecode(buf, cv::IMREAD_COLOR);
   set.data.dgs[1] = Dg1For(set.person);

@@ -63,7 +63,7 @@ Person MakePerson(uint64_t seed);
 std::vector<std::string> MrzFor(const Person& p);
 std::string Dg1For(const Person& p);
 // A drawn portrait-like picture (no face), encoded as `kind`.
-std::string PlaceholderPortrait(uint64_t seed, ImageKind kind);
+std::string DrawnTestPortrait(uint64_t seed, ImageKind kind);
 // DG2 around an encoded image; `width`/`height` go into the 19794-5 image information.
 std::string Dg2For(const std::string& image, ImageKind kind, int width, int height);
 struct Dg13Extra {
@@ -95,7 +95,7 @@ Result<std::string> SignChallenge(EVP_PKEY* aa_key, const std::string& challenge
 struct ChipSetOptions {
   uint64_t seed = 1;
   std::optional<Person> person;  // default: MakePerson(seed)
-  std::string portrait;          // encoded image; empty: PlaceholderPortrait
+  std::string portrait;          // encoded image; empty: DrawnTestPortrait
   ImageKind portrait_kind = ImageKind::kJpeg;
   KeyType aa_key = KeyType::kNone;  // adds DG15 (and DG14 for EC)
   std::vector<Dg13Extra> dg13_extra;
