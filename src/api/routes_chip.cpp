@@ -406,15 +406,7 @@ Result<json> ChipRegister(const Capabilities& caps, ChipCapabilities& chipcaps, 
   auto reg = db->Register(CallerOf(r), req, &dup);
   if (!reg.ok()) {
     if (reg.status().reason() == "store.duplicate_face") {
-      // As on the card path: the match element names the outcome (the vendor's E850 text), its
-      // confidence the similarity to the face already registered.
-      const ErrorInfo e = MapStatus(reg.status());
-      block["error"] = {
-          {"value", e.message}, {"confidence", Round4(dup.similarity)}, {"code", e.code}};
-      block["registration"] = {{"registered", false},
-                               {"duplicate_similarity", Round4(dup.similarity)},
-                               {"duplicate_user_id", dup.user_id},
-                               {"duplicate_face_id", dup.face_id}};
+      FillDuplicateRefusal(reg.status(), dup, &block);
       output[2] = block;
       return OutputWithOutcome(output, reg.status());
     }

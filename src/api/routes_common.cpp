@@ -495,5 +495,16 @@ double Round4(double v) {
   return std::round(v * 10000.0) / 10000.0;
 }
 
+void FillDuplicateRefusal(const Status& status, const store::DuplicateMatch& dup,
+                          nlohmann::json* block) {
+  const ErrorInfo e = MapStatus(status);
+  (*block)["error"] = {
+      {"value", e.message}, {"confidence", Round4(dup.similarity)}, {"code", e.code}};
+  (*block)["registration"] = {{"registered", false},
+                              {"duplicate_similarity", Round4(dup.similarity)},
+                              {"duplicate_user_id", dup.user_id},
+                              {"duplicate_face_id", dup.face_id}};
+}
+
 }  // namespace routes
 }  // namespace ekyc::api

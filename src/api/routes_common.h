@@ -164,6 +164,11 @@ Status CheckDeadline(const Request& r);
 // The business outcome of a face::CompareResult::error_code (0, 1, 2, 4); OK for -1.
 Status CompareOutcome(int error_code);
 double Round4(double v);
+// The match element of a registration the store refused as a duplicate face (`status`, E850):
+// the vendor's text in `error` with the similarity to the face already registered as its
+// confidence, and `registration` naming that face. Shared by the card and chip registrations.
+void FillDuplicateRefusal(const Status& status, const store::DuplicateMatch& dup,
+                          nlohmann::json* block);
 
 }  // namespace routes
 }  // namespace ekyc::api

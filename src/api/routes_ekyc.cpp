@@ -82,15 +82,7 @@ Result<json> MatchAndRegister(const Capabilities& caps, const Request& r, Worker
   auto reg = db->Register(CallerOf(r), req, &dup);
   if (!reg.ok()) {
     if (reg.status().reason() == "store.duplicate_face") {
-      // As with code 4, the match element names the outcome in its `error` (the vendor's E850
-      // text); its confidence is the similarity to the face already registered.
-      const ErrorInfo e = MapStatus(reg.status());
-      block["error"] = {
-          {"value", e.message}, {"confidence", Round4(dup.similarity)}, {"code", e.code}};
-      block["registration"] = {{"registered", false},
-                               {"duplicate_similarity", Round4(dup.similarity)},
-                               {"duplicate_user_id", dup.user_id},
-                               {"duplicate_face_id", dup.face_id}};
+      FillDuplicateRefusal(reg.status(), dup, &block);
       return finish(block, reg.status());
     }
     return reg.status();
