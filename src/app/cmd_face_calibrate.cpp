@@ -280,6 +280,11 @@ void AddFaceCalibrateCommand(CLI::App& face_cmd, int* exit_code) {
   c->add_option("--duplicate-population", a->fit.high_populations,
                 "Population(s) whose impostor tail sets similarity 0.95, the duplicate rule's "
                 "default (default: all; the highest wins)");
+  c->add_flag("--duplicate-bound", a->fit.high_upper_bound,
+              "Map 0.95 to the upper bound of the FAR 1e-5 cosine over the identity bootstrap "
+              "instead of its point estimate (stricter; needs many people to be useful)");
+  c->add_option("--confidence", a->fit.confidence,
+                "The bound's confidence with --duplicate-bound (0.95)");
   c->add_option("--tail-fraction", a->fit.tail_fraction,
                 "Share of impostor pairs in the modelled tail (0.05)");
   c->callback([a, exit_code] { *exit_code = Run(*a); });

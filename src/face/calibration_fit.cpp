@@ -1,6 +1,6 @@
 // Fitting the similarity calibration from labelled scores: per-population anchors (the stricter
-// population wins) and a peaks-over-threshold tail model for false-match rates too small to
-// observe.
+// population wins) and peaks-over-threshold tail models for false-match rates too small to
+// observe (the stricter model wins).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -101,6 +101,60 @@ Result<TailModel> FitTail(const std::vector<double>& scores, const std::vector<d
   return m;
 }
 
+namespace {
+
+// z with P(Z > z) = p for a standard normal Z (bisection on erfc: exact to 1e-12, no table).
+double NormalUpperQuantile(double p) {
+  double lo = -40, hi = 40;
+  for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+    const double mid = (lo + hi) / 2;
+    (0.5 * std::erfc(mid / std::sqrt(2.0)) > p ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+}  // namespace
+
+double NormalTail::Quantile(double far) const {
+  return mean + sd * NormalUpperQuantile(far);
+}
+
+double NormalTail::Far(double cosine) const {
+  return 0.5 * std::erfc((cosine - mean) / (sd * std::sqrt(2.0)));
+}
+
+Result<NormalTail> FitNormalTail(const std::vector<double>& scores,
+                                 const std::vector<double>& weights, double tail_fraction) {
+  if (!weights.empty() && weights.size() != scores.size()) return DataError("one weight per score");
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  auto w = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  double total = 0;
+  for (size_t i = 0; i < scores.size(); ++i) total += w(i);
+  const double want = tail_fraction * total;
+  if (want < kMinExceedances)
+    return DataError("too few impostor pairs for a tail model (" + std::to_string(int(total)) +
+                     "; need " + std::to_string(int(kMinExceedances / tail_fraction)) + ")");
+  // Weighted least squares of score on z over the top `want` weight; plotting position of a
+  // score = (weight above it + half its own) / total.
+  double sw = 0, sz = 0, ss = 0, szz = 0, szs = 0, before = 0;
+  for (size_t j = 0; j < order.size() && before < want; ++j) {
+    const size_t i = order[j];
+    const double wi = w(i);
+    const double z = NormalUpperQuantile((before + wi / 2) / total);
+    sw += wi, sz += wi * z, ss += wi * scores[i], szz += wi * z * z, szs += wi * z * scores[i];
+    before += wi;
+  }
+  const double var_z = szz / sw - (sz / sw) * (sz / sw);
+  if (!(var_z > 0)) return DataError("the impostor tail is degenerate (ties?)");
+  NormalTail m;
+  m.sd = (szs / sw - (sz / sw) * (ss / sw)) / var_z;
+  m.mean = ss / sw - m.sd * sz / sw;
+  if (!(m.sd > 0) || !std::isfinite(m.mean)) return DataError("normal tail fit failed");
+  return m;
+}
+
 Result<TailEstimate> EstimateTailQuantile(const std::vector<ImpostorScore>& impostor, double far,
                                           const CalibrationFitOptions& options) {
   std::vector<double> all;
@@ -108,7 +162,10 @@ Result<TailEstimate> EstimateTailQuantile(const std::vector<ImpostorScore>& impo
   for (const auto& s : impostor) all.push_back(s.cosine);
   TailEstimate out;
   EKYC_ASSIGN_OR_RETURN(out.model, FitTail(all, {}, options.tail_fraction));
-  out.quantile = out.model.Quantile(far);
+  EKYC_ASSIGN_OR_RETURN(out.normal, FitNormalTail(all, {}, options.tail_fraction));
+  out.quantile_gpd = out.model.Quantile(far);
+  out.quantile_normal = out.normal.Quantile(far);
+  out.quantile = std::max(out.quantile_gpd, out.quantile_normal);
   // Cluster bootstrap: draw identity clusters with replacement; an impostor pair counts once per
   // drawn copy of each of its two clusters.
   std::vector<int> clusters;
@@ -135,7 +192,8 @@ Result<TailEstimate> EstimateTailQuantile(const std::vector<ImpostorScore>& impo
         if (wi > 0) s.push_back(all[i]), w.push_back(wi);
       }
       auto m = FitTail(s, w, options.tail_fraction);
-      if (m.ok()) q.push_back(m->Quantile(far));
+      auto n = FitNormalTail(s, w, options.tail_fraction);
+      if (m.ok() && n.ok()) q.push_back(std::max(m->Quantile(far), n->Quantile(far)));
     }
   }
   out.replicates = static_cast<int>(q.size());
@@ -187,10 +245,11 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
     const auto& h = options.high_populations;
     return h.empty() || std::find(h.begin(), h.end(), q.p->population) != h.end();
   };
+  auto high_of = [&](const Pop& q) {
+    return options.high_upper_bound ? q.tail->quantile_upper : q.tail->quantile;
+  };
   for (const auto& q : pops)
-    if (q.tail && sets_high(q) &&
-        (!high_by || q.tail->quantile_upper > high_by->tail->quantile_upper))
-      high_by = &q;
+    if (q.tail && sets_high(q) && (!high_by || high_of(q) > high_of(*high_by))) high_by = &q;
   if (!mid_by)
     return DataError("no population has enough impostor pairs to read FAR " +
                      std::to_string(options.anchor_far) + " (need " +
@@ -198,7 +257,7 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
   if (!high_by)
     return DataError("no population's impostor tail could be modelled (or none named for it): " +
                      pops[0].tail_error);
-  const double mid = mid_by->c_anchor, high = high_by->tail->quantile_upper;
+  const double mid = mid_by->c_anchor, high = high_of(*high_by);
   if (!(high > mid))
     return DataError("the FAR " + std::to_string(options.high_far) +
                      " cosine is not above the FAR " + std::to_string(options.anchor_far) + " one");
@@ -220,11 +279,16 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
         {"cosine", Round(high, 1e-5)},
         {"set_by", high_by->p->population},
         {"method",
-         "generalised Pareto tail fitted to the top " +
+         "the stricter of two tail models fitted to the top " +
              std::to_string(int(std::round(options.tail_fraction * 100))) +
-             "% of impostor scores (probability-weighted moments), extrapolated; the upper " +
-             std::to_string(int(std::round(options.confidence * 100))) + "% bound over " +
-             std::to_string(options.bootstrap) + " identity-cluster bootstrap replicates"}}}};
+             "% of impostor scores (generalised Pareto by probability-weighted moments; normal "
+             "on the normal probability plot), extrapolated; " +
+             (options.high_upper_bound
+                  ? "the upper " + std::to_string(int(std::round(options.confidence * 100))) +
+                        "% bound over " + std::to_string(options.bootstrap) +
+                        " identity-cluster bootstrap replicates"
+                  : std::string("the point estimate (the identity-cluster bootstrap bound is "
+                                "reported per population)"))}}}};
   nlohmann::json table = nlohmann::json::array();
   for (double s : kTableLevels) {
     const double c = cosine_at(s);
@@ -237,7 +301,7 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
       tar_min = std::min(tar_min, tar);
       nlohmann::json e = {{"far", Round(far, 1e-6)}, {"tar", Round(tar, 1e-4)}};
       // Where the data runs out, the tail model says what the rate is expected to be.
-      if (q.tail && c > q.tail->model.threshold) e["far_modelled"] = q.tail->model.Far(c);
+      if (q.tail && c > q.tail->model.threshold) e["far_modelled"] = q.tail->Far(c);
       per[q.p->population] = e;
     }
     row["far"] = Round(far_max, 1e-6);
@@ -265,6 +329,10 @@ Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& p
                    {"scale", Round(q.tail->model.scale, 1e-6)},
                    {"shape", Round(q.tail->model.shape, 1e-4)},
                    {"exceedances", q.tail->model.exceedances},
+                   {"normal_mean", Round(q.tail->normal.mean, 1e-6)},
+                   {"normal_sd", Round(q.tail->normal.sd, 1e-6)},
+                   {"cosine_at_far_high_gpd", Round(q.tail->quantile_gpd, 1e-5)},
+                   {"cosine_at_far_high_normal", Round(q.tail->quantile_normal, 1e-5)},
                    {"cosine_at_far_high", Round(q.tail->quantile, 1e-5)},
                    {"cosine_at_far_high_upper", Round(q.tail->quantile_upper, 1e-5)},
                    {"bootstrap_replicates", q.tail->replicates}};

@@ -63,6 +63,47 @@ TEST(FaceTail, BoundedTailHasNegativeShape) {
   EXPECT_NEAR(m->Quantile(1e-9), 1.0 / 3.0, 0.05);
 }
 
+// The normal tail model recovers a normal distribution from its top 5 % alone, including the
+// 1e-5 quantile nine times further out than the data it was fitted on.
+TEST(FaceTail, NormalTailRecoversANormal) {
+  auto s = Normal(40000, 0.1, 0.1, 4);
+  auto m = FitNormalTail(s, {}, 0.05);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_NEAR(m->mean, 0.1, 0.02);
+  EXPECT_NEAR(m->sd, 0.1, 0.01);
+  EXPECT_NEAR(m->Quantile(1e-5), 0.1 + 4.2649 * 0.1, 0.03);
+  EXPECT_NEAR(m->Far(m->Quantile(1e-4)), 1e-4, 1e-7);
+  // Weights act as repeated scores.
+  std::vector<double> doubled = s;
+  doubled.insert(doubled.end(), s.begin(), s.end());
+  auto w = FitNormalTail(s, std::vector<double>(s.size(), 2.0), 0.05);
+  auto d = FitNormalTail(doubled, {}, 0.05);
+  ASSERT_TRUE(w.ok() && d.ok());
+  EXPECT_NEAR(w->Quantile(1e-5), d->Quantile(1e-5), 2e-3);
+  EXPECT_EQ(FitNormalTail(Normal(100, 0, 1, 1), {}, 0.05).status().reason(),
+            "face.calibration_data");
+}
+
+// Where the two tail models disagree beyond the data, the stricter (higher) one is the estimate:
+// on a bounded tail the generalised Pareto ends early and the normal sets the quantile.
+TEST(FaceTail, StricterTailModelIsThePointEstimate) {
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> s(20000);
+  for (auto& x : s) x = 0.1 / -0.3 * (std::pow(1 - u(rng), 0.3) - 1);  // GPD(-0.3, 0.1)
+  CalibrationFitOptions o;
+  o.bootstrap = 40;
+  auto e = EstimateTailQuantile(Impostors(s, 40, 2), 1e-5, o);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_GT(e->quantile_normal, e->quantile_gpd);
+  EXPECT_DOUBLE_EQ(e->quantile, std::max(e->quantile_gpd, e->quantile_normal));
+  EXPECT_GE(e->quantile_upper, e->quantile);
+  // The combined rate is the higher of the two models'.
+  const double c = e->quantile_gpd;
+  EXPECT_DOUBLE_EQ(e->Far(c), std::max(e->model.Far(c), e->normal.Far(c)));
+  EXPECT_GT(e->Far(c), 1e-5);
+}
+
 TEST(FaceTail, TooFewScoresOrWeightsMismatchAreRefused) {
   EXPECT_EQ(FitTail(Normal(100, 0, 1, 1), {}, 0.05).status().reason(), "face.calibration_data");
   EXPECT_FALSE(FitTail(Normal(1000, 0, 1, 1), {1.0, 2.0}, 0.05).ok());
@@ -139,6 +180,30 @@ TEST(FaceCalibrationFit, StricterPopulationSetsTheAnchors) {
   EXPECT_EQ((*w)["anchors"]["0.95"]["set_by"], "western");
   EXPECT_EQ((*w)["anchors"]["0.5"]["set_by"], "eastasia");  // 0.5: every population
   EXPECT_LT((*w)["anchors"]["0.95"]["cosine"].get<double>(), c_high);
+}
+
+// 0.95 sits on the point estimate of the FAR 1e-5 cosine by default, on its bootstrap bound with
+// high_upper_bound; both are recorded for every population.
+TEST(FaceCalibrationFit, HighAnchorIsPointEstimateOrBound) {
+  CalibrationFitOptions o;
+  o.bootstrap = 60;
+  const std::vector<PopulationScores> pops = {Population("eastasia", 0.15, 0.75, 21)};
+  auto point = FitCalibrationSide(pops, o);
+  o.high_upper_bound = true;
+  auto bound = FitCalibrationSide(pops, o);
+  ASSERT_TRUE(point.ok() && bound.ok());
+  const auto& tail = (*point)["populations"]["eastasia"]["tail"];
+  EXPECT_DOUBLE_EQ((*point)["anchors"]["0.95"]["cosine"].get<double>(),
+                   tail["cosine_at_far_high"].get<double>());
+  EXPECT_DOUBLE_EQ((*bound)["anchors"]["0.95"]["cosine"].get<double>(),
+                   tail["cosine_at_far_high_upper"].get<double>());
+  EXPECT_GT(tail["cosine_at_far_high_upper"].get<double>(), tail["cosine_at_far_high"].get<double>());
+  EXPECT_DOUBLE_EQ(tail["cosine_at_far_high"].get<double>(),
+                   std::max(tail["cosine_at_far_high_gpd"].get<double>(),
+                            tail["cosine_at_far_high_normal"].get<double>()));
+  // The same 0.5 either way; a wider 0.5..0.95 span means a flatter map.
+  EXPECT_EQ((*point)["midpoint"], (*bound)["midpoint"]);
+  EXPECT_GT((*point)["slope"].get<double>(), (*bound)["slope"].get<double>());
 }
 
 TEST(FaceCalibrationFit, WholeFileLoadsWithBothSides) {

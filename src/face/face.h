@@ -7,6 +7,7 @@
 // cv::dnn::Net). Calibration and the free functions are immutable/pure and safe to share.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -201,7 +202,13 @@ struct CalibrationFitOptions {
   double high_similarity = 0.95;
   double tail_fraction = 0.05;  // impostors above the tail threshold (peaks over threshold)
   int bootstrap = 200;          // cluster-bootstrap replicates of the tail estimate
-  double confidence = 0.95;     // the high anchor is this upper bound of the 1e-5 quantile
+  // The high anchor is the point estimate of the 1e-5 cosine (the stricter of the two tail
+  // models below) or, with high_upper_bound, its upper `confidence` bound over the identity
+  // bootstrap. The bound is the safer reading with many people; with a few dozen it is so wide
+  // (a fitted shape near zero in some replicates) that the duplicate rule misses most duplicates,
+  // so the point estimate is the default and the bound is reported beside it (docs/face.md).
+  bool high_upper_bound = false;
+  double confidence = 0.95;
   uint64_t seed = 17;           // bootstrap draws (deterministic)
   // Populations whose tail sets the high anchor (empty: all). The duplicate rule protects the
   // people a deployment serves; a small, mixed reference set (e.g. grey tight crops next to
@@ -228,18 +235,37 @@ struct TailModel {
 Result<TailModel> FitTail(const std::vector<double>& scores, const std::vector<double>& weights,
                           double tail_fraction);
 
+// A normal fitted to the same highest impostor scores on a normal probability plot (each score
+// against the standard normal quantile of its upper-tail plotting position; weighted least
+// squares): an unbounded tail with Gaussian decay. Both models follow the data where it exists;
+// beyond it a generalised Pareto tail with a negative fitted shape ends at a finite cosine, which
+// nothing measured supports, while the normal keeps decaying. The calibration takes the stricter.
+struct NormalTail {
+  double mean = 0, sd = 0;
+  double Quantile(double far) const;  // the cosine with P(score > cosine) = far
+  double Far(double cosine) const;
+};
+// Same data rules as FitTail.
+Result<NormalTail> FitNormalTail(const std::vector<double>& scores,
+                                 const std::vector<double>& weights, double tail_fraction);
+
 struct TailEstimate {
   TailModel model;
-  double quantile = 0;        // point estimate of the cosine at `far`
-  double quantile_upper = 0;  // upper `confidence` bound over the cluster bootstrap
+  NormalTail normal;
+  double quantile_gpd = 0, quantile_normal = 0;  // each model's cosine at `far`
+  double quantile = 0;        // point estimate: the higher (stricter) of the two
+  double quantile_upper = 0;  // upper `confidence` bound of `quantile` over the cluster bootstrap
   int replicates = 0;         // bootstrap replicates that could be fitted
+  // The stricter model's rate at `cosine` (above the tail threshold; else the threshold's share).
+  double Far(double cosine) const { return std::max(model.Far(cosine), normal.Far(cosine)); }
 };
 Result<TailEstimate> EstimateTailQuantile(const std::vector<ImpostorScore>& impostor, double far,
                                           const CalibrationFitOptions& options);
 
 // The map of one side: midpoint = the highest of the populations' cosines at anchor_far
-// (empirical), and the cosine mapped to high_similarity = the highest of their upper-bound tail
-// quantiles at high_far (over options.high_populations when given). Returns {"slope", "midpoint",
+// (empirical), and the cosine mapped to high_similarity = the highest of their tail quantiles at
+// high_far (point estimates, or upper bounds with options.high_upper_bound; over
+// options.high_populations when given). Returns {"slope", "midpoint",
 // "far_table", "populations", "anchors"}. Needs at least one population with >= 1/anchor_far
 // impostors and some genuine pairs.
 Result<nlohmann::json> FitCalibrationSide(const std::vector<PopulationScores>& populations,
