@@ -106,8 +106,10 @@ def main():
     people = {k: sorted(v, key=natural)[:a.max_per_person] for k, v in people.items() if len(v) >= 2}
     ids = sorted(people)
     rng = random.Random(a.seed)
+    # The evaluation sends thousands of impostor verifications from one key: the abuse limit on
+    # searches and verifications that match nobody (E462) would refuse them, so it is lifted.
     env = {"EKYC_WORKERS": "1", "EKYC_QUEUE": "8", "EKYC_RATE_LIMIT_RPS": "0",
-           "EKYC_REQUEST_TIMEOUT_MS": "300000"}
+           "EKYC_REQUEST_TIMEOUT_MS": "300000", "EKYC_ENUMERATION_LIMIT_KEY": "1000000"}
     for e in a.env:
         k, v = e.split("=", 1)
         env[k] = v

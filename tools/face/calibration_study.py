@@ -9,6 +9,8 @@ Usage:
       [--before CAL2.json --before-weights NET=W,...]
   /usr/bin/python3 tools/face/calibration_study.py anchor POP:SIDE=SCORES.csv ... [--far 1e-3]
       [--weights NET=W,...]
+  /usr/bin/python3 tools/face/calibration_study.py tailfar CAL.json POP:SIDE=SCORES.csv ...
+      [--levels 0.9,0.95,0.99] [--weights NET=W,...]
   /usr/bin/python3 tools/face/calibration_study.py fuse POP:SIDE=SCORES.csv ... --nets A,B[,C]
       --constraint POP --target POP [--by-set] [--step 0.05]
 
@@ -29,6 +31,10 @@ pairs and distinct pairs of people lie at or above it, its bootstrap-over-identi
 a leave-one-identity-out check: each estimator is refitted without one person and the FAR it
 delivers is counted on that person's impostor pairs; the pooled held-out FAR says whether an
 estimator keeps its promise on people it never saw.
+
+tailfar: the false-match rate at a calibration's similarity levels read off the stricter tail
+model (the rule of `ekyc face calibrate`), its identity-bootstrap median and 95 % bound, and what
+it means for a duplicate check against a gallery of N faces: 1 - (1 - FAR)^N.
 
 fuse: every weighting on a grid; per side the operating point is the cosine where the --constraint
 population's impostors reach FAR 1e-3, and the --target population's TAR there is reported (with
@@ -194,7 +200,59 @@ def normal_tail(imp, far, frac=0.05):
     return icpt + slope * nd.inv_cdf(1 - far)
 
 
-ESTIMATORS = {"empirical": empirical, "gpd": gpd, "normal": normal_tail}
+def stricter(imp, far):
+    # The calibration's rule for rates below the data: the higher of the two tail models.
+    return max(gpd(imp, far), normal_tail(imp, far))
+
+
+ESTIMATORS = {"empirical": empirical, "gpd": gpd, "normal": normal_tail, "stricter": stricter}
+
+
+def tail_far(imp, cosine, frac=0.05):
+    """The stricter model's FAR at `cosine` (GPD and normal fitted to the top `frac`)."""
+    from statistics import NormalDist
+    s = np.sort(imp)[::-1]
+    k = int(math.ceil(frac * len(s)))
+    u = s[k]
+    y = np.sort(s[:k] - u)
+    f = (np.arange(k) + 0.5) / k
+    a0, a1 = y.mean(), (y * (1 - f)).mean()
+    d = a0 - 2 * a1
+    shape, scale = 2 - a0 / d, 2 * a0 * a1 / d
+    t = 1 + shape * (cosine - u) / scale
+    g = 0.0 if t <= 0 else (k / len(s)) * t ** (-1 / shape)
+    nd = NormalDist()
+    p = (np.arange(k) + 0.5) / len(s)
+    z = np.array([nd.inv_cdf(1 - x) for x in p])
+    sl, ic = np.polyfit(z, s[:k], 1)
+    return max(g, 1 - nd.cdf((cosine - ic) / sl))
+
+
+def cmd_tailfar(a):
+    """FAR at a calibration's similarity levels by the stricter tail model, with its spread over
+    the identity bootstrap, and the per-registration false-duplicate rate against N faces."""
+    cal = json.load(open(a.calibration))
+    rng = np.random.default_rng(17)
+    for spec in a.files:
+        d = load(spec, parse_weights(a.weights))
+        imp_mask = ~d["same"]
+        imp = d["cos"][imp_mask]
+        for level in [float(x) for x in a.levels.split(",")]:
+            c = cosine_at(cal, d["side"], level)
+            point = tail_far(imp, c)
+            reps = []
+            for _ in range(a.reps):
+                w = boot_weights(d, rng)[imp_mask]
+                reps.append(tail_far(np.repeat(imp, w.astype(int)), c))
+            med, hi = np.percentile(reps, [50, 95])
+            tar = np.mean(d["cos"][d["same"]] >= c)
+            line = "%s %s similarity %.2f (cosine %.4f): FAR %.1e (bootstrap median %.1e, 95 %% " \
+                   "bound %.1e), TAR %.1f %%; false-duplicate rate per registration against N " \
+                   "faces (point / bound):" % (d["pop"], d["side"], level, c, point, med, hi,
+                                               100 * tar)
+            for n in (1e3, 1e4, 1e5, 1e6):
+                line += "  N=%.0e %.2g / %.2g" % (n, 1 - (1 - point) ** n, 1 - (1 - hi) ** n)
+            print(line)
 
 
 def cmd_anchor(a):
@@ -295,6 +353,12 @@ def main():
     an.add_argument("--far", type=float, default=1e-3)
     an.add_argument("--reps", type=int, default=200)
     an.add_argument("--weights", default="")
+    t = sub.add_parser("tailfar")
+    t.add_argument("calibration")
+    t.add_argument("files", nargs="+")
+    t.add_argument("--levels", default="0.9,0.95,0.99")
+    t.add_argument("--reps", type=int, default=200)
+    t.add_argument("--weights", default="")
     f = sub.add_parser("fuse")
     f.add_argument("files", nargs="+")
     f.add_argument("--nets", required=True)
@@ -304,7 +368,8 @@ def main():
     f.add_argument("--step", type=float, default=0.05)
     f.add_argument("--top", type=int, default=10)
     a = ap.parse_args()
-    {"noise": cmd_noise, "anchor": cmd_anchor, "fuse": cmd_fuse}[a.mode](a)
+    {"noise": cmd_noise, "anchor": cmd_anchor, "tailfar": cmd_tailfar,
+     "fuse": cmd_fuse}[a.mode](a)
 
 
 if __name__ == "__main__":
