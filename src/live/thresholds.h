@@ -47,9 +47,9 @@ inline constexpr double kShapeJudgeMin = 0.04;
 inline constexpr double kShapeToNoise = 3.0;
 // ...and only when one plane explains that shape change: the landmarks' homography residual is at
 // most this share of their similarity residual. A tilted picture's shape change is perspective,
-// which a homography absorbs (share ~0.2-0.5); a still person's shape change is blinks, expressions
-// and landmark slips, which it does not (share >= 1 on the development clips), and then the cue
-// abstains rather than calling the person flat.
+// which a homography absorbs (0.36-0.67 on the development prints); a still person's shape change
+// is blinks, expressions and landmark slips, which it does not (about 0.9-1.9 on the development
+// genuine clips), and then the cue abstains rather than calling the person flat.
 inline constexpr double kPlanarShareMax = 0.7;
 // ...and only when that shape change spans enough pixels for the dense flow to show a 3D face's
 // parallax: shape change x inter-ocular distance in pixels. Below it (a small face that barely
