@@ -11,11 +11,14 @@
 // data, else the "rotate" tag) applied with cv::rotate, colour conversion with SWS_BICUBIC, a
 // stream that ends at the first packet the decoder refuses, at most `declared + 1` frames, and 30 s
 // to open and to produce each frame.
+// FFmpeg's headers declare C functions without extern "C" guards of their own.
+extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/display.h>
-#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
+}
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +29,8 @@
 #include <opencv2/core.hpp>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "input/input.h"
@@ -233,6 +238,13 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Create(std::string_view byte
   // On failure avformat_open_input frees the context and nulls the pointer.
   int err = avformat_open_input(&s.fmt, "", demuxer, nullptr);
   if (err < 0) return VideoUndecodable("the container could not be opened");
+  // The size each track's header declares, before probing: a probing decoder that refuses an
+  // over-limit size clears it, and the early refusal must still see what was declared.
+  std::vector<std::pair<int, int>> header_size;
+  for (unsigned i = 0; i < s.fmt->nb_streams; ++i) {
+    header_size.emplace_back(s.fmt->streams[i]->codecpar->width,
+                             s.fmt->streams[i]->codecpar->height);
+  }
   {
     // Probing decodes a few frames with decoders of its own: they obey the pixel limit too.
     std::vector<AVDictionary*> options(s.fmt->nb_streams, nullptr);
@@ -252,6 +264,15 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Create(std::string_view byte
   }
   if (s.stream < 0) return VideoUndecodable("it has no video track");
   AVStream* st = s.fmt->streams[s.stream];
+  int width = st->codecpar->width, height = st->codecpar->height;
+  if (static_cast<size_t>(s.stream) < header_size.size() && header_size[s.stream].first > 0 &&
+      header_size[s.stream].second > 0) {
+    std::tie(width, height) = header_size[s.stream];
+  }
+  // Declared over the limit: refused as such (the decoder would refuse to open anyway).
+  if (int64_t{width} * height > limits.max_frame_pixels) {
+    return internal::VideoTooManyPixels(width, height);
+  }
   const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
   if (codec == nullptr) return VideoUndecodable("its video codec is not supported");
   s.codec = avcodec_alloc_context3(codec);
@@ -292,8 +313,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Create(std::string_view byte
       std::isfinite(frames) && frames > 0 ? static_cast<int64_t>(std::min(frames, 1e9)) : 0;
   info.rotation_degrees = DisplayRotation(st);
   const bool quarter_turn = info.rotation_degrees % 180 != 0;
-  info.declared_width = quarter_turn ? st->codecpar->height : st->codecpar->width;
-  info.declared_height = quarter_turn ? st->codecpar->width : st->codecpar->height;
+  info.declared_width = quarter_turn ? height : width;
+  info.declared_height = quarter_turn ? width : height;
   return dec;
 }
 
@@ -377,15 +398,17 @@ Result<cv::Mat> VideoDecoder::Bgr() {
   s.sws = sws_getCachedContext(s.sws, f->width, f->height, format, s.out_width, s.out_height,
                                AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
   if (s.sws == nullptr) return VideoUndecodable(which + " has an unsupported pixel format");
-  // Rows padded to 64 bytes, as libswscale's vector code prefers; the view drops the padding.
+  // libswscale's vector code writes whole blocks of pixels, up to a few past the row's end, and
+  // prefers aligned rows: each row is padded to a multiple of 32 pixels (then 64 bytes), and one
+  // spare row follows the last, so that no write leaves the buffer. The view drops the padding.
   const int row_bytes = s.out_width * 3;
-  const int stride = (row_bytes + 63) / 64 * 64;
-  cv::Mat padded(s.out_height, stride, CV_8UC1);
+  const int stride = ((s.out_width + 31) / 32 * 32 * 3 + 63) / 64 * 64;
+  cv::Mat padded(s.out_height + 1, stride, CV_8UC1);
   uint8_t* dst[4] = {padded.data, nullptr, nullptr, nullptr};
   int dst_stride[4] = {stride, 0, 0, 0};
   const int rows = sws_scale(s.sws, f->data, f->linesize, 0, f->height, dst, dst_stride);
   if (rows != s.out_height) return VideoUndecodable(which + " could not be converted");
-  cv::Mat bgr = padded.colRange(0, row_bytes).reshape(3);
+  cv::Mat bgr = padded(cv::Rect(0, 0, row_bytes, s.out_height)).reshape(3);
   switch (s.info.rotation_degrees) {
     case 90:
       cv::rotate(bgr, bgr, cv::ROTATE_90_CLOCKWISE);
