@@ -248,6 +248,7 @@ void ExpectSameAsOpenCv(const fs::path& file, int pixel_every) {
 TEST(VideoDecoder, SameFramesAsOpenCvBackend) {
   ExpectSameAsOpenCv(kTestData / "plain-vp8.webm", 1);
   ExpectSameAsOpenCv(kTestData / "rotate-180.mp4", 1);
+  ExpectSameAsOpenCv(kTestData / "plain-mp4v.mp4", 1);
 }
 
 TEST(VideoDecoder, SameFramesAsOpenCvBackendOnDevClips) {

@@ -7,6 +7,7 @@
 #   rotate-ccw90.mp4  display matrix "rotation of 90": turned 90° counter-clockwise; red at the bottom
 #   rotate-180.mp4    turned upside down; red on the right
 #   plain-vp8.webm    the same picture, VP8 in WebM, no rotation
+#   plain-mp4v.mp4    the same picture, MPEG-4 part 2 in MP4
 set -eu
 cd "$(dirname "$0")"
 SRC="color=c=red:s=32x48:r=10:d=2[l];color=c=lime:s=32x48:r=10:d=2[r];[l][r]hstack"
@@ -19,3 +20,6 @@ ffmpeg -hide_banner -loglevel error -y -i "$tmp/plain.mp4" -c copy -metadata:s:v
 ffmpeg -hide_banner -loglevel error -y -i "$tmp/plain.mp4" -c copy -metadata:s:v:0 rotate=90 rotate-ccw90.mp4
 ffmpeg -hide_banner -loglevel error -y -i "$tmp/plain.mp4" -c copy -metadata:s:v:0 rotate=180 rotate-180.mp4
 ffmpeg -hide_banner -loglevel error -y -filter_complex "$SRC" -c:v libvpx -b:v 50k -bitexact plain-vp8.webm
+# MPEG-4 part 2 ("mp4v"), as OpenCV's writer makes the synthetic liveness attacks (tools/live).
+ffmpeg -hide_banner -loglevel error -y -filter_complex "$SRC" -c:v mpeg4 -tag:v mp4v -q:v 8 \
+  -bitexact plain-mp4v.mp4
