@@ -43,6 +43,14 @@ std::shared_ptr<spdlog::logger> Make(spdlog::sink_ptr sink, const std::string& l
   return l;
 }
 
+int LevelRank(const std::string& level) {
+  if (level == "trace") return 0;
+  if (level == "debug") return 1;
+  if (level == "warn") return 3;
+  if (level == "error") return 4;
+  return 2;  // info
+}
+
 std::string NowIso8601() {
   using namespace std::chrono;
   auto now = system_clock::now();
@@ -60,6 +68,19 @@ std::string NowIso8601() {
 
 }  // namespace
 
+std::string FormatLogLine(const std::string& level, const std::string& event,
+                          nlohmann::json fields) {
+  nlohmann::json line = {{"ts", NowIso8601()}, {"level", level}, {"event", event}};
+  if (fields.is_object()) {
+    for (auto& [k, v] : fields.items()) line[k] = std::move(v);
+  }
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool LevelAtLeast(const std::string& level, const std::string& min_level) {
+  return LevelRank(level) >= LevelRank(min_level);
+}
+
 Logger Logger::Stderr(const std::string& min_level) {
   return Logger(Make(std::make_shared<spdlog::sinks::stderr_sink_mt>(), min_level));
 }
@@ -75,12 +96,7 @@ void Logger::Log(Level level, const std::string& event, nlohmann::json fields) c
   static constexpr const char* kNames[] = {"trace", "debug", "info", "warn", "error"};
   auto lvl = kMap[static_cast<int>(level)];
   if (!impl_->should_log(lvl)) return;
-  nlohmann::json line = {
-      {"ts", NowIso8601()}, {"level", kNames[static_cast<int>(level)]}, {"event", event}};
-  if (fields.is_object()) {
-    for (auto& [k, v] : fields.items()) line[k] = std::move(v);
-  }
-  impl_->log(lvl, "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  impl_->log(lvl, "{}", FormatLogLine(kNames[static_cast<int>(level)], event, std::move(fields)));
 }
 
 }  // namespace ekyc

@@ -46,6 +46,15 @@ class Logger {
   std::shared_ptr<spdlog::logger> impl_;
 };
 
+// One JSON log line (without its newline): {"ts","level","event"} then `fields`. The Logger and
+// the stderr relay both write their lines with it, so every line of the log has the same shape.
+std::string FormatLogLine(const std::string& level, const std::string& event,
+                          nlohmann::json fields = nlohmann::json::object());
+
+// Whether `level` is at or above `min_level` ("trace" < "debug" < "info" < "warn" < "error";
+// anything else counts as "info").
+bool LevelAtLeast(const std::string& level, const std::string& min_level);
+
 // Libraries (Leptonica, Tesseract, OpenCV's FFmpeg backend, dlib) write plain text to the
 // process's stderr, e.g. "Error in boxClipToRectangle: box outside rectangle", which would break
 // a JSON-lines log. RelayStderrAsJson() makes every line written to file descriptor 2 a JSON

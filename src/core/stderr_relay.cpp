@@ -7,9 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <string>
 
 #include "core/log.h"
@@ -17,34 +15,11 @@
 namespace ekyc {
 namespace {
 
-int LevelRank(const std::string& level) {
-  if (level == "trace") return 0;
-  if (level == "debug") return 1;
-  if (level == "warn") return 3;
-  if (level == "error") return 4;
-  return 2;  // info
-}
-
 bool StartsWithNoCase(const std::string& s, const char* prefix) {
   for (size_t i = 0; prefix[i] != '\0'; ++i) {
     if (i >= s.size() || std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
   }
   return true;
-}
-
-std::string Timestamp() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto secs = time_point_cast<seconds>(now);
-  auto ms = duration_cast<milliseconds>(now - secs).count();
-  std::time_t t = system_clock::to_time_t(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03lldZ", buf, static_cast<long long>(ms));
-  return out;
 }
 
 bool WriteAll(int fd, const std::string& s) {
@@ -103,10 +78,8 @@ std::string LibraryLineToJson(const std::string& raw, const std::string& min_lev
   const char* level = StartsWithNoCase(text, "error")  ? "error"
                       : StartsWithNoCase(text, "info") ? "info"
                                                        : "warn";
-  if (LevelRank(level) < LevelRank(min_level)) return {};
-  nlohmann::json j = {
-      {"ts", Timestamp()}, {"level", level}, {"event", "library_output"}, {"message", text}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!LevelAtLeast(level, min_level)) return {};
+  return FormatLogLine(level, "library_output", {{"message", text}});
 }
 
 bool RelayStderrAsJson(const std::string& min_level) {
