@@ -161,13 +161,14 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   // fragment of what the user recorded.
   if (declared > 0 && pass.decoded < 0.9 * declared) {
     return VideoUndecodable("only " + std::to_string(pass.decoded) + " of its " +
-                       std::to_string(static_cast<int>(declared)) + " frames could be decoded");
+                            std::to_string(static_cast<int>(declared)) +
+                            " frames could be decoded");
   }
   const std::vector<int> ideal = SampleIndices(pass.decoded, policy.max_frames);
   if (pass.indices.size() < ideal.size()) {
     // The declared count was too high, so the samples bunch at the start: redo with the truth.
-    EKYC_ASSIGN_OR_RETURN(pass,
-                          DecodePass(bytes, limits, ideal, max_decoded, fps, policy.max_duration_s));
+    EKYC_ASSIGN_OR_RETURN(
+        pass, DecodePass(bytes, limits, ideal, max_decoded, fps, policy.max_duration_s));
   }
 
   VideoClip clip;

@@ -197,8 +197,12 @@ struct VideoDecoder::State {
 VideoDecoder::VideoDecoder() : s_(std::make_unique<State>()) {}
 VideoDecoder::~VideoDecoder() = default;
 
-const VideoStreamInfo& VideoDecoder::info() const { return s_->info; }
-int VideoDecoder::frames_decoded() const { return s_->decoded; }
+const VideoStreamInfo& VideoDecoder::info() const {
+  return s_->info;
+}
+int VideoDecoder::frames_decoded() const {
+  return s_->decoded;
+}
 
 Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Create(std::string_view bytes,
                                                            const VideoDecoderLimits& limits) {
@@ -206,9 +210,9 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::Create(std::string_view byte
   QuietLibav();
   const char* demuxer_name = DemuxerName(SniffVideoContainer(bytes));
   if (demuxer_name == nullptr) {
-    return Unsupported("video.unsupported_format",
-                       std::string("The data is not a recognised video file: ") +
-                           internal::kVideoWhatToSend);
+    return Unsupported(
+        "video.unsupported_format",
+        std::string("The data is not a recognised video file: ") + internal::kVideoWhatToSend);
   }
   const AVInputFormat* demuxer = av_find_input_format(demuxer_name);
   if (demuxer == nullptr) return VideoUndecodable("this build has no demuxer for the container");
@@ -401,28 +405,33 @@ Result<cv::Mat> VideoDecoder::Bgr() {
   // libswscale's vector code writes whole blocks of pixels, up to a few past the row's end, and
   // prefers aligned rows: each row is padded to a multiple of 32 pixels (then 64 bytes), and one
   // spare row follows the last, so that no write leaves the buffer. The view drops the padding.
-  const int row_bytes = s.out_width * 3;
-  const int stride = ((s.out_width + 31) / 32 * 32 * 3 + 63) / 64 * 64;
-  cv::Mat padded(s.out_height + 1, stride, CV_8UC1);
-  uint8_t* dst[4] = {padded.data, nullptr, nullptr, nullptr};
-  int dst_stride[4] = {stride, 0, 0, 0};
-  const int rows = sws_scale(s.sws, f->data, f->linesize, 0, f->height, dst, dst_stride);
-  if (rows != s.out_height) return VideoUndecodable(which + " could not be converted");
-  cv::Mat bgr = padded(cv::Rect(0, 0, row_bytes, s.out_height)).reshape(3);
-  switch (s.info.rotation_degrees) {
-    case 90:
-      cv::rotate(bgr, bgr, cv::ROTATE_90_CLOCKWISE);
-      break;
-    case 180:
-      cv::rotate(bgr, bgr, cv::ROTATE_180);
-      break;
-    case 270:
-      cv::rotate(bgr, bgr, cv::ROTATE_90_COUNTERCLOCKWISE);
-      break;
-    default:
-      break;
+  // OpenCV reports a failed allocation by exception; the caller gets a Status.
+  try {
+    const int row_bytes = s.out_width * 3;
+    const int stride = ((s.out_width + 31) / 32 * 32 * 3 + 63) / 64 * 64;
+    cv::Mat padded(s.out_height + 1, stride, CV_8UC1);
+    uint8_t* dst[4] = {padded.data, nullptr, nullptr, nullptr};
+    int dst_stride[4] = {stride, 0, 0, 0};
+    const int rows = sws_scale(s.sws, f->data, f->linesize, 0, f->height, dst, dst_stride);
+    if (rows != s.out_height) return VideoUndecodable(which + " could not be converted");
+    cv::Mat bgr = padded(cv::Rect(0, 0, row_bytes, s.out_height)).reshape(3);
+    switch (s.info.rotation_degrees) {
+      case 90:
+        cv::rotate(bgr, bgr, cv::ROTATE_90_CLOCKWISE);
+        break;
+      case 180:
+        cv::rotate(bgr, bgr, cv::ROTATE_180);
+        break;
+      case 270:
+        cv::rotate(bgr, bgr, cv::ROTATE_90_COUNTERCLOCKWISE);
+        break;
+      default:
+        break;
+    }
+    return bgr;
+  } catch (const cv::Exception&) {
+    return Internal("input.internal", "out of memory converting a video frame");
   }
-  return bgr;
 }
 
 }  // namespace ekyc::input

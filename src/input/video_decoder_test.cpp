@@ -72,8 +72,12 @@ cv::Scalar Band(const cv::Mat& f, const std::string& where) {
   if (where == "right") r = {w - w / 4, 0, w / 4, h};
   return cv::mean(f(r));
 }
-bool IsRed(const cv::Scalar& bgr) { return bgr[2] > 200 && bgr[1] < 60; }
-bool IsGreen(const cv::Scalar& bgr) { return bgr[1] > 200 && bgr[2] < 60; }
+bool IsRed(const cv::Scalar& bgr) {
+  return bgr[2] > 200 && bgr[1] < 60;
+}
+bool IsGreen(const cv::Scalar& bgr) {
+  return bgr[1] > 200 && bgr[2] < 60;
+}
 
 TEST(VideoDecoder, FramesAreSizedFromTheDecodedPictures) {
   const std::string bytes = ReadFile(kSizeMismatch);
