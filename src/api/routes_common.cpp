@@ -82,6 +82,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   caps->doc_options.lines = *doc::ParseTextEngine(config.doc_lines);  // validated by Config::Load
   caps->doc_options.page = *doc::ParseTextEngine(config.doc_page);
   caps->doc_options.mrz = *doc::ParseTextEngine(config.doc_mrz);
+  caps->doc_options.date_lines = *doc::ParseTextEngine(config.doc_date_lines);
   caps->doc_options.models = caps->models;
 
   caps->live_options.model_dir = caps->models ? caps->models->dir() : "";

@@ -120,24 +120,29 @@ int RunEval(const std::string& dir, const std::string& out_path, bool rotate,
   return 0;
 }
 
-// The server's choices (EKYC_DOC_LINES, EKYC_DOC_PAGE, EKYC_MODEL_DIR), overridden by the flags.
+// The server's choices (EKYC_DOC_LINES, EKYC_DOC_PAGE, EKYC_DOC_MRZ, EKYC_DOC_DATE_LINES,
+// EKYC_MODEL_DIR), overridden by the flags.
 Result<doc::DocReaderOptions> ReaderOptions(const std::string& tessdata, std::string lines,
-                                            std::string page, std::string mrz) {
+                                            std::string page, std::string mrz,
+                                            std::string date_lines) {
   EKYC_ASSIGN_OR_RETURN(Config config, Config::Load(ProcessEnv()));
   if (lines.empty()) lines = config.doc_lines;
   if (page.empty()) page = config.doc_page;
   if (mrz.empty()) mrz = config.doc_mrz;
+  if (date_lines.empty()) date_lines = config.doc_date_lines;
   doc::DocReaderOptions opt;
   if (!tessdata.empty()) opt.tessdata_dir = tessdata;
   auto l = doc::ParseTextEngine(lines), p = doc::ParseTextEngine(page),
-       m = doc::ParseTextEngine(mrz);
-  if (!l || !p || !m)
-    return InvalidArgument("cli.bad_engine", "--lines/--page/--mrz: tesseract or trained");
+       m = doc::ParseTextEngine(mrz), d = doc::ParseTextEngine(date_lines);
+  if (!l || !p || !m || !d)
+    return InvalidArgument("cli.bad_engine",
+                           "--lines/--page/--mrz/--date-lines: tesseract or trained");
   opt.lines = *l;
   opt.page = *p;
   opt.mrz = *m;
+  opt.date_lines = *d;
   if (opt.lines == doc::TextEngine::kTrained || opt.page == doc::TextEngine::kTrained ||
-      opt.mrz == doc::TextEngine::kTrained) {
+      opt.mrz == doc::TextEngine::kTrained || opt.date_lines == doc::TextEngine::kTrained) {
     EKYC_ASSIGN_OR_RETURN(opt.models, infer::ModelSet::Load(config.model_dir));
   }
   return opt;
@@ -152,7 +157,7 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
     std::vector<std::string> images;
     bool no_rotate = false;
     bool pretty = false;
-    std::string tessdata, lines, page, mrz;
+    std::string tessdata, lines, page, mrz, date_lines;
     std::string eval_dir, eval_out = "doc-eval.jsonl";
     int limit = 0;
   };
@@ -169,12 +174,15 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
                   "engine of the page reading: tesseract|trained (default EKYC_DOC_PAGE)");
   cmd->add_option("--mrz", o->mrz,
                   "engine of the MRZ band: tesseract|trained (default EKYC_DOC_MRZ)");
+  cmd->add_option("--date-lines", o->date_lines,
+                  "engine of the date fields' re-reads: tesseract|trained (default "
+                  "EKYC_DOC_DATE_LINES)");
   cmd->add_option("--eval", o->eval_dir,
                   "evaluate: read every image of DIR and write JSON lines to --out");
   cmd->add_option("--out", o->eval_out, "evaluation output (JSON lines)");
   cmd->add_option("--limit", o->limit, "evaluate at most N images");
   cmd->callback([o, exit_code] {
-    auto opt = ReaderOptions(o->tessdata, o->lines, o->page, o->mrz);
+    auto opt = ReaderOptions(o->tessdata, o->lines, o->page, o->mrz, o->date_lines);
     if (!opt.ok()) {
       std::cerr << opt.status().ToString() << "\n";
       *exit_code = 2;

@@ -115,7 +115,8 @@ Result<Config> Config::Load(const EnvSource& env) {
   EKYC_ASSIGN_OR_RETURN(c.model_dir, EnvString(env, "EKYC_MODEL_DIR", ExecutableDir() + "/models"));
   for (auto [name, field] : {std::pair{"EKYC_DOC_LINES", &c.doc_lines},
                              std::pair{"EKYC_DOC_PAGE", &c.doc_page},
-                             std::pair{"EKYC_DOC_MRZ", &c.doc_mrz}}) {
+                             std::pair{"EKYC_DOC_MRZ", &c.doc_mrz},
+                             std::pair{"EKYC_DOC_DATE_LINES", &c.doc_date_lines}}) {
     EKYC_ASSIGN_OR_RETURN(*field, EnvString(env, name, *field));
     if (*field != "tesseract" && *field != "trained")
       return BadVar(name, *field, "one of tesseract, trained");

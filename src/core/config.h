@@ -76,9 +76,12 @@ struct Config {
   int enumeration_window_s = 600;    // EKYC_ENUMERATION_WINDOW_S: its sliding window
 
   // Document reader's text engines (see src/doc, docs/doc.md "Recognisers"): tesseract|trained.
-  std::string doc_lines = "tesseract";  // EKYC_DOC_LINES: per-field line re-reads
+  // Each role uses the engine that read more fields right on the development cards: the
+  // project's recogniser for the field re-reads and the MRZ, Tesseract for the page's layout.
+  std::string doc_lines = "trained";    // EKYC_DOC_LINES: per-field line re-reads
   std::string doc_page = "tesseract";   // EKYC_DOC_PAGE: the whole page's reading
-  std::string doc_mrz = "tesseract";    // EKYC_DOC_MRZ: the machine-readable zone
+  std::string doc_mrz = "trained";      // EKYC_DOC_MRZ: the machine-readable zone
+  std::string doc_date_lines = "tesseract";  // EKYC_DOC_DATE_LINES: re-reads of date fields
 
   // Face database (see src/store, docs/store.md).
   std::string store_backend = "sqlite";  // EKYC_STORE: sqlite|postgres

@@ -78,7 +78,8 @@ TEST(ConfigTest, InvalidValuesNameTheVariable) {
                                                         {"EKYC_HNSW_M", "2"},
                                                         {"EKYC_DOC_LINES", "cnn"},
                                                         {"EKYC_DOC_PAGE", "Trained"},
-                                                        {"EKYC_DOC_MRZ", "ocrb"}}) {
+                                                        {"EKYC_DOC_MRZ", "ocrb"},
+                                                        {"EKYC_DOC_DATE_LINES", "lstm"}}) {
     auto c = Config::Load(MapEnv({{name, value}}));
     ASSERT_FALSE(c.ok()) << name << "=" << value;
     EXPECT_NE(c.status().message().find(name), std::string::npos) << c.status().message();

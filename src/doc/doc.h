@@ -82,9 +82,14 @@ struct DocReaderOptions {
   int card_width = 1000;  // rectified card width in pixels
   // The per-field line re-reads, the page reading and the MRZ band. kTrained needs `models`
   // (src/infer). Tesseract reads the MRZ with its `eng` model limited to the MRZ alphabet.
+  // Tesseract everywhere needs no model set, so it is this struct's default; the server's and
+  // the CLI's defaults (core/config.h, EKYC_DOC_*) choose per role from measurements.
   TextEngine lines = TextEngine::kTesseract;
   TextEngine page = TextEngine::kTesseract;
   TextEngine mrz = TextEngine::kTesseract;
+  // The re-reads of date fields, which can differ from the other line re-reads: each role is
+  // given to the engine that reads it best (docs/doc.md, "Recognisers").
+  TextEngine date_lines = TextEngine::kTesseract;
   std::shared_ptr<const infer::ModelSet> models;
 };
 

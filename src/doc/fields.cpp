@@ -260,6 +260,30 @@ std::string CapitalizeAddress(const std::string& text) {
   return out;
 }
 
+std::string RestoreUnitCommas(const std::string& text) {
+  // Unit words as CapitalizeAddress leaves them; two-word units are matched on both words so
+  // that a place name that merely contains one of the words ("Xã Thành Công") is left alone.
+  static const char* const kSingle[] = {"Phường", "Xã", "Quận", "Huyện", "Tỉnh", "TP."};
+  static const std::pair<const char*, const char*> kDouble[] = {
+      {"Thị", "trấn"}, {"Thị", "xã"}, {"Thành", "phố"}, {"Thành", "Phố"}};
+  std::vector<std::string> words;
+  for (auto& w : Split(text, ' '))
+    if (!w.empty()) words.push_back(w);
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    bool unit = false;
+    if (i > 0 && i + 1 < words.size()) {
+      for (const char* u : kSingle) unit = unit || words[i] == u;
+      for (const auto& [a, b] : kDouble)
+        unit = unit || (words[i] == a && words[i + 1] == b && i + 2 < words.size());
+    }
+    const char last = out.empty() ? ',' : out.back();
+    if (unit && last != ',' && last != '-' && words[i - 1] != "-") out += ",";
+    out += (out.empty() ? "" : " ") + words[i];
+  }
+  return out;
+}
+
 std::string VoteName(const std::vector<Reading>& readings, double* conf,
                      const std::string& accent_free) {
   std::vector<std::string> want;  // folded words of the machine-readable name, if any
@@ -398,6 +422,15 @@ std::string FixMarkHead(const std::string& v) {
   return out;
 }
 
+std::string NormalizeMarkDistances(const std::string& v) {
+  static const std::regex kCach(R"(\b([Cc])\s*[:.;]\s*(\d))");
+  static const std::regex kDecimal(R"((\d)\s*[.,]+\s*(\d+\s*[cm]m\b))");
+  static const std::regex kUnit(R"((\d)\s*em\b)");
+  std::string out = std::regex_replace(v, kCach, "$1:$2");
+  out = std::regex_replace(out, kDecimal, "$1,$2");
+  return std::regex_replace(out, kUnit, "$1cm");
+}
+
 std::string CleanSex(const std::string& raw, bool passport) {
   std::string k = FoldKey(raw);
   if (k.rfind("NAM", 0) == 0 || (passport && k.find("/M") != std::string::npos))
@@ -412,7 +445,7 @@ std::string CleanNationality(const std::string& raw, bool passport) {
 }
 
 std::string CleanAddress(const std::string& raw) {
-  return DropTrailingNoise(CapitalizeAddress(CleanText(DropSpeckTokens(raw))));
+  return DropTrailingNoise(RestoreUnitCommas(CapitalizeAddress(CleanText(DropSpeckTokens(raw)))));
 }
 
 std::string CleanPassportNumber(const std::string& raw) {

@@ -55,6 +55,13 @@ std::string DropSpeckTokens(const std::string& text);
 // "Thị xã", "Thành phố", "Khu phố", "Khu vực", "Tổ dân phố"); words starting with a digit are kept.
 std::string CapitalizeAddress(const std::string& text);
 
+// Puts back the comma that separates the administrative units of a printed address before a
+// unit word read without it ("Phường Tân Quang Thành phố Tuyên Quang" -> "Phường Tân Quang,
+// Thành phố Tuyên Quang"): cards print one between every two units, and a thin comma is what a
+// blurred line loses first. Only the unit words as CapitalizeAddress writes them count, never at
+// the start or the end, and never after a hyphen ("Bà Rịa - Vũng Tàu").
+std::string RestoreUnitCommas(const std::string& text);
+
 // Drops the last words of a bilingual label left garbled in front of the value when the label
 // match ended early ("of birt: HƯNG YÊN" for "Nơi sinh / Place of birth"): the value's first 2+
 // words match the end of `english_label` (upper case, e.g. "PLACE OF BIRTH") within OCR
@@ -84,6 +91,13 @@ std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix);
 // Identifying marks start with one of a few standard words; the tone mark under "Sẹo" is often
 // lost by OCR ("Seo" is not a word used there).
 std::string FixMarkHead(const std::string& v);
+
+// Writes the distances in an identifying mark the way cards print them: the abbreviation of
+// "cách" as "C:" directly before the number ("C: 1cm", "C.1cm" -> "C:1cm"), the Vietnamese
+// decimal comma between the digits of a length ("1.5cm", "1.,5cm" -> "1,5cm") and the unit "cm"
+// where a blurred "c" was read as "e" after a digit ("2em" -> "2cm"). Only digits, separators and
+// the unit are touched; words are left as read.
+std::string NormalizeMarkDistances(const std::string& v);
 
 // "Nam"/"Nữ" (passports: "NAM"/"NỮ") from a sex value as read; empty when neither.
 std::string CleanSex(const std::string& raw, bool passport);

@@ -163,4 +163,41 @@ TEST(DocFields, AddressKeepsItsPrintedCommas) {
   EXPECT_EQ(CleanAddress("phường Yên Hoà , quận Liên Chiểu, TP. Đà Nẵng"),
             "Phường Yên Hoà, Quận Liên Chiểu, TP. Đà Nẵng");
 }
+
+TEST(DocFields, MarkDistancesAreWrittenAsCardsPrintThem) {
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C: 1.5cm trên đuôi mày phải"),
+            "Sẹo chấm C:1,5cm trên đuôi mày phải");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:1.,5cm trên đuôi mày phải"),
+            "Sẹo chấm C:1,5cm trên đuôi mày phải");
+  EXPECT_EQ(NormalizeMarkDistances("Nốt ruồi C.1cm trên sau đầu lông mày trái"),
+            "Nốt ruồi C:1cm trên sau đầu lông mày trái");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:2em dưới trước cánh mũi phải"),
+            "Sẹo chấm C:2cm dưới trước cánh mũi phải");
+  // Already as printed, or nothing to do with distances: unchanged.
+  EXPECT_EQ(NormalizeMarkDistances("Nốt ruồi cách 2cm dưới đuôi mắt trái"),
+            "Nốt ruồi cách 2cm dưới đuôi mắt trái");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:1,5cm trên đuôi mày phải"),
+            "Sẹo chấm C:1,5cm trên đuôi mày phải");
+  EXPECT_EQ(NormalizeMarkDistances("Không"), "Không");
+  EXPECT_EQ(NormalizeMarkDistances(""), "");
+}
+
+TEST(DocFields, AddressUnitsGetTheirCommasBack) {
+  EXPECT_EQ(RestoreUnitCommas("Số 45 Trần Hưng Đạo, Phường Tân Quang Thành phố Tuyên Quang, "
+                              "Tỉnh Tuyên Quang"),
+            "Số 45 Trần Hưng Đạo, Phường Tân Quang, Thành phố Tuyên Quang, Tỉnh Tuyên Quang");
+  EXPECT_EQ(RestoreUnitCommas("Xã Bình Châu, Huyện Xuyên Mộc Tỉnh Bà Rịa - Vũng Tàu"),
+            "Xã Bình Châu, Huyện Xuyên Mộc, Tỉnh Bà Rịa - Vũng Tàu");
+  EXPECT_EQ(RestoreUnitCommas("Xã Gia Tân 3 Huyện Thống Nhất TP. Hà Nội"),
+            "Xã Gia Tân 3, Huyện Thống Nhất, TP. Hà Nội");
+  // Place names that contain a unit's first word, units already separated, a unit at either
+  // end: unchanged.
+  EXPECT_EQ(RestoreUnitCommas("Xã Thành Công, Huyện Thạch Thành, Tỉnh Thanh Hóa"),
+            "Xã Thành Công, Huyện Thạch Thành, Tỉnh Thanh Hóa");
+  EXPECT_EQ(RestoreUnitCommas("Khu phố 18, Phường 3, Thị xã Cai Lậy, Tỉnh Tiền Giang"),
+            "Khu phố 18, Phường 3, Thị xã Cai Lậy, Tỉnh Tiền Giang");
+  EXPECT_EQ(RestoreUnitCommas("Xã Khau Tinh"), "Xã Khau Tinh");
+  EXPECT_EQ(RestoreUnitCommas("Tổ 5 Xã"), "Tổ 5 Xã");
+  EXPECT_EQ(RestoreUnitCommas(""), "");
+}
 }  // namespace ekyc::doc

@@ -197,7 +197,7 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         break;
       case FieldKind::kText:
         v = CleanText(e.text);
-        if (field == "di_hinh") v = FixMarkHead(v);
+        if (field == "di_hinh") v = NormalizeMarkDistances(FixMarkHead(v));
         break;
       case FieldKind::kAddress:
         v = CleanAddress(e.text);
@@ -282,13 +282,21 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   if (!impl->rec.mrz && options.mrz == TextEngine::kTrained) {
     EKYC_ASSIGN_OR_RETURN(impl->rec.mrz, CtcPageRecognizer::Create(options.models));
   }
-  if (!impl->rec.page || !impl->rec.line) {
+  const bool dates_apart = options.date_lines != options.lines &&
+                           impl->rec.line_by_kind.count(FieldKind::kDate) == 0;
+  if (dates_apart && options.date_lines == TextEngine::kTrained) {
+    EKYC_ASSIGN_OR_RETURN(impl->rec.line_by_kind[FieldKind::kDate],
+                          CtcLineRecognizer::Create(options.models));
+  }
+  const bool dates_need_vie = dates_apart && options.date_lines == TextEngine::kTesseract;
+  if (!impl->rec.page || !impl->rec.line || dates_need_vie) {
     EKYC_ASSIGN_OR_RETURN(auto vie_owned,
                           TesseractRecognizer::Create({options.tessdata_dir, "vie", "", true}));
     std::shared_ptr<TesseractRecognizer> vie = std::move(vie_owned);
     // One engine serves as page and line recogniser (never used at the same time).
     if (!impl->rec.page) impl->rec.page = vie;
     if (!impl->rec.line) impl->rec.line = vie;
+    if (dates_need_vie) impl->rec.line_by_kind[FieldKind::kDate] = vie;
   }
   if (!impl->rec.mrz) {
     EKYC_ASSIGN_OR_RETURN(auto eng,

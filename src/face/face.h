@@ -256,6 +256,20 @@ std::map<std::string, int> ClusterImages(
     const std::vector<std::pair<std::string, std::string>>& genuine_pairs,
     const std::vector<std::string>& images);
 
+// BlazeFace front (MediaPipe's short-range face detector, model set id e.g. "blazeface-front"):
+// its best anchor in `bgr` (grey, BGR or BGRA), centre and size in image pixels, and its
+// probability. Empty when the probability is under `min_score` or the box is narrower or shorter
+// than `min_side` pixels. The one decoder of the model's outputs (the engine's fallback and the
+// liveness tracker use it); `session` must hold the model set and is not thread-safe.
+struct BlazeFaceBox {
+  double cx = 0, cy = 0, width = 0, height = 0;
+  double score = 0;
+};
+Result<std::optional<BlazeFaceBox>> DetectBlazeFace(infer::Session& session,
+                                                    const std::string& model_id,
+                                                    const cv::Mat& bgr, double min_score,
+                                                    double min_side);
+
 // The engine's default networks and their shares of the fused cosine (docs/face.md, "How the
 // networks were chosen").
 std::vector<NetworkSpec> DefaultNetworks();

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "face/detector.h"
@@ -166,45 +165,16 @@ Result<Detection> FaceEngine::Detect(const cv::Mat& bgr, Source source) {
   return d;
 }
 
-// BlazeFace front (128x128, MediaPipe anchors: 16x16 grid x2 + 8x8 grid x6), best anchor only.
+// BlazeFace front (DetectBlazeFace), then dlib's landmarks fitted in its box.
 Result<std::optional<Face>> FaceEngine::FallbackDetect(const cv::Mat& bgr) {
-  cv::Mat bgr3 = bgr;
-  if (bgr.channels() == 1)
-    cv::cvtColor(bgr, bgr3, cv::COLOR_GRAY2BGR);
-  else if (bgr.channels() == 4)
-    cv::cvtColor(bgr, bgr3, cv::COLOR_BGRA2BGR);
-  const int side = std::max(bgr3.cols, bgr3.rows);
-  const int top = (side - bgr3.rows) / 2, left = (side - bgr3.cols) / 2;
-  cv::Mat square;
-  cv::copyMakeBorder(bgr3, square, top, side - bgr3.rows - top, left, side - bgr3.cols - left,
-                     cv::BORDER_CONSTANT, cv::Scalar::all(0));
-  cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 127.5, cv::Size(128, 128),
-                                        cv::Scalar::all(127.5), true, false);
-  EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session_->Run(fallback_id_, blob));
-  if (outs.size() < 4 || outs[0].total() != 512 || outs[1].total() != 384 ||
-      outs[2].total() != 512 * 16 || outs[3].total() != 384 * 16)
-    return Internal("face.fallback_detector_failed", "unexpected BlazeFace output shapes");
-  int best = -1;
-  float best_logit = -1e30f;
-  for (int i = 0; i < 896; ++i) {
-    const float v = i < 512 ? outs[0].ptr<float>()[i] : outs[1].ptr<float>()[i - 512];
-    if (v > best_logit) best_logit = v, best = i;
-  }
-  const double prob = 1.0 / (1.0 + std::exp(-static_cast<double>(best_logit)));
-  if (prob < fallback_min_score_) return std::optional<Face>();
-  const bool fine = best < 512;
-  const int k = fine ? best : best - 512;
-  const int grid = fine ? 16 : 8, per_cell = fine ? 2 : 6;
-  const int cell = k / per_cell;
-  const double ax = (cell % grid + 0.5) / grid, ay = (cell / grid + 0.5) / grid;
-  const float* r = (fine ? outs[2].ptr<float>() : outs[3].ptr<float>()) + k * 16;
-  const double cx = (ax + r[0] / 128.0) * side - left, cy = (ay + r[1] / 128.0) * side - top;
-  const double w = r[2] / 128.0 * side, h = r[3] / 128.0 * side;
-  if (w < 8 || h < 8) return std::optional<Face>();
-  const cv::Rect box(static_cast<int>(cx - w / 2), static_cast<int>(cy - h / 2),
-                     static_cast<int>(w), static_cast<int>(h));
+  EKYC_ASSIGN_OR_RETURN(std::optional<BlazeFaceBox> b,
+                        DetectBlazeFace(*session_, fallback_id_, bgr, fallback_min_score_,
+                                        /*min_side=*/8));
+  if (!b) return std::optional<Face>();
+  const cv::Rect box(static_cast<int>(b->cx - b->width / 2), static_cast<int>(b->cy - b->height / 2),
+                     static_cast<int>(b->width), static_cast<int>(b->height));
   Face f = detector_->FitLandmarks(bgr, box);
-  f.score = prob;
+  f.score = b->score;
   f.detector = fallback_id_;
   return std::optional<Face>(std::move(f));
 }

@@ -7,12 +7,15 @@
 //  live:    the landmarks leave the plane by more than their own noise AND the dense flow leaves it
 //           too (re-detected landmarks on a blurred or re-encoded screen jitter, the flow does
 //           not);
-//  spoof:   the face's image shape clearly changed (the picture or head was tilted or turned) and
-//           the dense flow still follows one plane;
+//  spoof:   the face's image shape clearly changed as a tilted plane's does (the picture or head
+//           was tilted or turned; one homography explains the landmarks' change), over enough
+//           pixels for parallax to show, and the dense flow still follows one plane;
 //  abstain: anything else. A face that kept still, or only moved in its own plane (shifted, turned
 //           about the lens axis, zoomed), looks the same live or printed; on a dark, soft or tiny
-//           face the landmarks can be as noisy as the motion; and when landmarks and flow disagree
-//           the cue does not pick one.
+//           face the landmarks can be as noisy as the motion; a small face that tilts a little
+//           moves too few pixels for the flow to show parallax; and when landmarks and flow
+//           disagree (including landmarks that change shape in a way no plane explains while the
+//           flow stays planar) the cue does not pick one.
 #include <cmath>
 
 #include "live/cues.h"
@@ -52,6 +55,20 @@ CueResult MotionCue(const ClipMeasurements& m) {
     c.detail = "the face barely changed shape beyond landmark noise (" + Fmt(m.landmark_noise) +
                "): it kept still, or the video is too dark, soft or small to judge its motion (" +
                measured + ")";
+    return c;
+  }
+  if (m.nonrigid_residual > kPlanarShareMax * m.shape_change) {
+    c.vote = Vote::kAbstain;
+    c.detail = "the face's change of shape is not that of a tilted plane (blinks, expressions or "
+               "landmark slips), so its flat image motion does not show a picture (" +
+               measured + ")";
+    return c;
+  }
+  if (m.face_iod_px > 0 && m.shape_change * m.face_iod_px < kShapeJudgeMinPx) {
+    c.vote = Vote::kAbstain;
+    c.detail = "the face's tilt spans " + Fmt(m.shape_change * m.face_iod_px, 1) +
+               " px, too few for the image motion to show a 3D face's parallax (" + measured +
+               ")";
     return c;
   }
   if (flow < 0.5) {

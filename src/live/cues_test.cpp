@@ -68,6 +68,41 @@ TEST(MotionCue, NoisyLandmarksAbstain) {
   EXPECT_EQ(c.vote, Vote::kAbstain) << c.detail;
 }
 
+// A near-still person on a 320x240 webcam: blinks and landmark slips change the face's shape a
+// little past the judging point, no plane explains that change, and the flow is planar within
+// its precision. Not evidence of a picture: abstain (the decision then asks for a retry).
+TEST(MotionCue, NearStillLowResolutionFaceAbstains) {
+  ClipMeasurements m = Talking();
+  m.face_iod_px = 30;
+  m.landmark_noise = 0.012;
+  m.shape_change = 1.2 * kShapeJudgeMin;
+  m.nonrigid_residual = 1.3 * m.shape_change;
+  m.flow_residual = 0.5 * kFlowLow;
+  const CueResult c = MotionCue(m);
+  EXPECT_EQ(c.vote, Vote::kAbstain) << c.detail;
+  EXPECT_EQ(Decide({c, BlinkCue(m)}, 0.5).decision, Decision::kNotEnoughEvidence);
+}
+
+// The landmarks' shape change is not perspective (no homography explains it) while the flow is
+// planar: the two measurements disagree, so the cue does not call it a picture, at any size.
+TEST(MotionCue, ShapeChangeNoPlaneExplainsAbstains) {
+  ClipMeasurements m = TiltedPicture();
+  m.nonrigid_residual = 1.01 * kPlanarShareMax * m.shape_change;
+  EXPECT_EQ(MotionCue(m).vote, Vote::kAbstain) << MotionCue(m).detail;
+  m.nonrigid_residual = 0.99 * kPlanarShareMax * m.shape_change;
+  EXPECT_EQ(MotionCue(m).vote, Vote::kSpoof) << MotionCue(m).detail;
+}
+
+// A planar tilt too small in pixels for the flow to show parallax (a tiny face) abstains; the
+// same tilt on a larger face is judged.
+TEST(MotionCue, TiltOfTooFewPixelsAbstains) {
+  ClipMeasurements m = TiltedPicture();
+  m.face_iod_px = 0.9 * kShapeJudgeMinPx / m.shape_change;
+  EXPECT_EQ(MotionCue(m).vote, Vote::kAbstain) << MotionCue(m).detail;
+  m.face_iod_px = 1.1 * kShapeJudgeMinPx / m.shape_change;
+  EXPECT_EQ(MotionCue(m).vote, Vote::kSpoof) << MotionCue(m).detail;
+}
+
 TEST(MotionCue, UnmeasurableFlowAbstains) {
   ClipMeasurements m = TiltedPicture();
   m.flow_residual = kNaN;

@@ -171,7 +171,15 @@ Result<ClipMeasurements> MeasureClip(const std::vector<cv::Mat>& frames, const F
         double iso = 0.0;
         moire.push_back(MoirePeak(face, &iso));
         isolation.push_back(iso);
-        glare.push_back(frame.channels() == 3 ? GlareFraction(frame(r)) : 0.0);
+        if (frame.channels() == 3) {
+          // Glare is counted outside the eyeglasses band: lenses reflect the room's lamps and
+          // the screen the user looks at, which is no evidence of a presentation attack.
+          cv::Mat outside(r.size(), CV_8UC1, cv::Scalar(255));
+          outside(EyeglassesBand(t.at(i).pts, r, thresholds::kGlassesBelowEyes)).setTo(0);
+          glare.push_back(GlareFraction(frame(r), outside));
+        } else {
+          glare.push_back(0.0);
+        }
         if (frame.channels() == 3) {
           // Clipped share of the scene around the face: the face box enlarged by half its size
           // (hair, ears) is left out.

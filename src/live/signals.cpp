@@ -258,13 +258,36 @@ double MoirePeak(const cv::Mat& gray_crop, double* isolation) {
   return best;
 }
 
-double GlareFraction(const cv::Mat& bgr_crop) {
+double GlareFraction(const cv::Mat& bgr_crop, const cv::Mat& mask) {
   if (bgr_crop.empty() || bgr_crop.channels() != 3) return 0.0;
   cv::Mat hsv;
   cv::cvtColor(bgr_crop, hsv, cv::COLOR_BGR2HSV);
-  cv::Mat mask;
-  cv::inRange(hsv, cv::Scalar(0, 0, 240), cv::Scalar(180, 60, 255), mask);
-  return static_cast<double>(cv::countNonZero(mask)) / mask.total();
+  cv::Mat glare;
+  cv::inRange(hsv, cv::Scalar(0, 0, 240), cv::Scalar(180, 60, 255), glare);
+  if (mask.empty()) return static_cast<double>(cv::countNonZero(glare)) / glare.total();
+  if (mask.size() != bgr_crop.size() || mask.type() != CV_8UC1) return 0.0;
+  const int counted = cv::countNonZero(mask);
+  if (counted == 0) return 0.0;
+  cv::Mat inside;
+  cv::bitwise_and(glare, mask, inside);
+  return static_cast<double>(cv::countNonZero(inside)) / counted;
+}
+
+cv::Rect EyeglassesBand(const Landmarks68& p, const cv::Rect& crop, double below_eyes) {
+  float x0 = std::min(p[0].x, p[16].x), x1 = std::max(p[0].x, p[16].x);
+  float y0 = p[17].y, y1 = p[36].y;
+  for (int k = 17; k <= 26; ++k) y0 = std::min(y0, p[k].y);
+  for (int k = 36; k <= 47; ++k) {
+    x0 = std::min(x0, p[k].x);
+    x1 = std::max(x1, p[k].x);
+    y1 = std::max(y1, p[k].y);
+  }
+  y1 += static_cast<float>(below_eyes * InterOcular(p));
+  const cv::Rect band(cv::Point(static_cast<int>(std::floor(x0)) - crop.x,
+                                static_cast<int>(std::floor(y0)) - crop.y),
+                      cv::Point(static_cast<int>(std::ceil(x1)) - crop.x + 1,
+                                static_cast<int>(std::ceil(y1)) - crop.y + 1));
+  return band & cv::Rect(0, 0, crop.width, crop.height);
 }
 
 double NoiseSigma(const cv::Mat& gray_crop) {

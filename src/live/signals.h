@@ -113,7 +113,13 @@ HeadPose EstimateHeadPose(const Landmarks68& p, cv::Size image_size);
 // ring median.
 double MoirePeak(const cv::Mat& gray_crop, double* isolation = nullptr);
 // Share of face-crop pixels that are specular glare (very bright and unsaturated). Input: BGR crop.
-double GlareFraction(const cv::Mat& bgr_crop);
+// With `mask` (8-bit, the crop's size), only the pixels where it is non-zero are counted.
+double GlareFraction(const cv::Mat& bgr_crop, const cv::Mat& mask = cv::Mat());
+// The band of the face where eyeglasses sit, as a rectangle in the coordinates of `crop` (clipped
+// to it): from the jaw's left to its right end (frames reach the temples), from the top of the
+// brows to `below_eyes` inter-ocular distances under the lowest eye point (the lenses' lower rims).
+// Lenses and frames reflect lamps and screens while the skin around them does not.
+cv::Rect EyeglassesBand(const Landmarks68& p, const cv::Rect& crop, double below_eyes);
 // Sharpness of the strongest edges relative to their contrast: mean squared Laplacian over mean
 // squared Sobel gradient on the 5 % of pixels with the largest gradient (full frame, 8-bit gray).
 // About 1/width^2 of those edges, independent of scene contrast. A video scaled down and up again

@@ -334,6 +334,42 @@ TEST(GlareFraction, CountsBrightUnsaturatedPixels) {
   EXPECT_NEAR(GlareFraction(img), 0.2, 1e-9);
 }
 
+// Only the pixels of the mask count: glare confined to an excluded band (eyeglasses) is not seen.
+TEST(GlareFraction, CountsOnlyInsideTheMask) {
+  cv::Mat img(100, 100, CV_8UC3, cv::Scalar(90, 110, 150));
+  img(cv::Rect(0, 20, 100, 20)).setTo(cv::Scalar(250, 250, 250));  // a bright horizontal band
+  cv::Mat mask(img.size(), CV_8UC1, cv::Scalar(255));
+  EXPECT_NEAR(GlareFraction(img, mask), 0.2, 1e-9);
+  mask(cv::Rect(0, 15, 100, 30)).setTo(0);
+  EXPECT_EQ(GlareFraction(img, mask), 0.0);
+  img(cv::Rect(0, 60, 100, 14)).setTo(cv::Scalar(250, 250, 250));  // glare on the cheeks
+  EXPECT_NEAR(GlareFraction(img, mask), 14.0 / 70.0, 1e-9);
+}
+
+// The band spans the brows to below the eyes and the jaw's width, in crop coordinates.
+TEST(EyeglassesBand, CoversBrowsToBelowTheEyes) {
+  Landmarks68 p{};
+  for (int k = 0; k < 17; ++k) p[k] = {100.0f + 12.5f * k, 150.0f + 4.0f * k};  // jaw 100..300
+  for (int k = 17; k < 27; ++k) p[k] = {120.0f + 16.0f * (k - 17), 110.0f};      // brows y 110
+  for (int k = 27; k < 36; ++k) p[k] = {200.0f, 140.0f + 5.0f * (k - 27)};       // nose
+  for (int k = 36; k < 42; ++k) p[k] = {140.0f + 8.0f * (k - 36), 130.0f};       // left eye
+  for (int k = 42; k < 48; ++k) p[k] = {220.0f + 8.0f * (k - 42), 130.0f};       // right eye
+  for (int k = 48; k < 68; ++k) p[k] = {200.0f, 220.0f};
+  const double iod = InterOcular(p);
+  const cv::Rect crop(90, 90, 230, 200);
+  const cv::Rect band = EyeglassesBand(p, crop, 0.35);
+  EXPECT_EQ(band.x, 100 - crop.x);
+  EXPECT_EQ(band.y, 110 - crop.y);
+  EXPECT_NEAR(band.br().x, 300 - crop.x + 1, 1);
+  EXPECT_NEAR(band.br().y, 130 + 0.35 * iod - crop.y + 1, 1.5);
+  // Clipped to the crop.
+  const cv::Rect small(150, 120, 50, 50);
+  const cv::Rect clipped = EyeglassesBand(p, small, 0.35);
+  EXPECT_EQ(clipped & cv::Rect(0, 0, 50, 50), clipped);
+  EXPECT_EQ(clipped.x, 0);
+  EXPECT_EQ(clipped.y, 0);
+}
+
 // A room-like scene: smooth gradient with noise, a face-coloured blob with dark hair around the
 // box.
 cv::Mat Scene(std::mt19937& rng) {

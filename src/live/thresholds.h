@@ -45,6 +45,16 @@ inline constexpr double kFlowLow = 0.008, kFlowHigh = 0.012;
 // same live or printed, and the cue abstains.
 inline constexpr double kShapeJudgeMin = 0.04;
 inline constexpr double kShapeToNoise = 3.0;
+// ...and only when one plane explains that shape change: the landmarks' homography residual is at
+// most this share of their similarity residual. A tilted picture's shape change is perspective,
+// which a homography absorbs (0.36-0.67 on the development prints); a still person's shape change
+// is blinks, expressions and landmark slips, which it does not (about 0.9-1.9 on the development
+// genuine clips), and then the cue abstains rather than calling the person flat.
+inline constexpr double kPlanarShareMax = 0.7;
+// ...and only when that shape change spans enough pixels for the dense flow to show a 3D face's
+// parallax: shape change x inter-ocular distance in pixels. Below it (a small face that barely
+// tilted, e.g. a 320x240 webcam) a live face's flow is planar within the flow's own precision.
+inline constexpr double kShapeJudgeMinPx = 2.0;
 
 // ---- Cue: blink --------------------------------------------------------------------------------
 // A blink counts when the dense flow from an open to the closed sample leaves the face's plane at
@@ -77,6 +87,10 @@ inline constexpr double kMoireMinIodPx = 20.0;
 inline constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
 // ...counted only when the face is at least this many times as clipped as the scene around it.
 inline constexpr double kGlareOverScene = 2.0;
+// The share is taken outside the band where eyeglasses sit (EyeglassesBand): from the brows to this
+// many inter-ocular distances below the eyes, jaw end to jaw end. Lenses and frames reflect lamps
+// and the screen the user looks at; a screen's or print's glare covers the face wherever it falls.
+inline constexpr double kGlassesBelowEyes = 0.35;
 
 // ---- Cue: rescaled copy (edge sharpness) -------------------------------------------------------
 // Sharpness of the strongest edges for their contrast. A copy scaled down and up again reads

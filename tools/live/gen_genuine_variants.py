@@ -46,6 +46,7 @@ messaging apps their own encoders and rates, real masks other shapes, and motion
 real motion, not a drawn path.
 
 Usage: /usr/bin/python3 tools/live/gen_genuine_variants.py --part dev --out build/live-bona-fide-dev
+       [--sources njitzju] [--transforms original,scale_240p]   (runs add to OUT/list.csv)
 """
 import argparse
 import csv
@@ -295,12 +296,16 @@ def main():
     ap.add_argument("--part", required=True, choices=("dev", "kept_aside"))
     ap.add_argument("--out", required=True)
     ap.add_argument("--transforms", default=",".join(TRANSFORMS))
+    ap.add_argument("--sources", help="only the clips of these sources (comma-separated `source` column of "
+                                      "the split, e.g. njitzju); default: every genuine clip of the part")
     args = ap.parse_args()
     out_dir = os.path.abspath(args.out)
     os.makedirs(out_dir, exist_ok=True)
     rows = []
     for r in read_split(args.split):
         if r["part"] != args.part or r["label"] != "genuine":
+            continue
+        if args.sources and r["source"] not in args.sources.split(","):
             continue
         src = os.path.join(args.shared, r["file"])
         stem = os.path.splitext(os.path.basename(r["file"]))[0]
@@ -315,11 +320,21 @@ def main():
                 os.replace(tmp, path)
             rows.append((path, "genuine", t, r["source"], r["person"]))
             print(t, stem, flush=True)
-    with open(os.path.join(out_dir, "list.csv"), "w", newline="") as fh:
+    # Runs with different --sources / --transforms add to the same list (one row per clip).
+    list_path = os.path.join(out_dir, "list.csv")
+    merged = {}
+    if os.path.exists(list_path):
+        with open(list_path) as fh:
+            for row in csv.DictReader(fh):
+                if os.path.exists(row["path"]):
+                    merged[row["path"]] = (row["path"], row["label"], row["type"], row["source"], row["person"])
+    for row in rows:
+        merged[row[0]] = row
+    with open(list_path, "w", newline="") as fh:
         wr = csv.writer(fh, lineterminator="\n")
         wr.writerow(["path", "label", "type", "source", "person"])
-        wr.writerows(rows)
-    print("wrote", len(rows), "rows to", os.path.join(out_dir, "list.csv"))
+        wr.writerows(sorted(merged.values()))
+    print("wrote", len(merged), "rows to", list_path, f"({len(rows)} from this run)")
 
 
 if __name__ == "__main__":

@@ -28,11 +28,24 @@ from evaluate import greedy, cer_report  # noqa: E402
 VAL_SEEDS = {"train_fonts": 9_000_001, "held_out": 9_000_002, "held_out_clean_names": 9_000_003}
 
 
+def schedule_length(step, a):
+    """The length the cosine decay is computed over at `step`: --steps, or an earlier phase's
+    length from --phases ("UNTIL:LENGTH,..."; before step UNTIL the decay ran over LENGTH steps).
+    The committed weights were trained with a longer schedule at first, then shortened so that the
+    learning rate could come down within the machine time there was; --phases replays that."""
+    for phase in filter(None, a.phases.split(",")):
+        until, length = (int(v) for v in phase.split(":"))
+        if step < until:
+            return length
+    return a.steps
+
+
 def lr_at(step, a):
-    """Linear warm-up, then cosine decay to 5 % of the peak at --steps."""
+    """Linear warm-up, then cosine decay to 5 % of the peak at the schedule's length."""
     if step < a.warmup:
         return a.lr * (step + 1) / a.warmup
-    t = min(1.0, (step - a.warmup) / max(1, a.steps - a.warmup))
+    steps = schedule_length(step, a)
+    t = min(1.0, (step - a.warmup) / max(1, steps - a.warmup))
     return a.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t)))
 
 
@@ -79,7 +92,9 @@ def main():
     ap.add_argument("--run", required=True, help="run directory (checkpoints, curve.csv)")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--seed", type=int, default=20261206)
-    ap.add_argument("--steps", type=int, default=60000, help="schedule length in steps")
+    ap.add_argument("--steps", type=int, default=9000, help="schedule length in steps (the last phase)")
+    ap.add_argument("--phases", default="5500:14000",
+                    help="earlier schedule phases UNTIL:LENGTH,... (see schedule_length); '' for none")
     ap.add_argument("--stop-after", type=int, default=0, help="stop at this step (0: --steps)")
     ap.add_argument("--minutes", type=float, default=0, help="stop after this many minutes (0: no limit)")
     ap.add_argument("--batch", type=int, default=32)
@@ -118,6 +133,9 @@ def main():
         writer.writerow(["step", "samples", "hours", "lr", "loss"] +
                         ["%s_%s" % (s, m) for s in sets for m in ("cer", "line_acc")])
 
+    # The training loss every 10 steps (mean of the last 100), the figure a re-run is compared
+    # with (tools/ocr/rerun_check.py).
+    loss_log = open(os.path.join(a.run, "loss.csv"), "a")
     ctc = torch.nn.CTCLoss(blank=0, zero_infinity=True)
     loader = torch.utils.data.DataLoader(data.Stream(a.admin, a.seed, position, a.batch), batch_size=None,
                                          num_workers=1, prefetch_factor=4, persistent_workers=False)
@@ -143,6 +161,8 @@ def main():
         step += 1
         position = chunk_start
         if step % 10 == 0:
+            loss_log.write("%d,%.4f,%.3e\n" % (step, np.mean(losses[-100:]), lr_at(step, a)))
+            loss_log.flush()
             done = step / stop
             bar = "#" * int(30 * done) + "." * (30 - int(30 * done))
             print("\r[%s] step %d/%d  loss %.3f  lr %.2e  %.1f lines/s  %.2f h" %
