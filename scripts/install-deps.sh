@@ -10,6 +10,9 @@ PKGS=(
   clang libclang-rt-14-dev
   # computer vision and OCR
   libopencv-dev libdlib-dev libdlib-data libblas-dev liblapack-dev
+  # video decoding in memory (input::VideoDecoder): FFmpeg's demuxers, decoders and colour
+  # conversion used directly, so every frame is sized from the decoded picture
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   libtesseract-dev tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng
   libzxing-dev
   # text, storage, network

@@ -5,12 +5,13 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <opencv2/imgcodecs.hpp>
-#include <opencv2/videoio.hpp>
 #include <sstream>
 
 #include "app/commands.h"
+#include "input/input.h"
 #include "live/live.h"
 
 namespace ekyc::app {
@@ -22,22 +23,27 @@ struct Clip {
   int decoded = 0;
 };
 
-// Reads a video with OpenCV, keeping about `keep` evenly spaced frames (the CLI stands in for the
-// input module's sampler here).
+// Reads a video with the input module's decoder, keeping about `keep` evenly spaced frames (the
+// CLI stands in for the input module's sampler here, without the server's duration limit).
 Result<Clip> ReadVideo(const std::string& path, int keep) {
-  cv::VideoCapture cap(path, cv::CAP_FFMPEG);
-  if (!cap.isOpened())
+  std::ifstream in(path, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto decoder = input::VideoDecoder::Create(bytes);
+  if (!decoder.ok())
     return Unsupported("live.bad_video", "cannot open " + path + " as an image or a video");
   Clip c;
-  double fps = cap.get(cv::CAP_PROP_FPS);
+  double fps = (*decoder)->info().fps;
   if (!(fps > 0 && fps < 240)) fps = 25.0;
-  const double count = cap.get(cv::CAP_PROP_FRAME_COUNT);
+  const double count = static_cast<double>((*decoder)->info().declared_frames);
   const int step = count > keep ? static_cast<int>(count / keep) : 1;
-  cv::Mat f;
-  // grab() decodes; only the kept frames pay for the colour conversion in retrieve().
-  for (int i = 0; cap.grab(); ++i) {
+  // Next() decodes; only the kept frames pay for the colour conversion in Bgr().
+  for (int i = 0;; ++i) {
+    auto more = (*decoder)->Next();
+    if (!more.ok() || !*more) break;
     ++c.decoded;
-    if (i % step == 0 && cap.retrieve(f) && !f.empty()) c.frames.push_back(f.clone());
+    if (i % step != 0) continue;
+    auto frame = (*decoder)->Bgr();
+    if (frame.ok()) c.frames.push_back(*frame);
   }
   if (c.frames.empty())
     return Unsupported("live.bad_video", "no frame could be decoded from " + path);

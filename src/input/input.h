@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <opencv2/core.hpp>
 #include <string>
 #include <string_view>
@@ -46,7 +47,6 @@ struct VideoPolicy {
   double max_duration_s = 15.0;
   int max_frames = 60;                     // frames sampled evenly over the clip
   int64_t max_frame_pixels = 3840 * 2160;  // 4K; decoding many larger frames is too slow
-  std::string temp_dir;  // where the private decode file goes; empty = system temp
 
   static VideoPolicy FromConfig(const Config& config);
 };
@@ -132,8 +132,62 @@ struct VideoClip {
 };
 
 // Sniffs the container (MP4/MOV, WebM/Matroska, AVI) from its bytes, checks size and duration,
-// decodes with OpenCV's FFmpeg backend from a private temporary file (removed on every path)
-// and samples up to max_frames frames evenly over the clip.
+// decodes in memory with VideoDecoder and samples up to max_frames frames evenly over the clip.
 Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy);
+
+// The container named by the first bytes (magic numbers; never a file name or content type).
+VideoContainer SniffVideoContainer(std::string_view bytes);
+
+struct VideoDecoderLimits {
+  int64_t max_frame_pixels = 3840 * 2160;  // per decoded picture, checked before it is converted
+  // Time to open the container, then to produce each frame (as OpenCV's FFmpeg backend allowed).
+  int open_timeout_ms = 30'000;
+  int frame_timeout_ms = 30'000;
+  // Packets read (or refused pictures) in a row without a frame before the stream is ended: no
+  // real clip comes near it; a crafted one cannot spin the decoder on packets that yield nothing.
+  int max_packets_per_frame = 512;
+};
+
+// What the container declares. Hints only: the frames' real size comes from decoding them.
+struct VideoStreamInfo {
+  double fps = 0;               // average frame rate, else 1 / time base
+  int64_t declared_frames = 0;  // frame count, else duration x fps; 0 when unknown
+  int declared_width = 0;       // in display orientation (after rotation)
+  int declared_height = 0;
+  int rotation_degrees = 0;  // clockwise turn applied to every frame: 0, 90, 180 or 270
+};
+
+// Decodes the first video stream of an in-memory MP4/MOV, WebM/Matroska or AVI file, frame by
+// frame, with libavformat/libavcodec (only the demuxer of the sniffed container; no file or
+// network access). States: Create() -> Next() until it returns false (end of stream) or an
+// error -> destroyed. Bgr() converts the frame the last Next() produced.
+//
+// Thread-safety: one instance per thread; distinct instances are independent.
+class VideoDecoder {
+ public:
+  // `bytes` must outlive the decoder. Fails with video.unsupported_format (not a known
+  // container) or video.undecodable (no video track, unknown codec, damaged header).
+  static Result<std::unique_ptr<VideoDecoder>> Create(std::string_view bytes,
+                                                      const VideoDecoderLimits& limits = {});
+  ~VideoDecoder();
+  VideoDecoder(const VideoDecoder&) = delete;
+  VideoDecoder& operator=(const VideoDecoder&) = delete;
+
+  const VideoStreamInfo& info() const;
+  // Decodes the next frame: true when there is one, false at the end of the stream (also when
+  // the decoder refuses a packet, as later frames depend on it). Fails with video.undecodable
+  // when a frame takes longer than frame_timeout_ms.
+  Result<bool> Next();
+  int frames_decoded() const;
+  // The last decoded frame as CV_8UC3 BGR, sized from the decoded picture (the first converted
+  // frame fixes the size; later frames of another size are scaled to it) and turned upright.
+  // Fails with video.too_many_pixels over the limit, video.undecodable for an unusable picture.
+  Result<cv::Mat> Bgr();
+
+ private:
+  VideoDecoder();
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace ekyc::input

@@ -30,7 +30,7 @@ void ExpectReason(const Status& s, const std::string& reason) {
   EXPECT_FALSE(s.message().empty());
 }
 
-// A private scratch directory so the test can prove the decoder leaves no temp files behind.
+// A private scratch directory for the fixtures the tests write.
 class ScratchDir {
  public:
   ScratchDir() {
@@ -44,17 +44,10 @@ class ScratchDir {
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
   const std::string& path() const { return path_; }
-  bool Empty() const { return fs::is_empty(path_); }
 
  private:
   std::string path_;
 };
-
-VideoPolicy PolicyIn(const ScratchDir& dir) {
-  VideoPolicy p;
-  p.temp_dir = dir.path();
-  return p;
-}
 
 // An MJPEG AVI written by OpenCV's built-in writer: needs no shared data or external encoder.
 std::string MakeAvi(const ScratchDir& dir, int frames, double fps) {
@@ -74,30 +67,27 @@ std::string MakeAvi(const ScratchDir& dir, int frames, double fps) {
 }
 
 TEST(InputVideo, EmptyAndNonVideo) {
-  ScratchDir dir;
-  ExpectReason(DecodeVideo("", PolicyIn(dir)).status(), "video.empty");
-  auto jpeg = DecodeVideo(test::Encode(test::TestImage(32, 32), ".jpg"), PolicyIn(dir));
+  ExpectReason(DecodeVideo("", VideoPolicy{}).status(), "video.empty");
+  auto jpeg = DecodeVideo(test::Encode(test::TestImage(32, 32), ".jpg"), VideoPolicy{});
   ExpectReason(jpeg.status(), "video.unsupported_format");
   EXPECT_NE(jpeg.status().message().find("JPEG"), std::string::npos) << jpeg.status().message();
   auto heic = DecodeVideo(std::string("\0\0\0\x18"
                                       "ftypheic\0\0\0\0mif1heic",
                                       24) +
                               std::string(64, '\0'),
-                          PolicyIn(dir));
+                          VideoPolicy{});
   ExpectReason(heic.status(), "video.unsupported_format");
   std::mt19937 rng(7);
   std::string noise(10000, '\0');
   for (char& c : noise) c = static_cast<char>(rng() & 0xFF);
   noise[4] = 'x';
-  ExpectReason(DecodeVideo(noise, PolicyIn(dir)).status(), "video.unsupported_format");
-  ExpectReason(DecodeVideo("just text, not a video", PolicyIn(dir)).status(),
+  ExpectReason(DecodeVideo(noise, VideoPolicy{}).status(), "video.unsupported_format");
+  ExpectReason(DecodeVideo("just text, not a video", VideoPolicy{}).status(),
                "video.unsupported_format");
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, TooLarge) {
-  ScratchDir dir;
-  VideoPolicy p = PolicyIn(dir);
+  VideoPolicy p;
   p.max_bytes = 1000;
   ExpectReason(DecodeVideo(std::string(1001, 'a'), p).status(), "video.too_large");
 }
@@ -106,7 +96,7 @@ TEST(InputVideo, SyntheticAvi) {
   ScratchDir dir;
   const std::string avi = MakeAvi(dir, 50, 10);
   ASSERT_FALSE(avi.empty()) << "OpenCV MJPEG writer unavailable";
-  VideoPolicy p = PolicyIn(dir);
+  VideoPolicy p;
   p.max_frames = 10;
   auto clip = DecodeVideo(avi, p);
   ASSERT_TRUE(clip.ok()) << clip.status().ToString();
@@ -124,7 +114,6 @@ TEST(InputVideo, SyntheticAvi) {
   EXPECT_NEAR(clip->timestamps_ms[1], 700.0, 1e-6);  // frame 7 at 10 fps
   // The frames really are the ones at those indices (blue channel = index * 4).
   EXPECT_NEAR(cv::mean(clip->frames[1])[0], 28.0, 6.0);
-  EXPECT_TRUE(dir.Empty());
 
   p.max_duration_s = 4.0;
   ExpectReason(DecodeVideo(avi, p).status(), "video.too_long");
@@ -133,14 +122,12 @@ TEST(InputVideo, SyntheticAvi) {
   p.max_duration_s = 15.0;
   p.max_frame_pixels = 64 * 48 - 1;
   ExpectReason(DecodeVideo(avi, p).status(), "video.too_many_pixels");
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, SharedMp4Clip) {
   const fs::path file = kClips / "grid_bbaf2n.mp4";
   if (!fs::exists(file)) GTEST_SKIP() << "dev clips not present at " << kClips;
-  ScratchDir dir;
-  auto clip = DecodeVideo(ReadFile(file), PolicyIn(dir));
+  auto clip = DecodeVideo(ReadFile(file), VideoPolicy{});
   ASSERT_TRUE(clip.ok()) << clip.status().ToString();
   EXPECT_EQ(clip->container, VideoContainer::kMp4);
   EXPECT_EQ(clip->total_frames, 75);
@@ -155,14 +142,12 @@ TEST(InputVideo, SharedMp4Clip) {
   EXPECT_LT(clip->frame_indices.front(), 5);
   EXPECT_GT(clip->frame_indices.back(), 70);
   EXPECT_GT(cv::mean(clip->frames[10])[1], 10.0);  // real picture content, not black
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, WebmNamedMovIsSniffed) {
   const fs::path file = kClips / "anitspoof_real.mov";
   if (!fs::exists(file)) GTEST_SKIP() << "dev clips not present at " << kClips;
-  ScratchDir dir;
-  auto clip = DecodeVideo(ReadFile(file), PolicyIn(dir));
+  auto clip = DecodeVideo(ReadFile(file), VideoPolicy{});
   ASSERT_TRUE(clip.ok()) << clip.status().ToString();
   EXPECT_EQ(clip->container, VideoContainer::kWebm);
   EXPECT_EQ(clip->total_frames, 199);
@@ -173,35 +158,29 @@ TEST(InputVideo, WebmNamedMovIsSniffed) {
 TEST(InputVideo, LongClipRefused) {
   const fs::path file = kClips / "liveportrait_d9.mp4";  // 19.6 s
   if (!fs::exists(file)) GTEST_SKIP() << "dev clips not present at " << kClips;
-  ScratchDir dir;
-  auto r = DecodeVideo(ReadFile(file), PolicyIn(dir));
+  auto r = DecodeVideo(ReadFile(file), VideoPolicy{});
   ExpectReason(r.status(), "video.too_long");
   EXPECT_NE(r.status().message().find("19.6"), std::string::npos) << r.status().message();
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, TruncatedMp4) {
   const fs::path file = kClips / "grid_bbaf2n.mp4";
   if (!fs::exists(file)) GTEST_SKIP() << "dev clips not present at " << kClips;
-  ScratchDir dir;
   const std::string bytes = ReadFile(file);
   for (size_t keep : {size_t{64}, bytes.size() / 10, bytes.size() / 2, bytes.size() * 8 / 10}) {
     SCOPED_TRACE(keep);
-    ExpectReason(DecodeVideo(bytes.substr(0, keep), PolicyIn(dir)).status(), "video.undecodable");
+    ExpectReason(DecodeVideo(bytes.substr(0, keep), VideoPolicy{}).status(), "video.undecodable");
   }
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, TruncatedWebm) {
   const fs::path file = kClips / "anitspoof_real.mov";
   if (!fs::exists(file)) GTEST_SKIP() << "dev clips not present at " << kClips;
-  ScratchDir dir;
   const std::string bytes = ReadFile(file);
   for (size_t keep : {size_t{64}, bytes.size() / 10, bytes.size() / 2}) {
     SCOPED_TRACE(keep);
-    ExpectReason(DecodeVideo(bytes.substr(0, keep), PolicyIn(dir)).status(), "video.undecodable");
+    ExpectReason(DecodeVideo(bytes.substr(0, keep), VideoPolicy{}).status(), "video.undecodable");
   }
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, TruncatedAvi) {
@@ -210,9 +189,8 @@ TEST(InputVideo, TruncatedAvi) {
   ASSERT_FALSE(avi.empty());
   for (size_t keep : {size_t{100}, avi.size() / 2}) {
     SCOPED_TRACE(keep);
-    ExpectReason(DecodeVideo(avi.substr(0, keep), PolicyIn(dir)).status(), "video.undecodable");
+    ExpectReason(DecodeVideo(avi.substr(0, keep), VideoPolicy{}).status(), "video.undecodable");
   }
-  EXPECT_TRUE(dir.Empty());
 }
 
 TEST(InputVideo, PolicyFromConfig) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/status.h"
+
 namespace ekyc::input::internal {
 
 // A human name for a recognised file type of any kind ("PDF document", "GIF image",
@@ -17,6 +19,12 @@ inline constexpr const char* kJpegName = "a JPEG image";
 inline constexpr const char* kPngName = "a PNG image";
 inline constexpr const char* kWebpName = "a WebP image";
 inline constexpr const char* kBmpName = "a BMP image";
+
+// What a client should send instead of a video we cannot use.
+inline constexpr const char* kVideoWhatToSend = "send an MP4, MOV or WebM video";
+// video.undecodable, saying why; video.too_many_pixels for a frame of that size.
+Status VideoUndecodable(const std::string& why);
+Status VideoTooManyPixels(int64_t width, int64_t height);
 
 // "12.3 MB" style size for messages.
 std::string HumanBytes(int64_t bytes);

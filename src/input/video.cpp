@@ -1,16 +1,6 @@
-// Video sniffing and frame sampling through OpenCV's FFmpeg backend.
-//
-// OpenCV 4.6 cannot read a video from memory, so the bytes go to a private temporary file
-// (mkstemps: unique name, mode 0600) that an RAII guard removes on every return path.
-#include <fcntl.h>
-#include <unistd.h>
-
+// Video sniffing, limits and frame sampling over VideoDecoder (video_decoder.cpp).
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <opencv2/videoio.hpp>
 #include <string>
 #include <vector>
 
@@ -20,91 +10,11 @@
 namespace ekyc::input {
 namespace {
 
-constexpr const char* kWhatToSend = "send an MP4, MOV or WebM video";
-
-// Owns a temporary file: created and written in Create(), unlinked in the destructor.
-// Thread-safety: one owner; distinct instances are independent.
-class TempFile {
- public:
-  TempFile() = default;
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!path_.empty()) ::unlink(path_.c_str());
-  }
-
-  Status Create(const std::string& dir, const std::string& suffix, std::string_view data) {
-    std::error_code ec;
-    std::string base = dir.empty() ? std::filesystem::temp_directory_path(ec).string() : dir;
-    if (base.empty()) base = "/tmp";
-    std::string templ = base + "/ekyc-video-XXXXXX" + suffix;
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    fd_ = ::mkstemps(buf.data(), static_cast<int>(suffix.size()));
-    if (fd_ < 0) return Failed("could not create a temporary file in " + base);
-    path_ = buf.data();
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return Failed("could not write the temporary file (disk full?)");
-      done += static_cast<size_t>(n);
-    }
-    ::close(fd_);
-    fd_ = -1;
-    return Status::Ok();
-  }
-
-  const std::string& path() const { return path_; }
-
- private:
-  static Status Failed(const std::string& what) {
-    return Internal("input.internal", "The video could not be staged for decoding: " + what);
-  }
-  int fd_ = -1;
-  std::string path_;
-};
+using internal::kVideoWhatToSend;
+using internal::VideoUndecodable;
 
 bool At(std::string_view b, size_t pos, std::string_view s) {
   return b.size() >= pos + s.size() && b.substr(pos, s.size()) == s;
-}
-
-VideoContainer SniffContainer(std::string_view b) {
-  if (At(b, 0, "\x1A\x45\xDF\xA3")) return VideoContainer::kWebm;
-  if (At(b, 0, "RIFF") && At(b, 8, "AVI ")) return VideoContainer::kAvi;
-  if (At(b, 4, "ftyp")) {
-    // HEIC/AVIF stills share the ISO box structure; DescribeContent knows their brands.
-    return internal::DescribeContent(b).find("video") != std::string::npos
-               ? VideoContainer::kMp4
-               : VideoContainer::kUnknown;
-  }
-  // Old QuickTime files may start with another top-level atom.
-  for (std::string_view atom : {"moov", "mdat", "wide", "free", "skip", "pnot"}) {
-    if (At(b, 4, atom)) return VideoContainer::kMp4;
-  }
-  return VideoContainer::kUnknown;
-}
-
-const char* Suffix(VideoContainer c) {
-  switch (c) {
-    case VideoContainer::kMp4:
-      return ".mp4";
-    case VideoContainer::kWebm:
-      return ".webm";
-    case VideoContainer::kAvi:
-      return ".avi";
-    case VideoContainer::kUnknown:
-      break;
-  }
-  return "";
-}
-
-Status Undecodable(const std::string& why) {
-  return InvalidArgument("video.undecodable",
-                         "The video could not be decoded (" + why +
-                             "); it may be truncated, damaged or use an unsupported codec: " +
-                             kWhatToSend + " (H.264, VP8 or VP9) and upload the whole file");
 }
 
 Status TooLong(double seconds, double limit) {
@@ -137,34 +47,44 @@ struct Pass {
 
 // Decodes the stream sequentially (seeking is unreliable across containers) and keeps the
 // frames whose index is in `wanted`. Fails when the clip turns out longer than `max_decoded`.
-Result<Pass> DecodePass(const std::string& path, const std::vector<int>& wanted, int max_decoded,
-                        double fps, double max_duration_s) {
-  cv::VideoCapture cap;
-  try {
-    if (!cap.open(path, cv::CAP_FFMPEG)) return Undecodable("the container could not be opened");
-    Pass pass;
-    size_t next = 0;
-    while (cap.grab()) {
-      const int idx = pass.decoded++;
-      if (idx >= max_decoded) return TooLong(pass.decoded / fps, max_duration_s);
-      if (next < wanted.size() && wanted[next] == idx) {
-        cv::Mat frame;
-        if (!cap.retrieve(frame) || frame.empty()) {
-          return Undecodable("frame " + std::to_string(idx) + " could not be read");
-        }
-        if (frame.type() != CV_8UC3) return Undecodable("frames are not 8-bit colour");
-        pass.frames.push_back(frame.clone());
-        pass.indices.push_back(idx);
-        ++next;
-      }
+Result<Pass> DecodePass(std::string_view bytes, const VideoDecoderLimits& limits,
+                        const std::vector<int>& wanted, int max_decoded, double fps,
+                        double max_duration_s) {
+  EKYC_ASSIGN_OR_RETURN(std::unique_ptr<VideoDecoder> decoder, VideoDecoder::Create(bytes, limits));
+  Pass pass;
+  size_t next = 0;
+  while (true) {
+    EKYC_ASSIGN_OR_RETURN(const bool more, decoder->Next());
+    if (!more) break;
+    const int idx = pass.decoded++;
+    if (idx >= max_decoded) return TooLong(pass.decoded / fps, max_duration_s);
+    if (next < wanted.size() && wanted[next] == idx) {
+      EKYC_ASSIGN_OR_RETURN(cv::Mat frame, decoder->Bgr());
+      pass.frames.push_back(frame.clone());
+      pass.indices.push_back(idx);
+      ++next;
     }
-    return pass;
-  } catch (const cv::Exception& e) {
-    return Undecodable("the decoder failed");
   }
+  return pass;
 }
 
 }  // namespace
+
+VideoContainer SniffVideoContainer(std::string_view b) {
+  if (At(b, 0, "\x1A\x45\xDF\xA3")) return VideoContainer::kWebm;
+  if (At(b, 0, "RIFF") && At(b, 8, "AVI ")) return VideoContainer::kAvi;
+  if (At(b, 4, "ftyp")) {
+    // HEIC/AVIF stills share the ISO box structure; DescribeContent knows their brands.
+    return internal::DescribeContent(b).find("video") != std::string::npos
+               ? VideoContainer::kMp4
+               : VideoContainer::kUnknown;
+  }
+  // Old QuickTime files may start with another top-level atom.
+  for (std::string_view atom : {"moov", "mdat", "wide", "free", "skip", "pnot"}) {
+    if (At(b, 4, atom)) return VideoContainer::kMp4;
+  }
+  return VideoContainer::kUnknown;
+}
 
 const char* VideoContainerName(VideoContainer container) {
   switch (container) {
@@ -193,7 +113,7 @@ VideoPolicy VideoPolicy::FromConfig(const Config& config) {
 Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy) {
   if (bytes.empty()) {
     return InvalidArgument("video.empty",
-                           std::string("The video is empty (0 bytes): ") + kWhatToSend);
+                           std::string("The video is empty (0 bytes): ") + kVideoWhatToSend);
   }
   const auto size = static_cast<int64_t>(bytes.size());
   if (size > policy.max_bytes) {
@@ -202,39 +122,28 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
                                  internal::HumanBytes(policy.max_bytes) +
                                  " limit: record a shorter or lower-resolution clip");
   }
-  const VideoContainer container = SniffContainer(bytes);
+  const VideoContainer container = SniffVideoContainer(bytes);
   if (container == VideoContainer::kUnknown) {
     const std::string kind = internal::DescribeContent(bytes);
     return Unsupported("video.unsupported_format",
                        (kind.empty() ? std::string("The data is not a recognised video file")
                                      : "This is " + kind + ", not a supported video") +
-                           ": " + kWhatToSend);
+                           ": " + kVideoWhatToSend);
   }
 
-  TempFile file;
-  EKYC_RETURN_IF_ERROR(file.Create(policy.temp_dir, Suffix(container), bytes));
-
-  double fps = 0, declared = 0;
-  int width = 0, height = 0;
-  try {
-    cv::VideoCapture probe;
-    if (!probe.open(file.path(), cv::CAP_FFMPEG)) {
-      return Undecodable("the container could not be opened");
-    }
-    fps = probe.get(cv::CAP_PROP_FPS);
-    declared = probe.get(cv::CAP_PROP_FRAME_COUNT);
-    width = static_cast<int>(probe.get(cv::CAP_PROP_FRAME_WIDTH));
-    height = static_cast<int>(probe.get(cv::CAP_PROP_FRAME_HEIGHT));
-  } catch (const cv::Exception& e) {
-    return Undecodable("the decoder failed");
-  }
-  if (!(fps > 0.5 && fps < 1000)) return Undecodable("it declares no usable frame rate");
-  if (width <= 0 || height <= 0) return Undecodable("it declares no frame size");
+  VideoDecoderLimits limits;
+  limits.max_frame_pixels = policy.max_frame_pixels;
+  EKYC_ASSIGN_OR_RETURN(std::unique_ptr<VideoDecoder> probe, VideoDecoder::Create(bytes, limits));
+  const VideoStreamInfo& info = probe->info();
+  const double fps = info.fps;
+  const double declared = static_cast<double>(info.declared_frames);
+  const int width = info.declared_width, height = info.declared_height;
+  probe.reset();
+  if (!(fps > 0.5 && fps < 1000)) return VideoUndecodable("it declares no usable frame rate");
+  if (width <= 0 || height <= 0) return VideoUndecodable("it declares no frame size");
+  // Refused early from what the container declares; every decoded frame is checked again.
   if (int64_t{width} * height > policy.max_frame_pixels) {
-    return ResourceExhausted("video.too_many_pixels",
-                             "The video frames are " + std::to_string(width) + "x" +
-                                 std::to_string(height) +
-                                 " pixels, over the limit: record at 1080p (4K at most)");
+    return internal::VideoTooManyPixels(width, height);
   }
   // Refuse an over-long clip from its metadata before decoding; the decode pass enforces the
   // limit again on the frames actually present, in case the metadata lies.
@@ -245,20 +154,21 @@ Result<VideoClip> DecodeVideo(std::string_view bytes, const VideoPolicy& policy)
   const int expected = declared > 0 ? static_cast<int>(declared) : max_decoded;
 
   EKYC_ASSIGN_OR_RETURN(
-      Pass pass, DecodePass(file.path(), SampleIndices(expected, policy.max_frames), max_decoded,
+      Pass pass, DecodePass(bytes, limits, SampleIndices(expected, policy.max_frames), max_decoded,
                             fps, policy.max_duration_s));
-  if (pass.decoded == 0) return Undecodable("no frame could be decoded");
+  if (pass.decoded == 0) return VideoUndecodable("no frame could be decoded");
   // A file cut short keeps its full index but loses frames; refuse rather than analyse a
   // fragment of what the user recorded.
   if (declared > 0 && pass.decoded < 0.9 * declared) {
-    return Undecodable("only " + std::to_string(pass.decoded) + " of its " +
-                       std::to_string(static_cast<int>(declared)) + " frames could be decoded");
+    return VideoUndecodable("only " + std::to_string(pass.decoded) + " of its " +
+                            std::to_string(static_cast<int>(declared)) +
+                            " frames could be decoded");
   }
   const std::vector<int> ideal = SampleIndices(pass.decoded, policy.max_frames);
   if (pass.indices.size() < ideal.size()) {
     // The declared count was too high, so the samples bunch at the start: redo with the truth.
-    EKYC_ASSIGN_OR_RETURN(pass,
-                          DecodePass(file.path(), ideal, max_decoded, fps, policy.max_duration_s));
+    EKYC_ASSIGN_OR_RETURN(
+        pass, DecodePass(bytes, limits, ideal, max_decoded, fps, policy.max_duration_s));
   }
 
   VideoClip clip;
