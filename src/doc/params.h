@@ -94,6 +94,11 @@ struct RereadParams {
   int surname_height_den = 5;
   int surname_below_div = 6;  // the value's baseline sits h / 6 below the label's
   int surname_width = 12;     // 12 h wide
+  // A date label with no value found: the value may sit in the gap under the label that the page
+  // pass did not read as a line. The gap runs down to the next line of the label's column, at
+  // most this many label heights; the box is this many label widths wide.
+  double under_label_max_heights = 1.5;
+  double under_label_widths = 2.0;
 };
 inline constexpr RereadParams kReread{};
 

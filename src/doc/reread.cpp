@@ -120,14 +120,25 @@ void FieldRereader::ReadBesideLabel(const std::string& accent_free, Extracted* e
 std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
                                       const std::string& padded, double* conf) {
   const RereadParams& p = kReread;
-  std::vector<cv::Rect> boxes;
-  if (!e.spans.empty()) boxes.push_back(SpanBox(segs_, e.spans.front()));
-  if (!template_box.empty()) boxes.push_back(template_box);
-  for (size_t b = 0; b < boxes.size(); ++b) {
-    // Template boxes are tight: no extra room above (the label line sits there).
-    const bool is_template = b + 1 == boxes.size() && (e.spans.empty() || boxes.size() == 2);
-    LineReading lr =
-        ReadLine(boxes[b], FieldKind::kDate, is_template ? p.pad_template : p.pad_name);
+  // Candidate boxes with the room above each: the value's own words get the name padding; the
+  // gap under a label and the layout's template box are tight (a label line sits above them).
+  std::vector<std::pair<cv::Rect, double>> boxes;
+  if (!e.spans.empty()) boxes.push_back({SpanBox(segs_, e.spans.front()), p.pad_name});
+  if (e.spans.empty() && !e.label_line.empty()) {
+    const cv::Rect& lab = e.label_line;
+    int bottom = lab.br().y + static_cast<int>(p.under_label_max_heights * lab.height);
+    for (const Segment& s : segs_) {
+      const bool same_column = s.box.x < lab.br().x && s.box.br().x > lab.x;
+      if (same_column && s.box.y >= lab.br().y) bottom = std::min(bottom, s.box.y);
+    }
+    cv::Rect gap(lab.x, lab.br().y, static_cast<int>(p.under_label_widths * lab.width),
+                 bottom - lab.br().y);
+    gap &= cv::Rect(0, 0, gray_.cols, gray_.rows);
+    if (gap.height > p.min_side_pad_px && gap.width > gap.height) boxes.push_back({gap, p.pad_template});
+  }
+  if (!template_box.empty()) boxes.push_back({template_box, p.pad_template});
+  for (const auto& [box, pad] : boxes) {
+    LineReading lr = ReadLine(box, FieldKind::kDate, pad);
     bool short_read = false;
     std::string d = DateOrNoExpiry(lr.text, &short_read);
     if (!d.empty() && !short_read) {

@@ -38,8 +38,9 @@ class FieldRereader {
   // A passport name the page pass missed (label read, nothing after it): the box right of the label
   // on its baseline, read three ways and kept only when it spells `accent_free`.
   void ReadBesideLabel(const std::string& accent_free, Extracted* e);
-  // A complete date for `spec` from its value box, then `template_box`; `padded` (a page value
-  // with a lost digit) when nothing better. Empty when none.
+  // A complete date for `spec` from its value box (with none, from the gap under its label down
+  // to the next line of the label's column), then `template_box`; `padded` (a page value with a
+  // lost digit) when nothing better. Empty when none.
   std::string RereadDate(const Extracted& e, cv::Rect template_box, const std::string& padded,
                          double* conf);
 

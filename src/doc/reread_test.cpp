@@ -99,6 +99,30 @@ TEST(DocReread, ADateIsReReadInItsBoxThenTheLayoutBox) {
   EXPECT_NEAR(conf, 0.9 * 0.6, 1e-9);
 }
 
+TEST(DocReread, ADateMissingUnderItsLabelIsReadInTheGapAboveTheNextLine) {
+  Fixture fx;
+  // The page pass read the label and the next field's label, not the value between them.
+  auto segs = Page({{"Ngày cấp /Date of issue", 262, 443, 157, 29},
+                    {"Nơi cấp /Place of issue", 262, 497, 152, 29}});
+  auto lines = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"10/09/2023", 0.9}});
+  Recognizers rec;
+  rec.line = lines;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  Extracted e;
+  e.label_line = cv::Rect(262, 443, 157, 29);
+  double conf = 0;
+  EXPECT_EQ(rr.RereadDate(e, {}, "", &conf), "10/09/2023");
+  ASSERT_EQ(lines->sizes.size(), 1u);
+  // The crop is the 25-px gap (with a little room), not the next label's line under it.
+  EXPECT_LT(lines->sizes[0].height, 29 + 10);
+  // Without a label there is no gap to read: nothing is read and nothing found.
+  auto none = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"10/09/2023", 0.9}});
+  rec.line = none;
+  FieldRereader rr2(rec, fx.gray, fx.card, segs);
+  EXPECT_EQ(rr2.RereadDate(Extracted{}, {}, "", &conf), "");
+  EXPECT_TRUE(none->sizes.empty());
+}
+
 TEST(DocReread, AKindCanHaveItsOwnLineRecognizer) {
   Fixture fx;
   auto segs = Page({{"x", 300, 300, 50, 26}});
