@@ -72,14 +72,10 @@ Check CheckIso9796Block(Check c, const std::string& f, const std::string& challe
   } else if (last == 0xCC) {
     md = Iso10118Hash(static_cast<unsigned char>(f[k - 2]));
     trailer = 2;
-    if (md == nullptr)
-      return Fail(c, "chip.aa_unsupported_algorithm",
-                  "unknown ISO/IEC 10118 hash identifier in the trailer");
   } else {
     return Fail(c, "chip.aa_signature_invalid",
                 "the recovered block has no ISO/IEC 9796-2 trailer");
   }
-  const auto hlen = static_cast<size_t>(EVP_MD_get_size(md));
   const unsigned char b0 = f[0];
   if ((b0 & 0xC0) != 0x40)
     return Fail(c, "chip.aa_signature_invalid", "the recovered block has no ISO/IEC 9796-2 header");
@@ -96,6 +92,13 @@ Check CheckIso9796Block(Check c, const std::string& f, const std::string& challe
   } else {
     return Fail(c, "chip.aa_signature_invalid", "bad ISO/IEC 9796-2 padding");
   }
+  // An unknown hash is reported only for a block framed as ISO/IEC 9796-2: a block recovered with
+  // the wrong key is random, and its last byte alone must not make a forgery look like an
+  // unsupported chip.
+  if (md == nullptr)
+    return Fail(c, "chip.aa_unsupported_algorithm",
+                "unknown ISO/IEC 10118 hash identifier in the trailer");
+  const auto hlen = static_cast<size_t>(EVP_MD_get_size(md));
   if (k < m1_start + hlen + trailer)
     return Fail(c, "chip.aa_signature_invalid", "recovered block too short for its hash");
   const std::string m1 = f.substr(m1_start, k - trailer - hlen - m1_start);
