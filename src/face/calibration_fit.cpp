@@ -40,6 +40,30 @@ double Round(double v, double unit) {
   return std::round(v / unit) * unit;
 }
 
+// Scores ordered highest first, with the total weight and the weight the tail fit takes.
+struct TailSample {
+  std::vector<size_t> order;
+  double total = 0;
+  double want = 0;
+};
+
+// What both tail fits start from; an error when the tail would hold too few pairs.
+Result<TailSample> SortTail(const std::vector<double>& scores, const std::vector<double>& weights,
+                            double tail_fraction) {
+  if (!weights.empty() && weights.size() != scores.size()) return DataError("one weight per score");
+  TailSample t;
+  t.order.resize(scores.size());
+  std::iota(t.order.begin(), t.order.end(), 0);
+  std::sort(t.order.begin(), t.order.end(),
+            [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  for (size_t i = 0; i < scores.size(); ++i) t.total += weights.empty() ? 1.0 : weights[i];
+  t.want = tail_fraction * t.total;
+  if (t.want < kMinExceedances)
+    return DataError("too few impostor pairs for a tail model (" + std::to_string(int(t.total)) +
+                     "; need " + std::to_string(int(kMinExceedances / tail_fraction)) + ")");
+  return t;
+}
+
 }  // namespace
 
 double TailModel::Quantile(double far) const {
@@ -60,17 +84,10 @@ double TailModel::Far(double cosine) const {
 
 Result<TailModel> FitTail(const std::vector<double>& scores, const std::vector<double>& weights,
                           double tail_fraction) {
-  if (!weights.empty() && weights.size() != scores.size()) return DataError("one weight per score");
-  std::vector<size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  EKYC_ASSIGN_OR_RETURN(const TailSample t, SortTail(scores, weights, tail_fraction));
+  const std::vector<size_t>& order = t.order;
+  const double total = t.total, want = t.want;
   auto w = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
-  double total = 0;
-  for (size_t i = 0; i < scores.size(); ++i) total += w(i);
-  const double want = tail_fraction * total;
-  if (want < kMinExceedances)
-    return DataError("too few impostor pairs for a tail model (" + std::to_string(int(total)) +
-                     "; need " + std::to_string(int(kMinExceedances / tail_fraction)) + ")");
   // The highest scores up to `want` weight are the exceedances; the next score is the threshold.
   size_t j = 0;
   double cum = 0;
@@ -125,17 +142,10 @@ double NormalTail::Far(double cosine) const {
 
 Result<NormalTail> FitNormalTail(const std::vector<double>& scores,
                                  const std::vector<double>& weights, double tail_fraction) {
-  if (!weights.empty() && weights.size() != scores.size()) return DataError("one weight per score");
-  std::vector<size_t> order(scores.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  EKYC_ASSIGN_OR_RETURN(const TailSample t, SortTail(scores, weights, tail_fraction));
+  const std::vector<size_t>& order = t.order;
+  const double total = t.total, want = t.want;
   auto w = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
-  double total = 0;
-  for (size_t i = 0; i < scores.size(); ++i) total += w(i);
-  const double want = tail_fraction * total;
-  if (want < kMinExceedances)
-    return DataError("too few impostor pairs for a tail model (" + std::to_string(int(total)) +
-                     "; need " + std::to_string(int(kMinExceedances / tail_fraction)) + ")");
   // Weighted least squares of score on z over the top `want` weight; plotting position of a
   // score = (weight above it + half its own) / total.
   double sw = 0, sz = 0, ss = 0, szz = 0, szs = 0, before = 0;
