@@ -47,9 +47,10 @@ browser-deps: deps
 	fi
 
 # Fuzzing (docs/reliability.md): every parser's libFuzzer target for FUZZ_SECONDS each (default
-# 60), or FUZZ_RUNS executions; FUZZ_TARGETS="mrz qr" for some. Clang + ASan + UBSan in build-fuzz/.
+# 60), or FUZZ_RUNS executions; FUZZ_TARGETS="mrz qr" for some. Clang + ASan + UBSan in build-asan/,
+# the tree `make test-sanitize` builds its tests in.
 fuzz: fetch
-	EKYC_PKG_DIR=$(abspath $(BUILD))/pkgs ./scripts/fuzz.sh build-fuzz
+	EKYC_PKG_DIR=$(abspath $(BUILD))/pkgs ./scripts/fuzz.sh build-asan
 
 # The unit and integration tests built with AddressSanitizer + UndefinedBehaviorSanitizer (clang)
 # in build-asan/, and the concurrency tests (worker pool, admission control, server, store) with
@@ -82,4 +83,4 @@ format:
 	find src tests bench -name '*.cpp' -o -name '*.h' 2>/dev/null | xargs -r clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-fuzz build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan

@@ -15,7 +15,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
-BUILD=${1:-build-fuzz}
+BUILD=${1:-build-asan}
 PKGS=${EKYC_PKG_DIR:-$SRC/build/pkgs}
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 RUNS=${FUZZ_RUNS:--1}

@@ -54,6 +54,7 @@ int RunRead(const std::vector<std::string>& images, bool rotate, const doc::DocR
       rc = 1;
       continue;
     }
+    for (const std::string& line : res->trace) std::cerr << line << "\n";
     output.push_back(res->ToJson());
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -157,15 +158,20 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
     std::vector<std::string> images;
     bool no_rotate = false;
     bool pretty = false;
+    bool trace = false;
     std::string tessdata, lines, page, mrz, date_lines;
     std::string eval_dir, eval_out = "doc-eval.jsonl";
     int limit = 0;
+    int read_width = 0;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("images", o->images, "FRONT [BACK] image files (JPEG/PNG)");
   cmd->add_flag("--no-rotate", o->no_rotate,
                 "do not try 180-degree rotations (check_rotate=false)");
   cmd->add_flag("--pretty", o->pretty, "indent the JSON");
+  cmd->add_flag("--trace", o->trace,
+                "print how each side was read to stderr: the page's segments, each field's label, "
+                "words and re-read (prints the card's text: a development tool)");
   cmd->add_option("--tessdata", o->tessdata,
                   "Tesseract tessdata directory (default /usr/share/tesseract-ocr/5/tessdata)");
   cmd->add_option("--lines", o->lines,
@@ -181,6 +187,8 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
                   "evaluate: read every image of DIR and write JSON lines to --out");
   cmd->add_option("--out", o->eval_out, "evaluation output (JSON lines)");
   cmd->add_option("--limit", o->limit, "evaluate at most N images");
+  cmd->add_option("--read-width", o->read_width,
+                  "width in pixels the card is rectified to for reading (default 1400)");
   cmd->callback([o, exit_code] {
     auto opt = ReaderOptions(o->tessdata, o->lines, o->page, o->mrz, o->date_lines);
     if (!opt.ok()) {
@@ -188,6 +196,8 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
+    opt->trace = o->trace;
+    if (o->read_width > 0) opt->read_width = o->read_width;
     if (!o->eval_dir.empty()) {
       *exit_code = RunEval(o->eval_dir, o->eval_out, !o->no_rotate, *opt, o->limit);
       return;

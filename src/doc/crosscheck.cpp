@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "doc/fields.h"
 #include "doc/params.h"
 #include "doc/result_fields.h"
 #include "doc/text.h"
@@ -45,7 +46,11 @@ void CrossCheck(DocResult* r, const std::string& name, const std::string& machin
     f->confidence = p.machine_alone;
     f->source = source;
   } else if (machine_trusted) {
-    // Accent-free machine text (MRZ names): keep the printed accents, lower confidence.
+    // Accent-free machine text (MRZ names) whose letters the reading got wrong: the checked
+    // letters, with the printed marks where the letters line up; lower confidence. A machine
+    // name that is the start of the printed one was cut to the MRZ's length: the printed one stays.
+    const std::string printed = FoldKey(f->value), machine = FoldKey(machine_value);
+    if (printed.rfind(machine, 0) != 0) f->value = SpellWithMarks(f->value, machine_value);
     f->confidence = std::min(f->confidence, p.accent_free_disagreement);
   }
 }

@@ -63,6 +63,10 @@ struct DocResult {
   bool card_located = false;  // false: the whole image was taken as the card
   cv::Mat card;               // rectified upright card (BGR)
   cv::Rect portrait;          // portrait slot in `card`, empty when the side has none
+  // With DocReaderOptions::trace: how the side was read, one line per step (the page's
+  // segments, each field's label, the words taken and what the re-reads and cleaning made of
+  // them). Holds the card's text: for developers' tools only, never for logs.
+  std::vector<std::string> trace;
 
   const Field* Get(const std::string& name) const;
   // The vendor-shaped "output" element for this side (fields + class_name + mrz/qr blocks), without
@@ -79,7 +83,12 @@ enum class TextEngine {
 
 struct DocReaderOptions {
   std::string tessdata_dir = "/usr/share/tesseract-ocr/5/tessdata";
-  int card_width = 1000;  // rectified card width in pixels
+  int card_width = 1000;  // width of the rectified card handed out (DocResult::card)
+  // Width the card is rectified to for reading. The smallest print (a passport's bilingual labels,
+  // the English sub-labels) is about 10 px tall at 1000 px, where the page recogniser merges it
+  // with the value under it or drops it; at 1400 px both are read apart (docs/doc.md, "Reading
+  // resolution"). The reader's pixel thresholds (doc/params.h) are stated at this width.
+  int read_width = 1400;
   // The per-field line re-reads, the page reading and the MRZ band. kTrained needs `models`
   // (src/infer). Tesseract reads the MRZ with its `eng` model limited to the MRZ alphabet.
   // Tesseract everywhere needs no model set, so it is this struct's default; the server's and
@@ -91,6 +100,7 @@ struct DocReaderOptions {
   // given to the engine that reads it best (docs/doc.md, "Recognisers").
   TextEngine date_lines = TextEngine::kTesseract;
   std::shared_ptr<const infer::ModelSet> models;
+  bool trace = false;  // fill DocResult::trace (`ekyc read --trace`)
 };
 
 // "tesseract" | "trained" (as in EKYC_DOC_LINES / EKYC_DOC_PAGE / EKYC_DOC_MRZ); nullopt for anything else.

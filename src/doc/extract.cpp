@@ -213,6 +213,45 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   return e;
 }
 
+Extracted ValueExtractor::Spelled(const std::string& accent_free, int max_edits) const {
+  const std::string want = FoldKey(accent_free);
+  Extracted e;
+  if (want.empty()) return e;
+  auto folded = [&](const Segment& s, int from, int to) {
+    return FoldKey(CleanName(WordsText(s, from, to)));
+  };
+  int best = max_edits + 1;
+  for (size_t i = 0; i < segs_.size(); ++i) {
+    if (labels_.IsLabelSegment(static_cast<int>(i))) continue;  // "Số hộ chiếu" is not "HỒ"
+    const Segment& s = segs_[i];
+    const int n = static_cast<int>(s.words.size());
+    const int d = EditDistance(folded(s, 0, n), want);
+    if (d < best) {
+      best = d;
+      e.spans = {{static_cast<int>(i), 0, n}};
+    }
+  }
+  if (e.spans.empty()) {
+    // A value glued to other words of its text line (a sub-label read beside it).
+    for (size_t i = 0; i < segs_.size() && e.spans.empty(); ++i) {
+      if (labels_.IsLabelSegment(static_cast<int>(i))) continue;
+      const Segment& s = segs_[i];
+      const int n = static_cast<int>(s.words.size());
+      for (int from = 0; from < n && e.spans.empty(); ++from)
+        for (int to = from + 1; to <= n; ++to)
+          if (folded(s, from, to) == want) {
+            e.spans = {{static_cast<int>(i), from, to}};
+            break;
+          }
+    }
+  }
+  if (e.spans.empty()) return e;
+  const Span& sp = e.spans.front();
+  e.text = WordsText(segs_[sp.seg], sp.from_word, sp.to_word);
+  e.conf = WordsConf(segs_[sp.seg], sp.from_word, sp.to_word);
+  return e;
+}
+
 std::string FindVietnameseIssueDate(const std::vector<Segment>& segs) {
   static const std::regex kRe(R"(NGAY\s*(\S{1,2})\s*THANG\s*(\S{1,2})\s*NAM\s*(\S{4}))");
   for (const auto& s : segs) {

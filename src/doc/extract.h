@@ -30,6 +30,11 @@ class ValueExtractor {
       : segs_(segs), labels_(labels) {}
 
   Extracted Value(const FieldSpec& spec) const;
+  // The words spelling `accent_free` (a checked MRZ's name part) once accents are folded away:
+  // a segment that is that text up to `max_edits`, else a run of words inside a segment that is
+  // exactly it. Found by its text, wherever the page pass put it, for when its label was not read.
+  // Empty when none.
+  Extracted Spelled(const std::string& accent_free, int max_edits) const;
 
  private:
   // A line below a label, from its first word in the label's column on.

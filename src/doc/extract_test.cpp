@@ -93,5 +93,30 @@ TEST(DocExtract, FixedTextsOfBacks) {
   EXPECT_EQ(FindIssuer(segs, DocType::kPassport), "");
 }
 
+TEST(DocExtract, SpelledFindsAMachineNameWhereverThePagePassPutIt) {
+  auto segs = Page({{"Số", 600, 100, 30, 16},
+                    {"hộ", 635, 100, 30, 16},
+                    {"chiếu", 670, 100, 60, 16},
+                    {"QUÁCH", 270, 200, 110, 30},
+                    {"Given", 270, 250, 60, 16},
+                    {"XUÂN", 340, 250, 80, 30},
+                    {"PHÚC", 430, 250, 80, 30}});
+  std::vector<FieldSpec> specs = {{"id", FieldKind::kId, {"SO HO CHIEU"}}};
+  LabelMap labels(segs, specs);
+  ValueExtractor x(segs, labels);
+  // A whole segment, up to the misread letters allowed.
+  Extracted surname = x.Spelled("QUACH", 1);
+  EXPECT_EQ(surname.text, "QUÁCH");
+  EXPECT_EQ(x.Spelled("QUACK", 1).text, "QUÁCH");
+  EXPECT_TRUE(x.Spelled("QUOCK", 1).spans.empty());
+  // Exact words inside a segment (a sub-label read beside them).
+  Extracted given = x.Spelled("XUAN PHUC", 1);
+  EXPECT_EQ(given.text, "XUÂN PHÚC");
+  ASSERT_EQ(given.spans.size(), 1u);
+  EXPECT_EQ(given.spans[0].from_word, 1);
+  // A label's words are never a name ("Số hộ chiếu" holds "HỘ").
+  EXPECT_TRUE(x.Spelled("HO", 0).spans.empty());
+}
+
 }  // namespace
 }  // namespace ekyc::doc

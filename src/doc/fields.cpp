@@ -482,4 +482,51 @@ bool IsEnglishTail(const std::string& text, const char* english_label) {
   return false;
 }
 
+std::string SpellWithMarks(const std::string& reading, const std::string& accent_free) {
+  // Code points of the reading, upper-cased, and their accent-free letters.
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(CleanName(reading));
+  std::vector<std::string> r, rf;
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    std::string one;
+    icu::UnicodeString(c).toUpper().toUTF8String(one);
+    r.push_back(one);
+    const std::string f = FoldKey(one);
+    rf.push_back(f.empty() ? std::string(" ") : f);
+    i += U16_LENGTH(c);
+  }
+  std::string m;
+  for (char c : accent_free) m.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  const size_t n = r.size(), k = m.size();
+  // Levenshtein table, then the alignment back from the end.
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(k + 1, 0));
+  for (size_t i = 0; i <= n; ++i) d[i][0] = static_cast<int>(i);
+  for (size_t j = 0; j <= k; ++j) d[0][j] = static_cast<int>(j);
+  auto same = [&](size_t i, size_t j) { return rf[i].size() == 1 && rf[i][0] == m[j]; };
+  for (size_t i = 1; i <= n; ++i)
+    for (size_t j = 1; j <= k; ++j)
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)});
+  std::vector<std::string> out(k);
+  for (size_t j = 0; j < k; ++j) out[j] = std::string(1, m[j]);
+  for (size_t i = n, j = k; i > 0 && j > 0;) {
+    if (d[i][j] == d[i - 1][j - 1] + (same(i - 1, j - 1) ? 0 : 1)) {
+      if (same(i - 1, j - 1)) out[j - 1] = r[i - 1];
+      --i;
+      --j;
+    } else if (d[i][j] == d[i - 1][j] + 1) {
+      --i;
+    } else {
+      --j;
+    }
+  }
+  std::string s;
+  for (const auto& c : out) s += c;
+  return s;
+}
+
+int MrzNameEdits(const std::string& accent_free) {
+  return std::min(kExtract.mrz_name_max_edits,
+                  static_cast<int>(FoldKey(accent_free).size()) / kExtract.mrz_name_chars_per_edit);
+}
+
 }  // namespace ekyc::doc

@@ -39,6 +39,13 @@ std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 // Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
 // edge, background specks).
 std::string CleanName(const std::string& raw);
+// A name read with a letter wrong, lost or added, and the checked machine-readable spelling of it
+// (accent-free MRZ letters): the machine's letters, each carrying the printed letter's marks where
+// the two line up ("HẾU" and "HIEU" → "HIẾU"). Letters the reading lacks stay bare.
+std::string SpellWithMarks(const std::string& reading, const std::string& accent_free);
+// Misread letters a reading may have and still be taken for the machine-readable name
+// `accent_free` (doc/params.h, ExtractParams::mrz_name_*).
+int MrzNameEdits(const std::string& accent_free);
 
 // Letters OCR takes from other alphabets: the Icelandic eth Ð/ð (U+00D0/U+00F0) for the
 // Vietnamese Đ/đ (U+0110/U+0111), which look the same.

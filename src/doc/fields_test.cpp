@@ -154,6 +154,20 @@ TEST(DocFields, CleanDateWithSlashesReadAsDigits) {
   EXPECT_FALSE(incomplete);
   EXPECT_EQ(CleanDate("123456789"), "");  // no separator look-alike where one must be
 }
+TEST(DocFields, SpellWithMarksTakesTheMachineLettersAndThePrintedMarks) {
+  // A lost letter: the machine's letters, the printed marks where the letters line up.
+  EXPECT_EQ(SpellWithMarks("ĐỨC HẾU", "DUC HIEU"), "ĐỨC HIẾU");
+  // A wrong letter and a word of label text in front of it.
+  EXPECT_EQ(SpellWithMarks("NAME LÊ TIẾN LỘG", "LE TIEN LOC"), "LÊ TIẾN LỘC");
+  // Nothing lines up: the machine's spelling, bare.
+  EXPECT_EQ(SpellWithMarks("XYZ", "VU AN"), "VU AN");
+  EXPECT_EQ(SpellWithMarks("", "HO"), "HO");
+  // The budget of misread letters grows with the name; a two-letter name must be exact.
+  EXPECT_EQ(MrzNameEdits("DO"), 0);
+  EXPECT_EQ(MrzNameEdits("XUAN PHUC"), 1);
+  EXPECT_EQ(MrzNameEdits("NGUYEN THI THANH HUONG"), 2);
+}
+
 }  // namespace ekyc::doc
 
 namespace ekyc::doc {

@@ -9,20 +9,27 @@ namespace ekyc::doc {
 std::string IdResolver::AddPageValue(const Extracted& e, double conf,
                                      const std::vector<Segment>& segs, bool reread_lines) {
   const IdParams& p = kId;
+  wanted_ = true;
   std::string v = CleanId(e.text, len_);
-  cands_.push_back({v, conf});
-  if (!e.label_text.empty()) cands_.push_back({CleanId(e.label_text, len_), conf});
-  for (const std::string* t : {&e.text, &e.label_text}) {
+  // A short label such as "Số" also starts other lines ("Số 12 Lê Lợi, ..."): what follows a
+  // label is a hypothesis only when it is mostly digits, as for unlabelled lines (Resolve).
+  const bool value_numeric = LooksLikeIdLine(e.text, len_);
+  const bool label_numeric =
+      !e.label_text.empty() && (value_numeric || LooksLikeIdLine(e.label_text, len_));
+  if (value_numeric) cands_.push_back({v, conf});
+  if (label_numeric) cands_.push_back({CleanId(e.label_text, len_), conf});
+  for (const auto& [t, numeric] : {std::pair{&e.text, value_numeric}, {&e.label_text, label_numeric}}) {
+    if (!numeric) continue;
     for (auto& w : IdWindows(*t, len_)) cands_.push_back({w, conf * p.window_factor, true});
   }
   // More hypotheses, each line re-read alone: the value words and the label line (a value glued
   // to "Số:" is dropped with the label word). (A digits-only whitelist restricts the LSTM output,
   // but on bold card digits it read 7 as 2 and 3 as 5 far more often than the plain model.)
   if (reread_lines) {
-    if (!e.spans.empty()) lines_.push_back(SpanBox(segs, e.spans.front()));
-    if (!e.label_line.empty()) lines_.push_back(e.label_line);
+    if (!e.spans.empty() && value_numeric) lines_.push_back(SpanBox(segs, e.spans.front()));
+    if (label_numeric) lines_.push_back(e.label_line);
   }
-  return v;
+  return value_numeric ? v : std::string();
 }
 
 void IdResolver::AddReading(const std::string& text, double conf, double window_factor) {

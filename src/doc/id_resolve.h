@@ -28,7 +28,8 @@ class IdResolver {
   // the QR settles the number anyway). Returns the cleaned page value.
   std::string AddPageValue(const Extracted& e, double conf, const std::vector<Segment>& segs,
                            bool reread_lines);
-  bool empty() const { return cands_.empty(); }
+  // True once a side's ID field was given (AddPageValue), with or without a hypothesis.
+  bool wanted() const { return wanted_; }
   // Every hypothesis weighed so far (page pass and re-reads).
   const std::vector<IdCandidate>& candidates() const { return cands_; }
 
@@ -44,6 +45,7 @@ class IdResolver {
   bool Settled(const std::optional<vn::Date>& dob, int sex) const;
 
   int len_;
+  bool wanted_ = false;
   std::vector<IdCandidate> cands_;
   std::vector<cv::Rect> lines_;  // lines to re-read alone, only if no page hypothesis is valid
 };

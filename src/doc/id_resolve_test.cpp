@@ -92,5 +92,19 @@ TEST(DocIdResolve, NothingOfTheRightLength) {
   EXPECT_FALSE(ids.Resolve(segs, rr, {}, std::nullopt, -1, &rules_ok));
 }
 
+TEST(DocIdResolve, WordsAfterAMisplacedLabelAreNoNumber) {
+  // "Số" matched at the start of an address line: its letters would map to look-alike digits.
+  Fixture fx({});
+  auto segs = Page({{"Số", 270, 600, 30, 22}, {"263/9", 305, 600, 60, 22},
+                    {"Hai", 370, 600, 40, 22}, {"Bà", 415, 600, 30, 22},
+                    {"Trưng,", 450, 600, 70, 22}, {"Xã", 525, 600, 30, 22},
+                    {"Tam", 560, 600, 40, 22}, {"Thanh", 605, 600, 60, 22}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(9);
+  EXPECT_EQ(ids.AddPageValue(Value(segs), 0.9, segs, true), "");
+  EXPECT_TRUE(ids.wanted());
+  EXPECT_TRUE(ids.candidates().empty());
+}
+
 }  // namespace
 }  // namespace ekyc::doc

@@ -98,7 +98,26 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
     }
     if (found) matches_[spec.field] = best;
   }
+  DropOutOfOrderShortLabels();
   InferMissingLabels();
+}
+
+// The table lists a side's fields in reading order. A short label ("Số", "Họ tên") is also the
+// first word of other lines ("Số 12 Lê Lợi, ..."); matched wholly below the label of a field the
+// table puts after it, it is such a line, not the label (the label itself went unread).
+void LabelMap::DropOutOfOrderShortLabels() {
+  for (size_t f = 0; f < specs_.size(); ++f) {
+    auto it = matches_.find(specs_[f].field);
+    if (it == matches_.end() || it->second.len >= kLabels.short_label_chars) continue;
+    const cv::Rect& box = segs_[it->second.seg].box;
+    for (size_t g = f + 1; g < specs_.size(); ++g) {
+      auto later = matches_.find(specs_[g].field);
+      if (later != matches_.end() && segs_[later->second.seg].box.br().y < box.y) {
+        matches_.erase(it);
+        break;
+      }
+    }
+  }
 }
 
 // A short label the page pass garbled ("Họ tên:" read as "nọ te:") leaves its value unread. When

@@ -46,6 +46,7 @@ class LabelMap {
   const std::vector<FieldSpec>& specs() const { return specs_; }
 
  private:
+  void DropOutOfOrderShortLabels();
   void InferMissingLabels();
   std::optional<Match> LabelEndingInColon(int si, const FieldSpec& spec) const;
 

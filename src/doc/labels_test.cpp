@@ -101,5 +101,27 @@ TEST(DocLabels, AShortLabelInsideALineMustBeExact) {
   EXPECT_FALSE(labels.LabelOf("nguyen_quan"));
 }
 
+TEST(DocLabels, AShortLabelBelowALaterFieldsLabelIsAnotherLinesFirstWord) {
+  // "Số:" above the number went unread; "Số 12 Lê Lợi" starts the residence, below "Họ tên".
+  auto segs = Page({{"145669907", 270, 240, 150, 24},
+                    {"Họ", 270, 290, 30, 22},
+                    {"tên:", 305, 290, 45, 22},
+                    {"TẠ", 360, 290, 40, 22},
+                    {"Số", 270, 600, 30, 22},
+                    {"12", 305, 600, 30, 22},
+                    {"Lê", 340, 600, 30, 22},
+                    {"Lợi", 375, 600, 40, 22}});
+  std::vector<FieldSpec> specs = {{"id", FieldKind::kId, {"SO"}},
+                                  {"ho_ten", FieldKind::kName, {"HO TEN"}}};
+  specs[0].at_start = true;
+  LabelMap labels(segs, specs);
+  EXPECT_FALSE(labels.LabelOf("id"));
+  EXPECT_TRUE(labels.LabelOf("ho_ten"));
+  // Where it belongs, above the next field's label, it is the label.
+  auto ok = Page({{"Số:", 270, 240, 30, 22}, {"145669907", 305, 240, 150, 24},
+                  {"Họ", 270, 290, 30, 22}, {"tên:", 305, 290, 45, 22}});
+  EXPECT_TRUE(LabelMap(ok, specs).LabelOf("id"));
+}
+
 }  // namespace
 }  // namespace ekyc::doc

@@ -64,6 +64,11 @@ struct ExtractParams {
   int issuer_line_edits = 2;            // "GIÁM ĐỐC CÔNG AN" read alone on its line
   double words_date_conf = 0.85;  // "Ngày .. tháng .. năm ..": a grammar, no confidence to use
   double issuer_conf = 0.9;       // an issuer from the closed list
+  // A passport name found by the MRZ's spelling (ValueExtractor::Spelled): a misread letter per
+  // this many characters, at most mrz_name_max_edits; a short name ("ĐỖ") must be exact, or any
+  // two-letter word would do.
+  int mrz_name_chars_per_edit = 5;
+  int mrz_name_max_edits = 2;
 };
 inline constexpr ExtractParams kExtract{};
 
@@ -99,6 +104,10 @@ struct RereadParams {
   // most this many label heights; the box is this many label widths wide.
   double under_label_max_heights = 1.5;
   double under_label_widths = 2.0;
+  // A passport name is printed about twice the height of its label: its gap runs deeper.
+  double name_under_label_max_heights = 3.5;
+  // A name reading respelled with the MRZ's letters (SpellWithMarks) is less sure of its marks.
+  double respelled_name_conf = 0.8;
 };
 inline constexpr RereadParams kReread{};
 

@@ -19,6 +19,7 @@
 #include "doc/id_resolve.h"
 #include "doc/labels.h"
 #include "doc/layout.h"
+#include "doc/locate.h"
 #include "doc/mrz_read.h"
 #include "doc/page.h"
 #include "doc/params.h"
@@ -52,6 +53,35 @@ Result<cv::Mat> ToBgr(const cv::Mat& image) {
   return bgr;
 }
 
+std::string BoxText(const cv::Rect& b) {
+  return "[" + std::to_string(b.x) + "," + std::to_string(b.y) + " " + std::to_string(b.width) +
+         "x" + std::to_string(b.height) + "]";
+}
+
+// The page pass's segments, as the label matcher and the extractor see them.
+void TraceSegments(const std::vector<Segment>& segs, std::vector<std::string>* trace) {
+  for (size_t i = 0; i < segs.size(); ++i) {
+    const Segment& s = segs[i];
+    trace->push_back("seg " + std::to_string(i) + " " + BoxText(s.box) + " \"" +
+                     WordsText(s, 0, static_cast<int>(s.words.size())) + "\"");
+  }
+}
+
+// One field's path: its label, the words taken, and the value after re-reading and cleaning.
+std::string TraceField(const std::string& field, const std::optional<Match>& label,
+                       const std::string& extracted, const Extracted& e, const std::string& value) {
+  std::string line = "field " + field + ": label ";
+  line += label ? "seg " + std::to_string(label->seg) + " " + BoxText(e.label_line) + " \"" +
+                      e.label_text + "\""
+                : std::string("not found");
+  line += "; words";
+  for (const Span& sp : e.spans)
+    line += " seg " + std::to_string(sp.seg) + "[" + std::to_string(sp.from_word) + "," +
+            std::to_string(sp.to_word) + ")";
+  line += "; page \"" + extracted + "\"; re-read \"" + e.text + "\"; value \"" + value + "\"";
+  return line;
+}
+
 }  // namespace
 
 struct DocReader::Impl {
@@ -69,7 +99,7 @@ struct DocReader::Impl {
 Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate) {
   EKYC_ASSIGN_OR_RETURN(cv::Mat bgr, ToBgr(image));
   EKYC_ASSIGN_OR_RETURN(PageReading page,
-                        ReadCardPage(bgr, *rec.page, options.card_width, check_rotate));
+                        ReadCardPage(bgr, *rec.page, options.read_width, check_rotate));
   if (page.score <= 0) {
     return NotFound(
         "doc.unreadable",
@@ -77,10 +107,13 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         "Vietnamese ID card or passport, in focus and without glare");
   }
   DocResult r;
+  if (options.trace) TraceSegments(page.segs, &r.trace);
   r.corners = page.corners;
   r.card_located = page.located;
   r.rotation = RotationOf(page.corners);
-  r.card = page.card;
+  r.card = options.card_width == options.read_width
+               ? page.card
+               : Rectify(bgr, page.corners, options.card_width, page.aspect);
   const Signals sig = ReadMachineZones(page, &r);
   std::tie(r.type, r.side) = Classify(sig, &r.class_confidence);
   if (r.type == DocType::kUnknown) {
@@ -152,9 +185,22 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
     const std::string field = spec.field;
     if (field == "id") id_box = spec.value_box.On(page.gray.size());
     Extracted e = extractor.Value(spec);
+    const std::string extracted = options.trace ? e.text : std::string();
     const std::string mrz_name = mrz_name_of(field);
     if (e.spans.empty() && !mrz_name.empty() && !e.label_line.empty())
       rereader.ReadBesideLabel(mrz_name, &e);
+    // A passport name whose label was not read, or read with the sub-label's words in it: the
+    // words that spell the checked MRZ's name are the printed name, wherever they are.
+    if (!mrz_name.empty() && FoldKey(CleanName(e.text)) != FoldKey(mrz_name)) {
+      Extracted spelled = extractor.Spelled(mrz_name, MrzNameEdits(mrz_name));
+      if (!spelled.spans.empty()) {
+        spelled.label_line = e.label_line;
+        spelled.label_text = e.label_text;
+        e = std::move(spelled);
+      } else if (!e.label_line.empty()) {
+        rereader.ReadUnderLabel(mrz_name, &e);
+      }
+    }
     if (!e.spans.empty() && !qr_settles(field) &&
         (spec.kind == FieldKind::kName || spec.kind == FieldKind::kAddress ||
          spec.kind == FieldKind::kText))
@@ -204,8 +250,9 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         break;
     }
     SetField(r, field, MakeField(v, conf, "ocr"));
+    if (options.trace) r->trace.push_back(TraceField(field, labels.LabelOf(field), extracted, e, v));
   }
-  if (ids.empty()) return {};
+  if (!ids.wanted()) return {};
   // On a passport the 12-digit number the rules check is the personal number; `id` is the
   // passport number (a letter and 7 digits), read and checked on its own above.
   const Field* dob_f = r->Get("ngay_sinh");

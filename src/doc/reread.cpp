@@ -117,6 +117,42 @@ void FieldRereader::ReadBesideLabel(const std::string& accent_free, Extracted* e
   }
 }
 
+cv::Rect FieldRereader::GapUnderLabel(const cv::Rect& lab, double max_heights,
+                                      double widths) const {
+  int bottom = lab.br().y + static_cast<int>(max_heights * lab.height);
+  for (const Segment& s : segs_) {
+    const bool same_column = s.box.x < lab.br().x && s.box.br().x > lab.x;
+    if (same_column && s.box.y >= lab.br().y) bottom = std::min(bottom, s.box.y);
+  }
+  cv::Rect gap(lab.x, lab.br().y, static_cast<int>(widths * lab.width), bottom - lab.br().y);
+  gap &= cv::Rect(0, 0, gray_.cols, gray_.rows);
+  if (gap.height <= kReread.min_side_pad_px || gap.width <= gap.height) return {};
+  return gap;
+}
+
+void FieldRereader::ReadUnderLabel(const std::string& accent_free, Extracted* e) {
+  const RereadParams& p = kReread;
+  const cv::Rect gap =
+      GapUnderLabel(e->label_line, p.name_under_label_max_heights, p.under_label_widths);
+  if (gap.empty()) return;
+  std::vector<Reading> hyps;
+  for (const auto& [plain, pad] :
+       {std::pair{false, p.pad_template}, {true, p.pad_template}, {false, 0.0}}) {
+    LineReading lr = ReadLine(gap, FieldKind::kName, pad, plain);
+    hyps.push_back({lr.text, lr.conf});
+  }
+  double c = 0;
+  std::string t = VoteName(hyps, &c, accent_free);
+  // Kept only when it spells the MRZ's letters, up to a misread letter or two, which the MRZ then
+  // settles.
+  const int d = EditDistance(FoldKey(t), FoldKey(accent_free));
+  if (!t.empty() && d <= MrzNameEdits(accent_free)) {
+    e->text = d == 0 ? t : SpellWithMarks(t, accent_free);
+    e->conf = d == 0 ? c : c * p.respelled_name_conf;
+    e->spans.clear();
+  }
+}
+
 std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
                                       const std::string& padded, double* conf) {
   const RereadParams& p = kReread;
@@ -125,16 +161,8 @@ std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
   std::vector<std::pair<cv::Rect, double>> boxes;
   if (!e.spans.empty()) boxes.push_back({SpanBox(segs_, e.spans.front()), p.pad_name});
   if (e.spans.empty() && !e.label_line.empty()) {
-    const cv::Rect& lab = e.label_line;
-    int bottom = lab.br().y + static_cast<int>(p.under_label_max_heights * lab.height);
-    for (const Segment& s : segs_) {
-      const bool same_column = s.box.x < lab.br().x && s.box.br().x > lab.x;
-      if (same_column && s.box.y >= lab.br().y) bottom = std::min(bottom, s.box.y);
-    }
-    cv::Rect gap(lab.x, lab.br().y, static_cast<int>(p.under_label_widths * lab.width),
-                 bottom - lab.br().y);
-    gap &= cv::Rect(0, 0, gray_.cols, gray_.rows);
-    if (gap.height > p.min_side_pad_px && gap.width > gap.height) boxes.push_back({gap, p.pad_template});
+    cv::Rect gap = GapUnderLabel(e.label_line, p.under_label_max_heights, p.under_label_widths);
+    if (!gap.empty()) boxes.push_back({gap, p.pad_template});
   }
   if (!template_box.empty()) boxes.push_back({template_box, p.pad_template});
   for (const auto& [box, pad] : boxes) {

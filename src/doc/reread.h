@@ -38,6 +38,9 @@ class FieldRereader {
   // A passport name the page pass missed (label read, nothing after it): the box right of the label
   // on its baseline, read three ways and kept only when it spells `accent_free`.
   void ReadBesideLabel(const std::string& accent_free, Extracted* e);
+  // A passport name whose line the page pass did not read (or read as its label's English
+  // words): the gap under its label, read three ways and kept only when it spells `accent_free`.
+  void ReadUnderLabel(const std::string& accent_free, Extracted* e);
   // A complete date for `spec` from its value box (with none, from the gap under its label down
   // to the next line of the label's column), then `template_box`; `padded` (a page value with a
   // lost digit) when nothing better. Empty when none.
@@ -46,6 +49,9 @@ class FieldRereader {
 
  private:
   const cv::Mat& Plain();
+  // The box under a label down to the next line of its column (at most `max_heights` label
+  // heights), `widths` label widths wide; empty when too small to hold a line.
+  cv::Rect GapUnderLabel(const cv::Rect& lab, double max_heights, double widths) const;
 
   const Recognizers& rec_;
   const cv::Mat& gray_;
