@@ -375,7 +375,8 @@ Result<std::string> MakeSod(const std::map<int, std::string>& dgs, X509* ds, EVP
       asn1::LDS_SECURITY_OBJECT_new());
   ASN1_INTEGER_set(lso->version, 0);
   X509_ALGOR_set0(lso->hash_algorithm, OBJ_nid2obj(EVP_MD_get_type(md)), V_ASN1_UNDEF, nullptr);
-  lso->hashes = sk_ASN1_TYPE_new_null();
+  // LDS_SECURITY_OBJECT_new made the (empty) SEQUENCE OF already.
+  if (lso->hashes == nullptr) lso->hashes = sk_ASN1_TYPE_new_null();
   for (const auto& [dg, bytes] : dgs) {
     ossl::Ptr<asn1::DG_HASH, asn1::DG_HASH_free> h(asn1::DG_HASH_new());
     ASN1_INTEGER_set(h->number, dg);

@@ -133,7 +133,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     });
     no_value_here =
         IsEnglishTail(rest, spec.english) ||
-        (spec.kind == FieldKind::kDate && !digits && !PageHas(FoldKey(rest), "KHONG THOI HAN"));
+        (spec.kind == FieldKind::kDate && !digits && !SaysNoExpiry(rest));
   }
   if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});
@@ -182,7 +182,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       const int n = static_cast<int>(s.words.size());
       std::string line = WordsText(s, below.from_word, n);
       if (spec.kind == FieldKind::kDate) {
-        if (CleanDate(line).empty() && !PageHas(FoldKey(line), "KHONG THOI HAN")) continue;
+        if (CleanDate(line).empty() && !SaysNoExpiry(line)) continue;
       } else if (labels_.IsLabelSegment(si) || StartsBlock(KeyFrom(s, below.from_word)) ||
                  IsEnglishLabel(KeyFrom(s, below.from_word), nullptr)) {
         break;
@@ -252,14 +252,64 @@ Extracted ValueExtractor::Spelled(const std::string& accent_free, int max_edits)
   return e;
 }
 
+std::string ParseVietnameseIssueDate(const std::string& text) {
+  // The year may be read with a space in it ("201 1"); "Ngày" may be lost at the line's start.
+  static const std::regex kRe(
+      R"((?:NGAY\s*)?(\S{1,2})\s*THANG\s*(\S{1,2})\s*(?:NAM|NA|AM|NM)\s*(\S\s?\S\s?\S\s?\S))");
+  std::smatch m;
+  const std::string key = FoldKey(text);
+  if (!std::regex_search(key, m, kRe)) return {};
+  std::string year = m[3].str();
+  std::erase(year, ' ');
+  return CleanDate(m[1].str() + "/" + m[2].str() + "/" + year);
+}
+
 std::string FindVietnameseIssueDate(const std::vector<Segment>& segs) {
-  static const std::regex kRe(R"(NGAY\s*(\S{1,2})\s*THANG\s*(\S{1,2})\s*NAM\s*(\S{4}))");
   for (const auto& s : segs) {
-    std::smatch m;
-    if (std::regex_search(s.key, m, kRe)) {
-      std::string d = CleanDate(m[1].str() + "/" + m[2].str() + "/" + m[3].str());
-      if (!d.empty()) return d;
+    std::string d = ParseVietnameseIssueDate(s.key);
+    if (!d.empty()) return d;
+  }
+  return {};
+}
+
+TextLine IssueDateLine(const std::vector<Segment>& segs) {
+  const ExtractParams& p = kExtract;
+  static const std::regex kPart(R"((^|\s)(NGAY\s+\d|NGAY$|THANG|NAM\s+\d))");
+  for (size_t i = 0; i < segs.size(); ++i) {
+    if (!std::regex_search(segs[i].key, kPart)) continue;
+    // The anchor's text line, followed segment by segment to either side: the next part starts
+    // within a line's spacing of words and its centre is within a slanted line's rise of the
+    // part before it.
+    const int h = std::max(p.min_line_height_px, segs[i].box.height);
+    auto next = [&](int from, bool right) {
+      const cv::Rect& a = segs[from].box;
+      int best = -1;
+      for (size_t j = 0; j < segs.size(); ++j) {
+        const cv::Rect& b = segs[j].box;
+        const int gap = right ? b.x - a.br().x : a.x - b.br().x;
+        const int rise = std::abs((b.y + b.height / 2) - (a.y + a.height / 2));
+        if (static_cast<int>(j) == from || gap < -p.overlap_slack_px ||
+            gap > p.same_line_max_gap * h || rise > p.issue_date_line_rise * h)
+          continue;
+        if (best < 0 || (right ? b.x < segs[best].box.x : b.x > segs[best].box.x))
+          best = static_cast<int>(j);
+      }
+      return best;
+    };
+    std::vector<int> parts = {static_cast<int>(i)};
+    for (int j = next(i, false); j >= 0 && parts.size() < segs.size(); j = next(j, false))
+      parts.insert(parts.begin(), j);
+    for (int j = next(parts.back(), true); j >= 0 && parts.size() < segs.size(); j = next(j, true))
+      parts.push_back(j);
+    TextLine line;
+    for (int j : parts) {
+      const Segment& s = segs[j];
+      line.box = line.box.empty() ? s.box : (line.box | s.box);
+      line.parts.push_back(s.box);
+      line.text +=
+          (line.text.empty() ? "" : " ") + WordsText(s, 0, static_cast<int>(s.words.size()));
     }
+    return line;
   }
   return {};
 }

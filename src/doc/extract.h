@@ -55,8 +55,21 @@ class ValueExtractor {
   const LabelMap& labels_;
 };
 
-// "Ngày 12 tháng 03 năm 2010" → 12/03/2010; empty when no such line.
+// "Ngày 12 tháng 03 năm 2010" → 12/03/2010 in one line of text (a mark lost from "năm" is
+// tolerated); empty when the text holds no complete date in words.
+std::string ParseVietnameseIssueDate(const std::string& text);
+// The same, in the page's segments; empty when no such line.
 std::string FindVietnameseIssueDate(const std::vector<Segment>& segs);
+// Where "Ngày .. tháng .. năm .." is printed, for when the page pass broke it: the segments of
+// its text line (one holding "Ngày" with a day or "tháng", or "tháng", or "năm" and a year; a
+// slanted line falls apart into several), their box and their text left to right. Empty when
+// there is none.
+struct TextLine {
+  cv::Rect box;
+  std::string text;
+  std::vector<cv::Rect> parts;  // the segments' boxes, left to right
+};
+TextLine IssueDateLine(const std::vector<Segment>& segs);
 
 // The issuer as printed, from a closed vocabulary (plus the province of a provincial police
 // director); empty when none is read.

@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <regex>
 
@@ -90,6 +91,9 @@ bool LooksLikeIdLine(const std::string& line, int len) {
   return digits >= len - 3 && 4 * digits >= 3 * alnum;
 }
 
+// Marks a date's slash is read as on card print ("10!09/2027", "10|09|2027").
+constexpr char kDateSeparators[] = "/-.!|\\";
+
 std::string CleanDate(const std::string& raw, bool* incomplete) {
   if (incomplete != nullptr) *incomplete = false;
   std::string s;
@@ -97,7 +101,7 @@ std::string CleanDate(const std::string& raw, bool* incomplete) {
     char d = ToDigit(c);
     s.push_back(std::isdigit(static_cast<unsigned char>(d))
                     ? d
-                    : (c == '/' || c == '-' || c == '.' ? '/' : ' '));
+                    : (std::strchr(kDateSeparators, c) != nullptr && c != '\0' ? '/' : ' '));
   }
   static const std::regex kSep(R"((\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}))");
   std::smatch m;
@@ -327,11 +331,13 @@ std::string VoteName(const std::vector<Reading>& readings, double* conf,
   int agreeing = 0;
   double conf_sum = 0;
   for (size_t i : used) conf_sum += confs[i];
+  // The machine-readable words guide the vote only when the readings have as many words.
+  const bool guided = want.size() == len;
   for (size_t pos = 0; pos < len; ++pos) {
     std::map<std::string, std::pair<int, double>> votes;  // word -> (readings, best conf)
     // Readings whose letters match the machine-readable word vote alone, when there are any.
     bool any_match = false;
-    for (size_t i : used) any_match |= !want.empty() && FoldKey(words[i][pos]) == want[pos];
+    for (size_t i : used) any_match |= guided && FoldKey(words[i][pos]) == want[pos];
     for (size_t i : used) {
       if (any_match && FoldKey(words[i][pos]) != want[pos]) continue;
       auto& [n, best] = votes[words[i][pos]];
@@ -527,6 +533,12 @@ std::string SpellWithMarks(const std::string& reading, const std::string& accent
 int MrzNameEdits(const std::string& accent_free) {
   return std::min(kExtract.mrz_name_max_edits,
                   static_cast<int>(FoldKey(accent_free).size()) / kExtract.mrz_name_chars_per_edit);
+}
+
+bool SaysNoExpiry(const std::string& text) {
+  const std::string key = FoldKey(text);
+  return BestSubstringDistance(key, "KHONG THOI HAN") <= kCleaning.no_expiry_edits ||
+         key.find("KHONG THOI") != std::string::npos;
 }
 
 }  // namespace ekyc::doc

@@ -38,6 +38,8 @@ std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 
 // Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
 // edge, background specks).
+// True when `text` says "Không thời hạn" (no expiry), also with its last word lost ("Không thời").
+bool SaysNoExpiry(const std::string& text);
 std::string CleanName(const std::string& raw);
 // A name read with a letter wrong, lost or added, and the checked machine-readable spelling of it
 // (accent-free MRZ letters): the machine's letters, each carrying the printed letter's marks where

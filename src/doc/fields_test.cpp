@@ -154,6 +154,15 @@ TEST(DocFields, CleanDateWithSlashesReadAsDigits) {
   EXPECT_FALSE(incomplete);
   EXPECT_EQ(CleanDate("123456789"), "");  // no separator look-alike where one must be
 }
+TEST(DocFields, VoteNameWithAMachineNameOfOtherLength) {
+  // Readings agree on three words, the machine-readable name has two: the vote goes by the
+  // readings and never indexes past the machine name's words (read out of bounds before).
+  double conf = 0;
+  EXPECT_EQ(VoteName({{"ĐỨC HIẾU NAM", 0.9}, {"ĐỨC HIẾU NAM", 0.8}}, &conf, "DUC HIEU"),
+            "ĐỨC HIẾU NAM");
+  EXPECT_EQ(VoteName({{"ĐỨC", 0.9}, {"ĐỨC", 0.8}}, &conf, "DUC HIEU"), "ĐỨC");
+}
+
 TEST(DocFields, SpellWithMarksTakesTheMachineLettersAndThePrintedMarks) {
   // A lost letter: the machine's letters, the printed marks where the letters line up.
   EXPECT_EQ(SpellWithMarks("ĐỨC HẾU", "DUC HIEU"), "ĐỨC HIẾU");

@@ -62,8 +62,11 @@ struct ExtractParams {
   double same_line_max_gap = 6.0;       // continuation segments are no further than this × height
   int date_lines_below = 3;             // a date may sit under a sub-label or two (bilingual)
   int issuer_line_edits = 2;            // "GIÁM ĐỐC CÔNG AN" read alone on its line
+  double issue_date_line_rise = 0.75;   // a slanted "Ngày .. năm .." line's next part: centre
+                                        // within this × height of the part before it
   double words_date_conf = 0.85;  // "Ngày .. tháng .. năm ..": a grammar, no confidence to use
   double issuer_conf = 0.9;       // an issuer from the closed list
+  double no_expiry_on_page_conf = 0.7;  // "Không thời hạn" found on the page, not by its label
   // A passport name found by the MRZ's spelling (ValueExtractor::Spelled): a misread letter per
   // this many characters, at most mrz_name_max_edits; a short name ("ĐỖ") must be exact, or any
   // two-letter word would do.
@@ -76,6 +79,7 @@ struct CleaningParams {
   double english_label_tolerance = 0.35;   // edits per character of a garbled English label
   unsigned label_colon_max_prefix = 32;    // a garbled label before a colon is this short
   unsigned address_colon_max_prefix = 24;  // ...shorter before an address (a colon can be in it)
+  int no_expiry_edits = 2;                 // "Không thời hạn" read with up to this many edits
 };
 inline constexpr CleaningParams kCleaning{};
 
@@ -106,6 +110,9 @@ struct RereadParams {
   double under_label_widths = 2.0;
   // A passport name is printed about twice the height of its label: its gap runs deeper.
   double name_under_label_max_heights = 3.5;
+  // "Ngày .. năm 201", "...tháng 09 năm 2014": the re-read line gets this many heights more on
+  // either side.
+  int issue_date_extra_heights = 3;
   // A name reading respelled with the MRZ's letters (SpellWithMarks) is less sure of its marks.
   double respelled_name_conf = 0.8;
 };

@@ -226,7 +226,13 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
       case FieldKind::kDate: {
         bool incomplete = false;
         v = CleanDate(e.text, &incomplete);
-        if (v.empty() && PageHas(FoldKey(e.text), "KHONG THOI HAN")) v = "Không thời hạn";
+        if (v.empty() && SaysNoExpiry(e.text)) v = "Không thời hạn";
+        // "Không thời hạn" is printed nowhere else on a card: wherever the page pass put it (its
+        // label lost or merged with other lines), it is the expiry.
+        if (v.empty() && field == "ngay_het_han" && SaysNoExpiry(PageText(page.segs))) {
+          v = "Không thời hạn";
+          conf = kExtract.no_expiry_on_page_conf;
+        }
         // No valid date in the page pass, or one with a lost digit: the re-reads.
         if (v.empty() || incomplete)
           v = rereader.RereadDate(e, spec.value_box.On(page.gray.size()), v, &conf);
@@ -279,8 +285,30 @@ void DocReader::Impl::ReadFixedTexts(const PageReading& page, DocResult* r) {
   const DocType type = r->type;
   if (r->side == Side::kBack &&
       (type == DocType::kCmnd9 || type == DocType::kCmnd12 || type == DocType::kCccd2016)) {
-    SetField(r, "ngay_cap",
-             MakeField(FindVietnameseIssueDate(page.segs), kExtract.words_date_conf, "ocr"));
+    std::string date = FindVietnameseIssueDate(page.segs);
+    double conf = kExtract.words_date_conf;
+    const TextLine line = date.empty() ? IssueDateLine(page.segs) : TextLine{};
+    // The line broken into segments (slanted): its parts' text, left to right.
+    if (!line.box.empty()) date = ParseVietnameseIssueDate(line.text);
+    if (date.empty() && !line.box.empty()) {
+      // A digit or a word lost: each part re-read alone, then the whole line with room on both
+      // sides for a part the page pass did not see.
+      FieldRereader rereader(rec, page.gray, page.card, page.segs);
+      const RereadParams& p = kReread;
+      std::string parts;
+      for (const cv::Rect& b : line.parts)
+        parts += " " + rereader.ReadLine(b, FieldKind::kDate, p.pad_default).text;
+      date = ParseVietnameseIssueDate(parts);
+      if (date.empty()) {
+        const int extra = p.issue_date_extra_heights * line.box.height;
+        const cv::Rect wider(line.box.x - extra, line.box.y, line.box.width + 2 * extra,
+                             line.box.height);
+        date = ParseVietnameseIssueDate(
+            rereader.ReadLine(wider, FieldKind::kDate, p.pad_default).text);
+      }
+      conf *= p.date_reread_conf;
+    }
+    SetField(r, "ngay_cap", MakeField(date, conf, "ocr"));
   }
   if (r->side == Side::kBack || type == DocType::kPassport) {
     std::string issuer = FindIssuer(page.segs, type);

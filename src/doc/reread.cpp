@@ -23,7 +23,7 @@ cv::Rect PadLineBox(cv::Rect box, double top_pad, cv::Size bounds) {
 // "Không thời hạn" (no expiry) or a complete date; `*short_read` when a part lost a digit.
 std::string DateOrNoExpiry(const std::string& text, bool* short_read) {
   std::string d = CleanDate(text, short_read);
-  if (d.empty() && PageHas(FoldKey(text), "KHONG THOI HAN")) d = "Không thời hạn";
+  if (d.empty() && SaysNoExpiry(text)) d = "Không thời hạn";
   return d;
 }
 
