@@ -93,6 +93,26 @@ TEST(DocExtract, FixedTextsOfBacks) {
   EXPECT_EQ(FindIssuer(segs, DocType::kPassport), "");
 }
 
+TEST(DocExtract, IssueDateInWordsAndItsLine) {
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 24 tháng 08 năm 2013"), "24/08/2013");
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 25 tháng 01 nã 2019"), "25/01/2019");  // mark lost
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 01 tháng 07 năm 201 1"), "01/07/2011");
+  EXPECT_EQ(ParseVietnameseIssueDate(": 24 tháng 09 năm 2014"), "24/09/2014");  // "Ngày" lost
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 28 tháng 10 năm 201"), "");           // year cut
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày sinh: 01/02/1990"), "");
+  // A slanted line falls apart: its parts, left to right, each a little higher than the last.
+  auto segs = Page({{"Dấu", 30, 300, 60, 30},
+                    {"năm", 600, 352, 60, 30}, {"2007", 665, 352, 60, 30},
+                    {"03", 450, 368, 40, 30}, {"tháng", 495, 368, 80, 30},
+                    {"Ngày", 388, 384, 57, 30},
+                    {"GIÁM", 400, 430, 80, 30}});
+  TextLine line = IssueDateLine(segs);
+  EXPECT_EQ(line.text, "Ngày 03 tháng năm 2007");
+  EXPECT_GE(line.parts.size(), 2u);
+  EXPECT_TRUE(IssueDateLine(Page({{"Ngày", 30, 300, 60, 30}, {"sinh:", 95, 300, 60, 30}}))
+                  .box.empty());
+}
+
 TEST(DocExtract, SpelledFindsAMachineNameWhereverThePagePassPutIt) {
   auto segs = Page({{"Số", 600, 100, 30, 16},
                     {"hộ", 635, 100, 30, 16},

@@ -154,6 +154,16 @@ TEST(DocFields, CleanDateWithSlashesReadAsDigits) {
   EXPECT_FALSE(incomplete);
   EXPECT_EQ(CleanDate("123456789"), "");  // no separator look-alike where one must be
 }
+TEST(DocFields, NoExpiryAndSlashLookAlikes) {
+  EXPECT_TRUE(SaysNoExpiry("Không thời hạn"));
+  EXPECT_TRUE(SaysNoExpiry("Cô gi tị đền: Không thời"));  // last word lost
+  EXPECT_TRUE(SaysNoExpiry("Khong thoi hen"));
+  EXPECT_FALSE(SaysNoExpiry("Không"));
+  EXPECT_FALSE(SaysNoExpiry("10/09/2027"));
+  EXPECT_EQ(CleanDate("10!09/2027Phường"), "10/09/2027");
+  EXPECT_EQ(CleanDate("10|09|2027"), "10/09/2027");
+}
+
 TEST(DocFields, VoteNameWithAMachineNameOfOtherLength) {
   // Readings agree on three words, the machine-readable name has two: the vote goes by the
   // readings and never indexes past the machine name's words (read out of bounds before).
