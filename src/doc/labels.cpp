@@ -102,17 +102,29 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
   InferMissingLabels();
 }
 
-// The table lists a side's fields in reading order. A short label ("Số", "Họ tên") is also the
-// first word of other lines ("Số 12 Lê Lợi, ..."); matched wholly below the label of a field the
-// table puts after it, it is such a line, not the label (the label itself went unread).
+// The table lists a side's fields in reading order within a column. A short label ("Số", "Họ
+// tên") is also the first word of other lines ("Số 12 Lê Lợi, ..."); matched wholly below the
+// label of a field the table puts after it, in the same column, it is such a line, not the label
+// (the label itself went unread). Labels in another column (an expiry under the portrait) do not
+// count.
 void LabelMap::DropOutOfOrderShortLabels() {
+  auto label_box = [&](const Match& m) {
+    const Segment& s = segs_[m.seg];
+    cv::Rect box = s.words[s.tokens[m.first_tok].word].box;
+    for (int t = m.first_tok; t < m.end_tok; ++t) box |= s.words[s.tokens[t].word].box;
+    return box;
+  };
   for (size_t f = 0; f < specs_.size(); ++f) {
     auto it = matches_.find(specs_[f].field);
     if (it == matches_.end() || it->second.len >= kLabels.short_label_chars) continue;
-    const cv::Rect& box = segs_[it->second.seg].box;
+    const cv::Rect box = label_box(it->second);
     for (size_t g = f + 1; g < specs_.size(); ++g) {
       auto later = matches_.find(specs_[g].field);
-      if (later != matches_.end() && segs_[later->second.seg].box.br().y < box.y) {
+      if (later == matches_.end()) continue;
+      const cv::Rect other = label_box(later->second);
+      const bool same_column =
+          std::min(box.br().x, other.br().x) > std::max(box.x, other.x);
+      if (same_column && other.br().y < box.y) {
         matches_.erase(it);
         break;
       }

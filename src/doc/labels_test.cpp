@@ -121,6 +121,13 @@ TEST(DocLabels, AShortLabelBelowALaterFieldsLabelIsAnotherLinesFirstWord) {
   auto ok = Page({{"Số:", 270, 240, 30, 22}, {"145669907", 305, 240, 150, 24},
                   {"Họ", 270, 290, 30, 22}, {"tên:", 305, 290, 45, 22}});
   EXPECT_TRUE(LabelMap(ok, specs).LabelOf("id"));
+  // A later field's label in another column (an expiry under the portrait) does not count.
+  std::vector<FieldSpec> two = {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}},
+                                {"ngay_het_han", FieldKind::kDate, {"CO GIA TRI DEN"}}};
+  auto columns = Page({{"Có", 60, 620, 30, 22}, {"giá", 95, 620, 40, 22},
+                       {"trị", 140, 620, 30, 22}, {"đến:", 175, 620, 45, 22},
+                       {"Quê", 354, 680, 45, 22}, {"quán:", 404, 680, 60, 22}});
+  EXPECT_TRUE(LabelMap(columns, two).LabelOf("nguyen_quan"));
 }
 
 }  // namespace
