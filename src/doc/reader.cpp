@@ -94,6 +94,9 @@ struct DocReader::Impl {
   std::vector<IdCandidate> ReadPrintedFields(const PageReading& page, const SideLayout& layout,
                                              DocResult* r);
   void ReadFixedTexts(const PageReading& page, DocResult* r);
+  void FindBySpelling(const std::string& accent_free, const ValueExtractor& extractor,
+                      FieldRereader& rereader, Extracted* e);
+  std::string ReadIssueDateInWords(const PageReading& page, double* conf);
 };
 
 Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate) {
@@ -189,18 +192,8 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
     const std::string mrz_name = mrz_name_of(field);
     if (e.spans.empty() && !mrz_name.empty() && !e.label_line.empty())
       rereader.ReadBesideLabel(mrz_name, &e);
-    // A passport name whose label was not read, or read with the sub-label's words in it: the
-    // words that spell the checked MRZ's name are the printed name, wherever they are.
-    if (!mrz_name.empty() && FoldKey(CleanName(e.text)) != FoldKey(mrz_name)) {
-      Extracted spelled = extractor.Spelled(mrz_name, MrzNameEdits(mrz_name));
-      if (!spelled.spans.empty()) {
-        spelled.label_line = e.label_line;
-        spelled.label_text = e.label_text;
-        e = std::move(spelled);
-      } else if (!e.label_line.empty()) {
-        rereader.ReadUnderLabel(mrz_name, &e);
-      }
-    }
+    if (!mrz_name.empty() && FoldKey(CleanName(e.text)) != FoldKey(mrz_name))
+      FindBySpelling(mrz_name, extractor, rereader, &e);
     if (!e.spans.empty() && !qr_settles(field) &&
         (spec.kind == FieldKind::kName || spec.kind == FieldKind::kAddress ||
          spec.kind == FieldKind::kText))
@@ -279,35 +272,59 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
   return ids.candidates();
 }
 
+// A passport name whose label was not read, or read with the sub-label's words in it: the words
+// that spell the checked MRZ's name are the printed name, wherever they are; when its line was not
+// read at all, the gap under its label.
+void DocReader::Impl::FindBySpelling(const std::string& accent_free,
+                                     const ValueExtractor& extractor, FieldRereader& rereader,
+                                     Extracted* e) {
+  Extracted spelled = extractor.Spelled(accent_free, MrzNameEdits(accent_free));
+  if (!spelled.spans.empty()) {
+    spelled.label_line = e->label_line;
+    spelled.label_text = e->label_text;
+    *e = std::move(spelled);
+  } else if (!e->label_line.empty()) {
+    rereader.ReadUnderLabel(accent_free, e);
+  }
+}
+
+// "Ngày .. tháng .. năm .." of CMND and CCCD 2016 backs: from the page, else from its line
+// followed across the segments a slanted line falls into, else re-read.
+std::string DocReader::Impl::ReadIssueDateInWords(const PageReading& page, double* conf) {
+  std::string date = FindVietnameseIssueDate(page.segs);
+  *conf = kExtract.words_date_conf;
+  const TextLine line = date.empty() ? IssueDateLine(page.segs) : TextLine{};
+  // The line broken into segments (slanted): its parts' text, left to right.
+  if (!line.box.empty()) date = ParseVietnameseIssueDate(line.text);
+  if (date.empty() && !line.box.empty()) {
+    // A digit or a word lost: each part re-read alone, then the whole line with room on both
+    // sides for a part the page pass did not see.
+    FieldRereader rereader(rec, page.gray, page.card, page.segs);
+    const RereadParams& p = kReread;
+    std::string parts;
+    for (const cv::Rect& b : line.parts)
+      parts += " " + rereader.ReadLine(b, FieldKind::kDate, p.pad_default).text;
+    date = ParseVietnameseIssueDate(parts);
+    if (date.empty()) {
+      const int extra = p.issue_date_extra_heights * line.box.height;
+      const cv::Rect wider(line.box.x - extra, line.box.y, line.box.width + 2 * extra,
+                           line.box.height);
+      date = ParseVietnameseIssueDate(
+          rereader.ReadLine(wider, FieldKind::kDate, p.pad_default).text);
+    }
+    *conf *= p.date_reread_conf;
+  }
+  return date;
+}
+
 // Values printed as fixed text rather than after a label: the issue date in words and the issuer
 // on backs, and a passport's full name from its two parts.
 void DocReader::Impl::ReadFixedTexts(const PageReading& page, DocResult* r) {
   const DocType type = r->type;
   if (r->side == Side::kBack &&
       (type == DocType::kCmnd9 || type == DocType::kCmnd12 || type == DocType::kCccd2016)) {
-    std::string date = FindVietnameseIssueDate(page.segs);
-    double conf = kExtract.words_date_conf;
-    const TextLine line = date.empty() ? IssueDateLine(page.segs) : TextLine{};
-    // The line broken into segments (slanted): its parts' text, left to right.
-    if (!line.box.empty()) date = ParseVietnameseIssueDate(line.text);
-    if (date.empty() && !line.box.empty()) {
-      // A digit or a word lost: each part re-read alone, then the whole line with room on both
-      // sides for a part the page pass did not see.
-      FieldRereader rereader(rec, page.gray, page.card, page.segs);
-      const RereadParams& p = kReread;
-      std::string parts;
-      for (const cv::Rect& b : line.parts)
-        parts += " " + rereader.ReadLine(b, FieldKind::kDate, p.pad_default).text;
-      date = ParseVietnameseIssueDate(parts);
-      if (date.empty()) {
-        const int extra = p.issue_date_extra_heights * line.box.height;
-        const cv::Rect wider(line.box.x - extra, line.box.y, line.box.width + 2 * extra,
-                             line.box.height);
-        date = ParseVietnameseIssueDate(
-            rereader.ReadLine(wider, FieldKind::kDate, p.pad_default).text);
-      }
-      conf *= p.date_reread_conf;
-    }
+    double conf = 0;
+    const std::string date = ReadIssueDateInWords(page, &conf);
     SetField(r, "ngay_cap", MakeField(date, conf, "ocr"));
   }
   if (r->side == Side::kBack || type == DocType::kPassport) {
