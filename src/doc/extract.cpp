@@ -142,8 +142,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     ++conf_n;
     ++lines;
   }
-  cv::Rect label_box = seg.words[seg.tokens[lm->first_tok].word].box;
-  for (int t = lm->first_tok; t < lm->end_tok; ++t) label_box |= seg.words[seg.tokens[t].word].box;
+  const cv::Rect label_box = LabelBox(segs_, *lm);
   e.label_line = label_box;
   for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
   e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
@@ -306,8 +305,8 @@ TextLine IssueDateLine(const std::vector<Segment>& segs) {
       const Segment& s = segs[j];
       line.box = line.box.empty() ? s.box : (line.box | s.box);
       line.parts.push_back(s.box);
-      line.text +=
-          (line.text.empty() ? "" : " ") + WordsText(s, 0, static_cast<int>(s.words.size()));
+      if (!line.text.empty()) line.text += ' ';
+      line.text += WordsText(s, 0, static_cast<int>(s.words.size()));
     }
     return line;
   }

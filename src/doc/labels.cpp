@@ -68,6 +68,13 @@ std::string PageText(const std::vector<Segment>& segs) {
   return page;
 }
 
+cv::Rect LabelBox(const std::vector<Segment>& segs, const Match& m) {
+  const Segment& s = segs[m.seg];
+  cv::Rect box = s.words[s.tokens[m.first_tok].word].box;
+  for (int t = m.first_tok; t < m.end_tok; ++t) box |= s.words[s.tokens[t].word].box;
+  return box;
+}
+
 bool PageHas(const std::string& page, const std::string& key) {
   return BestSubstringDistance(page, key) <= LabelTolerance(key.size());
 }
@@ -108,20 +115,14 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
 // (the label itself went unread). Labels in another column (an expiry under the portrait) do not
 // count.
 void LabelMap::DropOutOfOrderShortLabels() {
-  auto label_box = [&](const Match& m) {
-    const Segment& s = segs_[m.seg];
-    cv::Rect box = s.words[s.tokens[m.first_tok].word].box;
-    for (int t = m.first_tok; t < m.end_tok; ++t) box |= s.words[s.tokens[t].word].box;
-    return box;
-  };
   for (size_t f = 0; f < specs_.size(); ++f) {
     auto it = matches_.find(specs_[f].field);
     if (it == matches_.end() || it->second.len >= kLabels.short_label_chars) continue;
-    const cv::Rect box = label_box(it->second);
+    const cv::Rect box = LabelBox(segs_, it->second);
     for (size_t g = f + 1; g < specs_.size(); ++g) {
       auto later = matches_.find(specs_[g].field);
       if (later == matches_.end()) continue;
-      const cv::Rect other = label_box(later->second);
+      const cv::Rect other = LabelBox(segs_, later->second);
       const bool same_column =
           std::min(box.br().x, other.br().x) > std::max(box.x, other.x);
       if (same_column && other.br().y < box.y) {

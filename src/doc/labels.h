@@ -34,6 +34,8 @@ bool MatchIn(const Segment& seg, int si, const std::string& label, bool at_start
 
 // The folded keys of all segments, " | "-joined, and fuzzy search in it.
 std::string PageText(const std::vector<Segment>& segs);
+// The box of a label's own words (not the rest of its segment).
+cv::Rect LabelBox(const std::vector<Segment>& segs, const Match& m);
 bool PageHas(const std::string& page, const std::string& key);
 
 // The label of each field of a side found on the page.

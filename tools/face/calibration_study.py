@@ -171,8 +171,9 @@ def empirical(imp, far):
     return s[min(int(math.floor(far * len(s))), len(s) - 1)]
 
 
-def gpd(imp, far, frac=0.05):
-    # Probability-weighted moments, as src/face/calibration_fit.cpp (Hosking & Wallis 1987).
+def gpd_fit(imp, frac=0.05):
+    """Generalised Pareto over the top `frac` by probability-weighted moments, as
+    src/face/calibration_fit.cpp (Hosking & Wallis 1987): (threshold u, shape, scale, tail share)."""
     s = np.sort(imp)[::-1]
     k = int(math.ceil(frac * len(s)))
     u = s[k]
@@ -180,16 +181,12 @@ def gpd(imp, far, frac=0.05):
     f = (np.arange(k) + 0.5) / k
     a0, a1 = y.mean(), (y * (1 - f)).mean()
     d = a0 - 2 * a1
-    shape = 2 - a0 / d
-    scale = 2 * a0 * a1 / d
-    r = (k / len(s)) / far
-    if far >= k / len(s):
-        return empirical(imp, far)
-    return u + scale / shape * (r ** shape - 1) if abs(shape) > 1e-9 else u + scale * math.log(r)
+    return u, 2 - a0 / d, 2 * a0 * a1 / d, k / len(s)
 
 
-def normal_tail(imp, far, frac=0.05):
-    # A normal fitted to the top `frac` by its quantiles (least squares on the normal scores).
+def normal_fit(imp, frac=0.05):
+    """A normal fitted to the top `frac` by its quantiles (least squares on the normal scores):
+    (slope, intercept) of cosine against the normal score."""
     from statistics import NormalDist
     nd = NormalDist()
     s = np.sort(imp)[::-1]
@@ -197,7 +194,21 @@ def normal_tail(imp, far, frac=0.05):
     p = (np.arange(k) + 0.5) / len(s)
     z = np.array([nd.inv_cdf(1 - x) for x in p])
     slope, icpt = np.polyfit(z, s[:k], 1)
-    return icpt + slope * nd.inv_cdf(1 - far)
+    return slope, icpt
+
+
+def gpd(imp, far, frac=0.05):
+    u, shape, scale, share = gpd_fit(imp, frac)
+    if far >= share:
+        return empirical(imp, far)
+    r = share / far
+    return u + scale / shape * (r ** shape - 1) if abs(shape) > 1e-9 else u + scale * math.log(r)
+
+
+def normal_tail(imp, far, frac=0.05):
+    from statistics import NormalDist
+    slope, icpt = normal_fit(imp, frac)
+    return icpt + slope * NormalDist().inv_cdf(1 - far)
 
 
 def stricter(imp, far):
@@ -211,21 +222,11 @@ ESTIMATORS = {"empirical": empirical, "gpd": gpd, "normal": normal_tail, "strict
 def tail_far(imp, cosine, frac=0.05):
     """The stricter model's FAR at `cosine` (GPD and normal fitted to the top `frac`)."""
     from statistics import NormalDist
-    s = np.sort(imp)[::-1]
-    k = int(math.ceil(frac * len(s)))
-    u = s[k]
-    y = np.sort(s[:k] - u)
-    f = (np.arange(k) + 0.5) / k
-    a0, a1 = y.mean(), (y * (1 - f)).mean()
-    d = a0 - 2 * a1
-    shape, scale = 2 - a0 / d, 2 * a0 * a1 / d
+    u, shape, scale, share = gpd_fit(imp, frac)
     t = 1 + shape * (cosine - u) / scale
-    g = 0.0 if t <= 0 else (k / len(s)) * t ** (-1 / shape)
-    nd = NormalDist()
-    p = (np.arange(k) + 0.5) / len(s)
-    z = np.array([nd.inv_cdf(1 - x) for x in p])
-    sl, ic = np.polyfit(z, s[:k], 1)
-    return max(g, 1 - nd.cdf((cosine - ic) / sl))
+    g = 0.0 if t <= 0 else share * t ** (-1 / shape)
+    slope, icpt = normal_fit(imp, frac)
+    return max(g, 1 - NormalDist().cdf((cosine - icpt) / slope))
 
 
 def cmd_tailfar(a):
