@@ -367,6 +367,10 @@ int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optio
     if (!c.window && static_cast<int>(c.value.size()) == len) ++support[c.value];
   }
   int best = -1, first_window = -1, first = -1;
+  // Domestic before foreign prefix, then the count of readings.
+  auto rank = [&](int i) {
+    return std::pair{!ForeignIdPrefix(candidates[i].value), support[candidates[i].value]};
+  };
   for (int i = 0; i < static_cast<int>(candidates.size()); ++i) {
     const IdCandidate& c = candidates[i];
     if (static_cast<int>(c.value.size()) != len) continue;
@@ -374,12 +378,14 @@ int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optio
     if (!vn::ValidateId(c.value, dob, sex).real) continue;
     if (c.window) {
       if (first_window < 0) first_window = i;
-    } else if (best < 0 || support[c.value] > support[candidates[best].value]) {
+    } else if (best < 0 || rank(i) > rank(best)) {
       best = i;
     }
   }
   return best >= 0 ? best : first_window >= 0 ? first_window : first;
 }
+
+bool ForeignIdPrefix(const std::string& id) { return id.size() == 12 && id[0] != '0'; }
 
 std::string CleanText(const std::string& raw) {
   return Trim(CollapseSpaces(raw), ",.:;-_|/\\'\"`~!*");

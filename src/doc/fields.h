@@ -141,8 +141,12 @@ struct IdCandidate {
 // (windows not counted; ties: the first); else the first valid window; else the first candidate
 // of length `len`; -1 when none has that length. An inserted digit can leave a window that still
 // passes the rules (the year digits come before it), and on 9-digit CMNDs the rules only check
-// the prefix, hence the count of independent readings.
+// the prefix, hence the count of independent readings. A 12-digit number whose prefix is a
+// province code (first digit 0) is preferred to one whose prefix could only be a country code
+// (births registered abroad, rare; a 0 misread as 5 or lost gives the same shape).
 int PickId(const std::vector<IdCandidate>& candidates, int len, const std::optional<vn::Date>& dob,
            int sex);
+// A 12-digit number whose prefix is not a province code (first digit other than 0).
+bool ForeignIdPrefix(const std::string& id);
 
 }  // namespace ekyc::doc

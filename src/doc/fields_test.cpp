@@ -88,6 +88,20 @@ TEST(DocFields, PickIdPrefersTheOneFollowingTheIdRules) {
   EXPECT_EQ(PickId({{"123", 0.9}}, 12, dob, 1), -1);
 }
 
+TEST(DocFields, PickIdPrefersAProvinceCodeToACountryCode) {
+  auto dob = vn::MakeDate(2002, 12, 17);
+  // "5" for a bold "0": a prefix only a birth abroad could have, read twice; the province code
+  // once. Both pass the rules (country codes are not published); the province code wins.
+  std::vector<IdCandidate> c = {
+      {"527302566873", 0.9}, {"527302566873", 0.9}, {"027302566873", 0.6}};
+  EXPECT_EQ(PickId(c, 12, dob, 1), 2);
+  // Alone, the foreign prefix is kept: nothing else was read.
+  EXPECT_EQ(PickId({{"527302566873", 0.9}}, 12, dob, 1), 0);
+  EXPECT_TRUE(ForeignIdPrefix("527302566873"));
+  EXPECT_FALSE(ForeignIdPrefix("027302566873"));
+  EXPECT_FALSE(ForeignIdPrefix("249483456"));  // 9-digit CMND: other prefix rules
+}
+
 TEST(DocFields, PickIdCountsReadingsAndDistrustsWindows) {
   auto dob = vn::MakeDate(2003, 10, 18);  // male, 2000s: century/sex digit 2, year 03
   // A digit inserted after the year leaves a window that still follows the rules; a valid

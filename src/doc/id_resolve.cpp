@@ -37,9 +37,13 @@ void IdResolver::AddReading(const std::string& text, double conf, double window_
   for (auto& w : IdWindows(text, len_)) cands_.push_back({w, conf * window_factor, true});
 }
 
+// A number whose prefix could only be a country code passes the rules, but a 0 misread as 5 gives
+// the same: it is not valid enough to stop re-reading, so that a reading of the province code can
+// be found (PickId prefers it).
 bool IdResolver::ValidPick(const std::optional<vn::Date>& dob, int sex) const {
   int k = PickId(cands_, len_, dob, sex);
-  return k >= 0 && !cands_[k].window && vn::ValidateId(cands_[k].value, dob, sex).real;
+  return k >= 0 && !cands_[k].window && !ForeignIdPrefix(cands_[k].value) &&
+         vn::ValidateId(cands_[k].value, dob, sex).real;
 }
 
 // A valid number from one low-confidence reading is not settled: a digit misread as another digit

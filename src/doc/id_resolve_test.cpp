@@ -50,6 +50,22 @@ TEST(DocIdResolve, AValidPageValueNeedsNoReRead) {
   EXPECT_TRUE(fx.lines->sizes.empty());
 }
 
+TEST(DocIdResolve, AForeignPrefixIsReReadForAProvinceCode) {
+  // The leading 0 read as 5: a prefix only a birth abroad has. The rules pass, but the line is
+  // re-read, and the province code read there wins.
+  Fixture fx({{kValidId, 0.7}});
+  auto segs = Page({{"Số:", 270, 260, 35, 22}, {"501090123456", 320, 256, 220, 30, 0.9}});
+  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
+  IdResolver ids(12);
+  ids.AddPageValue(Value(segs), 0.9, segs, true);
+  bool rules_ok = false;
+  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  ASSERT_TRUE(pick);
+  EXPECT_EQ(pick->value, kValidId);
+  EXPECT_TRUE(rules_ok);
+  EXPECT_FALSE(fx.lines->sizes.empty());
+}
+
 TEST(DocIdResolve, AnInvalidPageValueIsReRead) {
   // `0` read as `8` in the century digit: fails the rules against the date of birth.
   Fixture fx({{kValidId, 0.8}});

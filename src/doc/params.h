@@ -96,6 +96,9 @@ struct RereadParams {
   double reread_wins_margin = 0.03;  // a re-read replaces the page value unless clearly less sure
   double date_reread_conf = 0.9;     // a date re-read alone is a little less sure than the page
   double padded_date_conf = 0.6;     // a date with a lost digit, zero-padded, when nothing better
+  // A date "dd/mm/yyyy" is about 6-7 times as wide as its line is tall (bold digits); a re-read box
+  // is widened to this many heights when the page pass found less of it.
+  double date_min_width_heights = 7.5;
   // A passport surname missed by the page pass: the box right of its label, on its baseline.
   // (Integer fractions of the label height h.)
   int surname_gap_div = 3;     // h / 3 right of the label
@@ -126,6 +129,15 @@ struct IdParams {
   double short_factor = 0.5;         // a page value of the wrong length
 };
 inline constexpr IdParams kId{};
+
+// The renewal law's expiry year (expiry_prior.h).
+struct ExpiryPriorParams {
+  // A read year is corrected only to a lawful year at most this many digits away (a bold digit
+  // misread twice, 2028 as 2035, still leaves one lawful year that close), and only when one is.
+  int max_year_digits = 2;
+  double corrected_conf = 0.8;  // the corrected date's confidence, × the reading's
+};
+inline constexpr ExpiryPriorParams kExpiryPrior{};
 
 struct CrossCheckParams {
   double agreement = 0.99;      // printed value and error-checked machine value agree

@@ -14,6 +14,7 @@
 #include "doc/ctc_page_recognizer.h"
 #include "doc/ctc_recognizer.h"
 #include "doc/doc.h"
+#include "doc/expiry_prior.h"
 #include "doc/extract.h"
 #include "doc/id_confidence.h"
 #include "doc/id_resolve.h"
@@ -269,6 +270,10 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
                         (rules_ok ? 1.0 : kId.unchecked_factor),
                     "ocr");
   }
+  // The birth date is trusted when the chosen ID number's birth-year digits agree with it; then
+  // the front's expiry is one of the renewal law's few dates.
+  if (dob && rules_ok && r->side == Side::kFront)
+    CorrectExpiryYear(r->type, *dob, GetMutable(r, "ngay_het_han"));
   return ids.candidates();
 }
 

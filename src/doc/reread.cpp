@@ -35,10 +35,15 @@ const cv::Mat& FieldRereader::Plain() {
 }
 
 LineReading FieldRereader::ReadLine(cv::Rect box, FieldKind kind, double top_pad, bool plain) {
+  return ReadLineWith(rec_.LineFor(kind), box, top_pad, plain);
+}
+
+LineReading FieldRereader::ReadLineWith(LineRecognizer& recognizer, cv::Rect box, double top_pad,
+                                        bool plain) {
   const cv::Mat& img = plain ? Plain() : gray_;
   box = PadLineBox(box, top_pad, img.size());
   if (box.width < kReread.min_side_pad_px || box.height < kReread.min_side_pad_px) return {};
-  return rec_.LineFor(kind).ReadLine(img(box));
+  return recognizer.ReadLine(img(box));
 }
 
 std::vector<Reading> FieldRereader::ReadBlock(cv::Rect box, double scale) {
@@ -159,19 +164,38 @@ std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
   // Candidate boxes with the room above each: the value's own words get the name padding; the
   // gap under a label and the layout's template box are tight (a label line sits above them).
   std::vector<std::pair<cv::Rect, double>> boxes;
-  if (!e.spans.empty()) boxes.push_back({SpanBox(segs_, e.spans.front()), p.pad_name});
+  if (!e.spans.empty()) {
+    // A date is one line: first the value's own line, at least a date's width wide (the page pass
+    // may have merged it with the line below or cut a word short), then the words as found.
+    const cv::Rect whole = SpanBox(segs_, e.spans.front());
+    cv::Rect line = SpanLineBox(segs_, e.spans.front());
+    if (!line.empty()) {
+      line.width = std::max(line.width, static_cast<int>(p.date_min_width_heights * line.height));
+      line &= cv::Rect(0, 0, gray_.cols, gray_.rows);
+      if (line != whole) boxes.push_back({line, p.pad_name});
+    }
+    boxes.push_back({whole, p.pad_name});
+  }
   if (e.spans.empty() && !e.label_line.empty()) {
     cv::Rect gap = GapUnderLabel(e.label_line, p.under_label_max_heights, p.under_label_widths);
     if (!gap.empty()) boxes.push_back({gap, p.pad_template});
   }
   if (!template_box.empty()) boxes.push_back({template_box, p.pad_template});
-  for (const auto& [box, pad] : boxes) {
-    LineReading lr = ReadLine(box, FieldKind::kDate, pad);
-    bool short_read = false;
-    std::string d = DateOrNoExpiry(lr.text, &short_read);
-    if (!d.empty() && !short_read) {
-      *conf = lr.conf * p.date_reread_conf;
-      return d;
+  // Every box by the date recogniser; when the page pass found no date at all, then by the general
+  // line recogniser too if it is another one (they fail on different small prints; a page value
+  // with a slash read as a digit is more often right than the second recogniser's full reading).
+  std::vector<LineRecognizer*> readers = {&rec_.LineFor(FieldKind::kDate)};
+  if (padded.empty() && rec_.line && rec_.line.get() != readers.front())
+    readers.push_back(rec_.line.get());
+  for (LineRecognizer* reader : readers) {
+    for (const auto& [box, pad] : boxes) {
+      LineReading lr = ReadLineWith(*reader, box, pad);
+      bool short_read = false;
+      std::string d = DateOrNoExpiry(lr.text, &short_read);
+      if (!d.empty() && !short_read) {
+        *conf = lr.conf * p.date_reread_conf;
+        return d;
+      }
     }
   }
   if (!padded.empty()) {

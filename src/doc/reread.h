@@ -2,7 +2,7 @@
 // neighbours, by the line recogniser set for the field's kind. Names are read several ways and
 // voted word by word (their errors are tone marks that confidences do not reveal); other text
 // keeps the re-read when it is as confident and lost no word; a date with no complete reading on
-// the page is re-read in its box, then in the layout's fixed box.
+// the page is re-read on its label's line, in its box, then in the layout's fixed box.
 //
 // Thread-safety: not thread-safe (uses the reader's recognisers); one per Read call.
 #pragma once
@@ -29,6 +29,9 @@ class FieldRereader {
   // `box` padded (`top_pad` × its height above, a little on the other sides) and read as one line
   // by the recogniser for `kind`; `plain` reads the plain grey card instead of the text image.
   LineReading ReadLine(cv::Rect box, FieldKind kind, double top_pad, bool plain = false);
+  // The same with a given recogniser.
+  LineReading ReadLineWith(LineRecognizer& recognizer, cv::Rect box, double top_pad,
+                           bool plain = false);
   // A region of a few lines, upscaled by `scale`, read as one block: one reading per line.
   std::vector<Reading> ReadBlock(cv::Rect box, double scale);
 
@@ -41,9 +44,11 @@ class FieldRereader {
   // A passport name whose line the page pass did not read (or read as its label's English
   // words): the gap under its label, read three ways and kept only when it spells `accent_free`.
   void ReadUnderLabel(const std::string& accent_free, Extracted* e);
-  // A complete date for `spec` from its value box (with none, from the gap under its label down
-  // to the next line of the label's column), then `template_box`; `padded` (a page value with a
-  // lost digit) when nothing better. Empty when none.
+  // A complete date for `spec` from its value's own line (SpanLineBox, a date's width at least),
+  // its value box (with none, from the gap under its label down to the next line of the label's
+  // column), then `template_box`, by the date recogniser and, when there is no `padded` value, by
+  // the general one; `padded` (a page value with a lost digit) when nothing better. Empty when
+  // none.
   std::string RereadDate(const Extracted& e, cv::Rect template_box, const std::string& padded,
                          double* conf);
 

@@ -136,5 +136,31 @@ TEST(DocReread, AKindCanHaveItsOwnLineRecognizer) {
   EXPECT_EQ(rr.ReadLine(cv::Rect(300, 300, 50, 26), FieldKind::kDate, 0.25).text, "general");
 }
 
+TEST(DocReread, ADateMergedWithTheLineBelowIsReadOnItsOwnLineByEitherRecognizer) {
+  Fixture fx;
+  Segment s;
+  s.words = {{"đến:", {167, 641, 40, 18}, 0.9},
+             {"I4W/277", {226, 638, 104, 19}, 0.3},
+             {"Định", {598, 628, 72, 57}, 0.9}};
+  Finalize(&s);
+  const std::vector<Segment> segs = {s};
+  // The date recogniser misreads the small print; the general one reads it.
+  auto dates = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"l409V23027", 0.4}});
+  auto general = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"14/09/2027", 0.8}});
+  Recognizers rec;
+  rec.line = general;
+  rec.line_by_kind[FieldKind::kDate] = dates;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  Extracted e;
+  e.spans = {{0, 1, 3}};
+  double conf = 0;
+  EXPECT_EQ(rr.RereadDate(e, {}, "", &conf), "14/09/2027");
+  EXPECT_NEAR(conf, 0.8 * 0.9, 1e-9);
+  ASSERT_EQ(general->sizes.size(), 1u);
+  // One line's crop (19 px and its room), widened to a date's width, not the merged 57-px box.
+  EXPECT_LT(general->sizes[0].height, 57);
+  EXPECT_GE(general->sizes[0].width, static_cast<int>(7.5 * 19));
+}
+
 }  // namespace
 }  // namespace ekyc::doc

@@ -220,4 +220,19 @@ cv::Rect SpanBox(const std::vector<Segment>& segs, const Span& sp) {
   return box;
 }
 
+cv::Rect SpanLineBox(const std::vector<Segment>& segs, const Span& sp) {
+  const Segment& sg = segs[sp.seg];
+  const cv::Rect band = sg.words[sp.from_word > 0 ? sp.from_word - 1 : sp.from_word].box;
+  // The words from the span's start while they stay on the band's line; a word box much taller
+  // than the band spans two lines.
+  cv::Rect box;
+  for (int w = sp.from_word; w < sp.to_word; ++w) {
+    const cv::Rect& b = sg.words[w].box;
+    const int centre = b.y + b.height / 2;
+    if (centre < band.y || centre >= band.br().y || 2 * b.height > 3 * band.height) break;
+    box = box.empty() ? b : (box | b);
+  }
+  return box;
+}
+
 }  // namespace ekyc::doc

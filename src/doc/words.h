@@ -52,5 +52,12 @@ double AlnumConf(const Segment& s, int from_word, int to_word, int* count);
 double ReadingConfidence(const std::vector<Segment>& segs, int* words);
 // Bounding box of a span's words.
 cv::Rect SpanBox(const std::vector<Segment>& segs, const Span& sp);
+// The start of a span on one text line: its words, from the first, while their vertical centre
+// lies in the band of the word before the span (the label's last word, when the value follows its
+// label on the segment) or else of the span's first word, and no word box is half as tall again
+// as the band (it would span two lines); empty when the first word is off the band. A page pass
+// can merge a small one-line value with the line below it or with the next column; this is the
+// value's own line.
+cv::Rect SpanLineBox(const std::vector<Segment>& segs, const Span& sp);
 
 }  // namespace ekyc::doc

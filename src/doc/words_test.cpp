@@ -75,5 +75,26 @@ TEST(DocWords, Confidences) {
   EXPECT_EQ(SpanBox(segs, {0, 1, 3}), cv::Rect(310, 258, 80, 26));
 }
 
+TEST(DocWords, SpanLineBoxKeepsTheValuesOwnLine) {
+  // A label and a small date, merged by the page pass with the line below ("Canh, Tỉnh ...") whose
+  // last word's box spans both lines.
+  Segment s;
+  s.words = {{"đến:", {167, 641, 40, 18}, 0.9},   {"14/09/2027", {226, 638, 104, 19}, 0.5},
+             {"Canh,", {353, 662, 60, 18}, 0.9},  {"Tỉnh", {447, 649, 68, 25}, 0.9},
+             {"Định", {598, 628, 72, 57}, 0.9}};
+  Finalize(&s);
+  const std::vector<Segment> segs = {s};
+  EXPECT_EQ(SpanLineBox(segs, {0, 1, 5}), cv::Rect(226, 638, 104, 19));
+  EXPECT_EQ(SpanBox(segs, {0, 1, 5}).height, 57);
+  // Without a word before it, the span's first word sets the line.
+  EXPECT_EQ(SpanLineBox(segs, {0, 0, 5}), cv::Rect(167, 638, 163, 21));
+  // A first word off the label's line, or spanning two lines: no line of its own.
+  EXPECT_TRUE(SpanLineBox(segs, {0, 4, 5}).empty());
+  Segment tall;
+  tall.words = {{"đến:", {167, 641, 40, 18}, 0.9}, {"Định", {226, 628, 72, 57}, 0.9}};
+  Finalize(&tall);
+  EXPECT_TRUE(SpanLineBox({tall}, {0, 1, 2}).empty());
+}
+
 }  // namespace
 }  // namespace ekyc::doc
