@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+
 #include "doc/testing/word_fixtures.h"
 
 namespace ekyc::doc {
@@ -36,14 +39,24 @@ Extracted Value(const std::vector<Segment>& segs) {
   return e;
 }
 
-TEST(DocIdResolve, AValidPageValueNeedsNoReRead) {
-  Fixture fx({});
-  auto segs = Page({{"Số:", 270, 260, 35, 22}, {kValidId, 320, 256, 220, 30, 0.9}});
+// A labelled page value ("Số:" then `value`) resolved for a man born in 1990; `*page` gets the
+// cleaned page value.
+std::optional<IdCandidate> ResolveLabelled(Fixture& fx, const std::string& value, bool* rules_ok,
+                                           std::string* page = nullptr) {
+  auto segs = Page({{"Số:", 270, 260, 35, 22}, {value.c_str(), 320, 256, 220, 30, 0.9}});
   FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
   IdResolver ids(12);
-  EXPECT_EQ(ids.AddPageValue(Value(segs), 0.9, segs, true), kValidId);
+  std::string v = ids.AddPageValue(Value(segs), 0.9, segs, true);
+  if (page != nullptr) *page = v;
+  return ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, rules_ok);
+}
+
+TEST(DocIdResolve, AValidPageValueNeedsNoReRead) {
+  Fixture fx({});
   bool rules_ok = false;
-  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  std::string page;
+  auto pick = ResolveLabelled(fx, kValidId, &rules_ok, &page);
+  EXPECT_EQ(page, kValidId);
   ASSERT_TRUE(pick);
   EXPECT_EQ(pick->value, kValidId);
   EXPECT_TRUE(rules_ok);
@@ -54,12 +67,8 @@ TEST(DocIdResolve, AForeignPrefixIsReReadForAProvinceCode) {
   // The leading 0 read as 5: a prefix only a birth abroad has. The rules pass, but the line is
   // re-read, and the province code read there wins.
   Fixture fx({{kValidId, 0.7}});
-  auto segs = Page({{"Số:", 270, 260, 35, 22}, {"501090123456", 320, 256, 220, 30, 0.9}});
-  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
-  IdResolver ids(12);
-  ids.AddPageValue(Value(segs), 0.9, segs, true);
   bool rules_ok = false;
-  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  auto pick = ResolveLabelled(fx, "501090123456", &rules_ok);
   ASSERT_TRUE(pick);
   EXPECT_EQ(pick->value, kValidId);
   EXPECT_TRUE(rules_ok);
@@ -69,12 +78,8 @@ TEST(DocIdResolve, AForeignPrefixIsReReadForAProvinceCode) {
 TEST(DocIdResolve, AnInvalidPageValueIsReRead) {
   // `0` read as `8` in the century digit: fails the rules against the date of birth.
   Fixture fx({{kValidId, 0.8}});
-  auto segs = Page({{"Số:", 270, 260, 35, 22}, {"001890123456", 320, 256, 220, 30, 0.9}});
-  FieldRereader rr(fx.rec, fx.gray, fx.card, segs);
-  IdResolver ids(12);
-  ids.AddPageValue(Value(segs), 0.9, segs, true);
   bool rules_ok = false;
-  auto pick = ids.Resolve(segs, rr, {}, vn::MakeDate(1990, 5, 1), 0, &rules_ok);
+  auto pick = ResolveLabelled(fx, "001890123456", &rules_ok);
   ASSERT_TRUE(pick);
   EXPECT_EQ(pick->value, kValidId);
   EXPECT_TRUE(rules_ok);
