@@ -25,7 +25,8 @@ CueResult ScreenCue(double moire_peak, double moire_isolation, double screen_bor
                     double face_iod_px, bool photo);
 
 // "glare": specular glare on the face (a screen or glossy print), unless the scene around the face
-// (`glare_scene`: its clipped share, -1 unknown) is overexposed as well. Video only.
+// (`glare_scene`: its clipped share; negative or NaN: no scene to compare) is overexposed as well,
+// or cannot be judged. Video only.
 CueResult GlareCue(double glare_fraction, double glare_scene);
 
 // "rescaled_copy": every edge of the frame widened as in a video scaled down and up again.

@@ -185,5 +185,18 @@ TEST(Decide, ThreeOutcomes) {
   EXPECT_LT(d.score, 0.5);
 }
 
+// Glare on the face votes spoof when the scene around it is not clipped, abstains when the scene
+// is clipped as much (overexposure), and abstains when there is no scene to compare (the face
+// fills the frame): clipped skin alone is not evidence of a reflection.
+TEST(GlareCue, VotesOnlyAgainstAnUnclippedScene) {
+  const double face = 2 * kGlareHigh;
+  EXPECT_EQ(GlareCue(face, 0.0).vote, Vote::kSpoof);
+  EXPECT_EQ(GlareCue(face, face).vote, Vote::kAbstain);
+  EXPECT_EQ(GlareCue(face, face / (2 * kGlareOverScene)).vote, Vote::kSpoof);
+  EXPECT_EQ(GlareCue(face, kNaN).vote, Vote::kAbstain);
+  EXPECT_EQ(GlareCue(face, -1.0).vote, Vote::kAbstain);
+  EXPECT_EQ(GlareCue(0.5 * kGlareLow, kNaN).vote, Vote::kNone);
+}
+
 }  // namespace
 }  // namespace ekyc::live

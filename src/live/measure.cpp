@@ -181,15 +181,9 @@ Result<ClipMeasurements> MeasureClip(const std::vector<cv::Mat>& frames, const F
           glare.push_back(0.0);
         }
         if (frame.channels() == 3) {
-          // Clipped share of the scene around the face: the face box enlarged by half its size
-          // (hair, ears) is left out.
-          const cv::Rect big = ClipRect(cv::Rect2f(r.x - 0.5f * r.width, r.y - 0.5f * r.height,
-                                                   2.0f * r.width, 2.0f * r.height),
-                                        frame.size());
-          const double all = GlareFraction(frame) * frame.total();
-          const double inner = GlareFraction(frame(big)) * big.area();
-          const double rest = static_cast<double>(frame.total()) - big.area();
-          glare_out.push_back(rest > 0 ? (all - inner) / rest : 0.0);
+          const double scene = SceneGlareFraction(frame, r, thresholds::kSceneEnlarge,
+                                                  thresholds::kSceneMinShare);
+          if (std::isfinite(scene)) glare_out.push_back(scene);
         }
         luma.push_back(cv::mean(face)[0]);
         noise.push_back(NoiseSigma(face));

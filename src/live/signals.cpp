@@ -273,6 +273,29 @@ double GlareFraction(const cv::Mat& bgr_crop, const cv::Mat& mask) {
   return static_cast<double>(cv::countNonZero(inside)) / counted;
 }
 
+double SceneGlareFraction(const cv::Mat& bgr_frame, const cv::Rect& face,
+                          std::span<const double> enlarge, double min_share) {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  if (bgr_frame.empty() || bgr_frame.channels() != 3 || face.area() <= 0) return kNaN;
+  const cv::Rect frame_rect(0, 0, bgr_frame.cols, bgr_frame.rows);
+  const double total = static_cast<double>(bgr_frame.total());
+  for (const double k : enlarge) {
+    const double grow = 0.5 * (k - 1.0);
+    const cv::Rect big =
+        cv::Rect(cv::Point(static_cast<int>(std::floor(face.x - grow * face.width)),
+                           static_cast<int>(std::floor(face.y - grow * face.height))),
+                 cv::Point(static_cast<int>(std::ceil(face.br().x + grow * face.width)),
+                           static_cast<int>(std::ceil(face.br().y + grow * face.height)))) &
+        frame_rect;
+    const double rest = total - big.area();
+    if (rest < min_share * total) continue;
+    cv::Mat outside(bgr_frame.size(), CV_8UC1, cv::Scalar(255));
+    outside(big).setTo(0);
+    return GlareFraction(bgr_frame, outside);
+  }
+  return kNaN;
+}
+
 cv::Rect EyeglassesBand(const Landmarks68& p, const cv::Rect& crop, double below_eyes) {
   float x0 = std::min(p[0].x, p[16].x), x1 = std::max(p[0].x, p[16].x);
   float y0 = p[17].y, y1 = p[36].y;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <opencv2/core.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,12 @@ double MoirePeak(const cv::Mat& gray_crop, double* isolation = nullptr);
 // Share of face-crop pixels that are specular glare (very bright and unsaturated). Input: BGR crop.
 // With `mask` (8-bit, the crop's size), only the pixels where it is non-zero are counted.
 double GlareFraction(const cv::Mat& bgr_crop, const cv::Mat& mask = cv::Mat());
+// GlareFraction of the scene around a face: the whole BGR frame outside the face box enlarged by
+// the largest of `enlarge` (tried in order) that still leaves at least `min_share` of the frame.
+// NaN when even the last leaves less: the face fills the frame and there is no scene to compare
+// its exposure with.
+double SceneGlareFraction(const cv::Mat& bgr_frame, const cv::Rect& face,
+                          std::span<const double> enlarge, double min_share);
 // The band of the face where eyeglasses sit, as a rectangle in the coordinates of `crop` (clipped
 // to it): from the jaw's left to its right end (frames reach the temples), from the top of the
 // brows to `below_eyes` inter-ocular distances under the lowest eye point (the lenses' lower rims).

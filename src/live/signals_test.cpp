@@ -346,6 +346,28 @@ TEST(GlareFraction, CountsOnlyInsideTheMask) {
   EXPECT_NEAR(GlareFraction(img, mask), 14.0 / 70.0, 1e-9);
 }
 
+// The scene is the frame outside the enlarged face box: a white wall beside a small face counts;
+// as the face comes closer, a smaller enlargement keeps some scene; a face filling the frame
+// leaves none, which is "cannot judge" (NaN), not "no glare".
+TEST(SceneGlareFraction, FallsBackToSmallerRingsThenGivesUp) {
+  const double ladder[] = {2.0, 1.5, 1.25};
+  cv::Mat frame(240, 320, CV_8UC3, cv::Scalar(255, 255, 255));  // an overexposed room
+  // Small face: the 2x box (80..240 x 60..180) leaves 75 % of the frame, all of it clipped.
+  EXPECT_NEAR(SceneGlareFraction(frame, cv::Rect(120, 80, 80, 80), ladder, 0.15), 1.0, 1e-9);
+  // Dark hair and ears just outside the face box must not count as scene at 2x.
+  frame(cv::Rect(100, 60, 120, 120)).setTo(cv::Scalar(30, 30, 40));
+  EXPECT_NEAR(SceneGlareFraction(frame, cv::Rect(120, 80, 80, 80), ladder, 0.15), 1.0, 1e-9);
+  // Close face (180 px): 2x covers the frame, 1.5x (270 x 270) leaves 320x240 - 270x240 = 16 %.
+  cv::Mat close(240, 320, CV_8UC3, cv::Scalar(255, 255, 255));
+  const double share = SceneGlareFraction(close, cv::Rect(70, 30, 180, 180), ladder, 0.15);
+  EXPECT_NEAR(share, 1.0, 1e-9);
+  // Face filling the frame: no enlargement leaves 15 %.
+  EXPECT_TRUE(std::isnan(SceneGlareFraction(close, cv::Rect(20, 0, 280, 240), ladder, 0.15)));
+  // Grey frames carry no colour to judge.
+  cv::Mat grey(240, 320, CV_8UC1, cv::Scalar(255));
+  EXPECT_TRUE(std::isnan(SceneGlareFraction(grey, cv::Rect(120, 80, 80, 80), ladder, 0.15)));
+}
+
 // The band spans the brows to below the eyes and the jaw's width, in crop coordinates.
 TEST(EyeglassesBand, CoversBrowsToBelowTheEyes) {
   Landmarks68 p{};

@@ -87,6 +87,12 @@ inline constexpr double kMoireMinIodPx = 20.0;
 inline constexpr double kGlareLow = 0.04, kGlareHigh = 0.12;
 // ...counted only when the face is at least this many times as clipped as the scene around it.
 inline constexpr double kGlareOverScene = 2.0;
+// The scene is the frame outside the face box enlarged 2x (hair and ears left out); when the face
+// is so close that this leaves under kSceneMinShare of the frame (phone selfies at arm's length),
+// smaller enlargements are tried; when none leaves enough, exposure cannot be judged and the cue
+// abstains rather than read clipped skin as a reflection.
+inline constexpr double kSceneEnlarge[] = {2.0, 1.5, 1.25};
+inline constexpr double kSceneMinShare = 0.15;
 // The share is taken outside the band where eyeglasses sit (EyeglassesBand): from the brows to this
 // many inter-ocular distances below the eyes, jaw end to jaw end. Lenses and frames reflect lamps
 // and the screen the user looks at; a screen's or print's glare covers the face wherever it falls.

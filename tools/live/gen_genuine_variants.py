@@ -258,10 +258,13 @@ def make(src, transform, out, seed):
         ffmpeg(["-i", src, "-an", "-vf", f"crop={cw}:{even(h) if h % 2 else h}:{(w - cw) // 2}:0"] + X264 + [out])
     elif transform == "rotated_90":
         # transpose=2: 90 degrees counter-clockwise; the tag (written on a stream copy, where the
-        # MP4 muxer turns it into a display matrix) tells players to turn it back.
+        # MP4 muxer turns it into a display matrix) tells players to turn it back clockwise. The
+        # muxer reads the tag as a clockwise angle and stores the matrix as ffprobe's "rotation
+        # -90", as phones write it; "rotate=90" would store a counter-clockwise turn and the
+        # clip would play upside down.
         turned = out + ".turned.mp4"
         ffmpeg(["-i", src, "-an", "-vf", "transpose=2"] + X264 + [turned])
-        ffmpeg(["-i", turned, "-c", "copy", "-metadata:s:v:0", "rotate=90", out])
+        ffmpeg(["-i", turned, "-c", "copy", "-metadata:s:v:0", "rotate=270", out])
         os.remove(turned)
     elif transform == "messaging":
         sw, sh = scaled_size(w, h, 360)
