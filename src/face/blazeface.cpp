@@ -21,9 +21,11 @@ Result<std::optional<BlazeFaceBox>> DetectBlazeFace(infer::Session& session,
     cv::cvtColor(bgr, bgr3, cv::COLOR_BGRA2BGR);
   const int side = std::max(bgr3.cols, bgr3.rows);
   const int top = (side - bgr3.rows) / 2, left = (side - bgr3.cols) / 2;
+  // Letterboxed in black; BORDER_ISOLATED because for a view (ROI) OpenCV would otherwise take the
+  // border from the memory around it.
   cv::Mat square;
   cv::copyMakeBorder(bgr3, square, top, side - bgr3.rows - top, left, side - bgr3.cols - left,
-                     cv::BORDER_CONSTANT, cv::Scalar::all(0));
+                     cv::BORDER_CONSTANT | cv::BORDER_ISOLATED, cv::Scalar::all(0));
   cv::Mat blob = cv::dnn::blobFromImage(square, 1.0 / 127.5, cv::Size(128, 128),
                                         cv::Scalar::all(127.5), true, false);
   EKYC_ASSIGN_OR_RETURN(std::vector<cv::Mat> outs, session.Run(model_id, blob));

@@ -426,6 +426,11 @@ Result<cv::Mat> VideoDecoder::Bgr() {
         cv::rotate(bgr, bgr, cv::ROTATE_90_COUNTERCLOCKWISE);
         break;
       default:
+        // A view would keep the padding and the spare row, which are never written, next to the
+        // picture: OpenCV's filters and copyMakeBorder read the pixels around a view as its
+        // border, so results at the frame's edges would depend on stale memory. The frame owns
+        // exactly its pixels instead (one copy, cheap beside the decoding).
+        bgr = bgr.clone();
         break;
     }
     return bgr;

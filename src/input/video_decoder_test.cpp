@@ -151,6 +151,24 @@ TEST(VideoDecoder, RotationTurnsFramesUpright) {
   EXPECT_EQ(clip->height, 64);
 }
 
+// Every frame owns exactly its pixels: OpenCV reads the memory around a view (a submatrix) as
+// its border, and the decoder's scratch padding around the picture is never written.
+TEST(VideoDecoder, FramesAreNotViewsIntoScratchBuffers) {
+  for (const char* file : {"plain-vp8.webm", "plain-mp4v.mp4", "rotate-cw90.mp4"}) {
+    SCOPED_TRACE(file);
+    const Decoded d = DecodeAll(ReadFile(kTestData / file));
+    ASSERT_TRUE(d.status.ok()) << d.status.ToString();
+    ASSERT_FALSE(d.frames.empty());
+    for (const cv::Mat& f : d.frames) {
+      EXPECT_FALSE(f.isSubmatrix());
+      EXPECT_TRUE(f.isContinuous());
+    }
+  }
+  auto clip = DecodeVideo(ReadFile(kTestData / "plain-vp8.webm"), VideoPolicy{});
+  ASSERT_TRUE(clip.ok()) << clip.status().ToString();
+  for (const cv::Mat& f : clip->frames) EXPECT_FALSE(f.isSubmatrix());
+}
+
 TEST(VideoDecoder, EmptyAndNonVideo) {
   EXPECT_EQ(VideoDecoder::Create("").status().reason(), "video.unsupported_format");
   EXPECT_EQ(VideoDecoder::Create(test::Encode(test::TestImage(32, 32), ".jpg")).status().reason(),
