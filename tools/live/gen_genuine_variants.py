@@ -32,6 +32,12 @@ Transforms (all outputs H.264 yuv420p, CRF 23, in MP4, unless the transform is t
                   global sway
   portrait_crop   landscape clips cropped to a centred 3:4 portrait window (full height), as a
                   phone held upright frames the same scene; portrait clips are skipped
+  overexposed     auto-exposure set for a dark room, or a lamp close to the face: linear light
+                  x2.2 then clipped, so bright skin, walls and shirts go white (sRGB curve
+                  approximated as gamma 2.2)
+  closeup         a phone held close: a square window 1.5 face widths wide around the face (the
+                  median Haar box of the clip), scaled back to the clip's shorter side, so the
+                  face fills most of the frame and little scene is left around it
   rotated_90      pixels stored turned 90 degrees counter-clockwise with a display-rotation tag of
                   90 degrees: how phones store portrait recordings (the decoder must honour the tag)
   mirror          left-right flip, as front cameras with a mirrored preview record
@@ -62,7 +68,7 @@ import numpy as np
 
 TRANSFORMS = ("original", "scale_360p", "scale_240p", "h264_low", "vp8_low", "fps_15", "fps_10",
               "dim_noise", "motion_blur", "rolling_shutter", "portrait_crop", "rotated_90", "mirror",
-              "messaging", "mask_synthetic")
+              "messaging", "mask_synthetic", "overexposed", "closeup")
 BPP = 0.04  # bits per pixel and frame of the low-rate encodes
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"]
 
@@ -183,11 +189,15 @@ def rolling_shutter(frames, rng, fps):
     return out
 
 
+def overexposed(frames):
+    lut = np.clip(((np.arange(256) / 255.0) ** 2.2 * 2.2) ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return [cv2.LUT(f, lut) for f in frames]
+
+
 _cascade = None
 
 
-def mask_synthetic(frames, rng):
-    """Draws a light-blue pleated mask over the lower face of a per-frame Haar face box (smoothed)."""
+def haar_boxes(frames):
     global _cascade
     if _cascade is None:
         path = os.path.join(cv2.data.haarcascades if hasattr(cv2, "data") else "/usr/share/opencv4/haarcascades",
@@ -200,6 +210,27 @@ def mask_synthetic(frames, rng):
         g = cv2.cvtColor(f, cv2.COLOR_BGR2GRAY)
         det = _cascade.detectMultiScale(g, 1.1, 5, minSize=(40, 40))
         boxes.append(max(det, key=lambda b: b[2] * b[3]).astype(np.float64) if len(det) else None)
+    return boxes
+
+
+def closeup(frames):
+    found = [b for b in haar_boxes(frames) if b is not None]
+    if not found:
+        return None
+    x, y, bw, bh = np.median(np.array(found), axis=0)
+    h, w = frames[0].shape[:2]
+    side = int(min(1.5 * bw, w, h))
+    cx, cy = x + bw / 2, y + bh / 2
+    x0 = int(np.clip(cx - side / 2, 0, w - side))
+    y0 = int(np.clip(cy - side / 2, 0, h - side))
+    out_side = even(min(w, h))
+    return [cv2.resize(f[y0:y0 + side, x0:x0 + side], (out_side, out_side), interpolation=cv2.INTER_LINEAR)
+            for f in frames]
+
+
+def mask_synthetic(frames, rng):
+    """Draws a light-blue pleated mask over the lower face of a per-frame Haar face box (smoothed)."""
+    boxes = haar_boxes(frames)
     known = [i for i, b in enumerate(boxes) if b is not None]
     if not known:
         return None
@@ -279,6 +310,12 @@ def make(src, transform, out, seed):
             frames = motion_blur(frames, rng, fps)
         elif transform == "rolling_shutter":
             frames = rolling_shutter(frames, rng, fps)
+        elif transform == "overexposed":
+            frames = overexposed(frames)
+        elif transform == "closeup":
+            frames = closeup(frames)
+            if frames is None:
+                return False
         elif transform == "mask_synthetic":
             frames = mask_synthetic(frames, rng)
             if frames is None:
