@@ -135,6 +135,21 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
         IsEnglishTail(rest, spec.english) ||
         (spec.kind == FieldKind::kDate && !digits && !SaysNoExpiry(rest));
   }
+  // The English part of a bilingual label ("/ Full name:") read as words of the value when the
+  // label match stopped at its Vietnamese part: the value starts after it. It has no more words
+  // than the English label, ends at a colon when one is read, and at least one value word must
+  // be left after it.
+  if (spec.english != nullptr && from_word < to_word && !no_value_here) {
+    const int limit = std::min(static_cast<int>(Split(spec.english, ' ').size()),
+                               to_word - from_word - 1);
+    int skip = 0;
+    for (int k = 1; k <= limit; ++k) {
+      if (IsEnglishTail(WordsText(seg, from_word, from_word + k), spec.english)) skip = k;
+      const std::string& last = seg.words[from_word + k - 1].text;
+      if (!last.empty() && last.back() == ':') break;
+    }
+    from_word += skip;
+  }
   if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});
     e.text = WordsText(seg, from_word, to_word);

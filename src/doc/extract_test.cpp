@@ -20,6 +20,53 @@ TEST(DocExtract, ValueAfterTheLabelOnItsLine) {
   EXPECT_EQ(e.spans[0].from_word, 2);
 }
 
+// A bilingual label matched only on its Vietnamese part: its English part, garbled, is not the
+// start of the value, so the re-read span begins at the name.
+TEST(DocExtract, TheEnglishPartOfTheLabelIsNotTheValue) {
+  auto segs = Page({{"Họ,", 270, 300, 30, 22},
+                    {"chữ", 305, 300, 40, 22},
+                    {"đệm", 350, 300, 40, 22},
+                    {"và", 395, 300, 25, 22},
+                    {"tên", 425, 300, 35, 22},
+                    {"khai", 465, 300, 40, 22},
+                    {"sinh", 510, 300, 40, 22},
+                    {"/Ful", 555, 300, 40, 22},
+                    {"name:", 600, 300, 55, 22},
+                    {"HOÀÀNG", 665, 298, 90, 26},
+                    {"NGỌC", 760, 298, 70, 26},
+                    {"AN", 835, 298, 40, 26}});
+  std::vector<FieldSpec> specs = {
+      {"ho_ten", FieldKind::kName, {"HO CHU DEM VA TEN KHAI SINH"}, "FULL NAME"}};
+  LabelMap labels(segs, specs);
+  Extracted e = ValueExtractor(segs, labels).Value(specs[0]);
+  EXPECT_EQ(e.text, "HOÀÀNG NGỌC AN");
+  ASSERT_EQ(e.spans.size(), 1u);
+  EXPECT_EQ(e.spans[0].from_word, 9);
+  // A name is never taken for the English label, even a short one after a clean label.
+  auto plain = Page({{"Họ,", 270, 300, 30, 22},
+                     {"chữ", 305, 300, 40, 22},
+                     {"đệm", 350, 300, 40, 22},
+                     {"và", 395, 300, 25, 22},
+                     {"tên", 425, 300, 35, 22},
+                     {"khai", 465, 300, 40, 22},
+                     {"sinh:", 510, 300, 45, 22},
+                     {"LÊ", 565, 298, 40, 26},
+                     {"NAM", 610, 298, 60, 26}});
+  LabelMap plain_labels(plain, specs);
+  EXPECT_EQ(ValueExtractor(plain, plain_labels).Value(specs[0]).text, "LÊ NAM");
+  // Only the English part, split in two words, after the label: the value is on the next line.
+  auto split = Page({{"Quốc", 270, 300, 50, 22},
+                     {"tịch", 325, 300, 40, 22},
+                     {"/Nationalit", 370, 300, 110, 22},
+                     {"y", 482, 300, 10, 22},
+                     {"VIỆT", 270, 332, 60, 26},
+                     {"NAM", 335, 332, 50, 26}});
+  std::vector<FieldSpec> nat = {
+      {"quoc_tich", FieldKind::kNationality, {"QUOC TICH"}, "NATIONALITY"}};
+  LabelMap split_labels(split, nat);
+  EXPECT_EQ(ValueExtractor(split, split_labels).Value(nat[0]).text, "VIỆT NAM");
+}
+
 TEST(DocExtract, ValueBelowItsLabel) {
   auto segs = Page({{"Họ", 270, 300, 30, 22},
                     {"và", 305, 300, 30, 22},
