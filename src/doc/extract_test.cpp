@@ -20,21 +20,25 @@ TEST(DocExtract, ValueAfterTheLabelOnItsLine) {
   EXPECT_EQ(e.spans[0].from_word, 2);
 }
 
+// "Họ, chữ đệm và tên khai sinh" (its last word `last`, with or without a colon) at x 270..550,
+// followed on its line by `rest`.
+std::vector<testing::W> NameLabelThen(const char* last, std::vector<testing::W> rest) {
+  std::vector<testing::W> ws = {{"Họ,", 270, 300, 30, 22}, {"chữ", 305, 300, 40, 22},
+                                {"đệm", 350, 300, 40, 22}, {"và", 395, 300, 25, 22},
+                                {"tên", 425, 300, 35, 22}, {"khai", 465, 300, 40, 22},
+                                {last, 510, 300, 45, 22}};
+  ws.insert(ws.end(), rest.begin(), rest.end());
+  return ws;
+}
+
 // A bilingual label matched only on its Vietnamese part: its English part, garbled, is not the
 // start of the value, so the re-read span begins at the name.
 TEST(DocExtract, TheEnglishPartOfTheLabelIsNotTheValue) {
-  auto segs = Page({{"Họ,", 270, 300, 30, 22},
-                    {"chữ", 305, 300, 40, 22},
-                    {"đệm", 350, 300, 40, 22},
-                    {"và", 395, 300, 25, 22},
-                    {"tên", 425, 300, 35, 22},
-                    {"khai", 465, 300, 40, 22},
-                    {"sinh", 510, 300, 40, 22},
-                    {"/Ful", 555, 300, 40, 22},
-                    {"name:", 600, 300, 55, 22},
-                    {"HOÀÀNG", 665, 298, 90, 26},
-                    {"NGỌC", 760, 298, 70, 26},
-                    {"AN", 835, 298, 40, 26}});
+  auto segs = Page(NameLabelThen("sinh", {{"/Ful", 560, 300, 40, 22},
+                                          {"name:", 605, 300, 55, 22},
+                                          {"HOÀÀNG", 670, 298, 90, 26},
+                                          {"NGỌC", 765, 298, 70, 26},
+                                          {"AN", 840, 298, 40, 26}}));
   std::vector<FieldSpec> specs = {
       {"ho_ten", FieldKind::kName, {"HO CHU DEM VA TEN KHAI SINH"}, "FULL NAME"}};
   LabelMap labels(segs, specs);
@@ -43,15 +47,7 @@ TEST(DocExtract, TheEnglishPartOfTheLabelIsNotTheValue) {
   ASSERT_EQ(e.spans.size(), 1u);
   EXPECT_EQ(e.spans[0].from_word, 9);
   // A name is never taken for the English label, even a short one after a clean label.
-  auto plain = Page({{"Họ,", 270, 300, 30, 22},
-                     {"chữ", 305, 300, 40, 22},
-                     {"đệm", 350, 300, 40, 22},
-                     {"và", 395, 300, 25, 22},
-                     {"tên", 425, 300, 35, 22},
-                     {"khai", 465, 300, 40, 22},
-                     {"sinh:", 510, 300, 45, 22},
-                     {"LÊ", 565, 298, 40, 26},
-                     {"NAM", 610, 298, 60, 26}});
+  auto plain = Page(NameLabelThen("sinh:", {{"LÊ", 565, 298, 40, 26}, {"NAM", 610, 298, 60, 26}}));
   LabelMap plain_labels(plain, specs);
   EXPECT_EQ(ValueExtractor(plain, plain_labels).Value(specs[0]).text, "LÊ NAM");
   // Only the English part, split in two words, after the label: the value is on the next line.
