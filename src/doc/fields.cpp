@@ -273,6 +273,15 @@ std::string RestoreUnitCommas(const std::string& text) {
   std::vector<std::string> words;
   for (auto& w : Split(text, ' '))
     if (!w.empty()) words.push_back(w);
+  // An abbreviated unit ("TP.", "TX.") is never followed by a comma: it is the start of the
+  // name after it. A recogniser that reads the period's ink twice writes "TP.,".
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string& w = words[i];
+    const bool abbrev = w.size() >= 3 && w.size() <= 5 && w.compare(w.size() - 2, 2, ".,") == 0 &&
+                        std::all_of(w.begin(), w.end() - 2,
+                                    [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+    if (abbrev) w.pop_back();
+  }
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
     bool unit = false;

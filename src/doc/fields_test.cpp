@@ -211,6 +211,14 @@ TEST(DocFields, AddressKeepsItsPrintedCommas) {
             "Phường Yên Hoà, Quận Liên Chiểu, TP. Đà Nẵng");
 }
 
+TEST(DocFields, AbbreviatedUnitTakesNoComma) {
+  EXPECT_EQ(CleanAddress("Quận Bình Thuỷ, TP., Cần Thơ"), "Quận Bình Thuỷ, TP. Cần Thơ");
+  EXPECT_EQ(CleanAddress("Phường 2, TX., Sơn Tây"), "Phường 2, TX. Sơn Tây");
+  // A number followed by a period and a comma is not an abbreviation, and a final "TP.," has
+  // no name after it to join.
+  EXPECT_EQ(CleanAddress("Số 12., Phường 2"), "Số 12., Phường 2");
+}
+
 TEST(DocFields, MarkDistancesAreWrittenAsCardsPrintThem) {
   EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C: 1.5cm trên đuôi mày phải"),
             "Sẹo chấm C:1,5cm trên đuôi mày phải");

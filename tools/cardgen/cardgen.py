@@ -534,10 +534,12 @@ def header(card, cx, y, bilingual):
 RED = (200, 25, 25)
 
 
-def expiry_block(c, x, y, vn, en, value, lab_size=16, val_size=20, gap=None):
+def expiry_block(c, x, y, vn, en, value, column_right, lab_size=16, val_size=20, gap=None):
     """The expiry under the portrait. Classic: Vietnamese label, English sub-label, value (or the
     value right under a Vietnamese-only label). A varied print run may put the value between the
-    two labels, or beside the Vietnamese label with the English one under it."""
+    two labels, or beside the Vietnamese label with the English one under it. Whatever the
+    arrangement, the block stays left of `column_right`, where the field column starts: printed
+    cards set it in the portrait's column, never across the fields beside it."""
     arr = "sub_before" if en else "next"
     if STYLE.varied:
         arr = STYLE.arrangement(["sub_before", "sub_after", "beside_sub"] if en else ["next", "inline"])
@@ -553,8 +555,12 @@ def expiry_block(c, x, y, vn, en, value, lab_size=16, val_size=20, gap=None):
         c.text((x, y), vn, lab)
         c.text((x, y + 22), value, val)
         c.text((x, y + 50), en, sub)
-    else:  # the value beside the label (smaller, to stay in the portrait's column)
-        val = font("bold", val_size - 3)
+    else:  # the value beside the label, in type small enough to stay in the portrait's column
+        ls, vs = lab_size, val_size - 3
+        while ls > 11 and (c.d.textlength(vn, font=font("regular", ls)) + 6 +
+                           c.d.textlength(value, font=font("bold", vs)) > column_right - x):
+            ls, vs = ls - 1, vs - 1
+        lab, val = font("regular", ls), font("bold", vs)
         lw = c.text((x, y + 2), vn, lab)
         c.text((x + lw + 6, y), value, val)
         if en:
@@ -617,13 +623,13 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             c.text((470, hy + 4), "CĂN CƯỚC CÔNG DÂN", font("bold", 36), fill=RED, anchor="ma")
             c.text((470, hy + 48), "Citizen Identity Card", font("bold", 20), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 250, 190, 250, faces)
-            expiry_block(c, 40, 512, "Có giá trị đến:", "Date of expiry", exp)
+            expiry_block(c, 40, 512, "Có giá trị đến:", "Date of expiry", exp, column_right=256)
             x, y = 270, 260
             y = c.labeled(x, y, "Số / No.:", p["id"], value_font=font("bold", 32))
             y = c.labeled(x, y + 2, "Họ và tên / Full name:", p["name"], same_line=False, value_font=font("bold", 29))
             y = c.labeled(x, y, "Ngày sinh / Date of birth:", dmy(*p["dob"]))
-            c.labeled(x, y, "Giới tính / Sex:", p["sex"])
-            y = c.labeled(x + 300, y, "Quốc tịch / Nationality:", "Việt Nam")
+            y = max(c.labeled(x, y, "Giới tính / Sex:", p["sex"]),  # a row of two cells: the
+                    c.labeled(x + 300, y, "Quốc tịch / Nationality:", "Việt Nam"))  # taller sets the next
             y = c.labeled(x, y, "Quê quán / Place of origin:", p["origin"])
             y = c.labeled(x, y, "Nơi thường trú / Place of residence:", p["residence"])
             gt = {"id": p["id"], "ho_ten": p["name"], "ngay_sinh": dmy(*p["dob"]), "gioi_tinh": p["sex"],
@@ -650,13 +656,13 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             hy = header(c, 600, 30, False)
             c.text((600, hy + 8), "CĂN CƯỚC CÔNG DÂN", font("bold", 38), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 200, 190, 250, faces)
-            expiry_block(c, 40, 470, "Có giá trị đến:", None, exp, lab_size=18, val_size=21, gap=26)
+            expiry_block(c, 40, 470, "Có giá trị đến:", None, exp, column_right=256, lab_size=18, val_size=21, gap=26)
             x, y = 270, 180
             y = c.labeled(x, y, "Số:", p["id"], value_font=font("bold", 34), fill=RED)
             y = c.labeled(x, y + 4, "Họ và tên:", p["name"], value_font=font("bold", 29))
             y = c.labeled(x, y + 4, "Ngày sinh:", dmy(*p["dob"]))
-            c.labeled(x, y + 4, "Giới tính:", p["sex"])
-            y = c.labeled(x + 290, y + 4, "Quốc tịch:", "Việt Nam")
+            y = max(c.labeled(x, y + 4, "Giới tính:", p["sex"]),
+                    c.labeled(x + 290, y + 4, "Quốc tịch:", "Việt Nam"))
             y = c.labeled(x, y + 4, "Quê quán:", p["origin"])
             y = c.labeled(x, y + 4, "Nơi thường trú:", p["residence"])
             gt = {"id": p["id"], "ho_ten": p["name"], "ngay_sinh": dmy(*p["dob"]), "gioi_tinh": p["sex"],
@@ -666,14 +672,14 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
             hy = header(c, 600, 30, False)
             c.text((600, hy + 8), "CHỨNG MINH NHÂN DÂN", font("bold", 36), fill=RED, anchor="ma")
             photo_src = portrait(c.img, rng, 40, 190, 180, 240, faces)
-            expiry_block(c, 40, 450, "Có giá trị đến:", None, exp, lab_size=18, val_size=21, gap=26)
+            expiry_block(c, 40, 450, "Có giá trị đến:", None, exp, column_right=236, lab_size=18, val_size=21, gap=26)
             x, y = 250, 172
             y = c.labeled(x, y, "Số:", p["id"], value_font=font("bold", 34), fill=RED)
             y = c.labeled(x, y, "Họ và tên khai sinh:", p["name"], value_font=font("bold", 27))
             y = c.labeled(x, y, "Họ và tên gọi khác:", None)
             y = c.labeled(x, y, "Ngày, tháng, năm sinh:", dmy(*p["dob"]))
-            c.labeled(x, y, "Giới tính:", p["sex"])
-            y = c.labeled(x + 290, y, "Dân tộc:", p["ethnic"])
+            y = max(c.labeled(x, y, "Giới tính:", p["sex"]),
+                    c.labeled(x + 290, y, "Dân tộc:", p["ethnic"]))
             y = c.labeled(x, y, "Quê quán:", p["origin"])
             y = c.labeled(x, y, "Nơi thường trú:", p["residence"])
             gt = {"id": p["id"], "ho_ten": p["name"], "ngay_sinh": dmy(*p["dob"]), "gioi_tinh": p["sex"],
