@@ -28,6 +28,11 @@ struct GroupingParams {
   double tail_min_overlap = 0.5;   // ...and must overlap its segment vertically by half a line
   double gap_word_slack = 0.5;     // a lone word fits a gap between two words with this slack
   double gap_word_min_overlap = 0.6;  // ...at the segment's height
+  // A gap at the portrait column's edge wider than this × line height is a column break (word
+  // spaces are about a third of the height), and the word after it may start this far left of
+  // the edge, the layout table's portrait slot being approximate.
+  double column_gap = 0.6;
+  double column_edge_slack = 0.6;
 };
 inline constexpr GroupingParams kGrouping{};
 

@@ -111,7 +111,6 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
         "Vietnamese ID card or passport, in focus and without glare");
   }
   DocResult r;
-  if (options.trace) TraceSegments(page.segs, &r.trace);
   r.corners = page.corners;
   r.card_located = page.located;
   r.rotation = RotationOf(page.corners);
@@ -128,6 +127,11 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   }
   const SideLayout& layout = LayoutOf(r.type, r.side);
   r.portrait = layout.portrait.On(r.card.size());
+  if (!layout.portrait.empty()) {
+    const cv::Rect slot = layout.portrait.On(page.gray.size());
+    SplitAtColumn(&page.segs, slot.br().x, slot.y);
+  }
+  if (options.trace) TraceSegments(page.segs, &r.trace);
   const std::vector<IdCandidate> id_readings = ReadPrintedFields(page, layout, &r);
   ReadFixedTexts(page, &r);
   CrossCheckMachineReadable(&r, layout.qr_side);

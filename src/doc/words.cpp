@@ -152,6 +152,43 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
   return segs;
 }
 
+void SplitAtColumn(std::vector<Segment>* segs, int column_x, int below_y) {
+  const GroupingParams& p = kGrouping;
+  std::vector<Segment> out;
+  bool split = false;
+  for (auto& s : *segs) {
+    int h = 0;
+    for (const auto& w : s.words) h = std::max(h, w.box.height);
+    size_t cut = 0;
+    if (s.box.y + s.box.height / 2 >= below_y) {
+      for (size_t i = 0; i + 1 < s.words.size() && cut == 0; ++i) {
+        const cv::Rect& a = s.words[i].box;
+        const cv::Rect& b = s.words[i + 1].box;
+        if (a.x + a.width / 2 < column_x && b.x >= column_x - p.column_edge_slack * h &&
+            b.x - a.br().x > p.column_gap * h)
+          cut = i + 1;
+      }
+    }
+    if (cut == 0) {
+      out.push_back(std::move(s));
+      continue;
+    }
+    Segment left, right;
+    left.words.assign(s.words.begin(), s.words.begin() + static_cast<std::ptrdiff_t>(cut));
+    right.words.assign(s.words.begin() + static_cast<std::ptrdiff_t>(cut), s.words.end());
+    Finalize(&left);
+    Finalize(&right);
+    for (Segment* part : {&left, &right})
+      if (!part->key.empty()) out.push_back(std::move(*part));
+    split = true;
+  }
+  if (split)
+    std::sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
+      return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
+    });
+  *segs = std::move(out);
+}
+
 std::string WordsText(const Segment& s, int from_word, int to_word) {
   std::string t;
   for (int i = from_word; i < to_word && i < static_cast<int>(s.words.size()); ++i)

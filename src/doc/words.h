@@ -34,6 +34,14 @@ struct Span {
 // digit are dropped.
 std::vector<Segment> BuildSegments(std::vector<Word> words);
 
+// Splits the segments that cross a column edge at `column_x` below `below_y` (the portrait's
+// right edge and top on a card side with a portrait): a page recogniser reads the text under the
+// portrait (the expiry) and the field column beside it as one line when they share a height. A
+// segment is cut between two words when the left one is centred left of the edge, the right one
+// starts no more than a word space before it, and the gap between them is wider than a word
+// space; a line that merely runs across the edge with ordinary spacing is left whole.
+void SplitAtColumn(std::vector<Segment>* segs, int column_x, int below_y);
+
 // Recomputes box, tokens and key from the words.
 void Finalize(Segment* s);
 

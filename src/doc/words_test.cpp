@@ -26,6 +26,39 @@ TEST(DocWords, AWideGapSplitsALineIntoSegments) {
   EXPECT_EQ(segs[1].key, "QUE QUAN");
 }
 
+TEST(DocWords, AColumnBreakAtThePortraitsEdgeSplitsASegment) {
+  // The expiry under a portrait ending at x = 230 and an address line beside it, one word space
+  // plus a little apart: too close for the general gap rule, a column break at the edge.
+  auto segs = Page({{"Có", 40, 600, 30, 24},
+                    {"giá", 74, 600, 36, 24},
+                    {"trị", 114, 600, 30, 24},
+                    {"đến:", 148, 600, 40, 24},
+                    {"11/02/2028", 120, 630, 110, 26},
+                    {"Số", 250, 630, 30, 26},
+                    {"177", 285, 630, 40, 26},
+                    {"Hai", 330, 630, 40, 26}});
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[1].key, "11 02 2028 SO 177 HAI");
+  SplitAtColumn(&segs, 230, 300);
+  ASSERT_EQ(segs.size(), 3u);
+  EXPECT_EQ(segs[0].key, "CO GIA TRI DEN");
+  EXPECT_EQ(segs[1].key, "11 02 2028");
+  EXPECT_EQ(segs[2].key, "SO 177 HAI");
+  EXPECT_EQ(WordsText(segs[2], 0, 3), "Số 177 Hai");
+}
+
+TEST(DocWords, ALineCrossingThePortraitsEdgeWithWordSpacesStaysWhole) {
+  // A header line across the column edge, above the portrait; and a line below it whose words
+  // cross the edge at ordinary word spacing.
+  auto segs = Page({{"CỘNG", 150, 40, 70, 26}, {"HÒA", 245, 40, 60, 26},
+                    {"Thôn", 180, 640, 50, 26}, {"20,", 240, 640, 36, 26}});
+  ASSERT_EQ(segs.size(), 2u);
+  SplitAtColumn(&segs, 230, 300);
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].key, "CONG HOA");
+  EXPECT_EQ(segs[1].key, "THON 20");
+}
+
 TEST(DocWords, LinesAreSeparatedByTheirCentres) {
   auto segs = Page({{"Ngày", 270, 300, 50, 22},
                     {"sinh:", 325, 300, 50, 22},
