@@ -170,6 +170,21 @@ struct PageParams {
 };
 inline constexpr PageParams kPage{};
 
+struct MissedLineParams {
+  // A detected line whose box the page pass's words cover less than this share of was missed
+  // (not read at all, or only a word or two of it): small light print such as a label in grey or
+  // the issue date in words. More, and lines the page pass read are read twice.
+  double max_covered = 0.5;
+  // ...or whose words the page pass read with a mean confidence below this (a small label
+  // beside a large value confuses its layout analysis): the line recogniser reads it again.
+  double min_page_conf = 0.75;
+  // A recovered reading is kept when its letters and digits reach this mean confidence: below
+  // it, the detector's box is guilloche, a seal or the portrait's edge rather than text.
+  double min_conf = 0.6;
+  int min_height = 10;  // px; lower boxes are specks and hairlines
+};
+inline constexpr MissedLineParams kMissedLine{};
+
 struct MrzReadParams {
   double td1_band_top = 0.62;  // the MRZ is the bottom third of an ID-1 card
   double td3_band_top = 0.72;  // ...and the bottom quarter of a passport page

@@ -21,6 +21,7 @@
 #include "doc/labels.h"
 #include "doc/layout.h"
 #include "doc/locate.h"
+#include "doc/missed_lines.h"
 #include "doc/mrz_read.h"
 #include "doc/page.h"
 #include "doc/params.h"
@@ -83,11 +84,25 @@ std::string TraceField(const std::string& field, const std::optional<Match>& lab
   return line;
 }
 
+// True when the page pass left a field of the side without its label, or a back without its
+// issue date in words: a line it may have missed.
+bool MissesText(const std::vector<Segment>& segs, const SideLayout& layout, DocType type,
+                Side side) {
+  const LabelMap labels(segs, layout.fields);
+  for (const FieldSpec& spec : layout.fields)
+    if (!labels.LabelOf(spec.field)) return true;
+  const bool words_date = side == Side::kBack && (type == DocType::kCmnd9 ||
+                                                  type == DocType::kCmnd12 ||
+                                                  type == DocType::kCccd2016);
+  return words_date && FindVietnameseIssueDate(segs).empty() && IssueDateLine(segs).box.empty();
+}
+
 }  // namespace
 
 struct DocReader::Impl {
   DocReaderOptions options;
   Recognizers rec;
+  std::unique_ptr<MissedLineReader> missed;  // with a model set; else lines missed stay missed
 
   Result<DocResult> Read(const cv::Mat& image, bool check_rotate);
   Signals ReadMachineZones(const PageReading& page, DocResult* r);
@@ -127,11 +142,17 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   }
   const SideLayout& layout = LayoutOf(r.type, r.side);
   r.portrait = layout.portrait.On(r.card.size());
+  int recovered = 0;
+  if (missed && MissesText(page.segs, layout, r.type, r.side))
+    recovered = missed->Recover(page.gray, *rec.line, &page.segs);
   if (!layout.portrait.empty()) {
     const cv::Rect slot = layout.portrait.On(page.gray.size());
     SplitAtColumn(&page.segs, slot.br().x, slot.y);
   }
-  if (options.trace) TraceSegments(page.segs, &r.trace);
+  if (options.trace) {
+    r.trace.push_back("lines recovered: " + std::to_string(recovered));
+    TraceSegments(page.segs, &r.trace);
+  }
   const std::vector<IdCandidate> id_readings = ReadPrintedFields(page, layout, &r);
   ReadFixedTexts(page, &r);
   CrossCheckMachineReadable(&r, layout.qr_side);
@@ -398,6 +419,9 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
     if (!impl->rec.page) impl->rec.page = vie;
     if (!impl->rec.line) impl->rec.line = vie;
     if (dates_need_vie) impl->rec.line_by_kind[FieldKind::kDate] = vie;
+  }
+  if (options.models) {
+    EKYC_ASSIGN_OR_RETURN(impl->missed, MissedLineReader::Create(options.models));
   }
   if (!impl->rec.mrz) {
     EKYC_ASSIGN_OR_RETURN(auto eng,
