@@ -754,10 +754,11 @@ def render(doc_type, side, p, rng, faces, qr_text, mrz):
         gt = {"di_hinh": p["mark"], "ngay_cap": dmy(*issue), "noi_cap": i1 + " " + i2}
     else:  # CMND9 back
         x, y = 30, 30
-        c.labeled(x, y, "Dân tộc:", p["ethnic"])
-        c.labeled(x + 330, y, "Tôn giáo:", p["religion"])
-        c.text((x, y + 52), "DẤU VẾT RIÊNG VÀ DỊ HÌNH", font("bold", 20))
-        yy = y + 86
+        row = max(c.labeled(x, y, "Dân tộc:", p["ethnic"]),
+                  c.labeled(x + 330, y, "Tôn giáo:", p["religion"]))
+        hy = max(y + 52, row + 4)  # the heading under the row's taller cell
+        c.text((x, hy), "DẤU VẾT RIÊNG VÀ DỊ HÌNH", font("bold", 20))
+        yy = hy + 34
         for ln in wrap(p["mark"], font("bold", 23), 620, c.d):
             c.text((x, yy), ln, font("bold", 23))
             yy += 34
