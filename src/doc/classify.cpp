@@ -15,8 +15,10 @@ std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
   bool english = has("FULL NAME") || has("DATE OF BIRTH") || has("NATIONALITY") ||
                  has("PLACE OF") || has("IDENTIFICATION") || has("INDEX FINGER") ||
                  has("SOCIALIST REPUBLIC");
-  bool cancuoc_back = has("NOI CU TRU") || has("NOI DANG KY KHAI SINH") || has("BO CONG AN") ||
-                      has("MINISTRY OF PUBLIC SECURITY") || has("NGAY THANG NAM HET HAN");
+  const int cancuoc_back_labels = has("NOI CU TRU") + has("NOI DANG KY KHAI SINH") +
+                                  has("BO CONG AN") + has("MINISTRY OF PUBLIC SECURITY") +
+                                  has("NGAY THANG NAM HET HAN");
+  const bool cancuoc_back = cancuoc_back_labels > 0;
   bool chip_back = has("CUC TRUONG CUC CANH SAT") || has("DIRECTOR GENERAL") || has("NGON TRO") ||
                    has("DAC DIEM NHAN DANG") || has("DATE MONTH YEAR");
   if (s.mrz_td1) {
@@ -25,6 +27,9 @@ std::pair<DocType, Side> Classify(const Signals& s, double* conf) {
     return {DocType::kCccdChip, Side::kBack};
   }
   if (cancuoc_back && english) return {DocType::kCanCuoc, Side::kBack};
+  // Its labels are printed on no other side: two of them say so without the English sub-labels,
+  // the smallest print, which a phone photo can lose.
+  if (cancuoc_back_labels >= p.cancuoc_back_labels) return {DocType::kCanCuoc, Side::kBack};
   bool cong_dan = has("CAN CUOC CONG DAN");
   bool cmnd = has("CHUNG MINH NHAN DAN");
   if (s.qr && s.qr_fields == 7 && !cancuoc_back) return {DocType::kCccdChip, Side::kFront};

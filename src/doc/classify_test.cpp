@@ -41,6 +41,12 @@ TEST(DocClassify, TitlesAndLabels) {
             std::make_pair(DocType::kCmnd12, Side::kFront));
   EXPECT_EQ(Classify(Text("CAN CUOC | IDENTITY CARD | SO DINH DANH CA NHAN | "), &conf),
             std::make_pair(DocType::kCanCuoc, Side::kFront));
+  // A Căn cước back whose English sub-labels and MRZ were not read; one of its labels alone is
+  // not enough.
+  EXPECT_EQ(Classify(Text("NOI CU TRU | NGAY THANG NAM CAP | NGAY THANG NAM HET HAN 11 11 2036 | "),
+                     &conf),
+            std::make_pair(DocType::kCanCuoc, Side::kBack));
+  EXPECT_EQ(Classify(Text("NOI CU TRU | LOREM | "), &conf).first, DocType::kUnknown);
   EXPECT_EQ(Classify(Text("DAN TOC KINH | TON GIAO KHONG | "), &conf),
             std::make_pair(DocType::kCmnd9, Side::kBack));
   EXPECT_EQ(Classify(Text("DAC DIEM NHAN DANG | GIAM DOC CONG AN | "), &conf),

@@ -54,6 +54,7 @@ struct ClassifyParams {
   double strong_conf = 0.95;  // titles, QR, labels in both languages
   double mrz_conf = 0.99;     // an MRZ that parsed
   double weak_conf = 0.5;     // a few labels common to several types
+  int cancuoc_back_labels = 2;  // Căn cước 2024 back labels that identify it in one language
 };
 inline constexpr ClassifyParams kClassify{};
 
