@@ -4,6 +4,8 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
+#include "doc/params.h"
+
 namespace ekyc::doc {
 namespace {
 
@@ -46,6 +48,20 @@ double QuadAspect(const std::vector<cv::Point2f>& p) {
   return b > 0 ? std::max(a, b) / std::min(a, b) : 0;
 }
 
+// Share of the contour's length (segments by their midpoints) within `tolerance` px of the
+// quad's boundary.
+double OutlineOnQuad(const std::vector<cv::Point>& contour, const std::vector<cv::Point2f>& quad,
+                     double tolerance) {
+  double on = 0, total = 0;
+  for (size_t i = 0; i < contour.size(); ++i) {
+    const cv::Point2f a = contour[i], b = contour[(i + 1) % contour.size()];
+    const double len = Dist(a, b);
+    total += len;
+    if (std::abs(cv::pointPolygonTest(quad, (a + b) * 0.5f, true)) <= tolerance) on += len;
+  }
+  return total > 0 ? on / total : 0;
+}
+
 bool PlausibleAspect(double a) {
   return a > 1.25 && a < 1.85;
 }
@@ -61,9 +77,10 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
 
   std::vector<cv::Point2f> best;
   double best_score = 0;
-  auto consider = [&](const std::vector<cv::Point>& contour) {
+  // True when the contour passed as a card outline (whether or not it is the best so far).
+  auto consider = [&](const std::vector<cv::Point>& contour) -> bool {
     double area = cv::contourArea(contour);
-    if (area < 0.12 * img_area || area > 0.985 * img_area) return;
+    if (area < 0.12 * img_area || area > 0.985 * img_area) return false;
     std::vector<cv::Point> hull, approx;
     cv::convexHull(contour, hull);
     double peri = cv::arcLength(hull, true);
@@ -76,14 +93,19 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
       for (auto& q : approx) quad.emplace_back(static_cast<float>(q.x), static_cast<float>(q.y));
     } else {
       cv::RotatedRect rr = cv::minAreaRect(hull);
-      if (cv::contourArea(hull) < 0.85 * rr.size.area()) return;
+      if (cv::contourArea(hull) < 0.85 * rr.size.area()) return false;
       cv::Point2f pts[4];
       rr.points(pts);
       quad.assign(pts, pts + 4);
     }
     quad = OrderCorners(quad);
+    // The outline must run along the quad's sides: a finger across the card's edge pulls a
+    // corner of the simplified hull out, and the card's own sides then stray from the quad.
+    if (OutlineOnQuad(contour, quad, kLocate.side_tolerance * std::max(small.cols, small.rows)) <
+        kLocate.min_outline_on_sides)
+      return false;
     double aspect = QuadAspect(quad);
-    if (!PlausibleAspect(aspect)) return;
+    if (!PlausibleAspect(aspect)) return false;
     double fill = cv::contourArea(hull) / std::max(1.0, cv::contourArea(quad));
     double score =
         cv::contourArea(quad) * std::min(1.0, fill) *
@@ -92,6 +114,20 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
       best_score = score;
       best = quad;
     }
+    return true;
+  };
+  // A finger or strap across the card's edge joins the card's outline: the contour, filled and
+  // opened with a disc wider than a finger, is the card without it.
+  auto consider_without_protrusions = [&](const std::vector<cv::Point>& contour) {
+    if (cv::contourArea(contour) < 0.12 * img_area) return;
+    cv::Mat filled = cv::Mat::zeros(small.size(), CV_8U);
+    cv::drawContours(filled, std::vector<std::vector<cv::Point>>{contour}, 0, 255, cv::FILLED);
+    const int k = static_cast<int>(kLocate.protrusion_width * std::max(small.cols, small.rows)) | 1;
+    cv::morphologyEx(filled, filled, cv::MORPH_OPEN,
+                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {k, k}));
+    std::vector<std::vector<cv::Point>> parts;
+    cv::findContours(filled, parts, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    for (const auto& p : parts) consider(p);
   };
 
   cv::Mat blurred;
@@ -102,7 +138,8 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
     std::vector<std::vector<cv::Point>> contours;
     cv::findContours(edges, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    for (const auto& c : contours) consider(c);
+    for (const auto& c : contours)
+      if (!consider(c)) consider_without_protrusions(c);
     if (!best.empty()) break;
   }
   if (best.empty()) {

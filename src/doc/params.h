@@ -20,6 +20,19 @@ struct TesseractParams {
 };
 inline constexpr TesseractParams kTesseract{};
 
+struct LocateParams {
+  // Width (share of the image's long side) of the disc that opens a card outline joined by a
+  // finger or strap across its edge: wider than a finger held over a card that fills a third to
+  // two thirds of the photo, far narrower than the card.
+  double protrusion_width = 0.064;
+  // A card's outline lies along its quad's sides: at least this share of its length within
+  // side_tolerance (share of the long side) of them. Corners rounded by the card's cut and by
+  // the edge map's dilation stay well inside that.
+  double min_outline_on_sides = 0.85;
+  double side_tolerance = 0.015;
+};
+inline constexpr LocateParams kLocate{};
+
 struct GroupingParams {
   double same_line_centre = 0.6;   // centres closer than this × the smaller height: one text line
   double line_search_depth = 3.0;  // lines further up than this × height are not searched
