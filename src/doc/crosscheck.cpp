@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "doc/fields.h"
+#include "doc/mrz.h"
 #include "doc/params.h"
 #include "doc/result_fields.h"
 #include "doc/text.h"
@@ -71,12 +72,15 @@ void CrossCheckMachineReadable(DocResult* r, bool qr_side) {
   MrzData m = *r->mrz;
   const bool ok = m.checks_ok;
   // The MRZ writes years with two digits: a printed birth date with the same day, month and year
-  // digits settles the century (the MRZ's own guess rests on the ID's century digit and today).
+  // digits settles the century (the MRZ's own guess rests on the ID's century digit and today),
+  // when that century is possible at all (a century digit misread on the page is not).
   if (const Field* dob = r->Get("ngay_sinh"); dob && dob->present() && !m.birth_date.empty()) {
     const std::string& printed = dob->value;
+    const auto printed_date = vn::ParseDate(printed);
     if (printed.size() == 10 && m.birth_date.size() == 10 && printed != m.birth_date &&
         printed.compare(0, 6, m.birth_date, 0, 6) == 0 &&
-        printed.compare(8, 2, m.birth_date, 8, 2) == 0 && vn::ParseDate(printed)) {
+        printed.compare(8, 2, m.birth_date, 8, 2) == 0 && printed_date &&
+        PlausibleBirthDate(*printed_date, m.personal_number)) {
       m.birth_date = printed;
       r->mrz->birth_date = printed;
     }

@@ -76,5 +76,22 @@ TEST(DocCrossCheck, APrintedBirthDateSettlesTheMrzCentury) {
   EXPECT_EQ(r.mrz->birth_date, "06/09/2001");
 }
 
+TEST(DocCrossCheck, AnImpossiblePrintedCenturyDoesNotOverrideTheMrz) {
+  // A page year misread by its century digit (1990 read as 1890): more than a lifetime ago, and
+  // the personal number's century digit (0: born 1900-1999) says otherwise.
+  DocResult r;
+  r.type = DocType::kPassport;
+  r.side = Side::kFront;
+  SetField(&r, "ngay_sinh", MakeField("17/05/1890", 0.9, "ocr"));
+  MrzData m;
+  m.checks_ok = true;
+  m.birth_date = "17/05/1990";
+  m.personal_number = "024090113452";
+  r.mrz = m;
+  CrossCheckMachineReadable(&r, false);
+  EXPECT_EQ(r.Get("ngay_sinh")->value, "17/05/1990");
+  EXPECT_EQ(r.mrz->birth_date, "17/05/1990");
+}
+
 }  // namespace
 }  // namespace ekyc::doc

@@ -365,22 +365,29 @@ std::string Dmy(const vn::Date& d) {
 // A birth date is never in the future, and nobody holding a card was born more than this long ago.
 constexpr int kMaxAgeYears = 120;
 
+bool InLifetime(const vn::Date& d) {
+  const vn::Date today = Today();
+  return d.DayNumber() <= today.DayNumber() && today.year - d.year <= kMaxAgeYears;
+}
+
+// The century a Vietnamese personal number's century digit names; 0 when it names none.
+int IdCentury(const std::string& vn_id) {
+  if (vn_id.size() != 12 || !std::isdigit(static_cast<unsigned char>(vn_id[3]))) return 0;
+  return 19 + (vn_id[3] - '0') / 2;
+}
+
 // Birth: of the two centuries that keep YY in the past and within a lifetime, the one the ID's
 // century digit names (a Vietnamese personal number: digit 4 = century × 2 + sex), else the later.
 std::string MrzBirthDate(std::string_view yymmdd, const std::string& vn_id) {
   int yy = 0, mm = 0, dd = 0;
   if (!SplitYymmdd(yymmdd, &yy, &mm, &dd)) return {};
-  const vn::Date today = Today();
-  const int64_t now = today.DayNumber();
   std::vector<vn::Date> possible;  // latest first
   for (int century : {20, 19, 18}) {
     auto d = vn::MakeDate(century * 100 + yy, mm, dd);
-    if (!d || d->DayNumber() > now || today.year - d->year > kMaxAgeYears) continue;
-    possible.push_back(*d);
+    if (d && InLifetime(*d)) possible.push_back(*d);
   }
   if (possible.empty()) return {};
-  if (vn_id.size() == 12 && std::isdigit(static_cast<unsigned char>(vn_id[3]))) {
-    const int id_century = 19 + (vn_id[3] - '0') / 2;
+  if (const int id_century = IdCentury(vn_id); id_century != 0) {
     for (const vn::Date& d : possible)
       if (d.year / 100 == id_century) return Dmy(d);
   }
@@ -801,6 +808,11 @@ std::optional<MrzData> UndoubleNameVowels(const MrzData& m) {
   if (!parsed.ok() || parsed->failed_checks.size() != m.failed_checks.size()) return std::nullopt;
   parsed->repaired_chars = m.repaired_chars + fixed;
   return parsed.value();
+}
+
+bool PlausibleBirthDate(const vn::Date& d, const std::string& vn_id) {
+  const int id_century = IdCentury(vn_id);
+  return InLifetime(d) && (id_century == 0 || d.year / 100 == id_century);
 }
 
 }  // namespace ekyc::doc

@@ -49,6 +49,12 @@ struct MrzData {
 Result<MrzData> ParseMrz(const std::vector<std::string>& lines);
 Result<MrzData> ParseMrz(const std::vector<std::string>& lines, const vn::Date& today);
 
+// Whether `d` can be the birth date of a card holder with personal number `vn_id` (empty when
+// unknown): not in the future, at most 120 years back, and in the century the number's century
+// digit names (a Vietnamese personal number: digit 4 = (century - 19) × 2 + sex). The clock's
+// today.
+bool PlausibleBirthDate(const vn::Date& d, const std::string& vn_id);
+
 // Picks the MRZ lines out of free OCR lines (the last run of 3 TD1-like or 2 TD3-like lines).
 // Returns an empty vector when none look like an MRZ.
 std::vector<std::string> FindMrzLines(const std::vector<std::string>& ocr_lines);

@@ -266,6 +266,15 @@ TEST(DocMrz, BirthCenturyIsNeverInTheFuture) {
   EXPECT_EQ(r->birth_date, "31/12/1926");
 }
 
+TEST(DocMrz, PlausibleBirthDatesAreInALifetimeAndTheIdsCentury) {
+  EXPECT_TRUE(PlausibleBirthDate(*vn::MakeDate(1990, 5, 17), "024090113452"));
+  EXPECT_FALSE(PlausibleBirthDate(*vn::MakeDate(1890, 5, 17), "024090113452"));  // > 120 years
+  EXPECT_FALSE(PlausibleBirthDate(*vn::MakeDate(2090, 5, 17), ""));              // future
+  EXPECT_FALSE(PlausibleBirthDate(*vn::MakeDate(2001, 9, 6), "024090113452"));   // digit 0: 19xx
+  EXPECT_TRUE(PlausibleBirthDate(*vn::MakeDate(2001, 9, 6), "024201113452"));    // digit 2: 20xx
+  EXPECT_TRUE(PlausibleBirthDate(*vn::MakeDate(1961, 5, 24), ""));  // no number: lifetime only
+}
+
 TEST(DocMrz, ExpiryCenturyIsTheNearestToToday) {
   auto r = ParseMrz(kTd1, Day(2026, 12, 6));
   EXPECT_EQ(r->expiry_date, "15/05/2030");
