@@ -40,7 +40,11 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
     const int tolerance = static_cast<int>(p.below_column_tolerance * h);
     if (std::abs(box.x - x) > tolerance && (value_x < 0 || std::abs(box.x - value_x) > tolerance))
       continue;
-    if (IsEnglishLabel(KeyFrom(s, from), &spec)) {
+    // Names are printed in capitals on every supported document: a line in lower case under a
+    // name's label is its English sub-label, however garbled.
+    const bool not_a_name =
+        spec.kind == FieldKind::kName && MostlyLowercase(WordsText(s, from, n));
+    if (IsEnglishLabel(KeyFrom(s, from), &spec) || not_a_name) {
       // Passed over, but the rest of its text line may hold the value (the sub-label printed under
       // the label, the value's next line beside it).
       last_bottom = std::max(last_bottom, box.y);
@@ -149,6 +153,13 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       if (!last.empty() && last.back() == ':') break;
     }
     from_word += skip;
+  }
+  // A name is printed in capitals: leading words in lower case after its label are the rest of
+  // the label (its English part read too garbled to match), when a word in capitals follows.
+  if (spec.kind == FieldKind::kName && from_word < to_word && !no_value_here) {
+    int first = from_word;
+    while (first < to_word && MostlyLowercase(seg.words[first].text)) ++first;
+    if (first < to_word) from_word = first;
   }
   if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});

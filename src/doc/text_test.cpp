@@ -12,6 +12,16 @@ TEST(DocText, FoldsVietnamese) {
   EXPECT_EQ(FoldKey("Nguye\xCC\x82\xCC\x83n"), "NGUYEN");
 }
 
+TEST(DocText, MostlyLowercase) {
+  EXPECT_TRUE(MostlyLowercase("rui nane-"));
+  EXPECT_TRUE(MostlyLowercase("all ngược"));
+  EXPECT_TRUE(MostlyLowercase("Full name:"));
+  EXPECT_FALSE(MostlyLowercase("NGÔ MINH THẢO"));
+  EXPECT_FALSE(MostlyLowercase("NGUYỄn"));  // one letter read in the wrong case
+  EXPECT_FALSE(MostlyLowercase("12/05"));
+  EXPECT_FALSE(MostlyLowercase(""));
+}
+
 TEST(DocText, Distances) {
   EXPECT_EQ(EditDistance("KITTEN", "SITTING"), 3);
   size_t end = 0;
