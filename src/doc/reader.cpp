@@ -84,13 +84,14 @@ std::string TraceField(const std::string& field, const std::optional<Match>& lab
   return line;
 }
 
-// True when the page pass left a field of the side without its label, or a back without its
-// issue date in words: a line it may have missed.
+// True when the page pass left a field of the side without its label or its label without a
+// value, or a back without its issue date in words: a line it may have missed.
 bool MissesText(const std::vector<Segment>& segs, const SideLayout& layout, DocType type,
                 Side side) {
   const LabelMap labels(segs, layout.fields);
+  const ValueExtractor extractor(segs, labels);
   for (const FieldSpec& spec : layout.fields)
-    if (!labels.LabelOf(spec.field)) return true;
+    if (!labels.LabelOf(spec.field) || extractor.Value(spec).spans.empty()) return true;
   const bool words_date = side == Side::kBack && (type == DocType::kCmnd9 ||
                                                   type == DocType::kCmnd12 ||
                                                   type == DocType::kCccd2016);
