@@ -18,6 +18,19 @@ namespace ekyc::doc {
 // otherwise shift that line out of the column and lose it, or add their text to the value. A
 // bilingual print run may put the field's English sub-label on a line of its own, before or after
 // the value: such a line is passed over.
+namespace {
+
+// Whether a word of [from, to) is in capitals (more upper-case letters than lower-case).
+bool HasWordInCapitals(const Segment& s, int from, int to) {
+  for (int w = from; w < to && w < static_cast<int>(s.words.size()); ++w) {
+    const std::string& t = s.words[w].text;
+    if (MostlyUppercase(t)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, int value_x,
                                                         int count, const FieldSpec& spec) const {
   const ExtractParams& p = kExtract;
@@ -40,11 +53,10 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
     const int tolerance = static_cast<int>(p.below_column_tolerance * h);
     if (std::abs(box.x - x) > tolerance && (value_x < 0 || std::abs(box.x - value_x) > tolerance))
       continue;
-    // Names are printed in capitals on every supported document: a line in lower case under a
-    // name's label is its English sub-label, however garbled.
-    const bool not_a_name =
-        spec.kind == FieldKind::kName && MostlyLowercase(WordsText(s, from, n));
-    if (IsEnglishLabel(KeyFrom(s, from), &spec) || not_a_name) {
+    // A line in lower case under the label of a value printed in capitals (names, a passport's
+    // texts) is the label's English sub-label, however garbled.
+    const bool not_the_value = spec.capitals && MostlyLowercase(WordsText(s, from, n));
+    if (IsEnglishLabel(KeyFrom(s, from), &spec) || not_the_value) {
       // Passed over, but the rest of its text line may hold the value (the sub-label printed under
       // the label, the value's next line beside it).
       last_bottom = std::max(last_bottom, box.y);
@@ -126,9 +138,9 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   int lines = 0;
   double conf_sum = 0;
   int conf_n = 0;
-  // Words after the label that are only its English part (garbled, or its tail), or, for a date,
-  // words without a digit: the value is elsewhere, under the label or between it and its English
-  // sub-label.
+  // Words after the label that are only its English part (garbled, or its tail), for a date words
+  // without a digit, for a value printed in capitals words in lower case: the value is elsewhere,
+  // under the label or between it and its English sub-label.
   bool no_value_here = false;
   if (from_word < to_word) {
     const std::string rest = WordsText(seg, from_word, to_word);
@@ -137,7 +149,8 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     });
     no_value_here =
         IsEnglishTail(rest, spec.english) ||
-        (spec.kind == FieldKind::kDate && !digits && !SaysNoExpiry(rest));
+        (spec.kind == FieldKind::kDate && !digits && !SaysNoExpiry(rest)) ||
+        (spec.capitals && !HasWordInCapitals(seg, from_word, to_word));
   }
   // The English part of a bilingual label ("/ Full name:") read as words of the value when the
   // label match stopped at its Vietnamese part: the value starts after it. It has no more words
@@ -154,9 +167,9 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     }
     from_word += skip;
   }
-  // A name is printed in capitals: leading words in lower case after its label are the rest of
-  // the label (its English part read too garbled to match), when a word in capitals follows.
-  if (spec.kind == FieldKind::kName && from_word < to_word && !no_value_here) {
+  // A value printed in capitals: leading words in lower case after its label are the rest of the
+  // label (its English part read too garbled to match), when a word in capitals follows.
+  if (spec.capitals && from_word < to_word && !no_value_here) {
     int first = from_word;
     while (first < to_word && MostlyLowercase(seg.words[first].text)) ++first;
     if (first < to_word) from_word = first;

@@ -63,6 +63,49 @@ TEST(DocExtract, TheEnglishPartOfTheLabelIsNotTheValue) {
   EXPECT_EQ(ValueExtractor(split, split_labels).Value(nat[0]).text, "VIỆT NAM");
 }
 
+// A value printed in capitals (names, a passport's texts): the label's English part in lower
+// case, too garbled to match, is not the value, on the label's line or under it.
+TEST(DocExtract, LowerCaseWordsAreNotAValuePrintedInCapitals) {
+  FieldSpec name{"ho_ten", FieldKind::kName, {"HO CHU DEM VA TEN KHAI SINH"}, "FULL NAME"};
+  name.capitals = true;
+  std::vector<FieldSpec> specs = {name};
+  auto same_line = Page(NameLabelThen("sinh", {{"rui", 560, 300, 30, 22},
+                                               {"nane-", 595, 300, 55, 22},
+                                               {"NGÔ", 660, 298, 50, 26},
+                                               {"MINH", 715, 298, 60, 26}}));
+  LabelMap l1(same_line, specs);
+  EXPECT_EQ(ValueExtractor(same_line, l1).Value(specs[0]).text, "NGÔ MINH");
+  auto below = Page(NameLabelThen("sinh:", {{"all", 270, 330, 30, 20},
+                                            {"ngược", 305, 330, 60, 20},
+                                            {"PHẠM", 270, 362, 70, 28},
+                                            {"CHÂU", 345, 362, 70, 28}}));
+  specs[0].below = true;
+  LabelMap l2(below, specs);
+  EXPECT_EQ(ValueExtractor(below, l2).Value(specs[0]).text, "PHẠM CHÂU");
+  // Without the layout's word that the value is in capitals, the lower-case line is taken.
+  specs[0].capitals = false;
+  LabelMap l3(below, specs);
+  EXPECT_EQ(ValueExtractor(below, l3).Value(specs[0]).text, "all ngược");
+  // A passport's place of birth: only the English part after the label, the value under it.
+  FieldSpec place{"noi_sinh", FieldKind::kText, {"NOI SINH PLACE OF BIRTH", "NOI SINH"},
+                  "PLACE OF BIRTH"};
+  place.capitals = true;
+  std::vector<FieldSpec> pspecs = {place};
+  auto passport = Page({{"Nơi", 270, 300, 30, 16}, {"sinh/Place", 305, 300, 80, 16},
+                        {"cế", 390, 300, 20, 16}, {"bưrth", 415, 300, 45, 16},
+                        {"NINH", 270, 322, 60, 26}, {"THUẬN", 335, 322, 80, 26}});
+  LabelMap l4(passport, pspecs);
+  EXPECT_EQ(ValueExtractor(passport, l4).Value(pspecs[0]).text, "NINH THUẬN");
+  // The value on the label's line after its garbled English part: more letters in lower case
+  // than in capitals, but a word in capitals, so the value is there.
+  auto inline_value = Page({{"Nơi", 270, 300, 30, 16}, {"sinh", 305, 300, 35, 16},
+                            {"/", 345, 300, 8, 16}, {"Piace", 358, 300, 45, 16},
+                            {"of", 408, 300, 15, 16}, {"binh:", 428, 300, 40, 16},
+                            {"HẢI", 475, 298, 40, 22}, {"PHÒNG", 520, 298, 70, 22}});
+  LabelMap l5(inline_value, pspecs);
+  EXPECT_EQ(ValueExtractor(inline_value, l5).Value(pspecs[0]).text, "HẢI PHÒNG");
+}
+
 TEST(DocExtract, ValueBelowItsLabel) {
   auto segs = Page({{"Họ", 270, 300, 30, 22},
                     {"và", 305, 300, 30, 22},

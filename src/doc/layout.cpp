@@ -68,6 +68,8 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
       F("ngay_cap", K::kDate, {"NGAY CAP DATE OF ISSUE", "NGAY CAP"}),
       F("ngay_het_han", K::kDate, {"CO GIA TRI DEN DATE OF EXPIRY", "CO GIA TRI DEN"}),
       F("noi_cap", K::kText, {"NOI CAP PLACE OF ISSUE", "NOI CAP"})};
+  for (FieldSpec& f : passport.fields)  // a passport prints every value in capitals
+    f.capitals = f.kind == K::kName || f.kind == K::kText || f.kind == K::kNationality;
   passport.portrait = {0.02, 0.17, 0.22, 0.40};
   m[{DocType::kPassport, kF}] = Bilingual(passport);
 
@@ -164,6 +166,10 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
                        F("di_hinh", K::kText, {"DAU VET RIENG VA DI HINH"}, 2, true)};
   cmnd9_back.id_digits = 9;
   m[{DocType::kCmnd9, kB}] = cmnd9_back;
+  // Every supported document prints names in capitals.
+  for (auto& [side, layout] : m)
+    for (FieldSpec& f : layout.fields)
+      if (f.kind == K::kName) f.capitals = true;
   return m;
 }
 

@@ -33,6 +33,8 @@ struct FieldSpec {
   bool below = false;               // the value starts on the line below the label
   bool at_start = false;            // a short label: must be the first token of its segment
   RelRect value_box = {};  // where the value is printed, used only when the label pass gave nothing
+  bool capitals = false;  // the value is printed in capitals (names; a passport's texts): words in
+                          // lower case next to the label are the label's English part
 };
 
 struct SideLayout {

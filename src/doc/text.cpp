@@ -10,18 +10,25 @@
 
 namespace ekyc::doc {
 
-bool MostlyLowercase(std::string_view utf8) {
+namespace {
+
+// Lower-case minus upper-case letters.
+int CaseBalance(std::string_view utf8) {
   const icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
-  int lower = 0, upper = 0;
+  int balance = 0;
   for (int32_t i = 0; i < u.length();) {
     const UChar32 c = u.char32At(i);
-    lower += u_islower(c) ? 1 : 0;
-    upper += u_isupper(c) ? 1 : 0;
+    balance += (u_islower(c) ? 1 : 0) - (u_isupper(c) ? 1 : 0);
     i += U16_LENGTH(c);
   }
-  return lower > upper;
+  return balance;
 }
+
+}  // namespace
+
+bool MostlyLowercase(std::string_view utf8) { return CaseBalance(utf8) > 0; }
+bool MostlyUppercase(std::string_view utf8) { return CaseBalance(utf8) < 0; }
 
 std::string FoldKey(std::string_view utf8) {
   std::string s = vn::TextTools::Fold(utf8);

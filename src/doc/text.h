@@ -21,6 +21,8 @@ std::string Trim(std::string_view s, std::string_view extra = "");
 std::string CollapseSpaces(std::string_view s);
 // More lower-case than upper-case letters (any script); false without letters.
 bool MostlyLowercase(std::string_view utf8);
+// More upper-case than lower-case letters; false without letters.
+bool MostlyUppercase(std::string_view utf8);
 // Keeps letters (any script) and replaces everything else by spaces.
 std::string KeepLetters(std::string_view utf8);
 std::vector<std::string> Split(std::string_view s, char sep);

@@ -20,6 +20,10 @@ TEST(DocText, MostlyLowercase) {
   EXPECT_FALSE(MostlyLowercase("NGUYỄn"));  // one letter read in the wrong case
   EXPECT_FALSE(MostlyLowercase("12/05"));
   EXPECT_FALSE(MostlyLowercase(""));
+  EXPECT_TRUE(MostlyUppercase("HÁI"));
+  EXPECT_TRUE(MostlyUppercase("P"));
+  EXPECT_FALSE(MostlyUppercase("binh:"));
+  EXPECT_FALSE(MostlyUppercase("/"));
 }
 
 TEST(DocText, Distances) {
