@@ -2,6 +2,7 @@
 //   page.cpp      locate, rectify, read the page, orientation
 //   qr.cpp / mrz_read.cpp   machine-readable zones
 //   classify.cpp  type and side
+//   missed_lines.cpp  lines the page pass missed   words.cpp  grouping, the portrait-column split
 //   layout.cpp    the side's table: labels, kinds, value placement, portrait slot
 //   labels.cpp    label matching          extract.cpp   value extraction
 //   reread.cpp    per-field re-reading    id_resolve.cpp  ID resolution
