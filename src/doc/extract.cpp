@@ -12,25 +12,24 @@
 
 namespace ekyc::doc {
 
-// Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it or with
-// the value's first line. Words lying wholly left of the label's column are dropped first: the page
-// pass glues marks read on the portrait to a wrapped value's last line ("à. Ngãi"), which would
-// otherwise shift that line out of the column and lose it, or add their text to the value. A
-// bilingual print run may put the field's English sub-label on a line of its own, before or after
-// the value: such a line is passed over.
 namespace {
 
 // Whether a word of [from, to) is in capitals (more upper-case letters than lower-case).
 bool HasWordInCapitals(const Segment& s, int from, int to) {
   for (int w = from; w < to && w < static_cast<int>(s.words.size()); ++w) {
-    const std::string& t = s.words[w].text;
-    if (MostlyUppercase(t)) return true;
+    if (MostlyUppercase(s.words[w].text)) return true;
   }
   return false;
 }
 
 }  // namespace
 
+// Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it or with
+// the value's first line. Words lying wholly left of the label's column are dropped first: the page
+// pass glues marks read on the portrait to a wrapped value's last line ("à. Ngãi"), which would
+// otherwise shift that line out of the column and lose it, or add their text to the value. A
+// bilingual print run may put the field's English sub-label on a line of its own, before or after
+// the value: such a line is passed over.
 std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, int value_x,
                                                         int count, const FieldSpec& spec) const {
   const ExtractParams& p = kExtract;

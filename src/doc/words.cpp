@@ -111,6 +111,13 @@ void JoinStrayWords(std::vector<Segment>* segs_ptr) {
   }
 }
 
+// Top to bottom, then left to right.
+void SortReadingOrder(std::vector<Segment>* segs) {
+  std::sort(segs->begin(), segs->end(), [](const Segment& a, const Segment& b) {
+    return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
+  });
+}
+
 }  // namespace
 
 void Finalize(Segment* s) {
@@ -146,9 +153,7 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
   segs.erase(
       std::remove_if(segs.begin(), segs.end(), [](const Segment& s) { return s.key.empty(); }),
       segs.end());
-  std::sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) {
-    return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
-  });
+  SortReadingOrder(&segs);
   return segs;
 }
 
@@ -182,10 +187,7 @@ void SplitAtColumn(std::vector<Segment>* segs, int column_x, int below_y) {
       if (!part->key.empty()) out.push_back(std::move(*part));
     split = true;
   }
-  if (split)
-    std::sort(out.begin(), out.end(), [](const Segment& a, const Segment& b) {
-      return a.box.y != b.box.y ? a.box.y < b.box.y : a.box.x < b.box.x;
-    });
+  if (split) SortReadingOrder(&out);
   *segs = std::move(out);
 }
 
