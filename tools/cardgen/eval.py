@@ -40,7 +40,8 @@ def main():
     ap.add_argument("gt_dir")
     ap.add_argument("pred")
     ap.add_argument("--markdown", action="store_true")
-    ap.add_argument("--errors", type=int, default=0, help="print N mismatches")
+    ap.add_argument("--errors", type=int, default=0,
+                    help="print N mismatches (MISMATCH: exact value; CODES: admin codes, with --normalize-with)")
     ap.add_argument("--normalize-with", metavar="EKYC", help="ekyc binary: also score addresses by admin codes")
     a = ap.parse_args()
     preds = {}
@@ -59,8 +60,9 @@ def main():
     times = collections.defaultdict(list)
     wall = collections.defaultdict(list)
     mism = []
+    code_mism = []  # addresses whose normalized codes differ: (image, field, want, got, text)
     norm_group = collections.defaultdict(lambda: [0, 0])
-    norm_jobs = []  # (level, predicted text, wanted codes)
+    norm_jobs = []  # (level, predicted text, wanted codes, image, field)
     n = 0
     for name in sorted(os.listdir(a.gt_dir)):
         if not name.endswith(".json"):
@@ -97,7 +99,8 @@ def main():
             if a.normalize_with and k in GROUPS["addresses"]:
                 codes = (gt.get("address_codes") or {}).get(k)
                 if codes:
-                    norm_jobs.append((lvl, pv, (int(codes["tinh"]), int(codes["huyen"]), int(codes["xa"]))))
+                    norm_jobs.append((lvl, pv, (int(codes["tinh"]), int(codes["huyen"]), int(codes["xa"])),
+                                      gt["image"], k))
                 else:
                     norm_group[lvl][1] += 1
                     norm_group[lvl][0] += int(ok)
@@ -110,17 +113,19 @@ def main():
             mrz[lvl][1] += 1
             mrz[lvl][0] += int(m.get("lines") == gt["mrz"] and m.get("checks_ok", False))
     if norm_jobs:
-        text = "".join((t if t and t != "N/A" else "-").replace("\n", " ") + "\n" for _, t, _ in norm_jobs)
+        text = "".join((t if t and t != "N/A" else "-").replace("\n", " ") + "\n" for _, t, *_ in norm_jobs)
         res = subprocess.run([a.normalize_with, "address", "--stdin"], input=text, capture_output=True,
                              text=True, check=True)
         lines = res.stdout.splitlines()
         if len(lines) != len(norm_jobs):
             sys.exit("ekyc address returned %d lines for %d addresses" % (len(lines), len(norm_jobs)))
-        for (lvl, _, want), line in zip(norm_jobs, lines):
+        for (lvl, pv, want, image, k), line in zip(norm_jobs, lines):
             d = json.loads(line)
             got = (d["tinh"]["code"], d["huyen"]["code"], d["xa"]["code"])
             norm_group[lvl][1] += 1
             norm_group[lvl][0] += int(got == want)
+            if got != want:
+                code_mism.append((image, k, want, got, pv))
     out = []
     out.append("images evaluated: %d" % n)
     out.append("\n## Classification (type+side) by level")
@@ -160,6 +165,8 @@ def main():
     print("\n".join(out))
     for m in mism[:a.errors]:
         print("MISMATCH %s %s: want %r got %r" % m, file=sys.stderr)
+    for m in code_mism[:a.errors]:
+        print("CODES %s %s: want %s got %s from %r" % m, file=sys.stderr)
 
 
 if __name__ == "__main__":
