@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "app/commands.h"
+#include "app/ocr_threads.h"
 #include "core/config.h"
 #include "core/cpu_time.h"
 #include "doc/doc.h"
@@ -190,6 +191,7 @@ void AddReadCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--read-width", o->read_width,
                   "width in pixels the card is rectified to for reading (default 1400)");
   cmd->callback([o, exit_code] {
+    LimitOcrThreads();  // as the server: CPU figures per side are those of one thread
     auto opt = ReaderOptions(o->tessdata, o->lines, o->page, o->mrz, o->date_lines);
     if (!opt.ok()) {
       std::cerr << opt.status().ToString() << "\n";

@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "api/routes_common.h"
 #include "app/commands.h"
+#include "app/ocr_threads.h"
 #include "app/version.h"
 #include "console/console.h"
 #include "core/config.h"
@@ -22,31 +23,6 @@
 
 namespace ekyc::app {
 namespace {
-
-// Tesseract runs its LSTM with fixed-size OpenMP teams. Each worker already owns an OCR engine, so
-// those teams only oversubscribe the cores: on 2 busy cores a card side took 6.6 s, not 0.7 s.
-// libgomp reads OMP_THREAD_LIMIT once when it loads, so when the operator has not set it, the
-// process re-executes itself once with OMP_THREAD_LIMIT=EKYC_OCR_THREADS (default 1; 0 = leave
-// OpenMP alone). Returns normally when nothing needs doing or exec fails (with a warning).
-void LimitOcrThreads() {
-  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
-  auto n = EnvInt(ProcessEnv(), "EKYC_OCR_THREADS", 1, 0, 64);
-  if (!n.ok()) {
-    std::cerr << "warning: " << n.status().ToString() << " (ignored)\n";
-    return;
-  }
-  if (*n == 0) return;
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::vector<std::string> args;
-  for (std::string a; std::getline(in, a, '\0');) args.push_back(a);
-  if (args.empty()) return;
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  setenv("OMP_THREAD_LIMIT", std::to_string(*n).c_str(), 1);
-  execv("/proc/self/exe", argv.data());
-  std::cerr << "warning: could not re-execute with OMP_THREAD_LIMIT set; OCR may be slow\n";
-}
 
 int RunServe() {
   LimitOcrThreads();
