@@ -69,6 +69,24 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
   return out;
 }
 
+bool ValueExtractor::BesideOtherLabel(int si, int from, const FieldSpec& spec,
+                                      cv::Rect own_label) const {
+  const ExtractParams& p = kExtract;
+  const Segment& s = segs_[si];
+  const cv::Rect line = SpanBox(segs_, {si, from, static_cast<int>(s.words.size())});
+  const double cy = line.y + line.height / 2.0;
+  const int h = std::max(p.min_line_height_px, own_label.height);
+  for (const auto& [field, m] : labels_.matches()) {
+    if (field == spec.field) continue;
+    const cv::Rect lb = LabelBox(segs_, m);
+    if (lb.br().x > line.x + p.overlap_slack_px) continue;  // the label starts its text line
+    if (std::abs(lb.x - own_label.x) > p.below_column_tolerance * h) continue;  // another column
+    if (std::abs(lb.y + lb.height / 2.0 - cy) <= p.beside_centre * std::max(lb.height, line.height))
+      return true;
+  }
+  return false;
+}
+
 bool ValueExtractor::IsEnglishLabel(const std::string& key, const FieldSpec* spec) const {
   auto near = [&](const char* english) {
     if (english == nullptr || key.empty()) return false;
@@ -173,6 +191,15 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     while (first < to_word && MostlyLowercase(seg.words[first].text)) ++first;
     if (first < to_word) from_word = first;
   }
+  // An address starts with a capital or a digit (a unit's name, a house number): leading words in
+  // lower case after its label are the rest of the label (its last words read apart from its
+  // first, a colon lost); only such words, and the value is elsewhere (beside, in larger type).
+  if (spec.kind == FieldKind::kAddress && from_word < to_word && !no_value_here) {
+    int first = from_word;
+    while (first < to_word && StartsLowercase(seg.words[first].text)) ++first;
+    if (first == to_word) no_value_here = true;
+    from_word = first;
+  }
   if (from_word < to_word && !no_value_here) {
     e.spans.push_back({lm->seg, from_word, to_word});
     e.text = WordsText(seg, from_word, to_word);
@@ -200,9 +227,15 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
         continue;
       }
       int n = static_cast<int>(s.words.size());
-      e.spans.push_back({static_cast<int>(i), 0, n});
-      e.text = WordsText(s, 0, n);
-      conf_sum += WordsConf(s, 0, n);
+      int from = 0;
+      if (spec.kind == FieldKind::kAddress) {  // the label's last words, read beside it
+        while (from + 1 < n && (StartsLowercase(s.words[from].text) ||
+                                s.words[from].text.ends_with(':')))
+          ++from;
+      }
+      e.spans.push_back({static_cast<int>(i), from, n});
+      e.text = WordsText(s, from, n);
+      conf_sum += WordsConf(s, from, n);
       ++conf_n;
       ++lines;
       break;
@@ -213,7 +246,11 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     int want = spec.max_lines - lines;
     if (spec.kind == FieldKind::kDate && e.text.empty()) want = std::max(want, p.date_lines_below);
     const int value_x = e.spans.empty() ? -1 : SpanBox(segs_, e.spans.front()).x;
-    for (const Line& below : Below(lm->seg, label_box, value_x, want, spec)) {
+    // One line more than wanted: a line of small print among them is passed over.
+    const int ask = spec.kind == FieldKind::kDate ? want : want + 1;
+    int taken = 0;
+    for (const Line& below : Below(lm->seg, label_box, value_x, ask, spec)) {
+      if (taken == want) break;
       const int si = below.seg;
       const Segment& s = segs_[si];
       const int n = static_cast<int>(s.words.size());
@@ -221,12 +258,32 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       if (spec.kind == FieldKind::kDate) {
         if (CleanDate(line).empty() && !SaysNoExpiry(line)) continue;
       } else if (labels_.IsLabelSegment(si) || StartsBlock(KeyFrom(s, below.from_word)) ||
-                 IsEnglishLabel(KeyFrom(s, below.from_word), nullptr)) {
+                 IsEnglishLabel(KeyFrom(s, below.from_word), nullptr) ||
+                 BesideOtherLabel(si, below.from_word, spec, label_box)) {
         break;
       }
-      e.spans.push_back({si, below.from_word, n});
+      int from = below.from_word;
+      if (!e.spans.empty() && spec.kind != FieldKind::kDate) {
+        const double min_h = p.small_print_ratio * SpanBox(segs_, e.spans.front()).height;
+        if (SpanBox(segs_, {si, from, n}).height < min_h) continue;
+        if (spec.kind == FieldKind::kAddress) {
+          // Punctuation ("-") is small in any type size: only letters and digits tell.
+          auto small_print = [&](const Word& w) {
+            const bool has_glyph = std::any_of(w.text.begin(), w.text.end(), [](char c) {
+              return (static_cast<unsigned char>(c) & 0x80) != 0 ||
+                     std::isalnum(static_cast<unsigned char>(c)) != 0;
+            });
+            return has_glyph && w.box.height < min_h;
+          };
+          while (from < n && small_print(s.words[from])) ++from;
+          if (from == n) continue;
+          line = WordsText(s, from, n);
+        }
+      }
+      ++taken;
+      e.spans.push_back({si, from, n});
       e.text += (e.text.empty() ? "" : " ") + line;
-      conf_sum += WordsConf(s, below.from_word, n);
+      conf_sum += WordsConf(s, from, n);
       ++conf_n;
       if (spec.kind == FieldKind::kAddress) {
         // A wrapped line can fall apart into segments at wide word gaps ("Tỉnh Bà" | "Rịa - Vũng"
@@ -286,6 +343,24 @@ Extracted ValueExtractor::Spelled(const std::string& accent_free, int max_edits)
   const Span& sp = e.spans.front();
   e.text = WordsText(segs_[sp.seg], sp.from_word, sp.to_word);
   e.conf = WordsConf(segs_[sp.seg], sp.from_word, sp.to_word);
+  return e;
+}
+
+Extracted ValueExtractor::OnlyDateIn(cv::Rect column) const {
+  Extracted e;
+  int found = 0;
+  for (size_t i = 0; i < segs_.size(); ++i) {
+    const Segment& s = segs_[i];
+    for (int w = 0; w < static_cast<int>(s.words.size()); ++w) {
+      const Word& word = s.words[w];
+      const cv::Point centre(word.box.x + word.box.width / 2, word.box.y + word.box.height / 2);
+      if (!column.contains(centre) || CleanDate(word.text).empty()) continue;
+      if (++found > 1) return {};
+      e.spans = {{static_cast<int>(i), w, w + 1}};
+      e.text = word.text;
+      e.conf = word.conf;
+    }
+  }
   return e;
 }
 

@@ -35,6 +35,9 @@ class ValueExtractor {
   // exactly it. Found by its text, wherever the page pass put it, for when its label was not read.
   // Empty when none.
   Extracted Spelled(const std::string& accent_free, int max_edits) const;
+  // The one word of the page inside `column` (by its centre) that is a valid date, for a date
+  // field whose label was not read and whose column holds no other date; empty otherwise.
+  Extracted OnlyDateIn(cv::Rect column) const;
 
  private:
   // A line below a label, from its first word in the label's column on.
@@ -47,6 +50,9 @@ class ValueExtractor {
   // the field's own English sub-label lines are passed over, uncounted.
   std::vector<Line> Below(int ref, cv::Rect lab, int value_x, int count,
                           const FieldSpec& spec) const;
+  // True when line `si` from word `from` lies on the text line of another field's label printed in
+  // the column of `own_label`: that line is the other field's value, not a continuation.
+  bool BesideOtherLabel(int si, int from, const FieldSpec& spec, cv::Rect own_label) const;
   // True when the line's key is an English label part: of `spec` (own), or of any field (any).
   bool IsEnglishLabel(const std::string& key, const FieldSpec* spec) const;
   std::vector<int> SameLineRight(int si) const;

@@ -87,21 +87,28 @@ TEST(DocExtract, LowerCaseWordsAreNotAValuePrintedInCapitals) {
   LabelMap l3(below, specs);
   EXPECT_EQ(ValueExtractor(below, l3).Value(specs[0]).text, "all ngược");
   // A passport's place of birth: only the English part after the label, the value under it.
-  FieldSpec place{"noi_sinh", FieldKind::kText, {"NOI SINH PLACE OF BIRTH", "NOI SINH"},
-                  "PLACE OF BIRTH"};
+  FieldSpec place{
+      "noi_sinh", FieldKind::kText, {"NOI SINH PLACE OF BIRTH", "NOI SINH"}, "PLACE OF BIRTH"};
   place.capitals = true;
   std::vector<FieldSpec> pspecs = {place};
-  auto passport = Page({{"Nơi", 270, 300, 30, 16}, {"sinh/Place", 305, 300, 80, 16},
-                        {"cế", 390, 300, 20, 16}, {"bưrth", 415, 300, 45, 16},
-                        {"NINH", 270, 322, 60, 26}, {"THUẬN", 335, 322, 80, 26}});
+  auto passport = Page({{"Nơi", 270, 300, 30, 16},
+                        {"sinh/Place", 305, 300, 80, 16},
+                        {"cế", 390, 300, 20, 16},
+                        {"bưrth", 415, 300, 45, 16},
+                        {"NINH", 270, 322, 60, 26},
+                        {"THUẬN", 335, 322, 80, 26}});
   LabelMap l4(passport, pspecs);
   EXPECT_EQ(ValueExtractor(passport, l4).Value(pspecs[0]).text, "NINH THUẬN");
   // The value on the label's line after its garbled English part: more letters in lower case
   // than in capitals, but a word in capitals, so the value is there.
-  auto inline_value = Page({{"Nơi", 270, 300, 30, 16}, {"sinh", 305, 300, 35, 16},
-                            {"/", 345, 300, 8, 16}, {"Piace", 358, 300, 45, 16},
-                            {"of", 408, 300, 15, 16}, {"binh:", 428, 300, 40, 16},
-                            {"HẢI", 475, 298, 40, 22}, {"PHÒNG", 520, 298, 70, 22}});
+  auto inline_value = Page({{"Nơi", 270, 300, 30, 16},
+                            {"sinh", 305, 300, 35, 16},
+                            {"/", 345, 300, 8, 16},
+                            {"Piace", 358, 300, 45, 16},
+                            {"of", 408, 300, 15, 16},
+                            {"binh:", 428, 300, 40, 16},
+                            {"HẢI", 475, 298, 40, 22},
+                            {"PHÒNG", 520, 298, 70, 22}});
   LabelMap l5(inline_value, pspecs);
   EXPECT_EQ(ValueExtractor(inline_value, l5).Value(pspecs[0]).text, "HẢI PHÒNG");
 }
@@ -148,6 +155,80 @@ TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {
   EXPECT_EQ(ex.Value(specs[1]).text, "Thôn 3");
 }
 
+TEST(DocExtract, AWrappedAddressStopsAtALineBesideTheNextLabel) {
+  // The next value, in larger type, sits a little above its label: it is not this value's second
+  // line.
+  auto segs = Page({{"Xã", 380, 395, 30, 30},
+                    {"Tịnh", 415, 395, 50, 30},
+                    {"Quê", 270, 402, 40, 22},
+                    {"quán:", 315, 402, 55, 22},
+                    {"Khu", 380, 440, 45, 30},
+                    {"phố", 430, 440, 45, 30},
+                    {"7", 480, 440, 15, 30},
+                    {"Nơi", 270, 450, 40, 22},
+                    {"thường", 315, 450, 60, 22},
+                    {"trú:", 380, 450, 40, 22}});
+  std::vector<FieldSpec> specs = {
+      {"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
+      {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
+  LabelMap labels(segs, specs);
+  ASSERT_TRUE(labels.LabelOf("ho_khau_thuong_tru"));
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Xã Tịnh");
+}
+
+TEST(DocExtract, SmallPrintAfterAValueIsNotItsNextLine) {
+  // The English sub-label printed under the value, half its size.
+  auto segs = Page({{"Nơi", 270, 360, 40, 20},
+                    {"sinh", 315, 360, 45, 20},
+                    {"Thị", 270, 390, 40, 34},
+                    {"trấn", 315, 390, 50, 34},
+                    {"Sông", 370, 390, 55, 34},
+                    {"Vệ", 430, 390, 35, 34},
+                    {"Place", 270, 432, 45, 14},
+                    {"of", 320, 432, 15, 14},
+                    {"birth", 340, 432, 40, 14},
+                    {"Huyện", 270, 454, 65, 34},
+                    {"Tư", 340, 454, 30, 34}});
+  FieldSpec birth{"noi_dang_ky_khai_sinh", FieldKind::kAddress, {"NOI SINH"}, nullptr, 2};
+  birth.below = true;
+  std::vector<FieldSpec> specs = {birth};
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Thị trấn Sông Vệ Huyện Tư");
+}
+
+TEST(DocExtract, AnAddressStartsWithACapitalOrADigit) {
+  // "Nơi ĐKHK thường" / "trú:" glued to the value beside it, in larger type.
+  auto segs = Page({{"Nơi", 270, 452, 40, 22},
+                    {"ĐKHK", 315, 452, 55, 22},
+                    {"thường", 375, 452, 60, 22},
+                    {"trú:", 445, 440, 40, 40},
+                    {"Số", 490, 440, 30, 40},
+                    {"54", 525, 440, 30, 40}});
+  std::vector<FieldSpec> specs = {
+      {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI DKHK THUONG TRU", "NOI DKHK"}, nullptr, 2}};
+  LabelMap labels(segs, specs);
+  ASSERT_TRUE(labels.LabelOf("ho_khau_thuong_tru"));
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Số 54");
+}
+
+TEST(DocExtract, TheOnlyDateInAColumn) {
+  // The expiry's label garbled ("có gá vị đến"), its date under the portrait.
+  auto segs = Page({{"có", 40, 630, 25, 22},
+                    {"gá", 70, 630, 25, 22},
+                    {"vị", 100, 630, 20, 22},
+                    {"đến", 125, 630, 35, 22},
+                    {"30/11/2027", 165, 628, 110, 24},
+                    {"21/02/1962", 350, 440, 120, 26}});
+  std::vector<FieldSpec> specs = {{"ngay_het_han", FieldKind::kDate, {"CO GIA TRI DEN"}}};
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_TRUE(ex.Value(specs[0]).spans.empty());
+  const Extracted e = ex.OnlyDateIn(cv::Rect(20, 300, 300, 500));
+  EXPECT_EQ(e.text, "30/11/2027");
+  // Two dates in the column: neither is taken.
+  EXPECT_TRUE(ex.OnlyDateIn(cv::Rect(20, 300, 500, 500)).text.empty());
+}
+
 TEST(DocExtract, WordsLeftOfTheColumnAreNotPartOfAValueLine) {
   // A mark read on the portrait glued to the value's last line.
   auto segs = Page({{"Quê", 270, 400, 40, 22},
@@ -184,19 +265,21 @@ TEST(DocExtract, IssueDateInWordsAndItsLine) {
   EXPECT_EQ(ParseVietnameseIssueDate("Ngày 25 tháng 01 nã 2019"), "25/01/2019");  // mark lost
   EXPECT_EQ(ParseVietnameseIssueDate("Ngày 01 tháng 07 năm 201 1"), "01/07/2011");
   EXPECT_EQ(ParseVietnameseIssueDate(": 24 tháng 09 năm 2014"), "24/09/2014");  // "Ngày" lost
-  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 28 tháng 10 năm 201"), "");           // year cut
+  EXPECT_EQ(ParseVietnameseIssueDate("Ngày 28 tháng 10 năm 201"), "");          // year cut
   EXPECT_EQ(ParseVietnameseIssueDate("Ngày sinh: 01/02/1990"), "");
   // A slanted line falls apart: its parts, left to right, each a little higher than the last.
   auto segs = Page({{"Dấu", 30, 300, 60, 30},
-                    {"năm", 600, 352, 60, 30}, {"2007", 665, 352, 60, 30},
-                    {"03", 450, 368, 40, 30}, {"tháng", 495, 368, 80, 30},
+                    {"năm", 600, 352, 60, 30},
+                    {"2007", 665, 352, 60, 30},
+                    {"03", 450, 368, 40, 30},
+                    {"tháng", 495, 368, 80, 30},
                     {"Ngày", 388, 384, 57, 30},
                     {"GIÁM", 400, 430, 80, 30}});
   TextLine line = IssueDateLine(segs);
   EXPECT_EQ(line.text, "Ngày 03 tháng năm 2007");
   EXPECT_GE(line.parts.size(), 2u);
-  EXPECT_TRUE(IssueDateLine(Page({{"Ngày", 30, 300, 60, 30}, {"sinh:", 95, 300, 60, 30}}))
-                  .box.empty());
+  EXPECT_TRUE(
+      IssueDateLine(Page({{"Ngày", 30, 300, 60, 30}, {"sinh:", 95, 300, 60, 30}})).box.empty());
 }
 
 TEST(DocExtract, SpelledFindsAMachineNameWhereverThePagePassPutIt) {

@@ -107,6 +107,7 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
   }
   DropOutOfOrderShortLabels();
   InferMissingLabels();
+  FindPartialLabels();
 }
 
 // The table lists a side's fields in reading order within a column. A short label ("Số", "Họ
@@ -162,6 +163,86 @@ void LabelMap::InferMissingLabels() {
       }
     }
   }
+}
+
+// A label the page pass read only in part: its first word lost at the line's start (into the
+// portrait column's text, under glare) or its last words garbled. For a field whose label was not
+// found, at the start of a line not taken by another label:
+// - the label's last words, ending at a colon ("…thường trú:" read "tường trụ:");
+// - its first words (only this field's label starts with them), followed by at most as many words
+//   as the label has left, each ending at a colon or in lower case (a value starts with a capital
+//   or a digit), which are the rest of the label however garbled.
+void LabelMap::FindPartialLabels() {
+  for (const FieldSpec& spec : specs_) {
+    if (matches_.count(spec.field)) continue;
+    std::optional<Match> best;
+    for (const char* label : spec.labels) {
+      for (int si = 0; si < static_cast<int>(segs_.size()); ++si) {
+        if (IsLabelSegment(si)) continue;
+        std::optional<Match> m = HeadOfLabel(si, label, spec);
+        if (!m) m = TailOfLabel(si, label);
+        if (m && (!best || m->dist < best->dist)) best = m;
+      }
+    }
+    if (best) matches_[spec.field] = *best;
+  }
+}
+
+std::optional<Match> LabelMap::HeadOfLabel(int si, const std::string& label,
+                                           const FieldSpec& spec) const {
+  const Segment& seg = segs_[si];
+  const std::vector<std::string> words = Split(label, ' ');
+  const int n = static_cast<int>(seg.tokens.size());
+  for (int k = static_cast<int>(words.size()) - 1; k >= 2; --k) {
+    std::string head;
+    for (int i = 0; i < k; ++i) head += (i ? " " : "") + words[i];
+    if (head.size() < kLabels.partial_label_chars) break;
+    bool unique = true;
+    for (const FieldSpec& other : specs_) {
+      if (other.field == spec.field) continue;
+      for (const char* l : other.labels)
+        if (std::string_view(l).starts_with(head)) unique = false;
+    }
+    if (!unique) continue;
+    Match m;
+    if (!MatchIn(seg, si, head, true, &m)) continue;
+    // The rest of the label: words ending at a colon (inclusive) or in lower case.
+    const int rest = static_cast<int>(words.size()) - k;
+    int end = m.end_tok;
+    for (int t = m.end_tok; t < n && t < m.end_tok + rest; ++t) {
+      const std::string& text = seg.words[seg.tokens[t].word].text;
+      if (text.ends_with(':')) {
+        end = t + 1;
+        break;
+      }
+      if (!StartsLowercase(text)) break;
+      end = t + 1;
+    }
+    m.end_tok = end;
+    m.dist += LabelTolerance(label.size()) + 1;  // weaker than any whole label
+    m.len = label.size();
+    return m;
+  }
+  return std::nullopt;
+}
+
+std::optional<Match> LabelMap::TailOfLabel(int si, const std::string& label) const {
+  const Segment& seg = segs_[si];
+  const std::vector<std::string> words = Split(label, ' ');
+  const int n = static_cast<int>(seg.tokens.size());
+  for (int k = static_cast<int>(words.size()) - 1; k >= 1; --k) {
+    std::string tail;
+    for (int i = static_cast<int>(words.size()) - k; i < static_cast<int>(words.size()); ++i)
+      tail += (tail.empty() ? "" : " ") + words[i];
+    if (tail.size() < kLabels.partial_label_chars) break;
+    Match m;
+    if (!MatchIn(seg, si, tail, true, &m) || m.end_tok >= n) continue;
+    if (!seg.words[seg.tokens[m.end_tok - 1].word].text.ends_with(':')) continue;
+    m.dist += LabelTolerance(label.size()) + 1;
+    m.len = label.size();
+    return m;
+  }
+  return std::nullopt;
 }
 
 std::optional<Match> LabelMap::LabelEndingInColon(int si, const FieldSpec& spec) const {

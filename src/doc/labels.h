@@ -50,6 +50,9 @@ class LabelMap {
  private:
   void DropOutOfOrderShortLabels();
   void InferMissingLabels();
+  void FindPartialLabels();
+  std::optional<Match> HeadOfLabel(int si, const std::string& label, const FieldSpec& spec) const;
+  std::optional<Match> TailOfLabel(int si, const std::string& label) const;
   std::optional<Match> LabelEndingInColon(int si, const FieldSpec& spec) const;
 
   const std::vector<Segment>& segs_;

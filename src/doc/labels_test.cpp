@@ -90,6 +90,59 @@ TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
   EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
 }
 
+std::vector<FieldSpec> OriginAndResidence() {
+  return {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
+          {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
+}
+
+TEST(DocLabels, ALabelsLastWordsEndingAtAColonAreItsLabel) {
+  // "Nơi" lost: "thường trú:" read "tường trụ:" at the start of the residence's line.
+  auto segs = Page({{"Quê", 270, 400, 40, 22},
+                    {"quán:", 315, 400, 55, 22},
+                    {"Xã", 380, 398, 30, 26},
+                    {"An", 415, 398, 30, 26},
+                    {"tường", 315, 436, 60, 22},
+                    {"trụ:", 380, 436, 40, 22},
+                    {"Xóm", 430, 434, 45, 26},
+                    {"20", 480, 434, 25, 26}});
+  const auto specs = OriginAndResidence();
+  LabelMap labels(segs, specs);
+  auto m = labels.LabelOf("ho_khau_thuong_tru");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->seg, 1);
+  EXPECT_EQ(m->end_tok, 2);
+  // Without the colon the same words could be a value's: no label.
+  auto no_colon = Page({{"Quê", 270, 400, 40, 22},
+                        {"quán:", 315, 400, 55, 22},
+                        {"Xã", 380, 398, 30, 26},
+                        {"tường", 315, 436, 60, 22},
+                        {"trụ", 380, 436, 40, 22},
+                        {"Xóm", 430, 434, 45, 26}});
+  EXPECT_FALSE(LabelMap(no_colon, specs).LabelOf("ho_khau_thuong_tru"));
+}
+
+TEST(DocLabels, ALabelsFirstWordsWithTheRestGarbledAreItsLabel) {
+  // "Nơi thường trú:" read "Nơi thườne óc": the rest in lower case, then the value's capital.
+  auto segs = Page({{"Nơi", 270, 436, 40, 22},
+                    {"thườne", 315, 436, 70, 22},
+                    {"óc", 390, 436, 25, 22},
+                    {"Ấp", 425, 434, 30, 26},
+                    {"18", 460, 434, 25, 26}});
+  const auto specs = OriginAndResidence();
+  LabelMap labels(segs, specs);
+  auto m = labels.LabelOf("ho_khau_thuong_tru");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->end_tok, 3);  // the value starts at "Ấp"
+  // First words that another field's label also starts with say nothing.
+  std::vector<FieldSpec> dates = {{"ngay_sinh", FieldKind::kDate, {"NGAY THANG NAM SINH"}},
+                                  {"ngay_cap", FieldKind::kDate, {"NGAY THANG NAM CAP"}}};
+  auto both =
+      Page({{"Ngày,", 270, 436, 50, 22}, {"tháng,", 325, 436, 60, 22}, {"năm", 390, 436, 40, 22}});
+  LabelMap date_labels(both, dates);
+  EXPECT_FALSE(date_labels.LabelOf("ngay_sinh"));
+  EXPECT_FALSE(date_labels.LabelOf("ngay_cap"));
+}
+
 TEST(DocLabels, AShortLabelInsideALineMustBeExact) {
   FieldSpec origin{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2};
   std::vector<FieldSpec> specs = {origin};
@@ -118,15 +171,20 @@ TEST(DocLabels, AShortLabelBelowALaterFieldsLabelIsAnotherLinesFirstWord) {
   EXPECT_FALSE(labels.LabelOf("id"));
   EXPECT_TRUE(labels.LabelOf("ho_ten"));
   // Where it belongs, above the next field's label, it is the label.
-  auto ok = Page({{"Số:", 270, 240, 30, 22}, {"145669907", 305, 240, 150, 24},
-                  {"Họ", 270, 290, 30, 22}, {"tên:", 305, 290, 45, 22}});
+  auto ok = Page({{"Số:", 270, 240, 30, 22},
+                  {"145669907", 305, 240, 150, 24},
+                  {"Họ", 270, 290, 30, 22},
+                  {"tên:", 305, 290, 45, 22}});
   EXPECT_TRUE(LabelMap(ok, specs).LabelOf("id"));
   // A later field's label in another column (an expiry under the portrait) does not count.
   std::vector<FieldSpec> two = {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}},
                                 {"ngay_het_han", FieldKind::kDate, {"CO GIA TRI DEN"}}};
-  auto columns = Page({{"Có", 60, 620, 30, 22}, {"giá", 95, 620, 40, 22},
-                       {"trị", 140, 620, 30, 22}, {"đến:", 175, 620, 45, 22},
-                       {"Quê", 354, 680, 45, 22}, {"quán:", 404, 680, 60, 22}});
+  auto columns = Page({{"Có", 60, 620, 30, 22},
+                       {"giá", 95, 620, 40, 22},
+                       {"trị", 140, 620, 30, 22},
+                       {"đến:", 175, 620, 45, 22},
+                       {"Quê", 354, 680, 45, 22},
+                       {"quán:", 404, 680, 60, 22}});
   EXPECT_TRUE(LabelMap(columns, two).LabelOf("nguyen_quan"));
 }
 

@@ -1,6 +1,7 @@
 #include "doc/locate.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
@@ -62,6 +63,42 @@ double OutlineOnQuad(const std::vector<cv::Point>& contour, const std::vector<cv
   return total > 0 ? on / total : 0;
 }
 
+// The quad's sides fitted to the outline's points along their middle (away from the corners,
+// which a card's cut and an opening round): the corners of a simplified hull lie on those arcs,
+// inside the true corners, and tilt the sides. Empty when a side has too few points.
+std::vector<cv::Point2f> FitQuadSides(const std::vector<cv::Point>& contour,
+                                      const std::vector<cv::Point2f>& quad, double band_px) {
+  std::array<cv::Vec4f, 4> lines;
+  for (int i = 0; i < 4; ++i) {
+    const cv::Point2f a = quad[i], b = quad[(i + 1) % 4];
+    const double len = Dist(a, b);
+    if (len <= 0) return {};
+    const cv::Point2f u = (b - a) * static_cast<float>(1.0 / len), n(-u.y, u.x);
+    std::vector<cv::Point2f> side;
+    for (const cv::Point& c : contour) {
+      const cv::Point2f d = cv::Point2f(c) - a;
+      const double t = d.dot(u), off = std::abs(d.dot(n));
+      if (t > kLocate.side_fit_margin * len && t < (1 - kLocate.side_fit_margin) * len &&
+          off < band_px)
+        side.push_back(c);
+    }
+    if (side.size() < 5) return {};
+    cv::fitLine(side, lines[i], cv::DIST_HUBER, 0, 0.01, 0.01);
+  }
+  std::vector<cv::Point2f> out;
+  for (int i = 0; i < 4; ++i) {  // corner i: sides i-1 and i
+    const cv::Vec4f& l1 = lines[(i + 3) % 4];
+    const cv::Vec4f& l2 = lines[i];
+    const double det = l1[0] * (-l2[1]) - l1[1] * (-l2[0]);
+    if (std::abs(det) < 1e-6) return {};
+    const double dx = l2[2] - l1[2], dy = l2[3] - l1[3];
+    const double s1 = (dx * (-l2[1]) - dy * (-l2[0])) / det;
+    out.emplace_back(static_cast<float>(l1[2] + s1 * l1[0]),
+                     static_cast<float>(l1[3] + s1 * l1[1]));
+  }
+  return out;
+}
+
 bool PlausibleAspect(double a) {
   return a > 1.25 && a < 1.85;
 }
@@ -78,7 +115,8 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
   std::vector<cv::Point2f> best;
   double best_score = 0;
   // True when the contour passed as a card outline (whether or not it is the best so far).
-  auto consider = [&](const std::vector<cv::Point>& contour) -> bool {
+  // `fit_sides`: the outline was opened (rounded corners): its quad is fitted to its sides.
+  auto consider = [&](const std::vector<cv::Point>& contour, bool fit_sides = false) -> bool {
     double area = cv::contourArea(contour);
     if (area < 0.12 * img_area || area > 0.985 * img_area) return false;
     std::vector<cv::Point> hull, approx;
@@ -97,6 +135,11 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
       cv::Point2f pts[4];
       rr.points(pts);
       quad.assign(pts, pts + 4);
+    }
+    if (fit_sides) {
+      auto fitted =
+          FitQuadSides(contour, quad, kLocate.side_fit_band * std::max(small.cols, small.rows));
+      if (!fitted.empty()) quad = std::move(fitted);
     }
     quad = OrderCorners(quad);
     // The outline must run along the quad's sides: a finger across the card's edge pulls a
@@ -117,17 +160,27 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     return true;
   };
   // A finger or strap across the card's edge joins the card's outline: the contour, filled and
-  // opened with a disc wider than a finger, is the card without it.
+  // opened with a disc wider than a finger, is the card without it. The opening is taken per
+  // core (what is left after the erosion), so that a finger touching the card at its tip, whose
+  // core survives beside the card's, is not joined to it again by the dilation.
   auto consider_without_protrusions = [&](const std::vector<cv::Point>& contour) {
     if (cv::contourArea(contour) < 0.12 * img_area) return;
     cv::Mat filled = cv::Mat::zeros(small.size(), CV_8U);
     cv::drawContours(filled, std::vector<std::vector<cv::Point>>{contour}, 0, 255, cv::FILLED);
     const int k = static_cast<int>(kLocate.protrusion_width * std::max(small.cols, small.rows)) | 1;
-    cv::morphologyEx(filled, filled, cv::MORPH_OPEN,
-                     cv::getStructuringElement(cv::MORPH_ELLIPSE, {k, k}));
-    std::vector<std::vector<cv::Point>> parts;
-    cv::findContours(filled, parts, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    for (const auto& p : parts) consider(p);
+    const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {k, k});
+    cv::Mat eroded;
+    cv::erode(filled, eroded, disc);
+    std::vector<std::vector<cv::Point>> cores;
+    cv::findContours(eroded, cores, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    for (size_t i = 0; i < cores.size(); ++i) {
+      cv::Mat part = cv::Mat::zeros(small.size(), CV_8U);
+      cv::drawContours(part, cores, static_cast<int>(i), 255, cv::FILLED);
+      cv::dilate(part, part, disc);
+      std::vector<std::vector<cv::Point>> parts;
+      cv::findContours(part, parts, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+      for (const auto& p : parts) consider(p, true);
+    }
   };
 
   cv::Mat blurred;
@@ -151,8 +204,49 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
       cv::morphologyEx(b, b, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
       std::vector<std::vector<cv::Point>> contours;
       cv::findContours(b, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-      for (const auto& c : contours) consider(c);
+      for (const auto& c : contours)
+        if (!consider(c)) consider_without_protrusions(c);
     }
+  }
+  if (best.empty()) {
+    // A pale card on a pale background under uneven light: neither its edges nor its brightness
+    // stand out, its colour does. Distance in Lab from the background's colour (the median of the
+    // image's border, where the card is not), split by Otsu.
+    cv::Mat lab;
+    cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
+    const int m =
+        std::max(2, static_cast<int>(kLocate.border_share * std::min(lab.cols, lab.rows)));
+    std::array<std::vector<uchar>, 3> border;
+    for (int y = 0; y < lab.rows; ++y)
+      for (int x = 0; x < lab.cols; ++x) {
+        if (y >= m && y < lab.rows - m && x >= m && x < lab.cols - m) continue;
+        const cv::Vec3b v = lab.at<cv::Vec3b>(y, x);
+        for (int c = 0; c < 3; ++c) border[c].push_back(v[c]);
+      }
+    cv::Vec3f bg;
+    for (int c = 0; c < 3; ++c) {
+      auto mid = border[c].begin() + static_cast<std::ptrdiff_t>(border[c].size() / 2);
+      std::nth_element(border[c].begin(), mid, border[c].end());
+      bg[c] = *mid;
+    }
+    cv::Mat labf, dist;
+    lab.convertTo(labf, CV_32FC3);
+    labf -= cv::Scalar(bg[0], bg[1], bg[2]);
+    std::vector<cv::Mat> ch;
+    cv::split(labf, ch);
+    cv::magnitude(ch[1], ch[2], dist);  // colour (a, b) first,
+    cv::magnitude(dist, ch[0], dist);   // then lightness
+    cv::Mat dist8;
+    cv::normalize(dist, dist8, 0, 255, cv::NORM_MINMAX, CV_8U);
+    cv::GaussianBlur(dist8, dist8, {5, 5}, 0);
+    cv::Mat bin;
+    cv::threshold(dist8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::morphologyEx(bin, bin, cv::MORPH_CLOSE,
+                     cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    for (const auto& c : contours)
+      if (!consider(c)) consider_without_protrusions(c);
   }
 
   // An image that already has a card's aspect and no clear card outline filling it is a crop of

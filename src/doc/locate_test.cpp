@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace ekyc::doc {
@@ -33,6 +35,56 @@ TEST(DocLocate, SmallCardInALargePhotoIsStillTooSmall) {
   auto q = LocateCard(img);
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.status().reason(), "doc.card_too_small");
+}
+
+// A tilted card (1.42:1, as a passport page) on a background, its corners for the checks below.
+std::vector<cv::Point> TiltedCard(cv::Mat& img, cv::Scalar colour) {
+  const cv::RotatedRect rr({470, 340}, {500, 352}, -8);
+  cv::Point2f p[4];
+  rr.points(p);
+  std::vector<cv::Point> pts(p, p + 4);
+  cv::fillConvexPoly(img, pts, colour, cv::LINE_AA);
+  return pts;
+}
+
+void ExpectCorners(const CardQuad& q, const std::vector<cv::Point>& truth, double tolerance) {
+  ASSERT_TRUE(q.located);
+  ASSERT_EQ(q.corners.size(), 4u);
+  for (const cv::Point& t : truth) {
+    double nearest = 1e9;
+    for (const cv::Point2f& c : q.corners)
+      nearest = std::min(nearest, static_cast<double>(std::hypot(c.x - t.x, c.y - t.y)));
+    EXPECT_LT(nearest, tolerance) << "corner " << t;
+  }
+}
+
+TEST(DocLocate, AFingerTouchingTheCardAtItsTipIsCutAway) {
+  // The finger's outline joins the card's at one point and is about as wide as the disc that
+  // opens the outline: its core survives the erosion beside the card's.
+  cv::Mat img(720, 960, CV_8UC3, cv::Scalar(170, 40, 40));
+  const auto card = TiltedCard(img, cv::Scalar(235, 225, 230));
+  const cv::Point corner = *std::min_element(card.begin(), card.end(),
+                                             [](auto a, auto b) { return a.x + a.y < b.x + b.y; });
+  cv::line(img, corner + cv::Point(-150, -140), corner + cv::Point(20, -5),
+           cv::Scalar(120, 200, 210), 60, cv::LINE_AA);
+  auto q = LocateCard(img);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ExpectCorners(*q, card, 0.02 * 960);
+}
+
+TEST(DocLocate, APaleCardOnAPaleBackgroundIsFoundByItsColour) {
+  // Light green under bands of light and shade; the card as bright on average, only its colour
+  // differs, its edge soft.
+  cv::Mat img(720, 960, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y) {
+    const double shade = 170 + 30 * std::sin(y / 25.0);
+    img.row(y).setTo(cv::Scalar(shade * 0.75, shade, shade * 0.8));
+  }
+  const auto card = TiltedCard(img, cv::Scalar(172, 150, 162));  // the mean luminance, pinker
+  cv::GaussianBlur(img, img, {7, 7}, 0);
+  auto q = LocateCard(img);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ExpectCorners(*q, card, 0.02 * 960);
 }
 
 }  // namespace

@@ -30,6 +30,13 @@ struct LocateParams {
   // the edge map's dilation stay well inside that.
   double min_outline_on_sides = 0.85;
   double side_tolerance = 0.015;
+  // The background's colour is taken from a frame this share of the image's short side wide: a
+  // card photographed whole leaves that much room around it.
+  double border_share = 0.03;
+  // An opened outline's sides are fitted to its points within this share of the image's long
+  // side of the simplified quad's side, leaving out this share of the side at each end (corners).
+  double side_fit_band = 0.03;
+  double side_fit_margin = 0.15;
 };
 inline constexpr LocateParams kLocate{};
 
@@ -60,6 +67,9 @@ struct LabelParams {
   double column_tolerance = 2.0;    // an inferred label line starts within this × height of x
   double max_line_gap = 2.0;        // ...and lies no further than this × height above the next
   double english_part_tolerance = 0.3;  // edits per character of a label's small English part
+  // A label read in part (its first or last words, at the start of a line): the part is at least
+  // this long, so that it is a label's words and not a value's.
+  unsigned partial_label_chars = 8;
 };
 inline constexpr LabelParams kLabels{};
 
@@ -80,6 +90,13 @@ struct ExtractParams {
   double beside_centre = 0.6;           // a larger value beside its label: centres within this
   double same_line_max_gap = 6.0;       // continuation segments are no further than this × height
   int date_lines_below = 3;             // a date may sit under a sub-label or two (bilingual)
+  // A field's value is printed in one type size; its English sub-label, smaller. A further line (or,
+  // in an address, leading words of it) below this share of the value's first line is small print
+  // of the layout, not the value: capitals with tone marks stand about twice a sub-label's height.
+  double small_print_ratio = 0.5;
+  // The portrait slot of a layout table is approximate: its column reaches this share of the
+  // card's width beyond it on either side.
+  double portrait_column_slack = 0.03;
   int issuer_line_edits = 2;            // "GIÁM ĐỐC CÔNG AN" read alone on its line
   double issue_date_line_rise = 0.75;   // a slanted "Ngày .. năm .." line's next part: centre
                                         // within this × height of the part before it

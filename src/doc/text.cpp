@@ -14,8 +14,8 @@ namespace {
 
 // Lower-case minus upper-case letters.
 int CaseBalance(std::string_view utf8) {
-  const icu::UnicodeString u =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   int balance = 0;
   for (int32_t i = 0; i < u.length();) {
     const UChar32 c = u.char32At(i);
@@ -27,8 +27,23 @@ int CaseBalance(std::string_view utf8) {
 
 }  // namespace
 
-bool MostlyLowercase(std::string_view utf8) { return CaseBalance(utf8) > 0; }
-bool MostlyUppercase(std::string_view utf8) { return CaseBalance(utf8) < 0; }
+bool MostlyLowercase(std::string_view utf8) {
+  return CaseBalance(utf8) > 0;
+}
+bool MostlyUppercase(std::string_view utf8) {
+  return CaseBalance(utf8) < 0;
+}
+
+bool StartsLowercase(std::string_view utf8) {
+  const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  for (int32_t i = 0; i < u.length();) {
+    const UChar32 c = u.char32At(i);
+    if (u_isalpha(c)) return u_islower(c) != 0;
+    i += U16_LENGTH(c);
+  }
+  return false;
+}
 
 std::string FoldKey(std::string_view utf8) {
   std::string s = vn::TextTools::Fold(utf8);

@@ -23,6 +23,8 @@ std::string CollapseSpaces(std::string_view s);
 bool MostlyLowercase(std::string_view utf8);
 // More upper-case than lower-case letters; false without letters.
 bool MostlyUppercase(std::string_view utf8);
+// The first letter (any script) is lower-case; false without letters.
+bool StartsLowercase(std::string_view utf8);
 // Keeps letters (any script) and replaces everything else by spaces.
 std::string KeepLetters(std::string_view utf8);
 std::vector<std::string> Split(std::string_view s, char sep);
