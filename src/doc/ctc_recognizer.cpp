@@ -8,6 +8,8 @@
 #include <fstream>
 #include <opencv2/imgproc.hpp>
 
+#include "doc/text.h"
+
 namespace ekyc::doc {
 namespace {
 
@@ -59,9 +61,7 @@ LineReading RecognizedLine::ToReading(const cv::Size& crop_size) const {
     double s = 0;
     for (float c : confs) s += c;
     cur.conf = s / confs.size();
-    bool alnum = false;
-    for (unsigned char ch : cur.text) alnum |= (ch >= 0x80 || std::isalnum(ch));
-    if (alnum) alnum_sum += cur.conf, ++alnum_words;
+    if (HasLetterOrDigit(cur.text)) alnum_sum += cur.conf, ++alnum_words;
     out.words.push_back(std::move(cur));
     cur = Word();
     confs.clear();

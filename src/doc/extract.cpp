@@ -269,11 +269,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
         if (spec.kind == FieldKind::kAddress) {
           // Punctuation ("-") is small in any type size: only letters and digits tell.
           auto small_print = [&](const Word& w) {
-            const bool has_glyph = std::any_of(w.text.begin(), w.text.end(), [](char c) {
-              return (static_cast<unsigned char>(c) & 0x80) != 0 ||
-                     std::isalnum(static_cast<unsigned char>(c)) != 0;
-            });
-            return has_glyph && w.box.height < min_h;
+            return HasLetterOrDigit(w.text) && w.box.height < min_h;
           };
           while (from < n && small_print(s.words[from])) ++from;
           if (from == n) continue;
@@ -362,6 +358,16 @@ Extracted ValueExtractor::OnlyDateIn(cv::Rect column) const {
     }
   }
   return e;
+}
+
+cv::Rect PortraitColumn(const SideLayout& layout, const FieldSpec& spec, cv::Size card) {
+  if (layout.portrait.empty()) return {};
+  const cv::Rect box = spec.value_box.On(card);
+  const cv::Rect portrait = layout.portrait.On(card);
+  const int cx = box.x + box.width / 2;
+  if (box.empty() || cx < portrait.x || cx >= portrait.br().x) return {};
+  const int slack = static_cast<int>(kExtract.portrait_column_slack * card.width);
+  return {portrait.x - slack, portrait.y, portrait.width + 2 * slack, card.height - portrait.y};
 }
 
 std::string ParseVietnameseIssueDate(const std::string& text) {

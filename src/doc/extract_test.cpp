@@ -7,6 +7,7 @@
 namespace ekyc::doc {
 namespace {
 
+using testing::OriginAndResidence;
 using testing::Page;
 
 TEST(DocExtract, ValueAfterTheLabelOnItsLine) {
@@ -146,9 +147,7 @@ TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {
                     {"trú:", 390, 470, 40, 22},
                     {"Thôn", 440, 468, 55, 26},
                     {"3", 500, 468, 15, 26}});
-  std::vector<FieldSpec> specs = {
-      {"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
-      {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
+  const std::vector<FieldSpec> specs = OriginAndResidence();
   LabelMap labels(segs, specs);
   ValueExtractor ex(segs, labels);
   EXPECT_EQ(ex.Value(specs[0]).text, "Xã Tịnh Kỳ, Tỉnh Quảng Ngãi");
@@ -168,9 +167,7 @@ TEST(DocExtract, AWrappedAddressStopsAtALineBesideTheNextLabel) {
                     {"Nơi", 270, 450, 40, 22},
                     {"thường", 315, 450, 60, 22},
                     {"trú:", 380, 450, 40, 22}});
-  std::vector<FieldSpec> specs = {
-      {"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
-      {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
+  const std::vector<FieldSpec> specs = OriginAndResidence();
   LabelMap labels(segs, specs);
   ASSERT_TRUE(labels.LabelOf("ho_khau_thuong_tru"));
   EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Xã Tịnh");

@@ -7,6 +7,7 @@
 namespace ekyc::doc {
 namespace {
 
+using testing::OriginAndResidence;
 using testing::Page;
 
 TEST(DocLabels, ToleranceGrowsWithLength) {
@@ -88,11 +89,6 @@ TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
   ASSERT_TRUE(m);
   EXPECT_EQ(m->seg, 0);
   EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
-}
-
-std::vector<FieldSpec> OriginAndResidence() {
-  return {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
-          {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
 }
 
 TEST(DocLabels, ALabelsLastWordsEndingAtAColonAreItsLabel) {

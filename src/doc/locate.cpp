@@ -99,6 +99,39 @@ std::vector<cv::Point2f> FitQuadSides(const std::vector<cv::Point>& contour,
   return out;
 }
 
+// Each pixel's distance in Lab from the background's colour (the median of the image's border,
+// where a card photographed whole is not), colour (a, b) and lightness, scaled to 8 bits and
+// smoothed.
+cv::Mat BackgroundColourDistance(const cv::Mat& bgr) {
+  cv::Mat lab;
+  cv::cvtColor(bgr, lab, cv::COLOR_BGR2Lab);
+  const int m = std::max(2, static_cast<int>(kLocate.border_share * std::min(lab.cols, lab.rows)));
+  std::array<std::vector<uchar>, 3> border;
+  for (int y = 0; y < lab.rows; ++y)
+    for (int x = 0; x < lab.cols; ++x) {
+      if (y >= m && y < lab.rows - m && x >= m && x < lab.cols - m) continue;
+      const cv::Vec3b v = lab.at<cv::Vec3b>(y, x);
+      for (int c = 0; c < 3; ++c) border[c].push_back(v[c]);
+    }
+  cv::Vec3f bg;
+  for (int c = 0; c < 3; ++c) {
+    auto mid = border[c].begin() + static_cast<std::ptrdiff_t>(border[c].size() / 2);
+    std::nth_element(border[c].begin(), mid, border[c].end());
+    bg[c] = *mid;
+  }
+  cv::Mat labf, dist;
+  lab.convertTo(labf, CV_32FC3);
+  labf -= cv::Scalar(bg[0], bg[1], bg[2]);
+  std::vector<cv::Mat> ch;
+  cv::split(labf, ch);
+  cv::magnitude(ch[1], ch[2], dist);  // colour (a, b) first,
+  cv::magnitude(dist, ch[0], dist);   // then lightness
+  cv::Mat dist8;
+  cv::normalize(dist, dist8, 0, 255, cv::NORM_MINMAX, CV_8U);
+  cv::GaussianBlur(dist8, dist8, {5, 5}, 0);
+  return dist8;
+}
+
 bool PlausibleAspect(double a) {
   return a > 1.25 && a < 1.85;
 }
@@ -182,6 +215,13 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
       for (const auto& p : parts) consider(p, true);
     }
   };
+  // Every outer outline of a binary image, as it is or without what sticks out of it.
+  auto consider_outlines = [&](const cv::Mat& bin) {
+    std::vector<std::vector<cv::Point>> contours;
+    cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+    for (const auto& c : contours)
+      if (!consider(c)) consider_without_protrusions(c);
+  };
 
   cv::Mat blurred;
   cv::GaussianBlur(gray, blurred, {5, 5}, 0);
@@ -189,10 +229,7 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     cv::Mat edges;
     cv::Canny(blurred, edges, lo, hi);
     cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(edges, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    for (const auto& c : contours)
-      if (!consider(c)) consider_without_protrusions(c);
+    consider_outlines(edges);
     if (!best.empty()) break;
   }
   if (best.empty()) {
@@ -202,51 +239,18 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
     for (int inv = 0; inv < 2 && best.empty(); ++inv) {
       cv::Mat b = inv ? 255 - bin : bin;
       cv::morphologyEx(b, b, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
-      std::vector<std::vector<cv::Point>> contours;
-      cv::findContours(b, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-      for (const auto& c : contours)
-        if (!consider(c)) consider_without_protrusions(c);
+      consider_outlines(b);
     }
   }
   if (best.empty()) {
     // A pale card on a pale background under uneven light: neither its edges nor its brightness
-    // stand out, its colour does. Distance in Lab from the background's colour (the median of the
-    // image's border, where the card is not), split by Otsu.
-    cv::Mat lab;
-    cv::cvtColor(small, lab, cv::COLOR_BGR2Lab);
-    const int m =
-        std::max(2, static_cast<int>(kLocate.border_share * std::min(lab.cols, lab.rows)));
-    std::array<std::vector<uchar>, 3> border;
-    for (int y = 0; y < lab.rows; ++y)
-      for (int x = 0; x < lab.cols; ++x) {
-        if (y >= m && y < lab.rows - m && x >= m && x < lab.cols - m) continue;
-        const cv::Vec3b v = lab.at<cv::Vec3b>(y, x);
-        for (int c = 0; c < 3; ++c) border[c].push_back(v[c]);
-      }
-    cv::Vec3f bg;
-    for (int c = 0; c < 3; ++c) {
-      auto mid = border[c].begin() + static_cast<std::ptrdiff_t>(border[c].size() / 2);
-      std::nth_element(border[c].begin(), mid, border[c].end());
-      bg[c] = *mid;
-    }
-    cv::Mat labf, dist;
-    lab.convertTo(labf, CV_32FC3);
-    labf -= cv::Scalar(bg[0], bg[1], bg[2]);
-    std::vector<cv::Mat> ch;
-    cv::split(labf, ch);
-    cv::magnitude(ch[1], ch[2], dist);  // colour (a, b) first,
-    cv::magnitude(dist, ch[0], dist);   // then lightness
-    cv::Mat dist8;
-    cv::normalize(dist, dist8, 0, 255, cv::NORM_MINMAX, CV_8U);
-    cv::GaussianBlur(dist8, dist8, {5, 5}, 0);
+    // stand out, its colour does.
     cv::Mat bin;
-    cv::threshold(dist8, bin, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+    cv::threshold(BackgroundColourDistance(small), bin, 0, 255,
+                  cv::THRESH_BINARY | cv::THRESH_OTSU);
     cv::morphologyEx(bin, bin, cv::MORPH_CLOSE,
                      cv::getStructuringElement(cv::MORPH_RECT, {15, 15}));
-    std::vector<std::vector<cv::Point>> contours;
-    cv::findContours(bin, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-    for (const auto& c : contours)
-      if (!consider(c)) consider_without_protrusions(c);
+    consider_outlines(bin);
   }
 
   // An image that already has a card's aspect and no clear card outline filling it is a crop of

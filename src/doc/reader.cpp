@@ -219,15 +219,9 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
     // A date whose label was not read, printed in the portrait's column (a front's expiry under
     // the portrait): the print run moves it up or down, out of the layout's box, but it is the
     // only date in that column.
-    if (e.spans.empty() && spec.kind == FieldKind::kDate && !layout.portrait.empty()) {
-      const cv::Rect box = spec.value_box.On(page.gray.size());
-      const cv::Rect portrait = layout.portrait.On(page.gray.size());
-      const int cx = box.x + box.width / 2;
-      if (!box.empty() && cx >= portrait.x && cx < portrait.br().x) {
-        const int slack = static_cast<int>(kExtract.portrait_column_slack * page.gray.cols);
-        e = extractor.OnlyDateIn(cv::Rect(portrait.x - slack, portrait.y, portrait.width + 2 * slack,
-                                          page.gray.rows - portrait.y));
-      }
+    if (e.spans.empty() && spec.kind == FieldKind::kDate) {
+      const cv::Rect column = PortraitColumn(layout, spec, page.gray.size());
+      if (!column.empty()) e = extractor.OnlyDateIn(column);
     }
     const std::string extracted = options.trace ? e.text : std::string();
     const std::string mrz_name = mrz_name_of(field);

@@ -34,6 +34,13 @@ bool MostlyUppercase(std::string_view utf8) {
   return CaseBalance(utf8) < 0;
 }
 
+bool HasLetterOrDigit(std::string_view utf8) {
+  return std::any_of(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0x80) != 0 ||
+           std::isalnum(static_cast<unsigned char>(c)) != 0;
+  });
+}
+
 bool StartsLowercase(std::string_view utf8) {
   const icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));

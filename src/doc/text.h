@@ -25,6 +25,8 @@ bool MostlyLowercase(std::string_view utf8);
 bool MostlyUppercase(std::string_view utf8);
 // The first letter (any script) is lower-case; false without letters.
 bool StartsLowercase(std::string_view utf8);
+// Holds a letter or a digit (any non-ASCII character counts as a letter): not punctuation only.
+bool HasLetterOrDigit(std::string_view utf8);
 // Keeps letters (any script) and replaces everything else by spaces.
 std::string KeepLetters(std::string_view utf8);
 std::vector<std::string> Split(std::string_view s, char sep);

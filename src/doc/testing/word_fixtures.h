@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "doc/layout.h"
 #include "doc/recognizer.h"
 #include "doc/words.h"
 
@@ -24,6 +25,12 @@ inline std::vector<Word> Words(const std::vector<W>& ws) {
 
 inline std::vector<Segment> Page(const std::vector<W>& ws) {
   return BuildSegments(Words(ws));
+}
+
+// A side's two address fields in table order, each up to two lines.
+inline std::vector<FieldSpec> OriginAndResidence() {
+  return {{"nguyen_quan", FieldKind::kAddress, {"QUE QUAN"}, nullptr, 2},
+          {"ho_khau_thuong_tru", FieldKind::kAddress, {"NOI THUONG TRU"}, nullptr, 2}};
 }
 
 // A line recogniser that answers from a script and records what it was asked.
