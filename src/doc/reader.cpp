@@ -261,9 +261,12 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
           v = "Không thời hạn";
           conf = kExtract.no_expiry_on_page_conf;
         }
-        // No valid date in the page pass, or one with a lost digit: the re-reads.
+        // No valid date in the page pass, or one with a lost digit: the re-reads. A complete page
+        // date is checked on its own line (a misread digit still makes a valid date).
         if (v.empty() || incomplete)
           v = rereader.RereadDate(e, spec.value_box.On(page.gray.size()), v, &conf);
+        else if (v != "Không thời hạn")
+          v = rereader.ConfirmDate(e, v, &conf);
         break;
       }
       case FieldKind::kName:

@@ -6,6 +6,7 @@
 #include "doc/labels.h"
 #include "doc/params.h"
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -158,6 +159,39 @@ void FieldRereader::ReadUnderLabel(const std::string& accent_free, Extracted* e)
   }
 }
 
+cv::Rect FieldRereader::DateLineBox(const Extracted& e) const {
+  if (e.spans.empty()) return {};
+  // The page pass may have merged the date's line with the line below or cut a word short.
+  cv::Rect line = SpanLineBox(segs_, e.spans.front());
+  if (line.empty()) return {};
+  line.width =
+      std::max(line.width, static_cast<int>(kReread.date_min_width_heights * line.height));
+  return line & cv::Rect(0, 0, gray_.cols, gray_.rows);
+}
+
+std::string FieldRereader::ConfirmDate(const Extracted& e, const std::string& page_date,
+                                       double* conf) {
+  const cv::Rect line = DateLineBox(e);
+  LineRecognizer& date_reader = rec_.LineFor(FieldKind::kDate);
+  if (line.empty() || !rec_.line || rec_.line.get() == &date_reader) return page_date;
+  auto read = [&](LineRecognizer& reader) {
+    bool short_read = false;
+    std::string d = CleanDate(ReadLineWith(reader, line, kReread.pad_name).text, &short_read);
+    return short_read || d.size() != page_date.size() ? std::string() : d;
+  };
+  // The cheap reading first: most page dates are right, and a reading that agrees ends here.
+  const std::string second = read(*rec_.line);
+  if (second.empty() || second == page_date) return page_date;
+  const std::string third = read(date_reader);
+  if (third.empty()) return page_date;
+  std::string voted = page_date;
+  for (size_t i = 0; i < voted.size(); ++i)
+    if (second[i] == third[i]) voted[i] = second[i];
+  if (voted == page_date || !vn::ParseDate(voted)) return page_date;
+  *conf *= kReread.date_reread_conf;
+  return voted;
+}
+
 std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
                                       const std::string& padded, double* conf) {
   const RereadParams& p = kReread;
@@ -165,15 +199,10 @@ std::string FieldRereader::RereadDate(const Extracted& e, cv::Rect template_box,
   // gap under a label and the layout's template box are tight (a label line sits above them).
   std::vector<std::pair<cv::Rect, double>> boxes;
   if (!e.spans.empty()) {
-    // A date is one line: first the value's own line, at least a date's width wide (the page pass
-    // may have merged it with the line below or cut a word short), then the words as found.
+    // A date is one line: first the value's own line (see DateLineBox), then the words as found.
     const cv::Rect whole = SpanBox(segs_, e.spans.front());
-    cv::Rect line = SpanLineBox(segs_, e.spans.front());
-    if (!line.empty()) {
-      line.width = std::max(line.width, static_cast<int>(p.date_min_width_heights * line.height));
-      line &= cv::Rect(0, 0, gray_.cols, gray_.rows);
-      if (line != whole) boxes.push_back({line, p.pad_name});
-    }
+    const cv::Rect line = DateLineBox(e);
+    if (!line.empty() && line != whole) boxes.push_back({line, p.pad_name});
     boxes.push_back({whole, p.pad_name});
   }
   if (e.spans.empty() && !e.label_line.empty()) {

@@ -51,9 +51,16 @@ class FieldRereader {
   // none.
   std::string RereadDate(const Extracted& e, cv::Rect template_box, const std::string& padded,
                          double* conf);
+  // A complete page date `page_date` checked on its value's own line: read by the general line
+  // recogniser and, when that reading is another complete date, by the date recogniser too; each
+  // character is the one at least two of the three readings share (the page's when none agree).
+  // The page date when the readings cannot outvote it; `*conf` lowered when a character changed.
+  std::string ConfirmDate(const Extracted& e, const std::string& page_date, double* conf);
 
  private:
   const cv::Mat& Plain();
+  // The line of a value's first words, at least a date's width wide; empty without words.
+  cv::Rect DateLineBox(const Extracted& e) const;
   // The box under a label down to the next line of its column (at most `max_heights` label
   // heights), `widths` label widths wide; empty when too small to hold a line.
   cv::Rect GapUnderLabel(const cv::Rect& lab, double max_heights, double widths) const;

@@ -162,5 +162,67 @@ TEST(DocReread, ADateMergedWithTheLineBelowIsReadOnItsOwnLineByEitherRecognizer)
   EXPECT_GE(general->sizes[0].width, static_cast<int>(7.5 * 19));
 }
 
+TEST(DocReread, APageDateIsCheckedDigitByDigitOnItsOwnLine) {
+  Fixture fx;
+  auto segs = Page({{"28/10/1991", 300, 300, 180, 26, 0.9}});
+  Extracted e;
+  e.spans = {{0, 0, 1}};
+  auto run = [&](std::vector<LineReading> general_reads, std::vector<LineReading> date_reads,
+                 double* conf, size_t* date_calls) {
+    auto general = std::make_shared<ScriptedLines>(general_reads);
+    auto dates = std::make_shared<ScriptedLines>(date_reads);
+    Recognizers rec;
+    rec.line = general;
+    rec.line_by_kind[FieldKind::kDate] = dates;
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    std::string out = rr.ConfirmDate(e, "28/10/1991", conf);
+    *date_calls = dates->sizes.size();
+    return out;
+  };
+  double conf = 1.0;
+  size_t date_calls = 0;
+  // The general reading agrees: the date recogniser is not asked.
+  EXPECT_EQ(run({{"28/10/1991", 0.9}}, {{"29/10/1991", 0.9}}, &conf, &date_calls), "28/10/1991");
+  EXPECT_EQ(date_calls, 0u);
+  EXPECT_EQ(conf, 1.0);
+  // Both re-reads see 29: the day digit is outvoted, and the value is a little less sure.
+  EXPECT_EQ(run({{"29/10/1991", 0.9}}, {{"29/10/1991", 0.9}}, &conf, &date_calls), "29/10/1991");
+  EXPECT_EQ(date_calls, 1u);
+  EXPECT_NEAR(conf, 0.9, 1e-9);
+  // Each re-read differs from the page in another digit: every character keeps its majority.
+  conf = 1.0;
+  EXPECT_EQ(run({{"29/10/1991", 0.9}}, {{"28/10/1997", 0.9}}, &conf, &date_calls), "28/10/1991");
+  EXPECT_EQ(conf, 1.0);
+  // Three readings, no two alike at a character: the page's is kept.
+  EXPECT_EQ(run({{"29/10/1991", 0.9}}, {{"27/10/1991", 0.9}}, &conf, &date_calls), "28/10/1991");
+  // A re-read that is not a complete date does not vote.
+  EXPECT_EQ(run({{"29/10/199", 0.9}}, {{"29/10/1991", 0.9}}, &conf, &date_calls), "28/10/1991");
+  EXPECT_EQ(run({{"29/10/1991", 0.9}}, {{"garbage", 0.9}}, &conf, &date_calls), "28/10/1991");
+  // A vote that makes an impossible date keeps the page's.
+  auto segs31 = Page({{"31/01/1990", 300, 300, 180, 26, 0.9}});
+  auto general = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"31/02/1990", 0.9}});
+  auto dates = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"31/02/1990", 0.9}});
+  Recognizers rec;
+  rec.line = general;
+  rec.line_by_kind[FieldKind::kDate] = dates;
+  FieldRereader rr(rec, fx.gray, fx.card, segs31);
+  EXPECT_EQ(rr.ConfirmDate(e, "31/01/1990", &conf), "31/01/1990");
+}
+
+TEST(DocReread, APageDateIsNotCheckedWithOneRecognizerForBoth) {
+  Fixture fx;
+  auto segs = Page({{"28/10/1991", 300, 300, 180, 26, 0.9}});
+  auto one = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"29/10/1991", 0.9}});
+  Recognizers rec;
+  rec.line = one;
+  FieldRereader rr(rec, fx.gray, fx.card, segs);
+  Extracted e;
+  e.spans = {{0, 0, 1}};
+  double conf = 1.0;
+  // Two readings that disagree cannot outvote each other: the page date stands, unread.
+  EXPECT_EQ(rr.ConfirmDate(e, "28/10/1991", &conf), "28/10/1991");
+  EXPECT_TRUE(one->sizes.empty());
+}
+
 }  // namespace
 }  // namespace ekyc::doc
