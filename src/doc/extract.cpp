@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <regex>
 
 #include "doc/fields.h"
@@ -246,6 +247,15 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     int want = spec.max_lines - lines;
     if (spec.kind == FieldKind::kDate && e.text.empty()) want = std::max(want, p.date_lines_below);
     const int value_x = e.spans.empty() ? -1 : SpanBox(segs_, e.spans.front()).x;
+    // A value of a closed vocabulary (sex, nationality) under a bilingual label may sit under its
+    // English sub-label, which the page pass can garble past recognition: a line that is none of
+    // the vocabulary's values is passed over for one below it that is, and taken when none is.
+    auto closed_value = [&](const std::string& line) {
+      return spec.kind == FieldKind::kSex           ? IsSexValue(line)
+             : spec.kind == FieldKind::kNationality ? IsNationalityValue(line)
+                                                     : true;
+    };
+    std::optional<Line> unrecognised;
     // One line more than wanted: a line of small print among them is passed over.
     const int ask = spec.kind == FieldKind::kDate ? want : want + 1;
     int taken = 0;
@@ -261,6 +271,10 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
                  IsEnglishLabel(KeyFrom(s, below.from_word), nullptr) ||
                  BesideOtherLabel(si, below.from_word, spec, label_box)) {
         break;
+      }
+      if (e.spans.empty() && !closed_value(line)) {
+        if (!unrecognised) unrecognised = below;
+        continue;
       }
       int from = below.from_word;
       if (!e.spans.empty() && spec.kind != FieldKind::kDate) {
@@ -297,6 +311,14 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       if (spec.kind == FieldKind::kDate || spec.kind == FieldKind::kName ||
           spec.kind == FieldKind::kId)
         break;
+    }
+    if (e.spans.empty() && unrecognised) {
+      const Segment& s = segs_[unrecognised->seg];
+      const int n = static_cast<int>(s.words.size());
+      e.spans.push_back({unrecognised->seg, unrecognised->from_word, n});
+      e.text = WordsText(s, unrecognised->from_word, n);
+      conf_sum += WordsConf(s, unrecognised->from_word, n);
+      ++conf_n;
     }
   }
   e.conf = conf_n ? conf_sum / conf_n : 0;

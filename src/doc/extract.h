@@ -61,13 +61,13 @@ class ValueExtractor {
   const LabelMap& labels_;
 };
 
-// "Ngày 12 tháng 03 năm 2010" → 12/03/2010 in one line of text (a mark lost from "năm" is
-// tolerated); empty when the text holds no complete date in words.
 // The portrait's column of `layout` on a card of `card` size, from the portrait's top to the card's
 // bottom, when `spec`'s layout box lies in it (a front's expiry under the portrait); empty
 // otherwise.
 cv::Rect PortraitColumn(const SideLayout& layout, const FieldSpec& spec, cv::Size card);
 
+// "Ngày 12 tháng 03 năm 2010" → 12/03/2010 in one line of text (a mark lost from "năm" is
+// tolerated); empty when the text holds no complete date in words.
 std::string ParseVietnameseIssueDate(const std::string& text);
 // The same, in the page's segments; empty when no such line.
 std::string FindVietnameseIssueDate(const std::vector<Segment>& segs);

@@ -133,6 +133,38 @@ TEST(DocExtract, ValueBelowItsLabel) {
   EXPECT_EQ(ex.Value(specs[1]).text, "01/02/1990");
 }
 
+TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
+  FieldSpec sex{"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}};
+  sex.english = "SEX";
+  std::vector<FieldSpec> specs = {sex};
+  // The English sub-label "Sex" read "Kói": not a sex, so the line under it is the value.
+  auto segs = Page({{"Giới", 366, 727, 45, 17},
+                    {"tính:", 415, 727, 45, 17},
+                    {"Kói", 367, 758, 28, 15},
+                    {"Nữ", 368, 790, 50, 26}});
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_EQ(ex.Value(specs[0]).text, "Nữ");
+  // No line under the label is a sex: the first is taken, as for any value.
+  auto none = Page({{"Giới", 366, 727, 45, 17},
+                    {"tính:", 415, 727, 45, 17},
+                    {"Kói", 367, 758, 28, 15},
+                    {"Mừ", 368, 790, 50, 26}});
+  LabelMap none_labels(none, specs);
+  EXPECT_EQ(ValueExtractor(none, none_labels).Value(specs[0]).text, "Kói");
+  // Nationality: the sub-label garbled before the value.
+  FieldSpec nat{"quoc_tich", FieldKind::kNationality, {"QUOC TICH"}};
+  nat.english = "NATIONALITY";
+  std::vector<FieldSpec> nat_specs = {nat};
+  auto nsegs = Page({{"Quốc", 783, 689, 50, 24},
+                     {"tịch", 838, 689, 45, 24},
+                     {"Naweme(fv", 786, 720, 100, 16},
+                     {"Việt", 784, 756, 60, 33},
+                     {"Nam", 850, 756, 60, 33}});
+  LabelMap nat_labels(nsegs, nat_specs);
+  EXPECT_EQ(ValueExtractor(nsegs, nat_labels).Value(nat_specs[0]).text, "Việt Nam");
+}
+
 TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {
   auto segs = Page({{"Quê", 270, 400, 40, 22},
                     {"quán:", 315, 400, 55, 22},

@@ -460,6 +460,14 @@ std::string CleanSex(const std::string& raw, bool passport) {
   return {};
 }
 
+bool IsSexValue(const std::string& line) {
+  const std::string k = FoldKey(line);
+  const std::string first = k.substr(0, k.find_first_of(" /"));
+  return first == "NAM" || first == "NU";
+}
+
+bool IsNationalityValue(const std::string& line) { return FoldKey(line).starts_with("VIET"); }
+
 std::string CleanNationality(const std::string& raw, bool passport) {
   if (FoldKey(raw).rfind("VIET", 0) == 0) return passport ? "VIỆT NAM" : "Việt Nam";
   return CleanText(raw);

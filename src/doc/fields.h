@@ -36,10 +36,10 @@ bool LooksLikeIdLine(const std::string& line, int len);
 // flagged incomplete.
 std::string CleanDate(const std::string& raw, bool* incomplete = nullptr);
 
-// Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
-// edge, background specks).
 // True when `text` says "Không thời hạn" (no expiry), also with its last word lost ("Không thời").
 bool SaysNoExpiry(const std::string& text);
+// Upper-case letters only (any script), stray 1-letter tokens at the ends dropped (borders, photo
+// edge, background specks).
 std::string CleanName(const std::string& raw);
 // A name read with a letter wrong, lost or added, and the checked machine-readable spelling of it
 // (accent-free MRZ letters): the machine's letters, each carrying the printed letter's marks where
@@ -112,6 +112,11 @@ std::string NormalizeMarkDistances(const std::string& v);
 std::string CleanSex(const std::string& raw, bool passport);
 // "Việt Nam" (passports: "VIỆT NAM") for any reading starting VIET, else the cleaned text.
 std::string CleanNationality(const std::string& raw, bool passport);
+// Whether a line reads as a value of these closed vocabularies: its first word (accents folded,
+// up to a slash) is NAM or NU; it starts with VIET. Stricter than the Clean* functions, which
+// make the best of the line already chosen; these choose among lines.
+bool IsSexValue(const std::string& line);
+bool IsNationalityValue(const std::string& line);
 // An address as printed: specks dropped, capitalisation restored, trailing noise dropped.
 std::string CleanAddress(const std::string& raw);
 

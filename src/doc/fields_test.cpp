@@ -255,4 +255,19 @@ TEST(DocFields, AddressUnitsGetTheirCommasBack) {
   EXPECT_EQ(RestoreUnitCommas("Tổ 5 Xã"), "Tổ 5 Xã");
   EXPECT_EQ(RestoreUnitCommas(""), "");
 }
+
+TEST(DocFields, ClosedVocabulariesChooseAmongLines) {
+  EXPECT_TRUE(IsSexValue("Nam"));
+  EXPECT_TRUE(IsSexValue("Nữ"));
+  EXPECT_TRUE(IsSexValue("NAM/M"));
+  EXPECT_TRUE(IsSexValue("Nứ"));  // a mark misread still folds to NU
+  EXPECT_FALSE(IsSexValue("Kói"));
+  EXPECT_FALSE(IsSexValue("%e"));
+  EXPECT_FALSE(IsSexValue("Naweme(fv"));  // CleanSex would make it Nữ: too lax to choose with
+  EXPECT_FALSE(IsSexValue(""));
+  EXPECT_TRUE(IsNationalityValue("Việt Nam"));
+  EXPECT_TRUE(IsNationalityValue("VIỆT NAM/VIETNAMESE"));
+  EXPECT_FALSE(IsNationalityValue("Nationality"));
+  EXPECT_FALSE(IsNationalityValue(""));
+}
 }  // namespace ekyc::doc

@@ -171,7 +171,9 @@ void LabelMap::InferMissingLabels() {
 // - the label's last words, ending at a colon ("…thường trú:" read "tường trụ:");
 // - its first words (only this field's label starts with them), followed by at most as many words
 //   as the label has left, each ending at a colon or in lower case (a value starts with a capital
-//   or a digit), which are the rest of the label however garbled.
+//   or a digit), which are the rest of the label however garbled; a short first part (a
+//   two-word label's first word) only when exactly the label's remaining word count follows,
+//   the last ending at a colon ("Giới tính:" read "Giới nh:").
 void LabelMap::FindPartialLabels() {
   for (const FieldSpec& spec : specs_) {
     if (matches_.count(spec.field)) continue;
@@ -193,10 +195,11 @@ std::optional<Match> LabelMap::HeadOfLabel(int si, const std::string& label,
   const Segment& seg = segs_[si];
   const std::vector<std::string> words = Split(label, ' ');
   const int n = static_cast<int>(seg.tokens.size());
-  for (int k = static_cast<int>(words.size()) - 1; k >= 2; --k) {
+  for (int k = static_cast<int>(words.size()) - 1; k >= 1; --k) {
     std::string head;
     for (int i = 0; i < k; ++i) head += (i ? " " : "") + words[i];
-    if (head.size() < kLabels.partial_label_chars) break;
+    if (head.size() < kLabels.partial_head_closed_chars) break;
+    const bool short_head = head.size() < kLabels.partial_label_chars;
     bool unique = true;
     for (const FieldSpec& other : specs_) {
       if (other.field == spec.field) continue;
@@ -209,15 +212,18 @@ std::optional<Match> LabelMap::HeadOfLabel(int si, const std::string& label,
     // The rest of the label: words ending at a colon (inclusive) or in lower case.
     const int rest = static_cast<int>(words.size()) - k;
     int end = m.end_tok;
+    bool closed = false;
     for (int t = m.end_tok; t < n && t < m.end_tok + rest; ++t) {
       const std::string& text = seg.words[seg.tokens[t].word].text;
       if (text.ends_with(':')) {
         end = t + 1;
+        closed = end - m.end_tok == rest;
         break;
       }
       if (!StartsLowercase(text)) break;
       end = t + 1;
     }
+    if (short_head && !closed) continue;
     m.end_tok = end;
     m.dist += LabelTolerance(label.size()) + 1;  // weaker than any whole label
     m.len = label.size();

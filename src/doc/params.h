@@ -70,6 +70,9 @@ struct LabelParams {
   // A label read in part (its first or last words, at the start of a line): the part is at least
   // this long, so that it is a label's words and not a value's.
   unsigned partial_label_chars = 8;
+  // A shorter first part is still the label when the words after it close the label exactly as
+  // it is printed: as many words as the label has left, the last ending at its colon.
+  unsigned partial_head_closed_chars = 4;
 };
 inline constexpr LabelParams kLabels{};
 
