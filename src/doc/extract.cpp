@@ -23,6 +23,29 @@ bool HasWordInCapitals(const Segment& s, int from, int to) {
   return false;
 }
 
+// Where the words after `spec`'s English label start on a line of segment `s` that starts with it
+// at word `from`: the end of the run of words that reads most like the label (the segment's end
+// when that is the whole line).
+int AfterOwnEnglishLabel(const Segment& s, int from, const FieldSpec& spec) {
+  const int n = static_cast<int>(s.words.size());
+  if (spec.english == nullptr) return n;
+  const std::string en = spec.english;
+  // The run of words from `from` that reads most like the label; ties go to the longer run.
+  int best_end = n;
+  int best = EditDistance(KeyFrom(s, from), en);
+  std::string key;
+  for (int end = from + 1; end < n; ++end) {
+    for (const auto& t : s.tokens)
+      if (t.word == end - 1) key += (key.empty() ? "" : " ") + t.key;
+    const int d = EditDistance(key, en);
+    if (d < best) {
+      best = d;
+      best_end = end;
+    }
+  }
+  return best_end;
+}
+
 }  // namespace
 
 // Segments below the label box `lab` (in segment `ref`) and roughly left-aligned with it or with
@@ -57,6 +80,15 @@ std::vector<ValueExtractor::Line> ValueExtractor::Below(int ref, cv::Rect lab, i
     // texts) is the label's English sub-label, however garbled.
     const bool not_the_value = spec.capitals && MostlyLowercase(WordsText(s, from, n));
     if (IsEnglishLabel(KeyFrom(s, from), &spec) || not_the_value) {
+      // The value's next words may be read into the sub-label's segment, after it: they are the
+      // value's next line.
+      const int after = not_the_value ? n : AfterOwnEnglishLabel(s, from, spec);
+      if (after < n && HasLetterOrDigit(WordsText(s, after, n))) {
+        last_bottom = box.br().y;
+        gap_from = last_bottom;
+        out.push_back({static_cast<int>(i), after});
+        continue;
+      }
       // Passed over, but the rest of its text line may hold the value (the sub-label printed under
       // the label, the value's next line beside it).
       last_bottom = std::max(last_bottom, box.y);

@@ -165,6 +165,36 @@ TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
   EXPECT_EQ(ValueExtractor(nsegs, nat_labels).Value(nat_specs[0]).text, "Việt Nam");
 }
 
+TEST(DocExtract, AWrappedValuesWordsAfterItsSubLabelOnOneSegment) {
+  // The value wraps under its label; its last word was read into the English sub-label's segment.
+  auto segs = Page({{"Đặc", 48, 48, 40, 30},
+                    {"điểm", 93, 48, 55, 30},
+                    {"nhân", 153, 48, 50, 30},
+                    {"dạng:", 208, 48, 60, 30},
+                    {"Sẹo", 280, 48, 45, 30},
+                    {"chấm", 330, 48, 60, 30},
+                    {"Personal", 48, 96, 100, 28},
+                    {"identjfication", 153, 96, 160, 28},
+                    {"phải", 320, 96, 46, 28}});
+  FieldSpec marks{"di_hinh", FieldKind::kText, {"DAC DIEM NHAN DANG"}, "PERSONAL IDENTIFICATION"};
+  marks.max_lines = 3;
+  marks.below = true;
+  std::vector<FieldSpec> specs = {marks};
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Sẹo chấm phải");
+  // The sub-label alone on its line is passed over, as before.
+  auto alone = Page({{"Đặc", 48, 48, 40, 30},
+                     {"điểm", 93, 48, 55, 30},
+                     {"nhân", 153, 48, 50, 30},
+                     {"dạng:", 208, 48, 60, 30},
+                     {"Sẹo", 280, 48, 45, 30},
+                     {"chấm", 330, 48, 60, 30},
+                     {"Personal", 48, 96, 100, 28},
+                     {"identjfication", 153, 96, 160, 28}});
+  LabelMap alone_labels(alone, specs);
+  EXPECT_EQ(ValueExtractor(alone, alone_labels).Value(specs[0]).text, "Sẹo chấm");
+}
+
 TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {
   auto segs = Page({{"Quê", 270, 400, 40, 22},
                     {"quán:", 315, 400, 55, 22},

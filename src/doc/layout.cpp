@@ -139,8 +139,10 @@ std::map<std::pair<DocType, Side>, SideLayout> BuildLayouts() {
 
   SideLayout chip_back;
   chip_back.fields = {
+      // The value starts after the long bilingual label and wraps in the column left of the
+      // fingerprints: up to three lines.
       F("di_hinh", K::kText, {"DAC DIEM NHAN DANG PERSONAL IDENTIFICATION", "DAC DIEM NHAN DANG"},
-        2, true),
+        3, true),
       F("ngay_cap", K::kDate, {"NGAY THANG NAM DATE MONTH YEAR", "NGAY THANG NAM"})};
   m[{DocType::kCccdChip, kB}] = Bilingual(chip_back);
 
