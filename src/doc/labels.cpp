@@ -136,9 +136,9 @@ void LabelMap::DropOutOfOrderShortLabels() {
 
 // A short label the page pass garbled ("Họ tên:" read as "nọ te:") leaves its value unread. When
 // the next field's label was found, one of the lines above it in the same column (at most the
-// field's line count) is this field's first line: the nearest whose label ends at a word ending
-// with ':' within the label's length. A wrapped address puts its last line in between; marks read
-// on the portrait are not in the column.
+// field's line count) is this field's first line: the nearest that starts with a garbled label
+// (GarbledLabelAt). A wrapped address puts its last line in between; marks read on the portrait
+// are not in the column.
 void LabelMap::InferMissingLabels() {
   const LabelParams& p = kLabels;
   for (size_t f = 0; f + 1 < specs_.size(); ++f) {
@@ -157,7 +157,7 @@ void LabelMap::InferMissingLabels() {
       if (IsLabelSegment(si) || top - seg.box.br().y > p.max_line_gap * h) break;
       ++lines;
       top = seg.box.y;
-      if (auto m = LabelEndingInColon(si, spec)) {
+      if (auto m = GarbledLabelAt(si, spec)) {
         matches_[spec.field] = *m;
         break;
       }
@@ -251,27 +251,41 @@ std::optional<Match> LabelMap::TailOfLabel(int si, const std::string& label) con
   return std::nullopt;
 }
 
-std::optional<Match> LabelMap::LabelEndingInColon(int si, const FieldSpec& spec) const {
+std::optional<Match> LabelMap::GarbledLabelAt(int si, const FieldSpec& spec) const {
   const Segment& seg = segs_[si];
+  const int n = static_cast<int>(seg.words.size());
   std::string shortest = spec.labels.back();
   const int label_words = WordCount(shortest);
-  for (int w = 0; w <= label_words && w < static_cast<int>(seg.words.size()) - 1; ++w) {
-    if (seg.words[w].text.back() != ':') continue;
-    Match m;
-    m.seg = si;
-    m.first_tok = 0;
-    m.end_tok = static_cast<int>(seg.tokens.size());
-    for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
-      if (seg.tokens[t].word > w) {
-        m.end_tok = t;
-        break;
-      }
+  // The label's last word: the first ending at a colon within the label's word count (and one
+  // more for a word split in two)...
+  int last = -1;
+  for (int w = 0; w <= label_words && w < n - 1; ++w) {
+    if (seg.words[w].text.back() == ':') {
+      last = w;
+      break;
     }
-    m.dist = LabelTolerance(shortest.size()) + 1;
-    m.len = shortest.size();
-    if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size())) return m;
-    return std::nullopt;
   }
+  // ...or, for a value printed in capitals, the last of at most the label's word count of words
+  // in lower case that a word in capitals follows.
+  if (last < 0 && spec.capitals) {
+    int w = 0;
+    while (w < label_words && w < n - 1 && StartsLowercase(seg.words[w].text)) ++w;
+    if (w > 0 && MostlyUppercase(seg.words[w].text)) last = w - 1;
+  }
+  if (last < 0) return std::nullopt;
+  Match m;
+  m.seg = si;
+  m.first_tok = 0;
+  m.end_tok = static_cast<int>(seg.tokens.size());
+  for (int t = 0; t < static_cast<int>(seg.tokens.size()); ++t) {
+    if (seg.tokens[t].word > last) {
+      m.end_tok = t;
+      break;
+    }
+  }
+  m.dist = LabelTolerance(shortest.size()) + 1;
+  m.len = shortest.size();
+  if (m.end_tok > 0 && m.end_tok < static_cast<int>(seg.tokens.size())) return m;
   return std::nullopt;
 }
 

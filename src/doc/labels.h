@@ -53,7 +53,10 @@ class LabelMap {
   void FindPartialLabels();
   std::optional<Match> HeadOfLabel(int si, const std::string& label, const FieldSpec& spec) const;
   std::optional<Match> TailOfLabel(int si, const std::string& label) const;
-  std::optional<Match> LabelEndingInColon(int si, const FieldSpec& spec) const;
+  // The start of segment `si` read as `spec`'s label however garbled: words up to one ending at a
+  // colon within the label's word count, or, for a value printed in capitals, up to the label's
+  // word count of words in lower case before a word in capitals ("nọ se TRẦN VĂN TÂM").
+  std::optional<Match> GarbledLabelAt(int si, const FieldSpec& spec) const;
 
   const std::vector<Segment>& segs_;
   const std::vector<FieldSpec>& specs_;

@@ -91,6 +91,35 @@ TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
   EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
 }
 
+TEST(DocLabels, AGarbledLabelWithoutItsColonBeforeANameInCapitals) {
+  // "Họ tên" read "nọ se", no colon: words in lower case, then the name in capitals.
+  auto specs = TwoFields();
+  specs[0].capitals = true;
+  auto segs = Page({{"nọ", 250, 250, 30, 22},
+                    {"se", 285, 250, 25, 22},
+                    {"TRẦN", 340, 246, 80, 30},
+                    {"VĂN", 425, 246, 60, 30},
+                    {"Sinh", 250, 300, 45, 22},
+                    {"ngày:", 300, 300, 60, 22},
+                    {"01-02-1990", 370, 298, 130, 26}});
+  LabelMap labels(segs, specs);
+  auto m = labels.LabelOf("ho_ten");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
+  // More lower-case words than the label has: not its label.
+  auto long_lower = Page({{"nọ", 250, 250, 30, 22},
+                          {"se", 285, 250, 25, 22},
+                          {"và", 315, 250, 25, 22},
+                          {"TRẦN", 345, 246, 80, 30},
+                          {"Sinh", 250, 300, 45, 22},
+                          {"ngày:", 300, 300, 60, 22},
+                          {"01-02-1990", 370, 298, 130, 26}});
+  EXPECT_FALSE(LabelMap(long_lower, specs).LabelOf("ho_ten"));
+  // A value not printed in capitals takes no such label.
+  specs[0].capitals = false;
+  EXPECT_FALSE(LabelMap(segs, specs).LabelOf("ho_ten"));
+}
+
 TEST(DocLabels, ALabelsLastWordsEndingAtAColonAreItsLabel) {
   // "Nơi" lost: "thường trú:" read "tường trụ:" at the start of the residence's line.
   auto segs = Page({{"Quê", 270, 400, 40, 22},
