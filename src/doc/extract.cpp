@@ -389,10 +389,36 @@ Extracted ValueExtractor::Spelled(const std::string& accent_free, int max_edits)
           }
     }
   }
+  if (e.spans.empty()) {
+    // A value that fell apart into segments at a wide word gap: a segment and the ones continuing
+    // its text line, joined.
+    best = max_edits + 1;
+    for (size_t i = 0; i < segs_.size(); ++i) {
+      if (labels_.IsLabelSegment(static_cast<int>(i))) continue;
+      std::vector<Span> spans = {{static_cast<int>(i), 0, static_cast<int>(segs_[i].words.size())}};
+      std::string text = WordsText(segs_[i], 0, spans.front().to_word);
+      for (int j : SameLineRight(static_cast<int>(i))) {
+        const int n = static_cast<int>(segs_[j].words.size());
+        spans.push_back({j, 0, n});
+        text += ' ';
+        text += WordsText(segs_[j], 0, n);
+        const int d = EditDistance(FoldKey(CleanName(text)), want);
+        if (d < best) {
+          best = d;
+          e.spans = spans;
+        }
+      }
+    }
+  }
   if (e.spans.empty()) return e;
-  const Span& sp = e.spans.front();
-  e.text = WordsText(segs_[sp.seg], sp.from_word, sp.to_word);
-  e.conf = WordsConf(segs_[sp.seg], sp.from_word, sp.to_word);
+  double conf = 0;
+  for (const Span& sp : e.spans) {
+    const Segment& s = segs_[sp.seg];
+    if (!e.text.empty()) e.text += ' ';
+    e.text += WordsText(s, sp.from_word, sp.to_word);
+    conf += WordsConf(s, sp.from_word, sp.to_word);
+  }
+  e.conf = conf / static_cast<double>(e.spans.size());
   return e;
 }
 

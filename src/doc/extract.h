@@ -32,8 +32,9 @@ class ValueExtractor {
   Extracted Value(const FieldSpec& spec) const;
   // The words spelling `accent_free` (a checked MRZ's name part) once accents are folded away:
   // a segment that is that text up to `max_edits`, else a run of words inside a segment that is
-  // exactly it. Found by its text, wherever the page pass put it, for when its label was not read.
-  // Empty when none.
+  // exactly it, else a segment joined with those continuing its text line (SameLineRight) up to
+  // `max_edits`. Found by its text, wherever the page pass put it, for when its label was not read
+  // or its value fell apart. Empty when none.
   Extracted Spelled(const std::string& accent_free, int max_edits) const;
   // The one word of the page inside `column` (by its centre) that is a valid date, for a date
   // field whose label was not read and whose column holds no other date; empty otherwise.

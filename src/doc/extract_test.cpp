@@ -364,6 +364,14 @@ TEST(DocExtract, SpelledFindsAMachineNameWhereverThePagePassPutIt) {
   EXPECT_EQ(given.spans[0].from_word, 1);
   // A label's words are never a name ("Số hộ chiếu" holds "HỘ").
   EXPECT_TRUE(x.Spelled("HO", 0).spans.empty());
+  // A name whose words were read as segments of their own on one text line: joined.
+  std::vector<Segment> apart = Page({{"VĂN", 702, 324, 67, 28}});
+  for (const Segment& sg : Page({{"TÙNG", 781, 330, 93, 22}})) apart.push_back(sg);
+  LabelMap apart_labels(apart, specs);
+  Extracted joined = ValueExtractor(apart, apart_labels).Spelled("VAN TUNG", 1);
+  EXPECT_EQ(joined.text, "VĂN TÙNG");
+  EXPECT_EQ(joined.spans.size(), 2u);
+  EXPECT_TRUE(ValueExtractor(apart, apart_labels).Spelled("VAN TRUNG HIEU", 1).spans.empty());
 }
 
 }  // namespace
