@@ -28,6 +28,7 @@
 #include "doc/params.h"
 #include "doc/reread.h"
 #include "doc/result_fields.h"
+#include "doc/surnames.h"
 #include "doc/tesseract_recognizer.h"
 #include "doc/text.h"
 
@@ -158,6 +159,14 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   const std::vector<IdCandidate> id_readings = ReadPrintedFields(page, layout, &r);
   ReadFixedTexts(page, &r);
   CrossCheckMachineReadable(&r, layout.qr_side);
+  // A surname read with a mark lost or wrong, or spelled only by the accent-free MRZ, gets the
+  // marks of the one listed surname with its letters; a QR's name is exact as it is.
+  for (const char* name : {"ho_ten", "ho"}) {
+    Field* f = GetMutable(&r, name);
+    if (f == nullptr || !f->present() || f->source.find("qr") != std::string::npos) continue;
+    f->value = std::string_view(name) == "ho" ? RestoreSurname(f->value)
+                                              : RestoreFullNameSurname(f->value);
+  }
   // One confidence per character of the ID numbers (validate.idconf), once their values settled.
   for (const char* name : {"id", "so_dinh_danh"}) {
     if (Field* f = GetMutable(&r, name); f != nullptr && f->present())
