@@ -421,13 +421,21 @@ void FixNameFillers(std::string& s, size_t from) {
   if (s.size() - end >= 3) std::fill(s.begin() + static_cast<long>(end), s.end(), '<');
 }
 
-// The syllables a name word read from OCR-B stands for, when fillers read as look-alike letters
-// (`K`, `S`, `E`, `C`, `X`) explain why it is not one: glued to its ends (`VUK`, `KLOC`) or taking
+// The syllables a name word read from OCR-B stands for, when a Q read as O, or fillers read as
+// look-alike letters (`K`, `S`, `E`, `C`, `X`), explain why it is not one: glued to its ends (`VUK`, `KLOC`) or taking
 // the place of the `<` between two syllables (`KHANHCVY`). Empty when the word cannot be
 // explained so (minority names such as `KSOR` are left as read by the caller).
 std::vector<std::string> ExplainNameWord(const std::string& w, int depth = 0) {
   if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) return {w};
   if (depth > 3 || w.size() < 2) return {};
+  // OCR-B's Q is its O with a short tail, which blur takes away: a word that is no syllable with
+  // an O where a syllable has its Q (`OUACH`, `OUOC`) is that syllable.
+  for (size_t i = 0; i < w.size(); ++i) {
+    if (w[i] != 'O') continue;
+    std::string q = w;
+    q[i] = 'Q';
+    if (CouldBeAccentFreeSyllable(q, /*personal_name=*/true)) return {q};
+  }
   // Look-alikes at the ends, fewest first.
   std::string best;
   size_t best_cut = w.size();

@@ -309,6 +309,14 @@ TEST(DocMrz, OcrBFillersReadAsLettersNeverReachTheName) {
   r = ParseMrz(read3, Day(2026, 12, 6));
   EXPECT_EQ(r->surname, "CHAU");
   EXPECT_EQ(r->lines, sep);
+  // OCR-B's Q read as O: no syllable starts OU, many start QU.
+  auto qu = Td3("BUI<<QUOC<SON", "931110", "001093123456");
+  auto read4 = qu;
+  read4[0] = "P<VNMBUI<<OUOC<SON";
+  read4[0].resize(44, '<');
+  r = ParseMrz(read4, Day(2026, 12, 6));
+  EXPECT_EQ(r->given_names, "QUOC SON");
+  EXPECT_EQ(r->lines, qu);
   // A name that is not a Vietnamese syllable and has no look-alike to blame stays as read.
   auto ksor = Td3("KSOR<<H<BLONG", "931110", "001093123456");
   r = ParseMrz(ksor, Day(2026, 12, 6));
