@@ -285,7 +285,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
     auto closed_value = [&](const std::string& line) {
       return spec.kind == FieldKind::kSex           ? IsSexValue(line)
              : spec.kind == FieldKind::kNationality ? IsNationalityValue(line)
-                                                     : true;
+                                                    : true;
     };
     std::optional<Line> unrecognised;
     // One line more than wanted: a line of small print among them is passed over.

@@ -137,19 +137,19 @@ TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
   FieldSpec sex{"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}};
   sex.english = "SEX";
   std::vector<FieldSpec> specs = {sex};
-  // The English sub-label "Sex" read "Kói": not a sex, so the line under it is the value.
-  auto segs = Page({{"Giới", 366, 727, 45, 17},
-                    {"tính:", 415, 727, 45, 17},
-                    {"Kói", 367, 758, 28, 15},
-                    {"Nữ", 368, 790, 50, 26}});
+  // The English sub-label "Sex" read "Kói", then the value's line.
+  auto with_value = [](const char* value) {
+    return Page({{"Giới", 366, 727, 45, 17},
+                 {"tính:", 415, 727, 45, 17},
+                 {"Kói", 367, 758, 28, 15},
+                 {value, 368, 790, 50, 26}});
+  };
+  // "Kói" is not a sex, so the line under it is the value.
+  auto segs = with_value("Nữ");
   LabelMap labels(segs, specs);
-  ValueExtractor ex(segs, labels);
-  EXPECT_EQ(ex.Value(specs[0]).text, "Nữ");
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Nữ");
   // No line under the label is a sex: the first is taken, as for any value.
-  auto none = Page({{"Giới", 366, 727, 45, 17},
-                    {"tính:", 415, 727, 45, 17},
-                    {"Kói", 367, 758, 28, 15},
-                    {"Mừ", 368, 790, 50, 26}});
+  auto none = with_value("Mừ");
   LabelMap none_labels(none, specs);
   EXPECT_EQ(ValueExtractor(none, none_labels).Value(specs[0]).text, "Kói");
   // Nationality: the sub-label garbled before the value.
@@ -166,33 +166,25 @@ TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
 }
 
 TEST(DocExtract, AWrappedValuesWordsAfterItsSubLabelOnOneSegment) {
-  // The value wraps under its label; its last word was read into the English sub-label's segment.
-  auto segs = Page({{"Đặc", 48, 48, 40, 30},
-                    {"điểm", 93, 48, 55, 30},
-                    {"nhân", 153, 48, 50, 30},
-                    {"dạng:", 208, 48, 60, 30},
-                    {"Sẹo", 280, 48, 45, 30},
-                    {"chấm", 330, 48, 60, 30},
-                    {"Personal", 48, 96, 100, 28},
-                    {"identjfication", 153, 96, 160, 28},
-                    {"phải", 320, 96, 46, 28}});
   FieldSpec marks{"di_hinh", FieldKind::kText, {"DAC DIEM NHAN DANG"}, "PERSONAL IDENTIFICATION"};
   marks.max_lines = 3;
   marks.below = true;
   std::vector<FieldSpec> specs = {marks};
-  LabelMap labels(segs, specs);
-  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Sẹo chấm phải");
-  // The sub-label alone on its line is passed over, as before.
-  auto alone = Page({{"Đặc", 48, 48, 40, 30},
-                     {"điểm", 93, 48, 55, 30},
-                     {"nhân", 153, 48, 50, 30},
-                     {"dạng:", 208, 48, 60, 30},
-                     {"Sẹo", 280, 48, 45, 30},
-                     {"chấm", 330, 48, 60, 30},
-                     {"Personal", 48, 96, 100, 28},
-                     {"identjfication", 153, 96, 160, 28}});
+  // The value wraps under its label; the English sub-label is read on the next line.
+  std::vector<testing::W> words = {
+      {"Đặc", 48, 48, 40, 30},       {"điểm", 93, 48, 55, 30},
+      {"nhân", 153, 48, 50, 30},     {"dạng:", 208, 48, 60, 30},
+      {"Sẹo", 280, 48, 45, 30},      {"chấm", 330, 48, 60, 30},
+      {"Personal", 48, 96, 100, 28}, {"identjfication", 153, 96, 160, 28}};
+  // The sub-label alone on its line is passed over.
+  auto alone = Page(words);
   LabelMap alone_labels(alone, specs);
   EXPECT_EQ(ValueExtractor(alone, alone_labels).Value(specs[0]).text, "Sẹo chấm");
+  // The value's last word read into the sub-label's segment, after it: the value's next line.
+  words.push_back({"phải", 320, 96, 46, 28});
+  auto segs = Page(words);
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "Sẹo chấm phải");
 }
 
 TEST(DocExtract, AWrappedAddressStopsAtTheNextLabel) {

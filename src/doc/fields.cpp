@@ -466,7 +466,9 @@ bool IsSexValue(const std::string& line) {
   return first == "NAM" || first == "NU";
 }
 
-bool IsNationalityValue(const std::string& line) { return FoldKey(line).starts_with("VIET"); }
+bool IsNationalityValue(const std::string& line) {
+  return FoldKey(line).starts_with("VIET");
+}
 
 std::string CleanNationality(const std::string& raw, bool passport) {
   if (FoldKey(raw).rfind("VIET", 0) == 0) return passport ? "VIỆT NAM" : "Việt Nam";

@@ -172,13 +172,15 @@ TEST(DocLabels, AShortFirstWordIsTheLabelOnlyWhenTheRestClosesItAtAColon) {
   const std::vector<FieldSpec> specs = {{"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}},
                                         {"quoc_tich", FieldKind::kNationality, {"QUOC TICH"}}};
   // "Giới tính: Nam" read "Giới nh: Nam": the first word, then one garbled word at its colon.
-  auto garbled = Page({{"Giới", 353, 497, 50, 27}, {"nh:", 408, 497, 40, 27}, {"Nam", 455, 497, 50, 27}});
+  auto garbled =
+      Page({{"Giới", 353, 497, 50, 27}, {"nh:", 408, 497, 40, 27}, {"Nam", 455, 497, 50, 27}});
   LabelMap labels(garbled, specs);
   auto m = labels.LabelOf("gioi_tinh");
   ASSERT_TRUE(m);
   EXPECT_EQ(m->end_tok, 2);  // the value starts at "Nam"
   // Without the colon closing the label at its word count, a short first word says nothing.
-  auto no_colon = Page({{"Giới", 353, 497, 50, 27}, {"nh", 408, 497, 30, 27}, {"Nam", 445, 497, 50, 27}});
+  auto no_colon =
+      Page({{"Giới", 353, 497, 50, 27}, {"nh", 408, 497, 30, 27}, {"Nam", 445, 497, 50, 27}});
   EXPECT_FALSE(LabelMap(no_colon, specs).LabelOf("gioi_tinh"));
   auto late_colon = Page({{"Giới", 353, 497, 50, 27},
                           {"xa", 408, 497, 20, 27},

@@ -422,9 +422,9 @@ void FixNameFillers(std::string& s, size_t from) {
 }
 
 // The syllables a name word read from OCR-B stands for, when a Q read as O, or fillers read as
-// look-alike letters (`K`, `S`, `E`, `C`, `X`), explain why it is not one: glued to its ends (`VUK`, `KLOC`) or taking
-// the place of the `<` between two syllables (`KHANHCVY`). Empty when the word cannot be
-// explained so (minority names such as `KSOR` are left as read by the caller).
+// look-alike letters (`K`, `S`, `E`, `C`, `X`), explain why it is not one: glued to its ends
+// (`VUK`, `KLOC`) or taking the place of the `<` between two syllables (`KHANHCVY`). Empty when the
+// word cannot be explained so (minority names such as `KSOR` are left as read by the caller).
 std::vector<std::string> ExplainNameWord(const std::string& w, int depth = 0) {
   if (CouldBeAccentFreeSyllable(w, /*personal_name=*/true)) return {w};
   if (depth > 3 || w.size() < 2) return {};

@@ -164,8 +164,7 @@ cv::Rect FieldRereader::DateLineBox(const Extracted& e) const {
   // The page pass may have merged the date's line with the line below or cut a word short.
   cv::Rect line = SpanLineBox(segs_, e.spans.front());
   if (line.empty()) return {};
-  line.width =
-      std::max(line.width, static_cast<int>(kReread.date_min_width_heights * line.height));
+  line.width = std::max(line.width, static_cast<int>(kReread.date_min_width_heights * line.height));
   return line & cv::Rect(0, 0, gray_.cols, gray_.rows);
 }
 

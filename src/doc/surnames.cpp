@@ -12,15 +12,17 @@ namespace {
 // Upper case, NFC. Common surnames first, then rarer ones (several of minorities' names) kept
 // so that their folded spelling is not taken for a common one's.
 constexpr std::string_view kSurnames[] = {
-    "NGUYỄN", "TRẦN", "LÊ", "PHẠM", "HOÀNG", "HUỲNH", "PHAN", "VŨ", "VÕ", "ĐẶNG", "BÙI", "ĐỖ", "HỒ",
-    "NGÔ", "DƯƠNG", "LÝ", "ĐÀO", "ĐOÀN", "VƯƠNG", "TRỊNH", "TRƯƠNG", "LÂM", "PHÙNG", "MAI", "TÔ",
-    "HÀ", "TẠ", "CAO", "LƯƠNG", "LƯU", "ĐINH", "CHÂU", "QUÁCH", "THÁI", "TỪ", "KIỀU", "LA", "LÃ",
-    "LẠI", "TRIỆU", "TĂNG", "KHÚC", "KHỔNG", "DOÃN", "CHU", "CHỬ", "CHUNG", "ÂU", "GIANG", "HỨA",
-    "KIM", "LỤC", "MẠC", "NGHIÊM", "NINH", "NÔNG", "ÔNG", "QUAN", "THẠCH", "TÔN", "TỐNG", "TÒNG",
-    "TRANG", "VĂN", "VI", "VÌ", "VIÊN", "CÙ", "DIỆP", "DƯ", "HẦU", "HÀN", "HÁN", "LÒ", "LÔ", "MÃ",
-    "NHAN", "PHÍ", "PHÓ", "SẦM", "THÂN", "THIỀU", "TIÊU", "TRÌNH", "ỨNG", "ƯNG", "ĐÀM", "ĐỒNG",
-    "ĐƯỜNG", "LƯỜNG", "HẠ", "KHƯƠNG", "BẠCH", "BẾ", "CẤN", "ĐIÊU", "GIÁP", "LĂNG", "PHỤNG", "QUÀNG",
-    "LỮ", "TIẾT",
+    "NGUYỄN", "TRẦN",   "LÊ",    "PHẠM",   "HOÀNG", "HUỲNH", "PHAN",  "VŨ",   "VÕ",    "ĐẶNG",
+    "BÙI",    "ĐỖ",     "HỒ",    "NGÔ",    "DƯƠNG", "LÝ",    "ĐÀO",   "ĐOÀN", "VƯƠNG", "TRỊNH",
+    "TRƯƠNG", "LÂM",    "PHÙNG", "MAI",    "TÔ",    "HÀ",    "TẠ",    "CAO",  "LƯƠNG", "LƯU",
+    "ĐINH",   "CHÂU",   "QUÁCH", "THÁI",   "TỪ",    "KIỀU",  "LA",    "LÃ",   "LẠI",   "TRIỆU",
+    "TĂNG",   "KHÚC",   "KHỔNG", "DOÃN",   "CHU",   "CHỬ",   "CHUNG", "ÂU",   "GIANG", "HỨA",
+    "KIM",    "LỤC",    "MẠC",   "NGHIÊM", "NINH",  "NÔNG",  "ÔNG",   "QUAN", "THẠCH", "TÔN",
+    "TỐNG",   "TÒNG",   "TRANG", "VĂN",    "VI",    "VÌ",    "VIÊN",  "CÙ",   "DIỆP",  "DƯ",
+    "HẦU",    "HÀN",    "HÁN",   "LÒ",     "LÔ",    "MÃ",    "NHAN",  "PHÍ",  "PHÓ",   "SẦM",
+    "THÂN",   "THIỀU",  "TIÊU",  "TRÌNH",  "ỨNG",   "ƯNG",   "ĐÀM",   "ĐỒNG", "ĐƯỜNG", "LƯỜNG",
+    "HẠ",     "KHƯƠNG", "BẠCH",  "BẾ",     "CẤN",   "ĐIÊU",  "GIÁP",  "LĂNG", "PHỤNG", "QUÀNG",
+    "LỮ",     "TIẾT",
 };
 
 struct Index {
