@@ -471,7 +471,7 @@ bool IsNationalityValue(const std::string& line) {
 }
 
 std::string CleanNationality(const std::string& raw, bool passport) {
-  if (FoldKey(raw).rfind("VIET", 0) == 0) return passport ? "VIỆT NAM" : "Việt Nam";
+  if (IsNationalityValue(raw)) return passport ? "VIỆT NAM" : "Việt Nam";
   return CleanText(raw);
 }
 
