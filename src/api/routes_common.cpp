@@ -98,6 +98,7 @@ std::shared_ptr<Capabilities> LoadCapabilities(const Config& config, const Capab
   } else {
     caps->normalizer = *norm;
     caps->text = std::shared_ptr<const vn::TextTools>(std::move(*text));
+    caps->doc_options.places = caps->normalizer->shared_index();
   }
 
   store::StoreOptions so = store::OptionsFromConfig(config);

@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/cpu_time.h"
 #include "doc/doc.h"
+#include "vn/vn.h"
 
 namespace ekyc::app {
 namespace {
@@ -143,6 +144,12 @@ Result<doc::DocReaderOptions> ReaderOptions(const std::string& tessdata, std::st
   opt.page = *p;
   opt.mrz = *m;
   opt.date_lines = *d;
+  // The official units (EKYC_VN_INDEX, else data/vn-admin.tsv beside the binary), as the server.
+  EKYC_ASSIGN_OR_RETURN(std::string index_override, EnvString(ProcessEnv(), "EKYC_VN_INDEX", ""));
+  std::error_code ec;
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  EKYC_ASSIGN_OR_RETURN(opt.places,
+                        vn::AdminIndex::Load(vn::DefaultIndexPath(exe, index_override)));
   if (opt.lines == doc::TextEngine::kTrained || opt.page == doc::TextEngine::kTrained ||
       opt.mrz == doc::TextEngine::kTrained || opt.date_lines == doc::TextEngine::kTrained) {
     EKYC_ASSIGN_OR_RETURN(opt.models, infer::ModelSet::Load(config.model_dir));

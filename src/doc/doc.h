@@ -25,6 +25,10 @@
 #include "doc/recognizer.h"
 #include "infer/infer.h"
 
+namespace ekyc::vn {
+class AdminIndex;
+}
+
 namespace ekyc::doc {
 
 enum class DocType { kUnknown, kCmnd9, kCmnd12, kCccd2016, kCccdChip, kCanCuoc, kPassport };
@@ -100,6 +104,9 @@ struct DocReaderOptions {
   // given to the engine that reads it best (docs/doc.md, "Recognisers").
   TextEngine date_lines = TextEngine::kTesseract;
   std::shared_ptr<const infer::ModelSet> models;
+  // The official administrative units (vn/vn.h): a provincial issuer's province is spelled as
+  // they spell it. Without them it is returned as read.
+  std::shared_ptr<const vn::AdminIndex> places;
   bool trace = false;  // fill DocResult::trace (`ekyc read --trace`)
 };
 

@@ -512,37 +512,4 @@ TextLine IssueDateLine(const std::vector<Segment>& segs) {
   return {};
 }
 
-std::string FindIssuer(const std::vector<Segment>& segs, DocType type) {
-  const std::string page = PageText(segs);
-  if (type == DocType::kPassport) {
-    if (PageHas(page, "CUC QUAN LY XUAT NHAP CANH")) return "CỤC QUẢN LÝ XUẤT NHẬP CẢNH";
-    return {};
-  }
-  if (PageHas(page, "QUAN LY HANH CHINH VE TRAT TU XA HOI"))
-    return "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI";
-  if (PageHas(page, "DKQL CU TRU VA DLQG VE DAN CU"))
-    return "CỤC TRƯỞNG CỤC CẢNH SÁT ĐKQL CƯ TRÚ VÀ DLQG VỀ DÂN CƯ";
-  if (type == DocType::kCanCuoc && PageHas(page, "BO CONG AN")) return "BỘ CÔNG AN";
-  // Provincial police director: the issuer line (+ the province on the next line for CMND 12).
-  for (size_t i = 0; i < segs.size(); ++i) {
-    Match m;
-    if (MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CONG AN", false, &m) ||
-        MatchIn(segs[i], static_cast<int>(i), "GIAM DOC CA", false, &m)) {
-      const int first_word = segs[i].tokens[m.first_tok].word;
-      std::string rest = WordsText(segs[i], first_word, static_cast<int>(segs[i].words.size()));
-      std::string out = CleanText(vn::TextTools::Upper(rest));
-      std::string key = FoldKey(out);
-      if ((key == "GIAM DOC CONG AN" ||
-           EditDistance(key, "GIAM DOC CONG AN") <= kExtract.issuer_line_edits) &&
-          i + 1 < segs.size()) {
-        const std::string next =
-            WordsText(segs[i + 1], 0, static_cast<int>(segs[i + 1].words.size()));
-        out += " " + CleanText(vn::TextTools::Upper(next));
-      }
-      return out;
-    }
-  }
-  return {};
-}
-
 }  // namespace ekyc::doc

@@ -1,7 +1,7 @@
 // Value extraction: the words that make up each field's value, found from its label by the layout
 // table's rules (after the label on its line, the line(s) below it in its column, a larger value
-// in a line group of its own beside it), and the fixed-text values of back sides (issue date in
-// words, issuer).
+// in a line group of its own beside it), and the issue date in words of back sides (the issuer is
+// issuer.h's).
 //
 // Thread-safety: ValueExtractor is immutable after construction; free functions are pure.
 #pragma once
@@ -82,9 +82,5 @@ struct TextLine {
   std::vector<cv::Rect> parts;  // the segments' boxes, left to right
 };
 TextLine IssueDateLine(const std::vector<Segment>& segs);
-
-// The issuer as printed, from a closed vocabulary (plus the province of a provincial police
-// director); empty when none is read.
-std::string FindIssuer(const std::vector<Segment>& segs, DocType type);
 
 }  // namespace ekyc::doc

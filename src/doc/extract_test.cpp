@@ -307,8 +307,6 @@ TEST(DocExtract, FixedTextsOfBacks) {
                     {"HÀ", 605, 340, 30, 22},
                     {"NỘI", 640, 340, 45, 22}});
   EXPECT_EQ(FindVietnameseIssueDate(segs), "12/03/2010");
-  EXPECT_EQ(FindIssuer(segs, DocType::kCmnd9), "GIÁM ĐỐC CA HÀ NỘI");
-  EXPECT_EQ(FindIssuer(segs, DocType::kPassport), "");
 }
 
 TEST(DocExtract, IssueDateInWordsAndItsLine) {

@@ -467,7 +467,12 @@ bool IsSexValue(const std::string& line) {
 }
 
 bool IsNationalityValue(const std::string& line) {
-  return FoldKey(line).starts_with("VIET");
+  if (FoldKey(line).starts_with("VIET")) return true;
+  // One letter misread in "Việt Nam" ("VHẸT NAM"), or the Vietnamese words lost and the passport's
+  // English one read ("NAM/VIETNAMESE").
+  const std::string letters = FoldLetters(line);
+  return (letters.size() >= 6 && EditDistance(letters.substr(0, 7), "VIETNAM") <= 1) ||
+         (letters.size() >= 9 && BestSubstringDistance(letters, "VIETNAMESE") <= 1);
 }
 
 std::string CleanNationality(const std::string& raw, bool passport) {

@@ -110,10 +110,12 @@ std::string NormalizeMarkDistances(const std::string& v);
 
 // "Nam"/"Nữ" (passports: "NAM"/"NỮ") from a sex value as read; empty when neither.
 std::string CleanSex(const std::string& raw, bool passport);
-// "Việt Nam" (passports: "VIỆT NAM") for any reading starting VIET, else the cleaned text.
+// "Việt Nam" (passports: "VIỆT NAM") for a reading IsNationalityValue accepts, else the cleaned
+// text.
 std::string CleanNationality(const std::string& raw, bool passport);
 // Whether a line reads as a value of these closed vocabularies: its first word (accents folded,
-// up to a slash) is NAM or NU; it starts with VIET. Stricter than the Clean* functions, which
+// up to a slash) is NAM or NU; it starts with VIET, or VIETNAM with one letter misread, or holds
+// the passport's VIETNAMESE. Stricter than the Clean* functions, which
 // make the best of the line already chosen; these choose among lines.
 bool IsSexValue(const std::string& line);
 bool IsNationalityValue(const std::string& line);

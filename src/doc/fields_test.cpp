@@ -267,7 +267,12 @@ TEST(DocFields, ClosedVocabulariesChooseAmongLines) {
   EXPECT_FALSE(IsSexValue(""));
   EXPECT_TRUE(IsNationalityValue("Việt Nam"));
   EXPECT_TRUE(IsNationalityValue("VIỆT NAM/VIETNAMESE"));
+  EXPECT_TRUE(IsNationalityValue("VHẸT NAM/VIETNAMESE"));
+  EXPECT_TRUE(IsNationalityValue("NAM/VIETNAMESE"));
+  EXPECT_TRUE(IsNationalityValue("Viêt Nan"));
   EXPECT_FALSE(IsNationalityValue("Nationality"));
+  EXPECT_FALSE(IsNationalityValue("Quốc tịch"));
+  EXPECT_FALSE(IsNationalityValue("NAM"));
   EXPECT_FALSE(IsNationalityValue(""));
 }
 }  // namespace ekyc::doc

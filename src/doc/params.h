@@ -100,11 +100,9 @@ struct ExtractParams {
   // The portrait slot of a layout table is approximate: its column reaches this share of the
   // card's width beyond it on either side.
   double portrait_column_slack = 0.03;
-  int issuer_line_edits = 2;            // "GIÁM ĐỐC CÔNG AN" read alone on its line
   double issue_date_line_rise = 0.75;   // a slanted "Ngày .. năm .." line's next part: centre
                                         // within this × height of the part before it
   double words_date_conf = 0.85;  // "Ngày .. tháng .. năm ..": a grammar, no confidence to use
-  double issuer_conf = 0.9;       // an issuer from the closed list
   double no_expiry_on_page_conf = 0.7;  // "Không thời hạn" found on the page, not by its label
   // A passport name found by the MRZ's spelling (ValueExtractor::Spelled): a misread letter per
   // this many characters, at most mrz_name_max_edits; a short name ("ĐỖ") must be exact, or any
@@ -113,6 +111,21 @@ struct ExtractParams {
   int mrz_name_max_edits = 2;
 };
 inline constexpr ExtractParams kExtract{};
+
+struct IssuerParams {
+  int title_line_edits = 2;  // "GIÁM ĐỐC CÔNG AN" read alone on its line (province on the next)
+  // A province's name read with a misread letter per this many letters of it, plus one edit for
+  // the title and unit words, and always fewer edits than half its letters: "HUẾ" is not found in
+  // a title that names no province.
+  int province_chars_per_edit = 5;
+  // The next line of a two-line title (CMND 12): its top within this × the title's height below
+  // the title's bottom, overlapping the title's span widened by this × height on either side.
+  double next_line_depth = 1.6;
+  double next_line_reach = 2.0;
+  double conf = 0.9;           // an issuer of the closed vocabulary read on the page
+  double document_conf = 0.8;  // the authority every card of the type names, print not read
+};
+inline constexpr IssuerParams kIssuer{};
 
 struct CleaningParams {
   double english_label_tolerance = 0.35;   // edits per character of a garbled English label

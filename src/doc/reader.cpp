@@ -19,18 +19,22 @@
 #include "doc/extract.h"
 #include "doc/id_confidence.h"
 #include "doc/id_resolve.h"
+#include "doc/issuer.h"
 #include "doc/labels.h"
 #include "doc/layout.h"
 #include "doc/locate.h"
+#include "doc/mark_words.h"
 #include "doc/missed_lines.h"
 #include "doc/mrz_read.h"
 #include "doc/page.h"
 #include "doc/params.h"
+#include "doc/place_names.h"
 #include "doc/reread.h"
 #include "doc/result_fields.h"
 #include "doc/surnames.h"
 #include "doc/tesseract_recognizer.h"
 #include "doc/text.h"
+#include "vn/vn.h"
 
 namespace ekyc::doc {
 namespace {
@@ -106,6 +110,8 @@ struct DocReader::Impl {
   DocReaderOptions options;
   Recognizers rec;
   std::unique_ptr<MissedLineReader> missed;  // with a model set; else lines missed stay missed
+  ProvinceNames provinces;  // from options.places: the provinces a provincial issuer names
+  std::unique_ptr<vn::AddressNormalizer> addresses;  // with options.places: units respelled
 
   Result<DocResult> Read(const cv::Mat& image, bool check_rotate);
   Signals ReadMachineZones(const PageReading& page, DocResult* r);
@@ -167,6 +173,21 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
     f->value = std::string_view(name) == "ho" ? RestoreSurname(f->value)
                                               : RestoreFullNameSurname(f->value);
   }
+  // An address part whose letters are its matched unit's name but whose marks differ was misread;
+  // it takes the official spelling (place_names.h). A QR's address is exact as it is.
+  if (addresses) {
+    for (const FieldSpec& spec : layout.fields) {
+      Field* f = GetMutable(&r, spec.field);
+      if (spec.kind != FieldKind::kAddress || f == nullptr || !f->present() ||
+          f->source.find("qr") != std::string::npos)
+        continue;
+      f->value =
+          RespellUnits(f->value, MatchedUnitNames(*options.places, addresses->Normalize(f->value)));
+    }
+  }
+  // A passport's place of birth is a province's name.
+  if (Field* f = GetMutable(&r, "noi_sinh"); f != nullptr && f->present())
+    f->value = RespellUnits(f->value, provinces);
   // One confidence per character of the ID numbers (validate.idconf), once their values settled.
   for (const char* name : {"id", "so_dinh_danh"}) {
     if (Field* f = GetMutable(&r, name); f != nullptr && f->present())
@@ -289,7 +310,7 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         break;
       case FieldKind::kText:
         v = CleanText(e.text);
-        if (field == "di_hinh") v = NormalizeMarkDistances(FixMarkHead(v));
+        if (field == "di_hinh") v = RespellMarkWords(NormalizeMarkDistances(FixMarkHead(v)));
         break;
       case FieldKind::kAddress:
         v = CleanAddress(e.text);
@@ -379,9 +400,13 @@ void DocReader::Impl::ReadFixedTexts(const PageReading& page, DocResult* r) {
     SetField(r, "ngay_cap", MakeField(date, conf, "ocr"));
   }
   if (r->side == Side::kBack || type == DocType::kPassport) {
-    std::string issuer = FindIssuer(page.segs, type);
+    const std::string issuer = FindIssuer(page.segs, type, provinces);
+    const Field* issued = r->Get("ngay_cap");
+    const std::string by_type = IssuerOfDocumentType(type, issued ? issued->value : "");
     if (!issuer.empty())
-      SetField(r, "noi_cap", MakeField(issuer, kExtract.issuer_conf, "ocr"));
+      SetField(r, "noi_cap", MakeField(issuer, kIssuer.conf, "ocr"));
+    else if (!by_type.empty() && r->side == Side::kBack)
+      SetField(r, "noi_cap", MakeField(by_type, kIssuer.document_conf, "document"));
     else if (!r->Get("noi_cap"))
       SetField(r, "noi_cap", Field());
   }
@@ -416,6 +441,14 @@ Result<std::unique_ptr<DocReader>> DocReader::Create(const DocReaderOptions& opt
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->rec = std::move(recognizers);
+  if (options.places) {
+    // Before and after the 2025 merger: a card names the province of its issue date.
+    for (const auto* level : {&options.places->old_provinces, &options.places->new_provinces})
+      for (const vn::Unit& u : *level) impl->provinces.push_back(u.name);
+    EKYC_ASSIGN_OR_RETURN(std::unique_ptr<vn::TextTools> text, vn::TextTools::Create());
+    impl->addresses = std::make_unique<vn::AddressNormalizer>(
+        options.places, std::shared_ptr<const vn::TextTools>(std::move(text)));
+  }
   if (!impl->rec.line && options.lines == TextEngine::kTrained) {
     EKYC_ASSIGN_OR_RETURN(impl->rec.line, CtcLineRecognizer::Create(options.models));
   }

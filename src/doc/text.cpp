@@ -58,6 +58,36 @@ std::string FoldKey(std::string_view utf8) {
   return CollapseSpaces(s);
 }
 
+std::string FoldLetters(std::string_view utf8) {
+  std::string out;
+  for (char c : FoldKey(utf8))
+    if (c >= 'A' && c <= 'Z') out += c;
+  return out;
+}
+
+std::string OtherTonePlacement(const std::string& upper) {
+  static const char* const kPairs[][2] = {{"OÀ", "ÒA"}, {"OÁ", "ÓA"}, {"OẢ", "ỎA"}, {"OÃ", "ÕA"},
+                                          {"OẠ", "ỌA"}, {"OÈ", "ÒE"}, {"OÉ", "ÓE"}, {"OẺ", "ỎE"},
+                                          {"OẼ", "ÕE"}, {"OẸ", "ỌE"}, {"UỲ", "ÙY"}, {"UÝ", "ÚY"},
+                                          {"UỶ", "ỦY"}, {"UỸ", "ŨY"}, {"UỴ", "ỤY"}};
+  std::string out;
+  for (size_t at = 0; at < upper.size();) {
+    bool swapped = false;
+    for (const auto& pair : kPairs) {
+      for (int from = 0; from < 2 && !swapped; ++from) {
+        const std::string_view a = pair[from];
+        if (upper.compare(at, a.size(), a) != 0) continue;
+        out += pair[1 - from];
+        at += a.size();
+        swapped = true;
+      }
+      if (swapped) break;
+    }
+    if (!swapped) out += upper[at++];
+  }
+  return out;
+}
+
 std::string StripAccents(std::string_view utf8) {
   // One transliterator for the process: vn::TextTools guards it with a mutex.
   static const std::unique_ptr<vn::TextTools> tools = [] {

@@ -14,6 +14,12 @@ namespace ekyc::doc {
 // Accent-free, upper-case ASCII key with whitespace collapsed (vn::TextTools::Fold, upper-cased):
 // the key labels and keywords are matched on.
 std::string FoldKey(std::string_view utf8);
+// FoldKey's letters only, without spaces, digits or punctuation: a key that word breaks and
+// apostrophes cannot disturb ("CAAN GIANG" and "CA AN GIANG", "N'Dung" and "NDung" are one key).
+std::string FoldLetters(std::string_view utf8);
+// Capitals (vn::TextTools::Upper) with the tone of "OA", "OE", "UY" moved to the other vowel
+// ("HOÀ" <-> "HÒA"): both placements are correct Vietnamese and both are printed.
+std::string OtherTonePlacement(const std::string& upper);
 // Accent-free form for `value_unidecode` (case kept; đ→d as in ICAO transliteration).
 std::string StripAccents(std::string_view utf8);
 // Trims ASCII whitespace and a set of punctuation often produced by OCR at line ends.

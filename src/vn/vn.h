@@ -145,6 +145,7 @@ class AddressNormalizer {
   // The vendor `normalized` object for an address field (plus our tinh_moi/xa_moi extension).
   nlohmann::json ToJson(const NormalizedAddress& a) const;
   const AdminIndex& index() const { return *index_; }
+  const std::shared_ptr<const AdminIndex>& shared_index() const { return index_; }
 
  private:
   std::shared_ptr<const AdminIndex> index_;

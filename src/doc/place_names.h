@@ -1,0 +1,27 @@
+// Place names of an address spelled as the official list of administrative units spells them:
+// once the address normaliser (vn/vn.h) has matched a part of the value to a unit, a part whose
+// letters are that unit's name exactly but whose marks or apostrophes differ ("Huyện Đất Đồ" for
+// "Đất Đỏ", "Tỉnh Vinh Long", "Đắk NDung") was misread, and takes the unit's spelling. Letters
+// are never changed, so a part read with a wrong letter stays as read; a part that differs only in
+// where the tone of "oa", "oe", "uy" sits ("Hòa"/"Hoà") is printed correctly either way and is
+// kept.
+//
+// Thread-safety: pure functions; safe from any thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vn/vn.h"
+
+namespace ekyc::doc {
+
+// The official names (NFC, without the type word: "Đất Đỏ") of the units `address` matched.
+std::vector<std::string> MatchedUnitNames(const vn::AdminIndex& index,
+                                          const vn::NormalizedAddress& address);
+
+// `value` with each comma-separated part's name (after its type words: "Thị xã", "Tỉnh") replaced
+// by the one of `names` with the same letters, in the part's case (capitals stay capitals).
+std::string RespellUnits(const std::string& value, const std::vector<std::string>& names);
+
+}  // namespace ekyc::doc
