@@ -255,7 +255,7 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       int gap = s.box.x - label_box.br().x;
       if (static_cast<int>(i) == lm->seg || labels_.IsLabelSegment(static_cast<int>(i)) ||
           std::abs(scy - cy) > p.beside_centre * std::max(label_box.height, s.box.height) ||
-          gap < -p.overlap_slack_px ||
+          s.box.height < p.beside_min_height * label_box.height || gap < -p.overlap_slack_px ||
           gap > p.same_line_max_gap * std::max(p.min_line_height_px, label_box.height)) {
         continue;
       }
@@ -308,6 +308,9 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
         if (!unrecognised) unrecognised = below;
         continue;
       }
+      // A value printed in capitals has a word in capitals: a line without one (another field's
+      // date) is not it.
+      if (spec.capitals && !HasWordInCapitals(s, below.from_word, n)) continue;
       int from = below.from_word;
       if (!e.spans.empty() && spec.kind != FieldKind::kDate) {
         const double min_h = p.small_print_ratio * SpanBox(segs_, e.spans.front()).height;
@@ -351,6 +354,29 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
       e.text = WordsText(s, unrecognised->from_word, n);
       conf_sum += WordsConf(s, unrecognised->from_word, n);
       ++conf_n;
+    }
+  }
+  if (e.spans.empty() && spec.kind == FieldKind::kName) {
+    // A name printed on its label's line far to its right, the page pass having read only its last
+    // words: words in capitals, at text size, on the label's text line; the re-read takes the
+    // line from the label's end.
+    const double cy = label_box.y + label_box.height / 2.0;
+    for (size_t i = 0; i < segs_.size(); ++i) {
+      const Segment& s = segs_[i];
+      const int n = static_cast<int>(s.words.size());
+      if (static_cast<int>(i) == lm->seg || labels_.IsLabelSegment(static_cast<int>(i)) ||
+          s.box.x < label_box.br().x - p.overlap_slack_px ||
+          std::abs(s.box.y + s.box.height / 2.0 - cy) >
+              p.beside_centre * std::max(label_box.height, s.box.height) ||
+          s.box.height < p.beside_min_height * label_box.height ||
+          !MostlyUppercase(WordsText(s, 0, n)))
+        continue;
+      e.spans.push_back({static_cast<int>(i), 0, n});
+      e.text = WordsText(s, 0, n);
+      e.line_from_x = label_box.br().x + label_box.height / 2;
+      conf_sum += WordsConf(s, 0, n);
+      ++conf_n;
+      break;
     }
   }
   e.conf = conf_n ? conf_sum / conf_n : 0;

@@ -22,6 +22,9 @@ struct Extracted {
   std::vector<Span> spans;  // where the value's words are, for re-reading
   cv::Rect label_line;      // the label and whatever follows it on its segment (empty: no label)
   std::string label_text;   // the words of label_line as read by the page pass
+  // A name found in part far right of its label on the label's line (the page pass lost its first
+  // words): its line reaches left to here, for the re-read; -1 otherwise.
+  int line_from_x = -1;
 };
 
 class ValueExtractor {

@@ -133,6 +133,65 @@ TEST(DocExtract, ValueBelowItsLabel) {
   EXPECT_EQ(ex.Value(specs[1]).text, "01/02/1990");
 }
 
+// A tone mark read apart from the name's line lands on the label's line: far lower than the
+// label, it is not a value beside it; the name is the line below.
+TEST(DocExtract, AFragmentBesideTheLabelIsNotTheValue) {
+  auto segs = Page({{"Họ", 354, 363, 40, 43},
+                    {"tên:", 398, 363, 44, 43},
+                    {"Ệ", 647, 395, 9, 6},
+                    {"BÙI", 355, 403, 80, 28},
+                    {"THANH", 445, 403, 130, 28},
+                    {"CƯỜNG", 585, 403, 140, 28}});
+  std::vector<FieldSpec> specs = {{"ho_ten", FieldKind::kName, {"HO TEN"}}};
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "BÙI THANH CƯỜNG");
+}
+
+// A name printed far right on its label's line, its first words lost by the page pass: the words
+// read are the value, and its line reaches back to the label for the re-read.
+TEST(DocExtract, ANameReadInPartFarRightOfItsLabel) {
+  auto segs = Page({{"Họ", 355, 309, 30, 27},
+                    {"và", 390, 309, 30, 27},
+                    {"tên", 425, 309, 40, 27},
+                    {"khai", 470, 309, 50, 27},
+                    {"sinh:", 525, 309, 79, 27},
+                    {"TRANG", 846, 304, 137, 30},
+                    {"Họ", 355, 359, 30, 29},
+                    {"và", 390, 359, 30, 29},
+                    {"tên", 425, 359, 40, 29},
+                    {"gọi", 470, 359, 40, 29},
+                    {"khác:", 515, 359, 77, 29}});
+  FieldSpec name_spec{"ho_ten", FieldKind::kName, {"HO VA TEN KHAI SINH"}};
+  name_spec.capitals = true;
+  std::vector<FieldSpec> specs = {name_spec,
+                                  {"ten_khac", FieldKind::kText, {"HO VA TEN GOI KHAC"}}};
+  LabelMap labels(segs, specs);
+  Extracted e = ValueExtractor(segs, labels).Value(specs[0]);
+  EXPECT_EQ(e.text, "TRANG");
+  EXPECT_GT(e.line_from_x, 604);
+  EXPECT_LT(e.line_from_x, 846);
+  // A line without a word in capitals under the label (another field's date) is not the name.
+  auto dated = Page({{"Họ", 355, 309, 30, 27},
+                     {"và", 390, 309, 30, 27},
+                     {"tên", 425, 309, 40, 27},
+                     {"khai", 470, 309, 50, 27},
+                     {"sinh:", 525, 309, 79, 27},
+                     {"TRANG", 846, 304, 137, 30},
+                     {"11/01/1990", 355, 346, 173, 31}});
+  LabelMap dated_labels(dated, specs);
+  EXPECT_EQ(ValueExtractor(dated, dated_labels).Value(specs[0]).text, "TRANG");
+  // A value found the usual way reaches no further left.
+  auto after = Page({{"Họ", 355, 309, 30, 27},
+                     {"tên:", 390, 309, 45, 27},
+                     {"LÊ", 445, 305, 40, 30},
+                     {"AN", 490, 305, 40, 30}});
+  std::vector<FieldSpec> name = {{"ho_ten", FieldKind::kName, {"HO TEN"}}};
+  LabelMap after_labels(after, name);
+  Extracted usual = ValueExtractor(after, after_labels).Value(name[0]);
+  EXPECT_EQ(usual.text, "LÊ AN");
+  EXPECT_EQ(usual.line_from_x, -1);
+}
+
 TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
   FieldSpec sex{"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}};
   sex.english = "SEX";

@@ -91,6 +91,9 @@ struct ExtractParams {
   int overlap_slack_px = 4;             // boxes may overlap by this much (rounding, italics)
   double same_line_centre = 0.5;        // a continuation segment's centre within half a line
   double beside_centre = 0.6;           // a larger value beside its label: centres within this
+  // ...and at least this × the label's height: a fragment lower than that on the label's line is a
+  // tone mark read apart from the line below or a speck, not a value.
+  double beside_min_height = 0.5;
   double same_line_max_gap = 6.0;       // continuation segments are no further than this × height
   int date_lines_below = 3;             // a date may sit under a sub-label or two (bilingual)
   // A field's value is printed in one type size; its English sub-label, smaller. A further line (or,

@@ -68,7 +68,10 @@ void FieldRereader::RereadText(const FieldSpec& spec, const std::string& accent_
   double conf_sum = 0;
   for (const Span& sp : e->spans) {
     const Segment& sg = segs_[sp.seg];
-    const cv::Rect box = SpanBox(segs_, sp);
+    cv::Rect box = SpanBox(segs_, sp);
+    // A name read in part: its line from the label's end (ValueExtractor::Value).
+    const bool in_part = e->line_from_x >= 0 && e->line_from_x < box.x && &sp == &e->spans[0];
+    if (in_part) box = cv::Rect(e->line_from_x, box.y, box.br().x - e->line_from_x, box.height);
     int n_orig = 0;
     double c = AlnumConf(sg, sp.from_word, sp.to_word, &n_orig);
     std::string t = WordsText(sg, sp.from_word, sp.to_word);
@@ -83,7 +86,10 @@ void FieldRereader::RereadText(const FieldSpec& spec, const std::string& accent_
         LineReading lr = ReadLine(box, spec.kind, top, plain);
         hyps.push_back({lr.text, lr.conf});
       }
+      const std::string page_part = t;
       t = VoteName(hyps, &c, accent_free);
+      // The whole line must end with the words the page read, or it read something else.
+      if (in_part && !FoldKey(t).ends_with(FoldKey(CleanName(page_part)))) t = page_part;
     } else {
       LineReading lr = ReadLine(box, spec.kind, p.pad_default);
       if (!Trim(lr.text).empty() && AlnumWords(lr.text) >= n_orig &&

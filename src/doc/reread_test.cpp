@@ -36,6 +36,38 @@ TEST(DocReread, NamesAreVotedWordByWord) {
   EXPECT_GE(lines->sizes[0].height, 30 + 13);
 }
 
+// A name read in part (its first words lost): the line is read from the label's end, and the whole
+// line is kept only when it ends with the words the page read.
+TEST(DocReread, ANameReadInPartIsReadFromTheLabelsEnd) {
+  Fixture fx;
+  auto segs = Page({{"TRANG", 846, 304, 137, 30, 0.9}});
+  FieldSpec spec{"ho_ten", FieldKind::kName, {"HO VA TEN"}};
+  Recognizers rec;
+  {
+    auto lines = std::make_shared<ScriptedLines>(std::vector<LineReading>{
+        {"HUỲNH MỸ TRANG", 0.8}, {"HUỲNH MỸ TRANG", 0.7}, {"HUỲNH MŸ TRANG", 0.6}});
+    rec.line = lines;
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 1}};
+    e.line_from_x = 620;
+    rr.RereadText(spec, "", &e);
+    EXPECT_EQ(e.text, "HUỲNH MỸ TRANG");
+    ASSERT_EQ(lines->sizes.size(), 3u);
+    EXPECT_GT(lines->sizes[0].width, 983 - 620);  // from the label's end, not the word's box
+  }
+  {
+    rec.line = std::make_shared<ScriptedLines>(
+        std::vector<LineReading>{{"SINH: LÊ VĂN", 0.8}, {"SINH: LÊ VĂN", 0.7}, {"LÊ VĂN", 0.6}});
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 1}};
+    e.line_from_x = 620;
+    rr.RereadText(spec, "", &e);
+    EXPECT_EQ(e.text, "TRANG");
+  }
+}
+
 TEST(DocReread, TheMrzSpellingChoosesTheLetters) {
   Fixture fx;
   auto segs = Page({{"VÍ", 270, 334, 40, 30, 0.9}});
