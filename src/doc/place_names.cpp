@@ -42,50 +42,60 @@ std::string RespellPart(const std::string& part, const std::vector<std::string>&
   }
   const std::string letters = FoldLetters(name);
   if (letters.empty()) return part;
+  // Names with the part's letters; the part is kept when it spells one of them (either tone
+  // placement), and respelled only when exactly one has its letters.
+  const std::string read_upper = vn::TextTools::Upper(name);
+  std::set<std::string> same_letters;
   for (const std::string& official : names) {
     if (FoldLetters(official) != letters) continue;
-    const std::string read_upper = vn::TextTools::Upper(name);
     const std::string upper = vn::TextTools::Upper(official);
     if (read_upper == upper || read_upper == OtherTonePlacement(upper)) return part;
-    const std::string spelled = MostlyUppercase(name) ? upper : official;
-    // Keep the part's leading space (after its comma).
-    const std::string lead = part.substr(0, part.find_first_not_of(' '));
-    return lead + (type.empty() ? spelled : type + " " + spelled);
+    same_letters.insert(official);
   }
-  return part;
+  if (same_letters.size() != 1) return part;
+  const std::string& official = *same_letters.begin();
+  const std::string spelled = MostlyUppercase(name) ? vn::TextTools::Upper(official) : official;
+  // Keep the part's leading space (after its comma).
+  const std::string lead = part.substr(0, part.find_first_not_of(' '));
+  return lead + (type.empty() ? spelled : type + " " + spelled);
 }
 
 }  // namespace
 
 std::vector<std::string> MatchedUnitNames(const vn::AdminIndex& index,
                                           const vn::NormalizedAddress& address) {
-  std::vector<const vn::Unit*> units;
+  auto name = [](const vn::Unit* u) { return u != nullptr ? u->name : std::string(); };
   if (address.scheme == vn::AddressScheme::kOld3Level) {
-    units = {ByCode(index.old_provinces, address.tinh.code),
-             ByCode(index.old_districts, address.huyen.code),
-             ByCode(index.old_communes, address.xa.code)};
-  } else if (address.scheme == vn::AddressScheme::kNew2Level) {
-    units = {ByCode(index.new_provinces, address.tinh.code),
-             ByCode(index.new_communes, address.xa.code)};
+    return {name(ByCode(index.old_communes, address.xa.code)),
+            name(ByCode(index.old_districts, address.huyen.code)),
+            name(ByCode(index.old_provinces, address.tinh.code))};
   }
-  std::vector<std::string> names;
-  for (const vn::Unit* u : units)
-    if (u != nullptr) names.push_back(u->name);
-  return names;
+  if (address.scheme == vn::AddressScheme::kNew2Level) {
+    return {name(ByCode(index.new_communes, address.xa.code)),
+            name(ByCode(index.new_provinces, address.tinh.code))};
+  }
+  return {};
 }
 
-std::string RespellUnits(const std::string& value, const std::vector<std::string>& names) {
-  if (names.empty()) return value;
+std::string RespellUnits(const std::string& value, const std::vector<std::string>& units) {
+  if (units.empty()) return value;
   const std::vector<std::string> parts = Split(value, ',');
-  // Units are the address's last parts (commune, district, province); a street before them keeps
-  // its spelling even when a unit shares its letters.
-  const size_t first_unit = parts.size() > names.size() ? parts.size() - names.size() : 0;
+  // The units are the address's last parts, in its order: the last part is the province's.
+  // Each part is compared with its own level's unit only (a commune and its district can share
+  // letters: "Thị trấn Cẩm Giang, Huyện Cẩm Giàng"); a street before them is not touched.
+  const size_t first_unit = parts.size() > units.size() ? parts.size() - units.size() : 0;
+  const size_t first_name = units.size() > parts.size() ? units.size() - parts.size() : 0;
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i > 0) out += ',';
-    out += i >= first_unit ? RespellPart(parts[i], names) : parts[i];
+    const std::string& unit = i >= first_unit ? units[first_name + i - first_unit] : "";
+    out += unit.empty() ? parts[i] : RespellPart(parts[i], {unit});
   }
   return out;
+}
+
+std::string RespellAsOneOf(const std::string& text, const std::vector<std::string>& names) {
+  return RespellPart(text, names);
 }
 
 }  // namespace ekyc::doc

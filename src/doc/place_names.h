@@ -16,12 +16,19 @@
 
 namespace ekyc::doc {
 
-// The official names (NFC, without the type word: "Đất Đỏ") of the units `address` matched.
+// The official names (NFC, without the type word: "Đất Đỏ") of the units `address` matched, in an
+// address's order, narrowest first (commune, district, province; commune, province after the 2025
+// merger); "" for a level not matched.
 std::vector<std::string> MatchedUnitNames(const vn::AdminIndex& index,
                                           const vn::NormalizedAddress& address);
 
-// `value` with each comma-separated part's name (after its type words: "Thị xã", "Tỉnh") replaced
-// by the one of `names` with the same letters, in the part's case (capitals stay capitals).
-std::string RespellUnits(const std::string& value, const std::vector<std::string>& names);
+// `value` with the name of each of its last comma-separated parts (after its type words: "Thị xã",
+// "Tỉnh") respelled as its own level's unit of `units` (MatchedUnitNames, aligned from the end),
+// in the part's case (capitals stay capitals).
+std::string RespellUnits(const std::string& value, const std::vector<std::string>& units);
+
+// `text` (one name, no commas: a passport's place of birth) respelled as the one of `names` with
+// its letters; as read when it spells one of them, or when none or several have its letters.
+std::string RespellAsOneOf(const std::string& text, const std::vector<std::string>& names);
 
 }  // namespace ekyc::doc

@@ -8,14 +8,15 @@ namespace ekyc::doc {
 namespace {
 
 TEST(DocPlaceNames, MarksAndApostrophesFromTheMatchedUnits) {
-  const std::vector<std::string> units = {"Bà Rịa - Vũng Tàu", "Đất Đỏ", "Long Tân"};
+  // The matched units in the address's order: commune, district, province.
+  const std::vector<std::string> units = {"Long Tân", "Đất Đỏ", "Bà Rịa - Vũng Tàu"};
   EXPECT_EQ(RespellUnits("Xã Long Tân, Huyện Đất Đồ, Tỉnh Bà Rịa - Vũng Tàu", units),
             "Xã Long Tân, Huyện Đất Đỏ, Tỉnh Bà Rịa - Vũng Tàu");
   EXPECT_EQ(RespellUnits("Xã Đắk NDung, Huyện Đắk Song, Tỉnh Đắk Nông",
-                         {"Đắk Nông", "Đắk Song", "Đắk N'Dung"}),
+                         {"Đắk N'Dung", "Đắk Song", "Đắk Nông"}),
             "Xã Đắk N'Dung, Huyện Đắk Song, Tỉnh Đắk Nông");
   EXPECT_EQ(RespellUnits("Phường Cái Vồn, Thị xã Bình Minh, Tỉnh Vinh Long",
-                         {"Vĩnh Long", "Bình Minh", "Cái Vồn"}),
+                         {"Cái Vồn", "Bình Minh", "Vĩnh Long"}),
             "Phường Cái Vồn, Thị xã Bình Minh, Tỉnh Vĩnh Long");
   // Capitals stay capitals.
   EXPECT_EQ(RespellUnits("XÃ MƯỜNG NHÉ, HUYỆN MƯỜNG NHẾ", {"Mường Nhé", "Mường Nhé"}),
@@ -23,7 +24,7 @@ TEST(DocPlaceNames, MarksAndApostrophesFromTheMatchedUnits) {
 }
 
 TEST(DocPlaceNames, LettersTonePlacementAndStreetsKept) {
-  const std::vector<std::string> units = {"Hoà Bình", "Cao Phong", "Bắc Phong"};
+  const std::vector<std::string> units = {"Bắc Phong", "Cao Phong", "Hoà Bình"};
   // A wrong letter is not a mark: left as read.
   EXPECT_EQ(RespellUnits("Xã Bắc Phong, Huyện Cao Phonq, Tỉnh Hoà Bình", units),
             "Xã Bắc Phong, Huyện Cao Phonq, Tỉnh Hoà Bình");
@@ -35,8 +36,31 @@ TEST(DocPlaceNames, LettersTonePlacementAndStreetsKept) {
             "Số 5 Bac Phong, Xã Bắc Phong, Huyện Cao Phong, Tỉnh Hoà Bình");
   // Numbered units, nothing matched, empty input.
   EXPECT_EQ(RespellUnits("Phường 1, Quận 3", {"1", "3"}), "Phường 1, Quận 3");
+  // A level not matched is left as read.
+  EXPECT_EQ(RespellUnits("Xã Long Tân, Huyện Đất Đồ", {"", ""}), "Xã Long Tân, Huyện Đất Đồ");
   EXPECT_EQ(RespellUnits("Tinh Vinh Long", {}), "Tinh Vinh Long");
   EXPECT_EQ(RespellUnits("", units), "");
+}
+
+// A commune and its district can share letters with other marks: each part is compared with its
+// own level's unit only.
+TEST(DocPlaceNames, EachPartIsItsOwnLevelsUnit) {
+  const std::vector<std::string> units = {"Cẩm Giang", "Cẩm Giàng", "Hải Dương"};
+  EXPECT_EQ(
+      RespellUnits("Số 80 Lê Lợi, Thị trấn Cẩm Giang, Huyện Cẩm Giàng, Tỉnh Hải Dương", units),
+      "Số 80 Lê Lợi, Thị trấn Cẩm Giang, Huyện Cẩm Giàng, Tỉnh Hải Dương");
+  EXPECT_EQ(RespellUnits("Thị trấn Cẩm Giàng, Huyện Cẩm Giang, Tỉnh Hải Duong", units),
+            "Thị trấn Cẩm Giang, Huyện Cẩm Giàng, Tỉnh Hải Dương");
+}
+
+TEST(DocPlaceNames, OneNameAsOneOfAList) {
+  const std::vector<std::string> provinces = {"Bắc Giang", "Đồng Tháp", "Hà Tĩnh", "Hà Tĩnh"};
+  EXPECT_EQ(RespellAsOneOf("BÃC GIANG", provinces), "BẮC GIANG");
+  EXPECT_EQ(RespellAsOneOf("ĐÕNG THAP", provinces), "ĐỒNG THÁP");
+  EXPECT_EQ(RespellAsOneOf("HÀ TĨNH", provinces), "HÀ TĨNH");
+  EXPECT_EQ(RespellAsOneOf("LIÊN BANG NGA", provinces), "LIÊN BANG NGA");
+  // Two names with the same letters: as read.
+  EXPECT_EQ(RespellAsOneOf("Cẩm Giảng", {"Cẩm Giang", "Cẩm Giàng"}), "Cẩm Giảng");
 }
 
 TEST(DocText, FoldLettersAndTonePlacement) {

@@ -187,7 +187,7 @@ Result<DocResult> DocReader::Impl::Read(const cv::Mat& image, bool check_rotate)
   }
   // A passport's place of birth is a province's name.
   if (Field* f = GetMutable(&r, "noi_sinh"); f != nullptr && f->present())
-    f->value = RespellUnits(f->value, provinces);
+    f->value = RespellAsOneOf(f->value, provinces);
   // One confidence per character of the ID numbers (validate.idconf), once their values settled.
   for (const char* name : {"id", "so_dinh_danh"}) {
     if (Field* f = GetMutable(&r, name); f != nullptr && f->present())
