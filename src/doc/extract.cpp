@@ -466,6 +466,21 @@ Extracted ValueExtractor::OnlyDateIn(cv::Rect column) const {
   return e;
 }
 
+Extracted ValueExtractor::OnlyNationality() const {
+  Extracted e;
+  for (size_t i = 0; i < segs_.size(); ++i) {
+    const Segment& s = segs_[i];
+    const int n = static_cast<int>(s.words.size());
+    if (labels_.IsLabelSegment(static_cast<int>(i)) || !IsNationalityOnly(WordsText(s, 0, n)))
+      continue;
+    if (!e.spans.empty()) return {};
+    e.spans = {{static_cast<int>(i), 0, n}};
+    e.text = WordsText(s, 0, n);
+    e.conf = WordsConf(s, 0, n);
+  }
+  return e;
+}
+
 cv::Rect PortraitColumn(const SideLayout& layout, const FieldSpec& spec, cv::Size card) {
   if (layout.portrait.empty()) return {};
   const cv::Rect box = spec.value_box.On(card);

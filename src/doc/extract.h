@@ -42,6 +42,9 @@ class ValueExtractor {
   // The one word of the page inside `column` (by its centre) that is a valid date, for a date
   // field whose label was not read and whose column holds no other date; empty otherwise.
   Extracted OnlyDateIn(cv::Rect column) const;
+  // The one segment of the page, not a label's, that is a nationality and nothing else
+  // (IsNationalityOnly), for a nationality whose label was not read; empty when none or several.
+  Extracted OnlyNationality() const;
 
  private:
   // A line below a label, from its first word in the label's column on.

@@ -192,6 +192,36 @@ TEST(DocExtract, ANameReadInPartFarRightOfItsLabel) {
   EXPECT_EQ(usual.line_from_x, -1);
 }
 
+// A nationality label garbled past matching ("Quốc §ch"): the one line that is a nationality and
+// nothing else, never the national title or an address starting "Việt Yên".
+TEST(DocExtract, TheOnlyNationalityOnThePage) {
+  auto segs = Page({{"CỘNG", 500, 40, 90, 30},
+                    {"HÒA", 595, 40, 70, 30},
+                    {"VIỆT", 670, 40, 70, 30},
+                    {"NAM", 745, 40, 70, 30},
+                    {"Quốc", 782, 695, 60, 26},
+                    {"§ch", 846, 695, 52, 26},
+                    {"Việt", 788, 730, 50, 30},
+                    {"Nam", 842, 730, 50, 30},
+                    {"Việt", 380, 800, 50, 30},
+                    {"Yên,", 434, 800, 55, 30},
+                    {"Tỉnh", 494, 800, 50, 30},
+                    {"Bắc", 548, 800, 45, 30},
+                    {"Giang", 598, 800, 70, 30}});
+  std::vector<FieldSpec> specs = {{"quoc_tich", FieldKind::kNationality, {"QUOC TICH"}}};
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_TRUE(ex.Value(specs[0]).spans.empty());
+  EXPECT_EQ(ex.OnlyNationality().text, "Việt Nam");
+  // Two such lines: none.
+  auto two = Page({{"Việt", 788, 730, 50, 30},
+                   {"Nam", 842, 730, 50, 30},
+                   {"VIỆT", 380, 900, 60, 30},
+                   {"NAM", 444, 900, 60, 30}});
+  LabelMap two_labels(two, specs);
+  EXPECT_TRUE(ValueExtractor(two, two_labels).OnlyNationality().spans.empty());
+}
+
 TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {
   FieldSpec sex{"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}};
   sex.english = "SEX";

@@ -475,6 +475,14 @@ bool IsNationalityValue(const std::string& line) {
          (letters.size() >= 9 && BestSubstringDistance(letters, "VIETNAMESE") <= 1);
 }
 
+bool IsNationalityOnly(const std::string& line) {
+  const size_t slash = line.find('/');
+  const std::string vietnamese = FoldLetters(line.substr(0, slash));
+  if (EditDistance(vietnamese, "VIETNAM") > 1) return false;
+  return slash == std::string::npos ||
+         EditDistance(FoldLetters(line.substr(slash + 1)), "VIETNAMESE") <= 2;
+}
+
 std::string CleanNationality(const std::string& raw, bool passport) {
   if (IsNationalityValue(raw)) return passport ? "VIỆT NAM" : "Việt Nam";
   return CleanText(raw);

@@ -119,6 +119,10 @@ std::string CleanNationality(const std::string& raw, bool passport);
 // make the best of the line already chosen; these choose among lines.
 bool IsSexValue(const std::string& line);
 bool IsNationalityValue(const std::string& line);
+// A line that is a nationality value and nothing else: "Việt Nam" (a letter misread allowed), or a
+// passport's "VIỆT NAM/VIETNAMESE". Strict enough to find the value with no label to go by: an
+// address line starting "Việt Yên" is not one.
+bool IsNationalityOnly(const std::string& line);
 // An address as printed: specks dropped, capitalisation restored, trailing noise dropped.
 std::string CleanAddress(const std::string& raw);
 

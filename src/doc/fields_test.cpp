@@ -273,6 +273,14 @@ TEST(DocFields, ClosedVocabulariesChooseAmongLines) {
   EXPECT_FALSE(IsNationalityValue("Nationality"));
   EXPECT_FALSE(IsNationalityValue("Quốc tịch"));
   EXPECT_FALSE(IsNationalityValue("NAM"));
+  EXPECT_TRUE(IsNationalityOnly("Việt Nam"));
+  EXPECT_TRUE(IsNationalityOnly("VIỆT NAM/VIETNAMESE"));
+  EXPECT_TRUE(IsNationalityOnly("Viêt Nan"));
+  EXPECT_FALSE(IsNationalityOnly("Việt Yên, Tỉnh Bắc Giang"));
+  EXPECT_FALSE(IsNationalityOnly("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+  EXPECT_FALSE(IsNationalityOnly("SOCIALIST REPUBLIC OF VIET NAM"));
+  EXPECT_FALSE(IsNationalityOnly("VIỆT NAM/Date of birth"));
+  EXPECT_FALSE(IsNationalityOnly(""));
   EXPECT_FALSE(IsNationalityValue(""));
 }
 }  // namespace ekyc::doc

@@ -15,7 +15,7 @@ namespace ekyc::doc {
 
 namespace {
 
-// The national authorities, as printed (docs: vn-identity-reference, "Issuers").
+// The national authorities, as each document type prints them.
 constexpr const char* kImmigration = "CỤC QUẢN LÝ XUẤT NHẬP CẢNH";
 constexpr const char* kPoliceAdministration =
     "CỤC TRƯỞNG CỤC CẢNH SÁT QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI";

@@ -253,6 +253,16 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
       const cv::Rect column = PortraitColumn(layout, spec, page.gray.size());
       if (!column.empty()) e = extractor.OnlyDateIn(column);
     }
+    // A nationality whose label was garbled past matching ("Quốc §ch"): the one line that is a
+    // nationality value and nothing else.
+    if (e.spans.empty() && spec.kind == FieldKind::kNationality) {
+      Extracted only = extractor.OnlyNationality();
+      if (!only.spans.empty()) {
+        only.label_line = e.label_line;
+        only.label_text = e.label_text;
+        e = std::move(only);
+      }
+    }
     const std::string extracted = options.trace ? e.text : std::string();
     const std::string mrz_name = mrz_name_of(field);
     if (e.spans.empty() && !mrz_name.empty() && !e.label_line.empty())
