@@ -244,21 +244,27 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   e.label_line = label_box;
   for (int w = seg.tokens[lm->first_tok].word; w < to_word; ++w) e.label_line |= seg.words[w].box;
   e.label_text = WordsText(seg, seg.tokens[lm->first_tok].word, to_word);
+  // Segment `i` stands on the label's text line, right of it, at text size (a fragment lower than
+  // that is a tone mark read apart or a speck), and is not a label.
+  auto beside_label = [&](size_t i) {
+    const cv::Rect& b = segs_[i].box;
+    const double label_cy = label_box.y + label_box.height / 2.0;
+    return static_cast<int>(i) != lm->seg && !labels_.IsLabelSegment(static_cast<int>(i)) &&
+           b.x - label_box.br().x >= -p.overlap_slack_px &&
+           std::abs(b.y + b.height / 2.0 - label_cy) <=
+               p.beside_centre * std::max(label_box.height, b.height) &&
+           b.height >= p.beside_min_height * label_box.height;
+  };
   if (lines == 0 && !spec.below &&
       (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
     // A value in a larger font than its label can land in a line group of its own: take the
     // segment just right of the label on the same text line.
-    double cy = label_box.y + label_box.height / 2.0;
     for (size_t i = 0; i < segs_.size(); ++i) {
       const Segment& s = segs_[i];
-      double scy = s.box.y + s.box.height / 2.0;
-      int gap = s.box.x - label_box.br().x;
-      if (static_cast<int>(i) == lm->seg || labels_.IsLabelSegment(static_cast<int>(i)) ||
-          std::abs(scy - cy) > p.beside_centre * std::max(label_box.height, s.box.height) ||
-          s.box.height < p.beside_min_height * label_box.height || gap < -p.overlap_slack_px ||
-          gap > p.same_line_max_gap * std::max(p.min_line_height_px, label_box.height)) {
+      if (!beside_label(i) || s.box.x - label_box.br().x >
+                                  p.same_line_max_gap *
+                                      std::max(p.min_line_height_px, label_box.height))
         continue;
-      }
       int n = static_cast<int>(s.words.size());
       int from = 0;
       if (spec.kind == FieldKind::kAddress) {  // the label's last words, read beside it
@@ -358,19 +364,12 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
   }
   if (e.spans.empty() && spec.kind == FieldKind::kName) {
     // A name printed on its label's line far to its right, the page pass having read only its last
-    // words: words in capitals, at text size, on the label's text line; the re-read takes the
-    // line from the label's end.
-    const double cy = label_box.y + label_box.height / 2.0;
+    // words: words in capitals beside the label at any distance; the re-read takes the line from
+    // the label's end.
     for (size_t i = 0; i < segs_.size(); ++i) {
       const Segment& s = segs_[i];
       const int n = static_cast<int>(s.words.size());
-      if (static_cast<int>(i) == lm->seg || labels_.IsLabelSegment(static_cast<int>(i)) ||
-          s.box.x < label_box.br().x - p.overlap_slack_px ||
-          std::abs(s.box.y + s.box.height / 2.0 - cy) >
-              p.beside_centre * std::max(label_box.height, s.box.height) ||
-          s.box.height < p.beside_min_height * label_box.height ||
-          !MostlyUppercase(WordsText(s, 0, n)))
-        continue;
+      if (!beside_label(i) || !MostlyUppercase(WordsText(s, 0, n))) continue;
       e.spans.push_back({static_cast<int>(i), 0, n});
       e.text = WordsText(s, 0, n);
       e.line_from_x = label_box.br().x + label_box.height / 2;
