@@ -552,4 +552,19 @@ TextLine IssueDateLine(const std::vector<Segment>& segs) {
   return {};
 }
 
+cv::Rect WholeIssueDateLine(const TextLine& line, int heights, cv::Size card) {
+  const int full = heights * line.box.height;
+  if (line.box.empty() || line.box.width >= full) return {};
+  static const std::regex kEndsWithYear(R"(NAM\s*\d[\d\s]*$)");
+  const std::string key = FoldKey(line.text);
+  const int missing = full - line.box.width;
+  int left = missing / 2;
+  if (key.rfind("NGAY", 0) == 0)
+    left = 0;
+  else if (std::regex_search(key, kEndsWithYear))
+    left = missing;
+  return cv::Rect(line.box.x - left, line.box.y, full, line.box.height) &
+         cv::Rect(0, 0, card.width, card.height);
+}
+
 }  // namespace ekyc::doc

@@ -88,5 +88,10 @@ struct TextLine {
   std::vector<cv::Rect> parts;  // the segments' boxes, left to right
 };
 TextLine IssueDateLine(const std::vector<Segment>& segs);
+// The box `line` would have at its full width (`heights` times its height) when the page pass saw
+// only part of it: from a part that starts with "Ngày" the rest is to its right, from one that ends
+// with the year to its left, otherwise on both sides. Clipped to `card`; empty when `line` is
+// empty or already that wide.
+cv::Rect WholeIssueDateLine(const TextLine& line, int heights, cv::Size card);
 
 }  // namespace ekyc::doc

@@ -420,6 +420,25 @@ TEST(DocExtract, IssueDateInWordsAndItsLine) {
       IssueDateLine(Page({{"Ngày", 30, 300, 60, 30}, {"sinh:", 95, 300, 60, 30}})).box.empty());
 }
 
+TEST(DocExtract, WholeIssueDateLineTowardsTheMissingWords) {
+  const cv::Size card(1400, 880);
+  auto line_of = [](const std::string& text, cv::Rect box) { return TextLine{box, text, {box}}; };
+  // "Ngày 27 thá": the rest is to the right.
+  EXPECT_EQ(WholeIssueDateLine(line_of("Ngày 27 thá", {354, 332, 123, 29}), 16, card),
+            cv::Rect(354, 332, 464, 29));
+  // "năm 2015": to the left.
+  EXPECT_EQ(WholeIssueDateLine(line_of("năm 2015", {583, 331, 118, 19}), 16, card),
+            cv::Rect(397, 331, 304, 19));
+  // The middle: both sides, clipped to the card.
+  EXPECT_EQ(WholeIssueDateLine(line_of("tháng 07", {20, 300, 100, 20}), 16, card),
+            cv::Rect(0, 300, 230, 20));
+  // Already a whole line's width, or no line.
+  EXPECT_TRUE(
+      WholeIssueDateLine(line_of("Ngày 27 tháng 07 năm 2014", {354, 332, 480, 29}), 16, card)
+          .empty());
+  EXPECT_TRUE(WholeIssueDateLine(TextLine{}, 16, card).empty());
+}
+
 TEST(DocExtract, SpelledFindsAMachineNameWhereverThePagePassPutIt) {
   auto segs = Page({{"Số", 600, 100, 30, 16},
                     {"hộ", 635, 100, 30, 16},

@@ -489,7 +489,8 @@ std::string CleanNationality(const std::string& raw, bool passport) {
 }
 
 std::string CleanAddress(const std::string& raw) {
-  return DropTrailingNoise(RestoreUnitCommas(CapitalizeAddress(CleanText(DropSpeckTokens(raw)))));
+  return DropTrailingNoise(
+      RestoreUnitCommas(CapitalizeAddress(RepairEchoedLetters(CleanText(DropSpeckTokens(raw))))));
 }
 
 std::string CleanPassportNumber(const std::string& raw) {

@@ -3,15 +3,21 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
 
+#include "doc/syllable.h"
 #include "doc/text.h"
 
 namespace ekyc::doc {
 
 namespace {
+
+// A word that is no Vietnamese syllable and has at least this many letters may be one letter off
+// a vocabulary word ("tvên", "dưei"); shorter words have too many neighbours.
+constexpr size_t kMinLettersOff = 3;
 
 // The vocabulary of marks descriptions, lower case: kinds of mark, their shapes, parts of the face
 // and body, and positions (relative to a part, and the side).
@@ -43,26 +49,49 @@ icu::UnicodeString Lower(const std::string& utf8) {
   return u;
 }
 
-// Characters in which two words of one fold (hence one length) differ.
-int CharDiffs(const icu::UnicodeString& a, const icu::UnicodeString& b) {
-  if (a.countChar32() != b.countChar32()) return INT32_MAX;
-  int diffs = 0;
-  for (int32_t i = 0, j = 0; i < a.length() && j < b.length();
-       i = a.moveIndex32(i, 1), j = b.moveIndex32(j, 1))
-    diffs += a.char32At(i) != b.char32At(j);
-  return diffs;
+// Levenshtein distance between two words' characters.
+int CharEdits(const icu::UnicodeString& a, const icu::UnicodeString& b) {
+  std::vector<UChar32> x, y;
+  for (int32_t i = 0; i < a.length(); i = a.moveIndex32(i, 1)) x.push_back(a.char32At(i));
+  for (int32_t i = 0; i < b.length(); i = b.moveIndex32(i, 1)) y.push_back(b.char32At(i));
+  std::vector<int> row(y.size() + 1);
+  for (size_t j = 0; j <= y.size(); ++j) row[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= x.size(); ++i) {
+    int diag = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= y.size(); ++j) {
+      const int up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (x[i - 1] != y[j - 1])});
+      diag = up;
+    }
+  }
+  return row[y.size()];
+}
+
+// Vocabulary words one letter (folded) off `letters`: a glyph misread, doubled or dropped.
+std::vector<std::string> OneLetterOff(const std::string& letters) {
+  std::vector<std::string> out;
+  for (const auto& [key, words] : ByLetters())
+    if (EditDistance(key, letters) == 1) out.insert(out.end(), words.begin(), words.end());
+  return out;
 }
 
 // One word respelled; `word` holds letters only.
 std::string RespellWord(const std::string& word) {
-  const auto it = ByLetters().find(FoldLetters(word));
-  if (it == ByLetters().end()) return word;
+  const std::string letters = FoldLetters(word);
+  const auto it = ByLetters().find(letters);
+  std::vector<std::string> candidates;
+  if (it != ByLetters().end())
+    candidates = it->second;
+  else if (letters.size() >= kMinLettersOff && !IsVietnameseSyllable(word))
+    candidates = OneLetterOff(letters);
+  if (candidates.empty()) return word;
   const icu::UnicodeString lower = Lower(word);
   const std::string* best = nullptr;
   int best_diffs = INT32_MAX;
   bool tie = false;
-  for (const std::string& v : it->second) {
-    const int d = CharDiffs(lower, icu::UnicodeString::fromUTF8(v));
+  for (const std::string& v : candidates) {
+    const int d = CharEdits(lower, icu::UnicodeString::fromUTF8(v));
     if (d < best_diffs) {
       best = &v;
       best_diffs = d;

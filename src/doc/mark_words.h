@@ -2,8 +2,10 @@
 // cánh mũi phải") from their closed vocabulary: the kinds of mark, the parts of the face and body
 // they are measured from, and positions. A word that is not in it but has the letters of words
 // that are ("dầu", "trền", "phái") was misread in its marks and takes the one of them it differs
-// from in fewest characters ("đầu", "trên", "phải"); a tie, or a word with other letters, stays as
-// read.
+// from in fewest characters ("đầu", "trên", "phải"). A word of three letters or more that is no
+// Vietnamese syllable and is one letter off vocabulary words ("tvên", "dưei": a glyph misread,
+// doubled or dropped) takes the nearest of them the same way. A tie, a word further off, or a real
+// syllable outside the vocabulary ("lớn") stays as read.
 //
 // Thread-safety: pure functions over an immutable table; safe from any thread.
 #pragma once

@@ -21,9 +21,20 @@ TEST(DocMarkWords, MarksOfTheVocabularyWordWithTheSameLetters) {
   EXPECT_EQ(RespellMarkWords("SẸO DÀI DƯỚI CẰM TRAI"), "SẸO DÀI DƯỚI CẰM TRÁI");
 }
 
+TEST(DocMarkWords, NoSyllableOneLetterOffAVocabularyWord) {
+  EXPECT_EQ(RespellMarkWords("Sẹo chấm cách 1cm tvên đầu tmày trái"),
+            "Sẹo chấm cách 1cm trên đầu mày trái");
+  EXPECT_EQ(RespellMarkWords("C:2m dưei trước"), "C:2m dưới trước");
+  EXPECT_EQ(RespellMarkWords("SẸO DƯƠI CẰM"), "SẸO DƯỚI CẰM");
+}
+
 TEST(DocMarkWords, OtherLettersAndTiesStayAsRead) {
-  // A letter misread is not a mark; "mắt" and "mặt" tie for "mát".
-  EXPECT_EQ(RespellMarkWords("Sẹo chốm cách 1cm tvên"), "Sẹo chốm cách 1cm tvên");
+  // A syllable with other letters (a word outside the vocabulary, or a misread one) stays; "mắt"
+  // and "mặt" tie for "mát"; "tên" is one letter off both "trên" and "đen"; "Cacm" is as near
+  // "cách" as "cằm".
+  EXPECT_EQ(RespellMarkWords("Sẹo chốm lớn cách 1cm"), "Sẹo chốm lớn cách 1cm");
+  EXPECT_EQ(RespellMarkWords("cách 1cm tên đầu mày"), "cách 1cm tên đầu mày");
+  EXPECT_EQ(RespellMarkWords("Sẹo chấm Cacm dưới"), "Sẹo chấm Cacm dưới");
   EXPECT_EQ(RespellMarkWords("dưới mát trái"), "dưới mát trái");
   EXPECT_EQ(RespellMarkWords("C:3cm, s9u"), "C:3cm, s9u");
   EXPECT_EQ(RespellMarkWords(""), "");

@@ -171,6 +171,10 @@ struct RereadParams {
   // "Ngày .. năm 201", "...tháng 09 năm 2014": the re-read line gets this many heights more on
   // either side.
   int issue_date_extra_heights = 3;
+  // The whole line "Ngày 27 tháng 07 năm 2014" is about this many of its text heights wide (25
+  // characters); a part of it the page pass read alone is re-read widened to it, towards the side
+  // the missing words are on.
+  int issue_date_line_heights = 16;
   // A name reading respelled with the MRZ's letters (SpellWithMarks) is less sure of its marks.
   double respelled_name_conf = 0.8;
 };

@@ -1,10 +1,11 @@
 // Place names of an address spelled as the official list of administrative units spells them:
 // once the address normaliser (vn/vn.h) has matched a part of the value to a unit, a part whose
 // letters are that unit's name exactly but whose marks or apostrophes differ ("Huyện Đất Đồ" for
-// "Đất Đỏ", "Tỉnh Vinh Long", "Đắk NDung") was misread, and takes the unit's spelling. Letters
-// are never changed, so a part read with a wrong letter stays as read; a part that differs only in
-// where the tone of "oa", "oe", "uy" sits ("Hòa"/"Hoà") is printed correctly either way and is
-// kept.
+// "Đất Đỏ", "Tỉnh Vinh Long", "Đắk NDung") was misread, and takes the unit's spelling; so does
+// a name of five letters or more that is one letter off the unit's ("Cao Phonq", "Plei Kẩần"):
+// the normaliser found no closer unit. Its type words ("Phuông") take their spelling too. A part
+// further off stays as read; a part that differs only in where the tone of "oa", "oe", "uy" sits
+// ("Hòa"/"Hoà") is printed correctly either way and is kept.
 //
 // Thread-safety: pure functions; safe from any thread.
 #pragma once

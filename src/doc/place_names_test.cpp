@@ -23,11 +23,32 @@ TEST(DocPlaceNames, MarksAndApostrophesFromTheMatchedUnits) {
             "XÃ MƯỜNG NHÉ, HUYỆN MƯỜNG NHÉ");
 }
 
+TEST(DocPlaceNames, OneLetterOffAMatchedUnit) {
+  const std::vector<std::string> units = {"Bắc Phong", "Cao Phong", "Hoà Bình"};
+  // A letter misread, doubled or dropped in a matched unit's name: the official name.
+  EXPECT_EQ(RespellUnits("Xã Bắc Phong, Huyện Cao Phonq, Tỉnh Hoà Bình", units),
+            "Xã Bắc Phong, Huyện Cao Phong, Tỉnh Hoà Bình");
+  EXPECT_EQ(RespellUnits("Xã Bắc Phongg, Huyện Cao Phng, Tỉnh Hoà Bìnhh", units),
+            "Xã Bắc Phong, Huyện Cao Phong, Tỉnh Hoà Bình");
+  EXPECT_EQ(RespellUnits("Thị trấn Plei Kẩần, Huyện Ngọc Hồi", {"Plei Kần", "Ngọc Hồi"}),
+            "Thị trấn Plei Kần, Huyện Ngọc Hồi");
+  // Two letters off, or a short name (one edit makes another name): left as read.
+  EXPECT_EQ(RespellUnits("Xã Bắc Phoqq, Huyện Cao Phong", {"Bắc Phong", "Cao Phong"}),
+            "Xã Bắc Phoqq, Huyện Cao Phong");
+  EXPECT_EQ(RespellUnits("Phường An Lạc, Quận Bìn", {"An Lạc", "Bình"}), "Phường An Lạc, Quận Bìn");
+  // The type words take their spelling, in their printed case, when the unit matched.
+  EXPECT_EQ(
+      RespellUnits("Phuông Tấn Tài, Thị Trấn Ái Tử, THANH PHÔ Huế", {"Tấn Tài", "Ái Tử", "Huế"}),
+      "Phường Tấn Tài, Thị Trấn Ái Tử, THÀNH PHỐ Huế");
+}
+
 TEST(DocPlaceNames, LettersTonePlacementAndStreetsKept) {
   const std::vector<std::string> units = {"Bắc Phong", "Cao Phong", "Hoà Bình"};
-  // A wrong letter is not a mark: left as read.
-  EXPECT_EQ(RespellUnits("Xã Bắc Phong, Huyện Cao Phonq, Tỉnh Hoà Bình", units),
-            "Xã Bắc Phong, Huyện Cao Phonq, Tỉnh Hoà Bình");
+  // Spelled right: as printed, in its case, unless that is mixed within a word.
+  EXPECT_EQ(RespellUnits("Xã Na Ư, Huyện Điện Biên", {"Na Ư", "Điện Biên"}),
+            "Xã Na Ư, Huyện Điện Biên");
+  EXPECT_EQ(RespellUnits("Thị Trấn ÁI Tử, HUYỆN TRIỆU PHONG", {"Ái Tử", "Triệu Phong"}),
+            "Thị Trấn Ái Tử, HUYỆN TRIỆU PHONG");
   // Either tone placement is correct print.
   EXPECT_EQ(RespellUnits("Xã Bắc Phong, Huyện Cao Phong, Tỉnh Hòa Bình", units),
             "Xã Bắc Phong, Huyện Cao Phong, Tỉnh Hòa Bình");

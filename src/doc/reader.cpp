@@ -32,6 +32,7 @@
 #include "doc/reread.h"
 #include "doc/result_fields.h"
 #include "doc/surnames.h"
+#include "doc/syllable.h"
 #include "doc/tesseract_recognizer.h"
 #include "doc/text.h"
 #include "vn/vn.h"
@@ -320,7 +321,8 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         break;
       case FieldKind::kText:
         v = CleanText(e.text);
-        if (field == "di_hinh") v = RespellMarkWords(NormalizeMarkDistances(FixMarkHead(v)));
+        if (field == "di_hinh")
+          v = RespellMarkWords(NormalizeMarkDistances(FixMarkHead(RepairEchoedLetters(v))));
         break;
       case FieldKind::kAddress:
         v = CleanAddress(e.text);
@@ -393,6 +395,12 @@ std::string DocReader::Impl::ReadIssueDateInWords(const PageReading& page, doubl
                            line.box.height);
       date = ParseVietnameseIssueDate(
           rereader.ReadLine(wider, FieldKind::kDate, p.pad_default).text);
+    }
+    if (date.empty()) {
+      const cv::Rect whole = WholeIssueDateLine(line, p.issue_date_line_heights, page.gray.size());
+      if (!whole.empty())
+        date = ParseVietnameseIssueDate(
+            rereader.ReadLine(whole, FieldKind::kDate, p.pad_default).text);
     }
     *conf *= p.date_reread_conf;
   }

@@ -1,6 +1,7 @@
 #include "doc/syllable.h"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -205,6 +206,83 @@ bool AnyModifiers(std::string& code, size_t i) {
   return false;
 }
 
+// One letter's code (its base and modifier, case and tone aside); 0 for anything else.
+char LetterCode(const icu::UnicodeString& letter) {
+  std::string utf8, code;
+  letter.toUTF8String(utf8);
+  Tone tone = kLevel;
+  if (!Encode(utf8, &code, &tone) || code.size() != 1) return 0;
+  return code[0];
+}
+
+bool IsVowelCode(char c) {
+  return std::string("AEIOUY").find(c) != std::string::npos || c == kBreveA || c == kHatA ||
+         c == kHatE || c == kHatO || c == kHornO || c == kHornU;
+}
+
+// Upper-case only, lower-case only, or one capital then lower case.
+bool CaseConsistent(const icu::UnicodeString& w) {
+  int upper = 0, lower = 0;
+  bool first_upper = false;
+  for (int32_t i = 0; i < w.length(); i = w.moveIndex32(i, 1)) {
+    const UChar32 c = w.char32At(i);
+    if (u_isupper(c)) {
+      ++upper;
+      if (i == 0) first_upper = true;
+    } else if (u_islower(c)) {
+      ++lower;
+    }
+  }
+  return upper == 0 || lower == 0 || (upper == 1 && first_upper);
+}
+
+// One word (letters only) repaired as RepairEchoedLetters says; as read otherwise.
+std::string RepairWord(const std::string& word) {
+  // Roman numerals number units ("Hòa Tú II").
+  if (word.find_first_not_of("IVX") == std::string::npos) return word;
+  if (IsVietnameseSyllable(word)) return word;
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(err);
+  if (U_FAILURE(err)) return word;
+  const icu::UnicodeString w = nfc->normalize(icu::UnicodeString::fromUTF8(word), err);
+  if (U_FAILURE(err)) return word;
+  std::vector<icu::UnicodeString> letters;
+  std::vector<char> codes;
+  for (int32_t i = 0; i < w.length(); i = w.moveIndex32(i, 1)) {
+    letters.emplace_back(w, i, w.moveIndex32(i, 1) - i);
+    codes.push_back(LetterCode(letters.back()));
+    if (codes.back() == 0) return word;
+  }
+  auto horned = [](char c) { return c == kHornO || c == kHornU; };
+  auto echo = [&](size_t i, size_t j) {
+    const char a = codes[i], b = codes[j];
+    const bool r_between_vowels = a == 'R' && j + 1 == i && i + 1 < codes.size() &&
+                                  IsVowelCode(b) && IsVowelCode(codes[i + 1]);
+    return (a == b && a != 'O') || (horned(a) && horned(b)) || r_between_vowels;
+  };
+  std::vector<icu::UnicodeString> repairs;
+  for (size_t i = 0; i < letters.size() && letters.size() > 1; ++i) {
+    if (!((i > 0 && echo(i, i - 1)) || (i + 1 < letters.size() && echo(i, i + 1)))) continue;
+    icu::UnicodeString candidate;
+    for (size_t k = 0; k < letters.size(); ++k)
+      if (k != i) candidate += letters[k];
+    std::string utf8;
+    candidate.toUTF8String(utf8);
+    if (IsVietnameseSyllable(utf8)) repairs.push_back(candidate);
+  }
+  if (repairs.empty()) return word;
+  // All repairs must spell one word; of its casings, the consistent one.
+  const icu::UnicodeString lower = icu::UnicodeString(repairs[0]).toLower();
+  const icu::UnicodeString* pick = &repairs[0];
+  for (const icu::UnicodeString& r : repairs) {
+    if (icu::UnicodeString(r).toLower() != lower) return word;
+    if (CaseConsistent(r) && !CaseConsistent(*pick)) pick = &r;
+  }
+  std::string out;
+  pick->toUTF8String(out);
+  return out;
+}
+
 }  // namespace
 
 bool IsVietnameseSyllable(std::string_view word) {
@@ -227,6 +305,29 @@ bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name) {
   if (personal_name && code.back() == 'K') return false;
   // Any tone: the acute allows every rhyme, including those with a stop coda.
   return AnyModifiers(code, 0);
+}
+
+std::string RepairEchoedLetters(const std::string& text) {
+  // Words are runs of letters (any non-ASCII byte belongs to a letter); a run touching a digit or
+  // an apostrophe is not a plain word and passes through whole.
+  std::string out, word;
+  bool plain = true;
+  auto flush = [&] {
+    out += plain && !word.empty() ? RepairWord(word) : word;
+    word.clear();
+    plain = true;
+  };
+  for (unsigned char c : text) {
+    if (c >= 0x80 || std::isalnum(c) || c == '\'') {
+      if (std::isdigit(c) || c == '\'') plain = false;
+      word += static_cast<char>(c);
+    } else {
+      flush();
+      out += static_cast<char>(c);
+    }
+  }
+  flush();
+  return out;
 }
 
 std::string DropTrailingNoise(const std::string& address) {

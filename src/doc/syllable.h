@@ -28,6 +28,16 @@ bool IsVietnameseSyllable(std::string_view word);
 // of place names (`VUK`: a filler read as K).
 bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name = false);
 
+// `text` with each word that is not a Vietnamese syllable but holds one glyph read twice
+// repaired: a letter next to the same letter (tone and case aside: "Kẩần", "LỘộc", "BôiI"), a
+// horned vowel next to another ("Trơưng"), or an `r` between vowels, which Vietnamese never writes
+// ("Trưrớc", the horn read as a letter). The glyph is dropped when that, and nothing else, leaves
+// a syllable, and its case follows the word's; "oo" (`xoong`) is a rhyme, not an echo. A word with
+// two ways to repair it ("Cùủ": `Cù` or `Củ`) stays as read for a vocabulary to decide, and so
+// does a word the rules cannot judge (names of minority peoples: `Jút`, `Krông`). Words with digits
+// or apostrophes, and punctuation, pass through.
+std::string RepairEchoedLetters(const std::string& text);
+
 // Drops trailing words of an address that are neither numbers nor Vietnamese syllables (OCR
 // noise after the last real word: specks, seal edges, a neighbouring line), at most two words
 // and only when the word left at the end is a syllable. Punctuation at the new end is trimmed.

@@ -60,4 +60,26 @@ TEST(DocSyllable, AccentFreeMrzWords) {
   }
 }
 
+TEST(DocSyllable, RepairEchoedLettersDropsAGlyphReadTwice) {
+  // A letter next to itself (tone and case aside), two horned vowels, an r after a vowel.
+  EXPECT_EQ(RepairEchoedLetters("Xã LỘộc Bắc"), "Xã Lộc Bắc");
+  EXPECT_EQ(RepairEchoedLetters("Huyện Kim BôiI,"), "Huyện Kim Bôi,");
+  EXPECT_EQ(RepairEchoedLetters("Số 240/15 Hai Bà Trơưng"), "Số 240/15 Hai Bà Trưng");
+  EXPECT_EQ(RepairEchoedLetters("dưrới trưrớc cánh mũi"), "dưới trước cánh mũi");
+  EXPECT_EQ(RepairEchoedLetters("Huyện Quỳnh Lưru"), "Huyện Quỳnh Lưu");
+  EXPECT_EQ(RepairEchoedLetters("NGUYỄỄN"), "NGUYỄN");
+}
+
+TEST(DocSyllable, RepairEchoedLettersLeavesWhatItCannotDecide) {
+  // Two repairs spell two words: a vocabulary must decide.
+  EXPECT_EQ(RepairEchoedLetters("Huyện Cùủ Chi"), "Huyện Cùủ Chi");
+  EXPECT_EQ(RepairEchoedLetters("Plei Kẩần"), "Plei Kẩần");
+  // Syllables, loan-word rhymes and names outside the rules: no echo to drop.
+  for (const char* s :
+       {"Xã Đắk Wil, Huyện Cư Jút", "xoong", "Krông Búk", "Ia Grai", "Lưu", "Trương", "Đắk R'Lấp",
+        "Đắk Er", "Xã N'Thol Hạ", "Tổ 10", "Xã Hòa Tú II", "Iriiễn", "Hoà Bình", ""}) {
+    EXPECT_EQ(RepairEchoedLetters(s), s) << s;
+  }
+}
+
 }  // namespace ekyc::doc
