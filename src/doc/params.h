@@ -53,6 +53,12 @@ struct GroupingParams {
   // the edge, the layout table's portrait slot being approximate.
   double column_gap = 0.6;
   double column_edge_slack = 0.6;
+  // A narrower gap at the edge is a column break too when it is clearly wider than the line's own
+  // word spaces (this × their median, measured on at least `column_spaces_min` other gaps) and
+  // wider than `column_gap_min` × height: a tall word box inflates the height, not the spaces.
+  double column_gap_vs_spaces = 1.6;
+  double column_gap_min = 0.4;
+  size_t column_spaces_min = 2;
 };
 inline constexpr GroupingParams kGrouping{};
 

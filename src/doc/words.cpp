@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 #include "doc/params.h"
 #include "doc/text.h"
@@ -157,6 +158,22 @@ std::vector<Segment> BuildSegments(std::vector<Word> words) {
   return segs;
 }
 
+namespace {
+
+// The median of `gaps` without gap `skip`; infinite when fewer than `min_count` remain (a line's
+// word space cannot be measured on them).
+double SpacesOtherThan(const std::vector<int>& gaps, size_t skip, size_t min_count) {
+  std::vector<int> other;
+  for (size_t i = 0; i < gaps.size(); ++i)
+    if (i != skip) other.push_back(gaps[i]);
+  if (other.size() < min_count) return std::numeric_limits<double>::infinity();
+  std::nth_element(other.begin(), other.begin() + static_cast<std::ptrdiff_t>(other.size() / 2),
+                   other.end());
+  return other[other.size() / 2];
+}
+
+}  // namespace
+
 void SplitAtColumn(std::vector<Segment>* segs, int column_x, int below_y) {
   const GroupingParams& p = kGrouping;
   std::vector<Segment> out;
@@ -166,11 +183,17 @@ void SplitAtColumn(std::vector<Segment>* segs, int column_x, int below_y) {
     for (const auto& w : s.words) h = std::max(h, w.box.height);
     size_t cut = 0;
     if (s.box.y + s.box.height / 2 >= below_y) {
+      std::vector<int> gaps;
+      for (size_t i = 0; i + 1 < s.words.size(); ++i)
+        gaps.push_back(s.words[i + 1].box.x - s.words[i].box.br().x);
       for (size_t i = 0; i + 1 < s.words.size() && cut == 0; ++i) {
         const cv::Rect& a = s.words[i].box;
         const cv::Rect& b = s.words[i + 1].box;
-        if (a.x + a.width / 2 < column_x && b.x >= column_x - p.column_edge_slack * h &&
-            b.x - a.br().x > p.column_gap * h)
+        if (a.x + a.width / 2 >= column_x || b.x < column_x - p.column_edge_slack * h) continue;
+        const int gap = gaps[i];
+        if (gap > p.column_gap * h ||
+            (gap > p.column_gap_min * h &&
+             gap > p.column_gap_vs_spaces * SpacesOtherThan(gaps, i, p.column_spaces_min)))
           cut = i + 1;
       }
     }

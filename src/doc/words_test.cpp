@@ -47,6 +47,32 @@ TEST(DocWords, AColumnBreakAtThePortraitsEdgeSplitsASegment) {
   EXPECT_EQ(WordsText(segs[2], 0, 3), "Số 177 Hai");
 }
 
+TEST(DocWords, AColumnBreakWiderThanTheLinesWordSpacesIsCut) {
+  // "Không thời hạn" under a portrait ending at x = 230 and the value beside it: the gap at the
+  // edge is narrower than the general rule's (a tall word box sets the height) but twice the
+  // line's word spaces.
+  auto segs = Page({{"Không", 100, 640, 60, 26},
+                    {"thời", 166, 640, 40, 30},
+                    {"hạn", 212, 640, 36, 40},
+                    {"Xã", 268, 640, 30, 26},
+                    {"Lam", 305, 640, 40, 26},
+                    {"Sơn,", 352, 640, 44, 26}});
+  ASSERT_EQ(segs.size(), 1u);
+  SplitAtColumn(&segs, 250, 300);
+  ASSERT_EQ(segs.size(), 2u);
+  EXPECT_EQ(segs[0].key, "KHONG THOI HAN");
+  EXPECT_EQ(segs[1].key, "XA LAM SON");
+  // The same gap between words spaced as widely stays whole.
+  segs = Page({{"Không", 100, 640, 60, 26},
+               {"thời", 180, 640, 40, 30},
+               {"hạn", 240, 640, 36, 40},
+               {"Xã", 296, 640, 30, 26},
+               {"Lam", 346, 640, 40, 26}});
+  ASSERT_EQ(segs.size(), 1u);
+  SplitAtColumn(&segs, 250, 300);
+  EXPECT_EQ(segs.size(), 1u);
+}
+
 TEST(DocWords, ALineCrossingThePortraitsEdgeWithWordSpacesStaysWhole) {
   // A header line across the column edge, above the portrait; and a line below it whose words
   // cross the edge at ordinary word spacing.
