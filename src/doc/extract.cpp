@@ -255,15 +255,36 @@ Extracted ValueExtractor::Value(const FieldSpec& spec) const {
                p.beside_centre * std::max(label_box.height, b.height) &&
            b.height >= p.beside_min_height * label_box.height;
   };
-  if (lines == 0 && !spec.below &&
-      (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
+  // A value the table places under its label may be printed beside it in another print run; on
+  // the label's line only a segment shaped like the field's value (a date, a sex, a nationality,
+  // capitals) is taken for it, not a neighbouring column's label read past recognition. (A name
+  // there is the in-part reading's, below: the page pass may have read only its last words.)
+  auto beside_value_shape = [&](const Segment& s) {
+    if (!spec.below) return true;
+    if (spec.kind == FieldKind::kName) return false;
+    const std::string text = WordsText(s, 0, static_cast<int>(s.words.size()));
+    switch (spec.kind) {
+      case FieldKind::kDate:
+        return !CleanDate(text).empty();
+      case FieldKind::kSex:
+        return IsSexValue(text);
+      case FieldKind::kNationality:
+        return IsNationalityValue(text);
+      default:
+        return MostlyUppercase(text);
+    }
+  };
+  if (lines == 0 && (to_word == static_cast<int>(seg.words.size()) || no_value_here)) {
     // A value in a larger font than its label can land in a line group of its own: take the
     // segment just right of the label on the same text line.
     for (size_t i = 0; i < segs_.size(); ++i) {
       const Segment& s = segs_[i];
-      if (!beside_label(i) || s.box.x - label_box.br().x >
-                                  p.same_line_max_gap *
-                                      std::max(p.min_line_height_px, label_box.height))
+      // The gap is measured from the label line's end: its English part, read as the rest of its
+      // segment, is part of the label.
+      if (!beside_label(i) ||
+          s.box.x - e.label_line.br().x >
+              p.same_line_max_gap * std::max(p.min_line_height_px, label_box.height) ||
+          !beside_value_shape(s))
         continue;
       int n = static_cast<int>(s.words.size());
       int from = 0;

@@ -133,6 +133,66 @@ TEST(DocExtract, ValueBelowItsLabel) {
   EXPECT_EQ(ex.Value(specs[1]).text, "01/02/1990");
 }
 
+// A place the table puts under its label printed beside it, in larger type (a line group of its
+// own, starting higher than the label): taken when it is shaped like the value (capitals); a
+// garbled neighbouring label in lower case is not.
+TEST(DocExtract, AValueBesideItsLabelWhereTheTableSaysBelow) {
+  FieldSpec place{"noi_sinh", FieldKind::kText, {"NOI SINH PLACE OF BIRTH", "NOI SINH"}};
+  place.below = true;
+  std::vector<FieldSpec> specs = {place, {"gioi_tinh", FieldKind::kSex, {"GIOI TINH"}}};
+  auto segs = Page({{"HÀ", 632, 473, 50, 30},
+                    {"TĨNH", 690, 473, 80, 30},
+                    {"Nơi", 370, 486, 40, 18},
+                    {"sinh", 415, 486, 45, 18},
+                    {"/", 465, 486, 8, 18},
+                    {"Place", 478, 486, 50, 18},
+                    {"of", 532, 486, 20, 18},
+                    {"birth:", 556, 486, 58, 18},
+                    {"Giới", 369, 529, 45, 25},
+                    {"tính:", 420, 529, 50, 25},
+                    {"NAM", 480, 529, 50, 25}});
+  LabelMap labels(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels).Value(specs[0]).text, "HÀ TĨNH");
+  segs = Page({{"Nơi", 370, 486, 40, 18},
+               {"sinh", 415, 486, 45, 18},
+               {"/", 465, 486, 8, 18},
+               {"Place", 478, 486, 50, 18},
+               {"of", 532, 486, 20, 18},
+               {"birth:", 556, 486, 58, 18},
+               {"Ngàv", 680, 486, 50, 18},
+               {"cấp", 735, 486, 40, 18},
+               {"Giới", 369, 529, 45, 25},
+               {"tính:", 420, 529, 50, 25},
+               {"NAM", 480, 529, 50, 25}});
+  LabelMap labels2(segs, specs);
+  EXPECT_EQ(ValueExtractor(segs, labels2).Value(specs[0]).text, "");
+}
+
+// A bilingual label matched by its Vietnamese part, its English part ("Place of bính:") left as the
+// rest of its segment: the value beside it is measured from the end of that English part.
+TEST(DocExtract, AValueBesideAGarbledEnglishLabelPart) {
+  const std::vector<FieldSpec>& specs = LayoutOf(DocType::kPassport, Side::kFront).fields;
+  auto segs = Page({{"HÀ", 632, 473, 50, 30},
+                    {"TĨNH", 690, 473, 80, 30},
+                    {"Nơi", 370, 486, 37, 18},
+                    {"sinh", 414, 487, 40, 17},
+                    {"/", 465, 490, 3, 5},
+                    {"Place", 476, 486, 52, 18},
+                    {"of", 535, 487, 20, 17},
+                    {"bính:", 563, 487, 51, 17},
+                    {"Giới", 369, 536, 44, 18},
+                    {"tính", 421, 536, 37, 18},
+                    {"/Sex:", 463, 536, 50, 18},
+                    {"NAM/M", 520, 536, 70, 18}});
+  LabelMap labels(segs, specs);
+  const FieldSpec* place = nullptr;
+  for (const FieldSpec& f : specs)
+    if (std::string(f.field) == "noi_sinh") place = &f;
+  ASSERT_NE(place, nullptr);
+  const Extracted e = ValueExtractor(segs, labels).Value(*place);
+  EXPECT_EQ(e.text, "HÀ TĨNH") << e.label_text;
+}
+
 // A tone mark read apart from the name's line lands on the label's line: far lower than the
 // label, it is not a value beside it; the name is the line below.
 TEST(DocExtract, AFragmentBesideTheLabelIsNotTheValue) {

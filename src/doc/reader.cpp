@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "doc/classify.h"
+#include "doc/closed_lists.h"
 #include "doc/crosscheck.h"
 #include "doc/ctc_page_recognizer.h"
 #include "doc/ctc_recognizer.h"
@@ -321,6 +322,8 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         break;
       case FieldKind::kText:
         v = CleanText(e.text);
+        if (field == "dan_toc") v = RespellEthnicGroup(v);
+        if (field == "ton_giao") v = RespellReligion(v);
         if (field == "di_hinh")
           v = RespellMarkWords(NormalizeMarkDistances(FixMarkHead(RepairEchoedLetters(v))));
         break;
