@@ -116,23 +116,8 @@ std::string RespellWord(const std::string& word) {
 }  // namespace
 
 std::string RespellMarkWords(const std::string& marks) {
-  std::string out, word;
-  auto flush = [&] {
-    out += word.empty() ? "" : RespellWord(word);
-    word.clear();
-  };
-  // Words are runs of letters (any non-ASCII byte belongs to a letter); digits, "C:" and
-  // punctuation pass through.
-  for (unsigned char c : marks) {
-    if (c >= 0x80 || std::isalpha(c)) {
-      word += static_cast<char>(c);
-    } else {
-      flush();
-      out += static_cast<char>(c);
-    }
-  }
-  flush();
-  return out;
+  // Digits, "C:" and punctuation pass through.
+  return RewriteLetterRuns(marks, RespellWord);
 }
 
 }  // namespace ekyc::doc

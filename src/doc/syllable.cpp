@@ -308,26 +308,7 @@ bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name) {
 }
 
 std::string RepairEchoedLetters(const std::string& text) {
-  // Words are runs of letters (any non-ASCII byte belongs to a letter); a run touching a digit or
-  // an apostrophe is not a plain word and passes through whole.
-  std::string out, word;
-  bool plain = true;
-  auto flush = [&] {
-    out += plain && !word.empty() ? RepairWord(word) : word;
-    word.clear();
-    plain = true;
-  };
-  for (unsigned char c : text) {
-    if (c >= 0x80 || std::isalnum(c) || c == '\'') {
-      if (std::isdigit(c) || c == '\'') plain = false;
-      word += static_cast<char>(c);
-    } else {
-      flush();
-      out += static_cast<char>(c);
-    }
-  }
-  flush();
-  return out;
+  return RewriteLetterRuns(text, RepairWord);
 }
 
 std::string DropTrailingNoise(const std::string& address) {

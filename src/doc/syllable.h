@@ -34,8 +34,8 @@ bool CouldBeAccentFreeSyllable(std::string_view word, bool personal_name = false
 // ("Trưrớc", the horn read as a letter). The glyph is dropped when that, and nothing else, leaves
 // a syllable, and its case follows the word's; "oo" (`xoong`) is a rhyme, not an echo. A word with
 // two ways to repair it ("Cùủ": `Cù` or `Củ`) stays as read for a vocabulary to decide, and so
-// does a word the rules cannot judge (names of minority peoples: `Jút`, `Krông`). Words with digits
-// or apostrophes, and punctuation, pass through.
+// does a word the rules cannot judge (names of minority peoples: `Jút`, `Krông`). Words are runs of
+// letters; digits, apostrophes and punctuation pass through.
 std::string RepairEchoedLetters(const std::string& text);
 
 // Drops trailing words of an address that are neither numbers nor Vietnamese syllables (OCR

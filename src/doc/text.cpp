@@ -113,6 +113,25 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
+std::string RewriteLetterRuns(std::string_view utf8,
+                              const std::function<std::string(const std::string&)>& rewrite) {
+  std::string out, run;
+  auto flush = [&] {
+    if (!run.empty()) out += rewrite(run);
+    run.clear();
+  };
+  for (unsigned char c : utf8) {
+    if (c >= 0x80 || std::isalpha(c)) {
+      run += static_cast<char>(c);
+    } else {
+      flush();
+      out += static_cast<char>(c);
+    }
+  }
+  flush();
+  return out;
+}
+
 std::string KeepLetters(std::string_view utf8) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));

@@ -5,6 +5,7 @@
 // Thread-safety: free functions without shared mutable state; safe from any thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ bool StartsLowercase(std::string_view utf8);
 bool HasLetterOrDigit(std::string_view utf8);
 // Keeps letters (any script) and replaces everything else by spaces.
 std::string KeepLetters(std::string_view utf8);
+// `utf8` with each run of letters (ASCII letters and any non-ASCII character) replaced by
+// `rewrite(run)`; digits, spaces and ASCII punctuation pass through.
+std::string RewriteLetterRuns(std::string_view utf8,
+                              const std::function<std::string(const std::string&)>& rewrite);
 std::vector<std::string> Split(std::string_view s, char sep);
 // Levenshtein distance on bytes (callers pass folded ASCII keys).
 int EditDistance(std::string_view a, std::string_view b);
