@@ -1,7 +1,6 @@
 #include "doc/closed_lists.h"
 
-#include <algorithm>
-#include <vector>
+#include <map>
 
 #include "doc/text.h"
 #include "vn/vn.h"
@@ -50,26 +49,20 @@ std::string RespellFrom(const std::string& value, const char* const (&list)[N]) 
   const std::string letters = FoldLetters(value);
   if (letters.empty()) return value;
   const std::string upper = vn::TextTools::Upper(CollapseSpaces(Trim(value)));
-  std::vector<std::string> same, near;  // entries' folded letters, first spelling of each kept
-  std::vector<const char*> same_entry, near_entry;
+  // The first entry with the value's letters; else the first spelling of each other set of
+  // letters one edit away (variants of one name share their letters).
+  const char* same = nullptr;
+  std::map<std::string, const char*> near;
   for (const char* entry : list) {
     const std::string key = FoldLetters(entry);
     if (key == letters) {
       if (vn::TextTools::Upper(entry) == upper) return value;
-      if (std::find(same.begin(), same.end(), key) == same.end()) {
-        same.push_back(key);
-        same_entry.push_back(entry);
-      }
-    } else if (letters.size() >= kMinLettersForEdit && EditDistance(key, letters) == 1 &&
-               std::find(near.begin(), near.end(), key) == near.end()) {
-      near.push_back(key);
-      near_entry.push_back(entry);
+      if (same == nullptr) same = entry;
+    } else if (letters.size() >= kMinLettersForEdit && EditDistance(key, letters) == 1) {
+      near.emplace(key, entry);
     }
   }
-  const char* pick = same_entry.size() == 1   ? same_entry[0]
-                     : !same_entry.empty()    ? nullptr
-                     : near_entry.size() == 1 ? near_entry[0]
-                                              : nullptr;
+  const char* pick = same != nullptr ? same : near.size() == 1 ? near.begin()->second : nullptr;
   if (pick == nullptr) return value;
   return MostlyUppercase(value) ? vn::TextTools::Upper(pick) : std::string(pick);
 }

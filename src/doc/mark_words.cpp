@@ -1,6 +1,5 @@
 #include "doc/mark_words.h"
 
-#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -101,16 +100,7 @@ std::string RespellWord(const std::string& word) {
     }
   }
   if (best == nullptr || tie) return word;
-  icu::UnicodeString out = icu::UnicodeString::fromUTF8(*best);
-  const icu::UnicodeString original = icu::UnicodeString::fromUTF8(word);
-  if (out.length() > 1 && MostlyUppercase(word)) {
-    out.toUpper();
-  } else if (u_isupper(original.char32At(0))) {
-    out.replace(0, out.moveIndex32(0, 1), icu::UnicodeString(u_toupper(out.char32At(0))));
-  }
-  std::string s;
-  out.toUTF8String(s);
-  return s;
+  return InCaseOf(word, *best);
 }
 
 }  // namespace

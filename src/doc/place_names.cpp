@@ -41,17 +41,6 @@ const std::map<std::string, std::string>& OneWordTypes() {
   return k;
 }
 
-// `official` (lower case) in the case `read` was printed in: capitals, capitalised, or lower.
-std::string InCaseOf(const std::string& read, const std::string& official) {
-  if (MostlyUppercase(read)) return vn::TextTools::Upper(official);
-  if (StartsLowercase(read)) return official;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(official);
-  u.replace(0, u.moveIndex32(0, 1), icu::UnicodeString(u_toupper(u.char32At(0))));
-  std::string out;
-  u.toUTF8String(out);
-  return out;
-}
-
 // Every word capitalised ("Na Ư", "Ái Tử"), or every word in capitals ("ÁI TỬ").
 bool CaseConsistent(const std::string& name) {
   bool all_title = true, all_upper = true;

@@ -253,6 +253,7 @@ std::string RepairWord(const std::string& word) {
     codes.push_back(LetterCode(letters.back()));
     if (codes.back() == 0) return word;
   }
+  if (letters.size() < 2) return word;
   auto horned = [](char c) { return c == kHornO || c == kHornU; };
   auto echo = [&](size_t i, size_t j) {
     const char a = codes[i], b = codes[j];
@@ -261,7 +262,7 @@ std::string RepairWord(const std::string& word) {
     return (a == b && a != 'O') || (horned(a) && horned(b)) || r_between_vowels;
   };
   std::vector<icu::UnicodeString> repairs;
-  for (size_t i = 0; i < letters.size() && letters.size() > 1; ++i) {
+  for (size_t i = 0; i < letters.size(); ++i) {
     if (!((i > 0 && echo(i, i - 1)) || (i + 1 < letters.size() && echo(i, i + 1)))) continue;
     icu::UnicodeString candidate;
     for (size_t k = 0; k < letters.size(); ++k)

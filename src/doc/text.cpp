@@ -113,6 +113,16 @@ std::string CollapseSpaces(std::string_view s) {
   return out;
 }
 
+std::string InCaseOf(std::string_view read, const std::string& lower) {
+  if (MostlyUppercase(read)) return vn::TextTools::Upper(lower);
+  if (StartsLowercase(read) || lower.empty()) return lower;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(lower);
+  u.replace(0, u.moveIndex32(0, 1), icu::UnicodeString(u_toupper(u.char32At(0))));
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
 std::string RewriteLetterRuns(std::string_view utf8,
                               const std::function<std::string(const std::string&)>& rewrite) {
   std::string out, run;

@@ -32,6 +32,9 @@ bool MostlyLowercase(std::string_view utf8);
 bool MostlyUppercase(std::string_view utf8);
 // The first letter (any script) is lower-case; false without letters.
 bool StartsLowercase(std::string_view utf8);
+// `lower` (a word or words in lower case: a list's spelling) in the case `read` was printed in:
+// capitals when mostly capitals, capitalised when it starts with a capital, else as it is.
+std::string InCaseOf(std::string_view read, const std::string& lower);
 // Holds a letter or a digit (any non-ASCII character counts as a letter): not punctuation only.
 bool HasLetterOrDigit(std::string_view utf8);
 // Keeps letters (any script) and replaces everything else by spaces.

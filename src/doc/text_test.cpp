@@ -45,4 +45,17 @@ TEST(DocText, KeepLetters) {
   EXPECT_EQ(CollapseSpaces(KeepLetters("\xE2\x80\x9CNGUYỄN  V4N: A")), "NGUYỄN V N A");
 }
 
+TEST(DocText, InCaseOfTheReading) {
+  EXPECT_EQ(InCaseOf("TRÁl", "trái"), "TRÁI");
+  EXPECT_EQ(InCaseOf("Phuông", "phường"), "Phường");
+  EXPECT_EQ(InCaseOf("dầu", "đầu"), "đầu");
+  EXPECT_EQ(InCaseOf("Ở", "ở"), "Ở");
+}
+
+TEST(DocText, RewriteLetterRuns) {
+  auto mark = [](const std::string& w) { return "<" + w + ">"; };
+  EXPECT_EQ(RewriteLetterRuns("C:2cm dưới, R'Lấp", mark), "<C>:2<cm> <dưới>, <R>'<Lấp>");
+  EXPECT_EQ(RewriteLetterRuns("", mark), "");
+}
+
 }  // namespace ekyc::doc
