@@ -132,6 +132,27 @@ cv::Mat BackgroundColourDistance(const cv::Mat& bgr) {
   return dist8;
 }
 
+// Fills gaps of at most `max_gap` px between set pixels along the `depth` outermost rows and
+// columns of a binary map, each row and column on its own.
+void BridgeAlongBorder(cv::Mat& bin, int max_gap, int depth) {
+  auto bridge = [&](auto at, int length) {
+    int last = -1;
+    for (int i = 0; i < length; ++i) {
+      if (!at(i)) continue;
+      if (last >= 0 && i - last > 1 && i - last <= max_gap)
+        for (int j = last + 1; j < i; ++j) at(j) = 255;
+      last = i;
+    }
+  };
+  depth = std::min({depth, bin.rows / 2, bin.cols / 2});
+  for (int d = 0; d < depth; ++d) {
+    for (int y : {d, bin.rows - 1 - d})
+      bridge([&](int x) -> uchar& { return bin.at<uchar>(y, x); }, bin.cols);
+    for (int x : {d, bin.cols - 1 - d})
+      bridge([&](int y) -> uchar& { return bin.at<uchar>(y, x); }, bin.rows);
+  }
+}
+
 bool PlausibleAspect(double a) {
   return a > 1.25 && a < 1.85;
 }
@@ -225,11 +246,18 @@ Result<CardQuad> LocateCard(const cv::Mat& bgr) {
 
   cv::Mat blurred;
   cv::GaussianBlur(gray, blurred, {5, 5}, 0);
-  for (auto [lo, hi] : {std::pair{30, 90}, std::pair{10, 40}, std::pair{60, 160}}) {
-    cv::Mat edges;
-    cv::Canny(blurred, edges, lo, hi);
-    cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
-    consider_outlines(edges);
+  // Edges first as they are, then bridged along the image border (a corner at the frame).
+  const int bridge_gap =
+      static_cast<int>(kLocate.border_bridge_gap * std::max(small.cols, small.rows));
+  for (bool bridged : {false, true}) {
+    for (auto [lo, hi] : {std::pair{30, 90}, std::pair{10, 40}, std::pair{60, 160}}) {
+      cv::Mat edges;
+      cv::Canny(blurred, edges, lo, hi);
+      cv::dilate(edges, edges, cv::getStructuringElement(cv::MORPH_RECT, {5, 5}));
+      if (bridged) BridgeAlongBorder(edges, bridge_gap, kLocate.border_bridge_px);
+      consider_outlines(edges);
+      if (!best.empty()) break;
+    }
     if (!best.empty()) break;
   }
   if (best.empty()) {

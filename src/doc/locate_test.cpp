@@ -87,5 +87,25 @@ TEST(DocLocate, APaleCardOnAPaleBackgroundIsFoundByItsColour) {
   ExpectCorners(*q, card, 0.02 * 960);
 }
 
+TEST(DocLocate, ACardWhoseCornerLeavesTheFrameIsFoundWhole) {
+  // The top corner lies just outside the image: the card's two sides meet the border a few pixels
+  // apart and the edge map alone leaves its outline open there. The background's broad bands of
+  // light and shade defeat a segmentation by brightness.
+  cv::Mat img(720, 960, CV_8UC3);
+  for (int y = 0; y < img.rows; ++y) {
+    const double shade = 160 + 70 * std::sin(y / 40.0);
+    img.row(y).setTo(cv::Scalar(shade * 0.75, shade, shade * 0.8));
+  }
+  const cv::RotatedRect rr({470, 207}, {500, 352}, -8);
+  cv::Point2f p[4];
+  rr.points(p);
+  const std::vector<cv::Point> card(p, p + 4);
+  cv::fillConvexPoly(img, card, cv::Scalar(215, 225, 220), cv::LINE_AA);
+  cv::GaussianBlur(img, img, {9, 9}, 0);
+  auto q = LocateCard(img);
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ExpectCorners(*q, card, 0.02 * 960);
+}
+
 }  // namespace
 }  // namespace ekyc::doc

@@ -74,10 +74,10 @@ Result<PageReading> ReadCardPage(const cv::Mat& bgr, PageRecognizer& page, int w
   // whole image as the card when the reading found few labels, or whenever the image has a card's
   // aspect (a crop). Confident readings of an inner box happen (a quad of guilloche curves can cut
   // the label column off a clean card). The whole image wins on more labels only (a phone photo's
-  // whole image is a scene). The outline is also doubted when its shape contradicts the document
-  // read inside it and the image itself may be the document: a passport page read from an
-  // ID-1-shaped box (the page above its MRZ band) or a card read from a passport-shaped one; the
-  // whole image then wins ties.
+  // whole image is a scene), by a clear margin when the outline has background all round. The
+  // outline is also doubted when its shape contradicts the document read inside it and the image
+  // itself may be the document: a passport page read from an ID-1-shaped box (the page above its
+  // MRZ band) or a card read from a passport-shaped one; the whole image then wins ties.
   const std::string text = PageText(best.segs);
   const bool reads_passport = PageHas(text, "PASSPORT") || PageHas(text, "HO CHIEU");
   const bool shape_mismatch = quad.maybe_crop && best.score >= p.doubtful_labels &&
@@ -127,7 +127,9 @@ Result<PageReading> ReadCardPage(const cv::Mat& bgr, PageRecognizer& page, int w
       // card back that stops above it) is worth as much as a label: the MRZ is the side's
       // strongest evidence.
       const bool adds_mrz = whole.score >= best.score && !HasMrzText(best) && HasMrzText(whole);
-      if (whole.score > best.score || (shape_mismatch && whole.score == best.score) || adds_mrz) {
+      const int margin = touches_edge ? 1 : p.framed_outline_label_margin;
+      if (whole.score >= best.score + margin || (shape_mismatch && whole.score == best.score) ||
+          adds_mrz) {
         best = std::move(whole);
         best.located = false;
       }

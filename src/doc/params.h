@@ -37,6 +37,12 @@ struct LocateParams {
   // side of the simplified quad's side, leaving out this share of the side at each end (corners).
   double side_fit_band = 0.03;
   double side_fit_margin = 0.15;
+  // A card whose corner touches or just leaves the frame reaches the image border with two sides
+  // a few pixels apart, and the edge map has no edge along the border to close its outline there:
+  // gaps up to this share of the long side between edges on the border's outermost
+  // `border_bridge_px` rows and columns are bridged (only when no outline was found without).
+  double border_bridge_gap = 0.02;
+  int border_bridge_px = 3;
 };
 inline constexpr LocateParams kLocate{};
 
@@ -225,6 +231,10 @@ struct PageParams {
   double upright_min_conf = 0.70;
   double inner_box_conf = 0.88;     // below this an inner box of a crop is doubted
   double edge_margin = 0.02;        // × image side: an outline corner this close is on the edge
+  // An outline with background on every side is a card photographed whole; the whole image, a
+  // scene in perspective, reads one label more or less than it by chance (the label count of a
+  // back is 2-4), so it replaces such an outline only when it reads this many labels more.
+  int framed_outline_label_margin = 2;
   int background_kernel_px = 31;    // closing kernel that removes text to estimate the background
   double background_blur_px = 8.0;  // its blur
 };
