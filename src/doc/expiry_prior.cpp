@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <regex>
 
 #include "doc/params.h"
 
@@ -105,6 +106,25 @@ bool CorrectExpiryYear(DocType type, const vn::Date& dob, Field* expiry) {
   expiry->value = fixed->ToString();
   expiry->confidence *= kExpiryPrior.corrected_conf;
   return true;
+}
+
+std::optional<vn::Date> LawfulExpiryInMonth(DocType type, const vn::Date& dob,
+                                            const std::string& read) {
+  const auto period = IssuePeriodOf(type);
+  if (!period) return std::nullopt;
+  // Month and year at the end: 1-2 digits, a separator, 4 digits, nothing but spaces after.
+  static const std::regex kMonthYear(R"((\d{1,2})\s*[/.\-]\s*(\d{4})\s*$)");
+  std::smatch m;
+  if (!std::regex_search(read, m, kMonthYear)) return std::nullopt;
+  const int month = std::stoi(m[1].str()), year = std::stoi(m[2].str());
+  bool lifetime = false;
+  std::optional<vn::Date> found;
+  for (const vn::Date& d : LawfulExpiries(dob, *period, &lifetime)) {
+    if (d.month != month || d.year != year) continue;
+    if (found) return std::nullopt;  // two lawful days in one month: the day decides
+    found = d;
+  }
+  return found;
 }
 
 }  // namespace ekyc::doc

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "doc/doc.h"
@@ -38,5 +39,12 @@ std::optional<vn::Date> NearestLawfulExpiry(const vn::Date& read,
 // The front's expiry field corrected in place by NearestLawfulExpiry (kExpiryPrior), for a card
 // type with an issue period and a birth date the caller trusts. False when left as read.
 bool CorrectExpiryYear(DocType type, const vn::Date& dob, Field* expiry);
+
+// The expiry of a reading that lost its day but kept its month and year at its end (`L01/2030`,
+// two digits merged into one glyph): the one lawful expiry in that month and year, the law fixing
+// the day. nullopt when the text ends in no month and year, or no lawful date or several have
+// them. For a card type with an issue period and a birth date the caller trusts.
+std::optional<vn::Date> LawfulExpiryInMonth(DocType type, const vn::Date& dob,
+                                            const std::string& read);
 
 }  // namespace ekyc::doc

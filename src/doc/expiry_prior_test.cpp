@@ -69,5 +69,21 @@ TEST(DocExpiryPrior, TheFieldIsCorrectedInPlaceAndTrustedLess) {
   EXPECT_FALSE(CorrectExpiryYear(DocType::kCccd2016, D(1988, 6, 1), nullptr));
 }
 
+TEST(DocExpiryPrior, AnExpiryWhoseDayWasLostTakesTheLawfulDayOfItsMonthAndYear) {
+  // Born 13/01/1970, a 2016-2021 card is issued at 46-51: valid to the 60th birthday.
+  const vn::Date dob = D(1970, 1, 13);
+  EXPECT_EQ(LawfulExpiryInMonth(DocType::kCccd2016, dob, "L01/2030"), D(2030, 1, 13));
+  EXPECT_EQ(LawfulExpiryInMonth(DocType::kCccd2016, dob, "Có giá trị đến: 1 01 / 2030 "),
+            D(2030, 1, 13));
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCccd2016, dob, "L02/2030"));  // no lawful date
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCccd2016, dob, "L01/2031"));
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCccd2016, dob, "13/01/20"));  // no year
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCccd2016, dob, ""));
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCccd2016, dob, "01/2030 Nơi"));  // not at the end
+  EXPECT_FALSE(LawfulExpiryInMonth(DocType::kCmnd12, dob, "L01/2030"));       // no renewal law
+  // 29/02 births: two lawful days (28/02, 01/03) are not in one month, so each month has one.
+  EXPECT_EQ(LawfulExpiryInMonth(DocType::kCccd2016, D(1988, 2, 29), "x02/2028"), D(2028, 2, 29));
+}
+
 }  // namespace
 }  // namespace ekyc::doc

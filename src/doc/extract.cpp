@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "doc/fields.h"
 #include "doc/params.h"
@@ -493,6 +494,22 @@ Extracted ValueExtractor::OnlyNationality() const {
     const int n = static_cast<int>(s.words.size());
     if (labels_.IsLabelSegment(static_cast<int>(i)) || !IsNationalityOnly(WordsText(s, 0, n)))
       continue;
+    if (!e.spans.empty()) return {};
+    e.spans = {{static_cast<int>(i), 0, n}};
+    e.text = WordsText(s, 0, n);
+    e.conf = WordsConf(s, 0, n);
+  }
+  return e;
+}
+
+Extracted ValueExtractor::OnlyLineAmong(const std::vector<std::string>& names) const {
+  std::set<std::string> folded;
+  for (const std::string& name : names) folded.insert(FoldLetters(name));
+  Extracted e;
+  for (size_t i = 0; i < segs_.size(); ++i) {
+    const Segment& s = segs_[i];
+    const int n = static_cast<int>(s.words.size());
+    if (labels_.IsLabelSegment(static_cast<int>(i)) || !folded.count(FoldLetters(s.key))) continue;
     if (!e.spans.empty()) return {};
     e.spans = {{static_cast<int>(i), 0, n}};
     e.text = WordsText(s, 0, n);

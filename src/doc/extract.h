@@ -45,6 +45,9 @@ class ValueExtractor {
   // The one segment of the page, not a label's, that is a nationality and nothing else
   // (IsNationalityOnly), for a nationality whose label was not read; empty when none or several.
   Extracted OnlyNationality() const;
+  // The one segment (not a label) whose text, accents and case aside, is one of `names` (a
+  // passport's place of birth is a province's name); empty when none or several are.
+  Extracted OnlyLineAmong(const std::vector<std::string>& names) const;
 
  private:
   // A line below a label, from its first word in the label's column on.

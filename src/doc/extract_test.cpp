@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "doc/testing/word_fixtures.h"
 
 namespace ekyc::doc {
@@ -280,6 +283,35 @@ TEST(DocExtract, TheOnlyNationalityOnThePage) {
                    {"NAM", 444, 900, 60, 30}});
   LabelMap two_labels(two, specs);
   EXPECT_TRUE(ValueExtractor(two, two_labels).OnlyNationality().spans.empty());
+}
+
+// A passport's place of birth under a label garbled past matching: the one line that is one of
+// the given names (provinces), accents, case and hyphens aside; a name line is not.
+TEST(DocExtract, TheOnlyLineAmongNames) {
+  const std::vector<std::string> provinces = {"Khánh Hòa", "Bà Rịa - Vũng Tàu", "Hà Nội"};
+  auto segs = Page({{"HOÀNG", 376, 349, 110, 41},
+                    {"THỊNH", 490, 349, 100, 41},
+                    {"Nơi", 866, 465, 40, 15},
+                    {"InI/1/4", 910, 465, 60, 15},
+                    {"KHÁNH", 867, 490, 100, 32},
+                    {"HÒA", 971, 490, 80, 32}});
+  std::vector<FieldSpec> specs = {{"noi_sinh", FieldKind::kText, {"NOI SINH PLACE OF BIRTH"}}};
+  LabelMap labels(segs, specs);
+  ValueExtractor ex(segs, labels);
+  EXPECT_EQ(ex.OnlyLineAmong(provinces).text, "KHÁNH HÒA");
+  auto hyphen = Page({{"BÀ", 867, 490, 40, 32},
+                      {"RỊA", 911, 490, 60, 32},
+                      {"VŨNG", 975, 490, 70, 32},
+                      {"TÀU", 1049, 490, 60, 32}});
+  LabelMap hyphen_labels(hyphen, specs);
+  EXPECT_EQ(ValueExtractor(hyphen, hyphen_labels).OnlyLineAmong(provinces).text, "BÀ RỊA VŨNG TÀU");
+  // Two such lines: none.
+  auto two = Page({{"HÀ", 376, 349, 50, 41},
+                   {"NỘI", 430, 349, 60, 41},
+                   {"KHÁNH", 867, 490, 100, 32},
+                   {"HÒA", 971, 490, 80, 32}});
+  LabelMap two_labels(two, specs);
+  EXPECT_TRUE(ValueExtractor(two, two_labels).OnlyLineAmong(provinces).spans.empty());
 }
 
 TEST(DocExtract, AClosedVocabularyValueUnderAGarbledSubLabel) {

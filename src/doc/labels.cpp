@@ -108,6 +108,7 @@ LabelMap::LabelMap(const std::vector<Segment>& segs, const std::vector<FieldSpec
   DropOutOfOrderShortLabels();
   InferMissingLabels();
   FindPartialLabels();
+  FindEnglishLabels();
 }
 
 // The table lists a side's fields in reading order within a column. A short label ("Số", "Họ
@@ -187,6 +188,30 @@ void LabelMap::FindPartialLabels() {
       }
     }
     if (best) matches_[spec.field] = *best;
+  }
+}
+
+// A bilingual label whose Vietnamese part was garbled past matching ("ng ký khai sinh") still has
+// its English part, printed on a line of its own under it or after a slash: a line that starts with
+// it is the label when no other field of the side has that English label.
+void LabelMap::FindEnglishLabels() {
+  for (const FieldSpec& spec : specs_) {
+    if (matches_.count(spec.field) || spec.english == nullptr) continue;
+    const std::string en = spec.english;
+    const bool unique = std::none_of(specs_.begin(), specs_.end(), [&](const FieldSpec& other) {
+      return other.field != spec.field && other.english != nullptr && en == other.english;
+    });
+    if (!unique) continue;
+    std::optional<Match> best;
+    for (int si = 0; si < static_cast<int>(segs_.size()); ++si) {
+      if (IsLabelSegment(si)) continue;
+      Match m;
+      if (!MatchIn(segs_[si], si, en, true, &m)) continue;
+      if (!best || m.dist < best->dist) best = m;
+    }
+    if (!best) continue;
+    best->dist += LabelTolerance(en.size()) + 1;  // weaker than a whole label
+    matches_[spec.field] = *best;
   }
 }
 

@@ -51,6 +51,7 @@ class LabelMap {
   void DropOutOfOrderShortLabels();
   void InferMissingLabels();
   void FindPartialLabels();
+  void FindEnglishLabels();
   std::optional<Match> HeadOfLabel(int si, const std::string& label, const FieldSpec& spec) const;
   std::optional<Match> TailOfLabel(int si, const std::string& label) const;
   // The start of segment `si` read as `spec`'s label however garbled: words up to one ending at a

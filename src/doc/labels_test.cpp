@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "doc/layout.h"
 #include "doc/testing/word_fixtures.h"
 
 namespace ekyc::doc {
@@ -73,6 +74,38 @@ TEST(DocLabels, LabelMapFindsEachField) {
   EXPECT_EQ(labels.LabelOf("ho_ten")->seg, 0);
   EXPECT_EQ(labels.LabelOf("ngay_sinh")->seg, 1);
   EXPECT_TRUE(labels.IsLabelSegment(1));
+}
+
+TEST(DocLabels, AGarbledBilingualLabelIsFoundByItsEnglishLine) {
+  // A Căn cước back: the Vietnamese part of the second label lost its first words, its English
+  // line under it is whole.
+  auto segs = Page({{"Nơi", 48, 54, 40, 30},
+                    {"cư", 92, 54, 30, 30},
+                    {"trú", 126, 54, 40, 30},
+                    {"Place", 49, 90, 60, 24},
+                    {"of", 113, 90, 20, 24},
+                    {"residence", 137, 90, 100, 24},
+                    {"Tổ", 47, 125, 30, 34},
+                    {"3,", 80, 125, 20, 34},
+                    {"Xã", 104, 125, 30, 34},
+                    {"ng", 126, 226, 30, 30},
+                    {"ký", 160, 226, 30, 30},
+                    {"khai", 194, 226, 50, 30},
+                    {"sinh", 248, 226, 50, 30},
+                    {"Place", 46, 264, 60, 24},
+                    {"of", 110, 264, 20, 24},
+                    {"birth", 134, 264, 60, 24},
+                    {"Phường", 46, 300, 90, 34},
+                    {"Ba", 140, 300, 30, 34},
+                    {"Đồn", 174, 300, 50, 34}});
+  const SideLayout& layout = LayoutOf(DocType::kCanCuoc, Side::kBack);
+  LabelMap labels(segs, layout.fields);
+  const auto birth = labels.LabelOf("noi_dang_ky_khai_sinh");
+  ASSERT_TRUE(birth);
+  EXPECT_EQ(segs[birth->seg].key, "PLACE OF BIRTH");
+  const auto residence = labels.LabelOf("ho_khau_thuong_tru");
+  ASSERT_TRUE(residence);
+  EXPECT_EQ(segs[residence->seg].key, "NOI CU TRU");
 }
 
 TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {

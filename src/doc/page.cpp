@@ -126,9 +126,12 @@ Result<PageReading> ReadCardPage(const cv::Mat& bgr, PageRecognizer& page, int w
       // An MRZ band that only the whole image shows (an inner box of a passport page or a chip
       // card back that stops above it) is worth as much as a label: the MRZ is the side's
       // strongest evidence.
+      // For the same reason a reading that loses the outline's MRZ does not win on labels.
       const bool adds_mrz = whole.score >= best.score && !HasMrzText(best) && HasMrzText(whole);
+      const bool loses_mrz = HasMrzText(best) && !HasMrzText(whole);
       const int margin = touches_edge ? 1 : p.framed_outline_label_margin;
-      if (whole.score >= best.score + margin || (shape_mismatch && whole.score == best.score) ||
+      if ((!loses_mrz &&
+           (whole.score >= best.score + margin || (shape_mismatch && whole.score == best.score))) ||
           adds_mrz) {
         best = std::move(whole);
         best.located = false;

@@ -19,12 +19,15 @@ const std::vector<std::string> kLabels = {"Nơi cư trú", "Ngày, tháng, năm 
 // the whole image shows, near one of its corners.
 class FakePage : public PageRecognizer {
  public:
-  FakePage(int card_labels, int whole_labels)
-      : card_labels_(card_labels), whole_labels_(whole_labels) {}
+  FakePage(int card_labels, int whole_labels, bool card_mrz = false)
+      : card_labels_(card_labels), whole_labels_(whole_labels), card_mrz_(card_mrz) {}
 
   std::vector<Word> Words(const cv::Mat& gray, Layout) override {
-    const int n = ShowsBackgroundMark(gray) ? whole_labels_ : card_labels_;
+    const bool whole = ShowsBackgroundMark(gray);
+    const int n = whole ? whole_labels_ : card_labels_;
     std::vector<Word> words;
+    if (card_mrz_ && !whole)
+      words.push_back({"IDVNM0941266068<<9", cv::Rect(100, 700, 900, 40), 0.9});
     for (int i = 0; i < 10; ++i) {  // enough confident words to look upright
       const int y = 60 + 60 * i;
       const std::string text = i < n ? kLabels[i] : std::to_string(1000 + 37 * i);
@@ -43,6 +46,7 @@ class FakePage : public PageRecognizer {
     return false;
   }
   int card_labels_, whole_labels_;
+  bool card_mrz_;
 };
 
 // A pale card on a mid-grey background with room on every side, a dark mark in the background's
@@ -70,6 +74,14 @@ TEST(DocPage, WholeImageReadingClearlyMoreLabelsReplacesTheOutline) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->located);
   EXPECT_EQ(r->score, 4);
+}
+
+TEST(DocPage, AWholeImageReadingThatLosesTheMrzDoesNotWinOnLabels) {
+  FakePage page(/*card_labels=*/2, /*whole_labels=*/4, /*card_mrz=*/true);
+  auto r = ReadCardPage(FramedCard(), page, 1400, /*check_rotate=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->located);
+  EXPECT_EQ(r->score, 2);
 }
 
 TEST(DocPage, ConfidentOutlineReadingIsNotDoubted) {

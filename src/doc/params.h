@@ -54,6 +54,11 @@ struct GroupingParams {
   double tail_min_overlap = 0.5;   // ...and must overlap its segment vertically by half a line
   double gap_word_slack = 0.5;     // a lone word fits a gap between two words with this slack
   double gap_word_min_overlap = 0.6;  // ...at the segment's height
+  // Two segments side by side one word space apart (word spaces are about a third of the height)
+  // that overlap vertically by half a line are one line that the clustering by centres split
+  // (a neighbouring column's line between them pulled words apart).
+  double adjacent_join_gap = 0.5;
+  double adjacent_min_overlap = 0.5;
   // A gap at the portrait column's edge wider than this × line height is a column break (word
   // spaces are about a third of the height), and the word after it may start this far left of
   // the edge, the layout table's portrait slot being approximate.
@@ -198,6 +203,7 @@ struct IdParams {
   double window_factor = 0.9;        // a window of a longer digit run is weaker evidence
   double block_window_factor = 0.7;  // ...and weaker still in a block reading
   double short_factor = 0.5;         // a page value of the wrong length
+  double sex_from_id_factor = 0.9;   // a sex unread, taken from the checked number's sex digit
 };
 inline constexpr IdParams kId{};
 
@@ -207,6 +213,7 @@ struct ExpiryPriorParams {
   // misread twice, 2028 as 2035, still leaves one lawful year that close), and only when one is.
   int max_year_digits = 2;
   double corrected_conf = 0.8;  // the corrected date's confidence, × the reading's
+  double completed_conf = 0.6;  // a day taken from the law (month and year read), × the reading's
 };
 inline constexpr ExpiryPriorParams kExpiryPrior{};
 

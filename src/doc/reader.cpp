@@ -244,6 +244,9 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
     return f == "ho" ? r->mrz->surname : f == "chu_dem_va_ten" ? r->mrz->given_names : "";
   };
   cv::Rect id_box;
+  // An expiry read without a valid date: its text and confidence, for the renewal law below.
+  std::string unread_expiry;
+  double unread_expiry_conf = 0;
   for (const FieldSpec& spec : layout.fields) {
     const std::string field = spec.field;
     if (field == "id") id_box = spec.value_box.On(page.gray.size());
@@ -259,6 +262,15 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
     // nationality value and nothing else.
     if (e.spans.empty() && spec.kind == FieldKind::kNationality) {
       Extracted only = extractor.OnlyNationality();
+      if (!only.spans.empty()) {
+        only.label_line = e.label_line;
+        only.label_text = e.label_text;
+        e = std::move(only);
+      }
+    }
+    // A passport's place of birth whose label was garbled: the one line that is a province.
+    if (e.spans.empty() && passport && field == "noi_sinh") {
+      Extracted only = extractor.OnlyLineAmong(provinces);
       if (!only.spans.empty()) {
         only.label_line = e.label_line;
         only.label_text = e.label_text;
@@ -309,6 +321,10 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
           v = rereader.RereadDate(e, spec.value_box.On(page.gray.size()), v, &conf);
         else if (v != "Không thời hạn")
           v = rereader.ConfirmDate(e, v, &conf);
+        if (v.empty() && field == "ngay_het_han") {
+          unread_expiry = e.text;
+          unread_expiry_conf = e.conf;
+        }
         break;
       }
       case FieldKind::kName:
@@ -352,10 +368,23 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
                         (rules_ok ? 1.0 : kId.unchecked_factor),
                     "ocr");
   }
+  // A sex unread (a glyph or two the vocabulary does not hold) is the one the checked 12-digit
+  // number encodes: its century digit agreed with the birth year, its parity is the sex.
+  Field* sex_field = GetMutable(r, "gioi_tinh");
+  const int id_sex = id != nullptr && id->present() ? vn::IdSex(id->value) : -1;
+  if (sex < 0 && rules_ok && !passport && sex_field != nullptr && id_sex >= 0)
+    *sex_field =
+        MakeField(id_sex == 0 ? "Nam" : "Nữ", id->confidence * kId.sex_from_id_factor, "ocr");
   // The birth date is trusted when the chosen ID number's birth-year digits agree with it; then
   // the front's expiry is one of the renewal law's few dates.
-  if (dob && rules_ok && r->side == Side::kFront)
-    CorrectExpiryYear(r->type, *dob, GetMutable(r, "ngay_het_han"));
+  if (dob && rules_ok && r->side == Side::kFront) {
+    Field* expiry = GetMutable(r, "ngay_het_han");
+    CorrectExpiryYear(r->type, *dob, expiry);
+    if (expiry != nullptr && !expiry->present() && !unread_expiry.empty()) {
+      if (auto d = LawfulExpiryInMonth(r->type, *dob, unread_expiry))
+        *expiry = MakeField(d->ToString(), unread_expiry_conf * kExpiryPrior.completed_conf, "ocr");
+    }
+  }
   return ids.candidates();
 }
 

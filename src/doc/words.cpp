@@ -75,7 +75,8 @@ bool HasColon(const Segment& s) {
 // before it was pulled up by a neighbouring column: a label's last word, alone with its colon,
 // that continues a segment on the right and overlaps it vertically by half a line is joined to it,
 // and so is a lone word that fills a gap between two words of a segment at its height. (Joining
-// any continuation on the right also merged wrapped values with their neighbours.)
+// any continuation on the right also merged wrapped values with their neighbours.) Segments of any
+// length that continue each other one word space apart at the same height are one line too.
 void JoinStrayWords(std::vector<Segment>* segs_ptr) {
   const GroupingParams& p = kGrouping;
   std::vector<Segment>& segs = *segs_ptr;
@@ -83,24 +84,27 @@ void JoinStrayWords(std::vector<Segment>* segs_ptr) {
     merged = false;
     for (size_t i = 0; i < segs.size() && !merged; ++i) {
       for (size_t j = 0; j < segs.size() && !merged; ++j) {
-        if (i == j || segs[j].words.size() != 1) continue;
+        if (i == j) continue;
         const cv::Rect& a = segs[i].box;
         const cv::Rect& b = segs[j].box;
         const int h = std::min(a.height, b.height);
         const int gap = b.x - a.br().x;
         const int overlap = std::min(a.br().y, b.br().y) - std::max(a.y, b.y);
-        const bool tail = IsLabelTail(segs[j]) && !HasColon(segs[i]) &&
+        const bool adjacent =
+            gap >= 0 && gap <= p.adjacent_join_gap * h && overlap >= p.adjacent_min_overlap * h;
+        const bool lone = segs[j].words.size() == 1;
+        const bool tail = lone && IsLabelTail(segs[j]) && !HasColon(segs[i]) &&
                           gap >= -p.tail_overlap_x * h &&
                           gap <= p.segment_gap * std::max(a.height, b.height) &&
                           overlap >= p.tail_min_overlap * h;
         bool in_gap = false;
         const auto& ws = segs[i].words;
-        for (size_t k = 0; k + 1 < ws.size() && !in_gap; ++k) {
+        for (size_t k = 0; lone && k + 1 < ws.size() && !in_gap; ++k) {
           const double slack = p.gap_word_slack * h;
           in_gap = ws[k].box.br().x <= b.x + slack && b.br().x <= ws[k + 1].box.x + slack &&
                    overlap >= p.gap_word_min_overlap * h;
         }
-        if (!tail && !in_gap) continue;
+        if (!adjacent && !tail && !in_gap) continue;
         for (auto& w : segs[j].words) segs[i].words.push_back(std::move(w));
         std::sort(segs[i].words.begin(), segs[i].words.end(),
                   [](const Word& x, const Word& y) { return x.box.x < y.box.x; });

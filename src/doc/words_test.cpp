@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "doc/testing/word_fixtures.h"
 
 namespace ekyc::doc {
@@ -113,6 +117,31 @@ TEST(DocWords, ALoneWordInAGapIsJoined) {
                     {"quán", 315, 428, 40, 20}});
   ASSERT_EQ(segs.size(), 1u);
   EXPECT_EQ(segs[0].key, "QUE QUAN PLACE");
+}
+
+TEST(DocWords, ALineSplitByANeighbouringColumnsLineIsJoined) {
+  // The expiry under a portrait ending at x = 322 is a little lower than the address beside it:
+  // clustered by their centres, its first words fell to lines of their own, though they continue
+  // each other one word space apart. Joined, the line is then cut at the portrait's edge.
+  auto segs = Page({{"Dân", 758, 547, 45, 21},         {"tộc:", 811, 547, 41, 23},
+                    {"Giới", 354, 550, 44, 18},        {"tính:", 407, 549, 49, 19},
+                    {"Quê", 354, 599, 47, 23},         {"quán:", 410, 600, 63, 23},
+                    {"Có", 62, 644, 28, 19},           {"giá", 96, 644, 32, 24},
+                    {"trị", 135, 647, 23, 18},         {"đến:", 166, 643, 46, 20},
+                    {"05/08/2027", 221, 635, 107, 18}, {"Phường", 356, 631, 112, 29},
+                    {"Bạch", 479, 631, 67, 29},        {"Đằng,", 558, 626, 82, 34},
+                    {"Quận", 649, 630, 79, 30},        {"Hai", 739, 630, 50, 24},
+                    {"Bà", 801, 629, 36, 25},          {"Trưng,", 846, 630, 98, 29},
+                    {"TP.", 953, 629, 50, 24},         {"Hà", 1014, 628, 41, 25},
+                    {"Nội", 1066, 629, 47, 30},        {"Nơi", 356, 691, 37, 38},
+                    {"thường", 402, 694, 83, 24},      {"trú:", 494, 694, 37, 18},
+                    {"LALLA4u", 108, 572, 67, 24}});
+  SplitAtColumn(&segs, 322, 256);
+  std::vector<std::string> keys;
+  for (const Segment& s : segs) keys.push_back(s.key);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "CO GIA TRI DEN 05 08 2027"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "PHUONG BACH DANG QUAN HAI BA TRUNG TP HA NOI"),
+            keys.end());
 }
 
 TEST(DocWords, SegmentsWithoutLettersOrDigitsAreDropped) {

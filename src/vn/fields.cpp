@@ -285,6 +285,13 @@ int IdBirthProvince(std::string_view id) {
              : -1;
 }
 
+int IdSex(std::string_view id) {
+  if (id.size() != 12 ||
+      !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return -1;
+  return (id[3] - '0') % 2;
+}
+
 IdCheck ValidateId(std::string_view id_in, const std::optional<Date>& dob, int sex,
                    std::vector<double> idconf) {
   IdCheck out;

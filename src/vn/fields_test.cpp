@@ -123,6 +123,16 @@ TEST(VnId, LengthDigitsAndCmnd) {
   EXPECT_EQ(IdBirthProvince("003190001234"), -1);
 }
 
+TEST(VnId, SexDigit) {
+  EXPECT_EQ(IdSex("079090001234"), 0);  // 1900s, male
+  EXPECT_EQ(IdSex("079190001234"), 1);  // 1900s, female
+  EXPECT_EQ(IdSex("079205001234"), 0);  // 2000s, male
+  EXPECT_EQ(IdSex("079305001234"), 1);  // 2000s, female
+  EXPECT_EQ(IdSex("012345678"), -1);    // CMND 9: no sex digit
+  EXPECT_EQ(IdSex("07919O001234"), -1);
+  EXPECT_EQ(IdSex(""), -1);
+}
+
 TEST(VnExpiry, RenewalMilestones) {
   bool life = false;
   // Born 15/05/1990, issued 2021 (age 31) -> 40th birthday.

@@ -222,6 +222,9 @@ IdCheck ValidateId(std::string_view id, const std::optional<Date>& dob, int sex,
 // Province of birth registration for a 12-digit ID prefix (e.g. 1 for "001"); -1 when not a
 // Vietnamese province code (could be a country code for births abroad).
 int IdBirthProvince(std::string_view id);
+// Sex (0 male, 1 female) a 12-digit ID's fourth digit encodes with the century of birth (even:
+// male, odd: female); -1 when `id` is not 12 digits.
+int IdSex(std::string_view id);
 
 // ---------------------------------------------------------------------------------------------
 // Expiry
