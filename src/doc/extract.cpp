@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <set>
@@ -487,13 +488,12 @@ Extracted ValueExtractor::OnlyDateIn(cv::Rect column) const {
   return e;
 }
 
-Extracted ValueExtractor::OnlyNationality() const {
+Extracted ValueExtractor::OnlyLine(const std::function<bool(const Segment&)>& is_value) const {
   Extracted e;
   for (size_t i = 0; i < segs_.size(); ++i) {
     const Segment& s = segs_[i];
     const int n = static_cast<int>(s.words.size());
-    if (labels_.IsLabelSegment(static_cast<int>(i)) || !IsNationalityOnly(WordsText(s, 0, n)))
-      continue;
+    if (labels_.IsLabelSegment(static_cast<int>(i)) || !is_value(s)) continue;
     if (!e.spans.empty()) return {};
     e.spans = {{static_cast<int>(i), 0, n}};
     e.text = WordsText(s, 0, n);
@@ -502,20 +502,16 @@ Extracted ValueExtractor::OnlyNationality() const {
   return e;
 }
 
+Extracted ValueExtractor::OnlyNationality() const {
+  return OnlyLine([](const Segment& s) {
+    return IsNationalityOnly(WordsText(s, 0, static_cast<int>(s.words.size())));
+  });
+}
+
 Extracted ValueExtractor::OnlyLineAmong(const std::vector<std::string>& names) const {
   std::set<std::string> folded;
   for (const std::string& name : names) folded.insert(FoldLetters(name));
-  Extracted e;
-  for (size_t i = 0; i < segs_.size(); ++i) {
-    const Segment& s = segs_[i];
-    const int n = static_cast<int>(s.words.size());
-    if (labels_.IsLabelSegment(static_cast<int>(i)) || !folded.count(FoldLetters(s.key))) continue;
-    if (!e.spans.empty()) return {};
-    e.spans = {{static_cast<int>(i), 0, n}};
-    e.text = WordsText(s, 0, n);
-    e.conf = WordsConf(s, 0, n);
-  }
-  return e;
+  return OnlyLine([&](const Segment& s) { return folded.count(FoldLetters(s.key)) > 0; });
 }
 
 cv::Rect PortraitColumn(const SideLayout& layout, const FieldSpec& spec, cv::Size card) {

@@ -6,6 +6,7 @@
 // Thread-safety: ValueExtractor is immutable after construction; free functions are pure.
 #pragma once
 
+#include <functional>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -50,6 +51,8 @@ class ValueExtractor {
   Extracted OnlyLineAmong(const std::vector<std::string>& names) const;
 
  private:
+  // The one segment, not a label's, that `is_value` accepts; empty when none or several.
+  Extracted OnlyLine(const std::function<bool(const Segment&)>& is_value) const;
   // A line below a label, from its first word in the label's column on.
   struct Line {
     int seg;

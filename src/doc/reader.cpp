@@ -258,25 +258,20 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
       const cv::Rect column = PortraitColumn(layout, spec, page.gray.size());
       if (!column.empty()) e = extractor.OnlyDateIn(column);
     }
+    // A value found by its shape alone keeps what was found of its label.
+    auto take_only_line = [&e](Extracted only) {
+      if (only.spans.empty()) return;
+      only.label_line = e.label_line;
+      only.label_text = e.label_text;
+      e = std::move(only);
+    };
     // A nationality whose label was garbled past matching ("Quốc §ch"): the one line that is a
     // nationality value and nothing else.
-    if (e.spans.empty() && spec.kind == FieldKind::kNationality) {
-      Extracted only = extractor.OnlyNationality();
-      if (!only.spans.empty()) {
-        only.label_line = e.label_line;
-        only.label_text = e.label_text;
-        e = std::move(only);
-      }
-    }
+    if (e.spans.empty() && spec.kind == FieldKind::kNationality)
+      take_only_line(extractor.OnlyNationality());
     // A passport's place of birth whose label was garbled: the one line that is a province.
-    if (e.spans.empty() && passport && field == "noi_sinh") {
-      Extracted only = extractor.OnlyLineAmong(provinces);
-      if (!only.spans.empty()) {
-        only.label_line = e.label_line;
-        only.label_text = e.label_text;
-        e = std::move(only);
-      }
-    }
+    if (e.spans.empty() && passport && field == "noi_sinh")
+      take_only_line(extractor.OnlyLineAmong(provinces));
     const std::string extracted = options.trace ? e.text : std::string();
     const std::string mrz_name = mrz_name_of(field);
     if (e.spans.empty() && !mrz_name.empty() && !e.label_line.empty())
