@@ -445,10 +445,31 @@ std::string FixMarkHead(const std::string& v) {
 
 std::string NormalizeMarkDistances(const std::string& v) {
   static const std::regex kCach(R"(\b([Cc])\s*[:.;]\s*(\d))");
+  static const std::regex kCachNoColon(R"(\b([Cc])(\d))");
+  // A length right after "C:" or "cách" and before its unit: letters shaped like digits there
+  // are digits ("C:Iem" -> "C:1em").
+  static const std::regex kLength(R"(\b([Cc]:|cách )([0-9IlOo|,]+)(\s*[ce]?m)(?=[\s,.;]|$))");
   static const std::regex kDecimal(R"((\d)\s*[.,]+\s*(\d+\s*[cm]m\b))");
-  static const std::regex kUnit(R"((\d)\s*em\b)");
+  static const std::regex kUnit(R"((\d)(?:\s*e|)m(?=[\s,.;]|$))");
   std::string out = std::regex_replace(v, kCach, "$1:$2");
+  out = std::regex_replace(out, kCachNoColon, "$1:$2");
+  std::string digits;
+  size_t last = 0;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), kLength);
+       it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    std::string length = m[2].str();
+    for (char& c : length) {
+      if (c == 'I' || c == 'l' || c == '|') c = '1';
+      if (c == 'O' || c == 'o') c = '0';
+    }
+    digits += out.substr(last, m.position(0) - last) + m[1].str() + length + m[3].str();
+    last = m.position(0) + m.length(0);
+  }
+  out = digits + out.substr(last);
   out = std::regex_replace(out, kDecimal, "$1,$2");
+  // The unit of a distance on a face is the centimetre; "em" is its "c" blurred, a bare "m" its
+  // "c" lost.
   return std::regex_replace(out, kUnit, "$1cm");
 }
 

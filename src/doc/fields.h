@@ -102,10 +102,11 @@ std::string StripLabelBeforeColon(const std::string& text, size_t max_prefix);
 std::string FixMarkHead(const std::string& v);
 
 // Writes the distances in an identifying mark the way cards print them: the abbreviation of
-// "cách" as "C:" directly before the number ("C: 1cm", "C.1cm" -> "C:1cm"), the Vietnamese
-// decimal comma between the digits of a length ("1.5cm", "1.,5cm" -> "1,5cm") and the unit "cm"
-// where a blurred "c" was read as "e" after a digit ("2em" -> "2cm"). Only digits, separators and
-// the unit are touched; words are left as read.
+// "cách" as "C:" directly before the number ("C: 1cm", "C.1cm", "C2cm" -> "C:1cm"), digits where
+// letters shaped like them stand for a length ("C:Icm" -> "C:1cm"), the Vietnamese decimal comma
+// between the digits of a length ("1.5cm", "1.,5cm" -> "1,5cm") and the unit "cm" where a blurred
+// "c" was read as "e" or lost after a digit ("2em", "2m" -> "2cm"; a distance on a face is never
+// in metres). Only digits, separators and the unit are touched; words are left as read.
 std::string NormalizeMarkDistances(const std::string& v);
 
 // "Nam"/"Nữ" (passports: "NAM"/"NỮ") from a sex value as read; empty when neither.

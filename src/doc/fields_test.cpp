@@ -228,7 +228,18 @@ TEST(DocFields, MarkDistancesAreWrittenAsCardsPrintThem) {
             "Nốt ruồi C:1cm trên sau đầu lông mày trái");
   EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:2em dưới trước cánh mũi phải"),
             "Sẹo chấm C:2cm dưới trước cánh mũi phải");
-  // Already as printed, or nothing to do with distances: unchanged.
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C2cm dưới trước cánh mũi phải"),
+            "Sẹo chấm C:2cm dưới trước cánh mũi phải");
+  EXPECT_EQ(NormalizeMarkDistances("Nốt ruồi C:Iem trên sau đầu lông mày trái"),
+            "Nốt ruồi C:1cm trên sau đầu lông mày trái");
+  EXPECT_EQ(NormalizeMarkDistances("Nốt ruồi cách lcm dưới"), "Nốt ruồi cách 1cm dưới");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:2m dưới trước cánh mũi phải"),
+            "Sẹo chấm C:2cm dưới trước cánh mũi phải");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo C:O,5cm"), "Sẹo C:0,5cm");
+  // Already as printed, or nothing to do with distances: unchanged. A number before a word that
+  // starts with "m" is no unit; letters after "cách" that are a word stay.
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo cách 2 mắt, 3 mũi"), "Sẹo cách 2 mắt, 3 mũi");
+  EXPECT_EQ(NormalizeMarkDistances("Sẹo 2mm cách lông mày"), "Sẹo 2mm cách lông mày");
   EXPECT_EQ(NormalizeMarkDistances("Nốt ruồi cách 2cm dưới đuôi mắt trái"),
             "Nốt ruồi cách 2cm dưới đuôi mắt trái");
   EXPECT_EQ(NormalizeMarkDistances("Sẹo chấm C:1,5cm trên đuôi mày phải"),

@@ -103,7 +103,56 @@ std::string RespellWord(const std::string& word) {
   return InCaseOf(word, *best);
 }
 
+// A word with at least this many letters, none of whose letter runs is a Vietnamese syllable or
+// a vocabulary word, is no part of a description: a label in another language read into the
+// value, or a smear read as letters. Shorter ones may be abbreviations and stay.
+constexpr size_t kMinForeignLetters = 4;
+
+bool InVocabulary(const std::string& word) {
+  const std::string lower = [&] {
+    std::string out;
+    Lower(word).toUTF8String(out);
+    return out;
+  }();
+  return std::find(std::begin(kMarkWords), std::end(kMarkWords), lower) != std::end(kMarkWords);
+}
+
+bool HasDigit(const std::string& s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool Foreign(const std::string& token) {
+  // A token ending in the unit is a distance whose number was misread: it stays, as read.
+  if (HasDigit(token) || token.ends_with("cm") || FoldLetters(token).size() < kMinForeignLetters)
+    return false;
+  bool word = false;
+  RewriteLetterRuns(token, [&](const std::string& run) {
+    word = word || IsVietnameseSyllable(run) || InVocabulary(run);
+    return run;
+  });
+  return !word;
+}
+
+// `token` repeats the last letters of the word before it ("Sẹo ẹo", "mày y"): the same glyphs
+// read twice by overlapping passes.
+bool Echoes(const std::string& before, const std::string& token) {
+  if (HasDigit(token) || InVocabulary(token)) return false;
+  const icu::UnicodeString prev = Lower(before), tail = Lower(token);
+  return !tail.isEmpty() && tail.length() < prev.length() && prev.endsWith(tail);
+}
+
 }  // namespace
+
+std::string DropMarkNoise(const std::string& marks) {
+  std::string out, previous;
+  for (const std::string& token : Split(CollapseSpaces(marks), ' ')) {
+    if (token.empty() || Foreign(token) || (!previous.empty() && Echoes(previous, token))) continue;
+    out += (out.empty() ? "" : " ") + token;
+    previous = token;
+  }
+  return out;
+}
 
 std::string RespellMarkWords(const std::string& marks) {
   // Digits, "C:" and punctuation pass through.

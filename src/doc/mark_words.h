@@ -16,4 +16,11 @@ namespace ekyc::doc {
 
 std::string RespellMarkWords(const std::string& marks);
 
+// The description without words that cannot be part of it: a word of four letters or more none of
+// whose letter runs is a Vietnamese syllable or a vocabulary word (a label in another language
+// read into the value: "Personal identification" garbled), and a word that repeats the last
+// letters of the one before it ("Sẹo ẹo", "mày y": glyphs read twice). Numbers, distances (also
+// one whose number was misread: "Cacm") and short words stay.
+std::string DropMarkNoise(const std::string& marks);
+
 }  // namespace ekyc::doc

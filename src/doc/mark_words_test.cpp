@@ -40,5 +40,26 @@ TEST(DocMarkWords, OtherLettersAndTiesStayAsRead) {
   EXPECT_EQ(RespellMarkWords(""), "");
 }
 
+TEST(DocMarkWords, ForeignWordsAndEchoesDropped) {
+  EXPECT_EQ(DropMarkNoise("Nốt ruồi cách 2cm dưới đuôi PesonelidentỴ caion mắt trái"),
+            "Nốt ruồi cách 2cm dưới đuôi mắt trái");
+  EXPECT_EQ(DropMarkNoise("Sẹo chấm cách 1cm trên đầu Prsonai tdêenHcưtem mày trái"),
+            "Sẹo chấm cách 1cm trên đầu mày trái");
+  EXPECT_EQ(DropMarkNoise("Sẹo ẹo chấm cách 1cm trên đầu mày y trái"),
+            "Sẹo chấm cách 1cm trên đầu mày trái");
+}
+
+TEST(DocMarkWords, DescriptionsAndShortTokensKept) {
+  // Syllables outside the vocabulary, distances (one with its number misread), abbreviations, a
+  // token with a syllable in it, and a vocabulary word that ends like the word before it.
+  for (const char* kept :
+       {"Nốt ruồi C:1cm trên sau đầu lông mày trái", "Sẹo chấm lớn cách 1,5cm T.Phải",
+        "Sẹo C:2cm x", "Vết bớt Cacm", "SẸO DÀI DƯỚI CẰM TRÁI", "Nốt ruồi trên mí mi"}) {
+    EXPECT_EQ(DropMarkNoise(kept), kept);
+  }
+  EXPECT_EQ(DropMarkNoise(""), "");
+  EXPECT_EQ(DropMarkNoise("  Sẹo   chấm "), "Sẹo chấm");
+}
+
 }  // namespace
 }  // namespace ekyc::doc

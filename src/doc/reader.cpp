@@ -336,7 +336,8 @@ std::vector<IdCandidate> DocReader::Impl::ReadPrintedFields(const PageReading& p
         if (field == "dan_toc") v = RespellEthnicGroup(v);
         if (field == "ton_giao") v = RespellReligion(v);
         if (field == "di_hinh")
-          v = RespellMarkWords(NormalizeMarkDistances(FixMarkHead(RepairEchoedLetters(v))));
+          v = DropMarkNoise(
+              RespellMarkWords(NormalizeMarkDistances(FixMarkHead(RepairEchoedLetters(v)))));
         break;
       case FieldKind::kAddress:
         v = CleanAddress(e.text);
