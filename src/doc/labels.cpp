@@ -139,7 +139,8 @@ void LabelMap::DropOutOfOrderShortLabels() {
 // the next field's label was found, one of the lines above it in the same column (at most the
 // field's line count) is this field's first line: the nearest that starts with a garbled label
 // (GarbledLabelAt). A wrapped address puts its last line in between; marks read on the portrait
-// are not in the column.
+// are not in the column. Failing that, the lines under the previous field's label are searched
+// the same way.
 void LabelMap::InferMissingLabels() {
   const LabelParams& p = kLabels;
   for (size_t f = 0; f + 1 < specs_.size(); ++f) {
@@ -158,6 +159,34 @@ void LabelMap::InferMissingLabels() {
       if (IsLabelSegment(si) || top - seg.box.br().y > p.max_line_gap * h) break;
       ++lines;
       top = seg.box.y;
+      if (auto m = GarbledLabelAt(si, spec)) {
+        matches_[spec.field] = *m;
+        break;
+      }
+    }
+  }
+  // The same from the other side, for a field with no label after it (the last of its column) or
+  // none found: when the previous field's label was found, one of the lines under it in the same
+  // column (at most that field's line count, and its label's line) starts with this field's
+  // garbled label.
+  for (size_t f = 1; f < specs_.size(); ++f) {
+    const FieldSpec& spec = specs_[f];
+    if (matches_.count(spec.field) || spec.below) continue;
+    auto prev = matches_.find(specs_[f - 1].field);
+    if (prev == matches_.end()) continue;
+    const int k = prev->second.seg;
+    const cv::Rect above = segs_[k].box;
+    const int h = std::max(p.min_line_height_px, above.height);
+    int lines = 0;
+    int bottom = above.br().y;
+    for (int si = k + 1; si < static_cast<int>(segs_.size()) && lines <= specs_[f - 1].max_lines;
+         ++si) {
+      const Segment& seg = segs_[si];
+      if (seg.box.y < above.y + above.height * 3 / 4) continue;  // on the label's own line
+      if (std::abs(seg.box.x - above.x) > p.column_tolerance * h) continue;
+      if (IsLabelSegment(si) || seg.box.y - bottom > p.max_line_gap * h) break;
+      ++lines;
+      bottom = seg.box.br().y;
       if (auto m = GarbledLabelAt(si, spec)) {
         matches_[spec.field] = *m;
         break;

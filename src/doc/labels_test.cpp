@@ -124,6 +124,43 @@ TEST(DocLabels, AGarbledShortLabelIsInferredFromTheNextLabel) {
   EXPECT_EQ(m->end_tok, 2);  // the value starts at TRẦN
 }
 
+TEST(DocLabels, AGarbledLastLabelIsInferredFromThePreviousLabel) {
+  // The residence (no label after it) read ";„ị tyờng trụ:": under the origin's label and its
+  // wrapped line, in its column, ending at a colon.
+  auto segs = Page({{"Quê", 270, 400, 40, 22},
+                    {"quán:", 315, 400, 55, 22},
+                    {"Xã", 380, 398, 30, 26},
+                    {"An", 415, 398, 30, 26},
+                    {"Huyện", 270, 436, 60, 26},
+                    {"Yên", 335, 436, 45, 26},
+                    {";„ị", 270, 474, 20, 22},
+                    {"tyờng", 295, 474, 60, 22},
+                    {"trụ:", 360, 474, 40, 22},
+                    {"Tổ", 410, 472, 30, 26},
+                    {"10", 445, 472, 25, 26}});
+  const auto specs = OriginAndResidence();
+  auto m = LabelMap(segs, specs).LabelOf("ho_khau_thuong_tru");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->seg, 2);
+  EXPECT_EQ(m->end_tok, 3);  // the value starts at "Tổ"
+  // A wrapped line without a colon in the label's place is the origin's, not a label.
+  auto no_colon = Page({{"Quê", 270, 400, 40, 22},
+                        {"quán:", 315, 400, 55, 22},
+                        {"Xã", 380, 398, 30, 26},
+                        {"Huyện", 270, 436, 60, 26},
+                        {"Yên", 335, 436, 45, 26},
+                        {"Bình", 385, 436, 45, 26}});
+  EXPECT_FALSE(LabelMap(no_colon, specs).LabelOf("ho_khau_thuong_tru"));
+  // A line in another column is not searched.
+  auto other_column = Page({{"Quê", 270, 400, 40, 22},
+                            {"quán:", 315, 400, 55, 22},
+                            {"Xã", 380, 398, 30, 26},
+                            {"tyờng", 40, 436, 60, 22},
+                            {"trụ:", 105, 436, 40, 22},
+                            {"Tổ", 150, 434, 30, 26}});
+  EXPECT_FALSE(LabelMap(other_column, specs).LabelOf("ho_khau_thuong_tru"));
+}
+
 TEST(DocLabels, AGarbledLabelWithoutItsColonBeforeANameInCapitals) {
   // "Họ tên" read "nọ se", no colon: words in lower case, then the name in capitals.
   auto specs = TwoFields();
