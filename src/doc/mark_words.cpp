@@ -17,6 +17,8 @@ namespace {
 // A word that is no Vietnamese syllable and has at least this many letters may be one letter off
 // a vocabulary word ("tvên", "dưei"); shorter words have too many neighbours.
 constexpr size_t kMinLettersOff = 3;
+// A syllable of one letter (a vowel alone, read apart from its word) is no word to respell.
+constexpr int32_t kMinVowelOffChars = 2;
 
 // The vocabulary of marks descriptions, lower case: kinds of mark, their shapes, parts of the face
 // and body, and positions (relative to a part, and the side).
@@ -31,6 +33,11 @@ constexpr const char* kMarkWords[] = {
     // positions
     "cách", "trên", "dưới", "trước", "sau", "giữa", "trong", "ngoài", "bên", "gần", "phía", "góc",
     "cạnh", "trái", "phải", "và", "ở"};
+
+// Vocabulary words that stand only in a compound ("tàn nhang", "thái dương", "dái tai"): a vowel
+// misread is not taken for one of them alone.
+constexpr std::string_view kCompoundOnly[] = {"tàn",   "nhang", "thái", "dương", "nhân",
+                                              "trung", "quai",  "dái",  "gò",    "vành"};
 
 // Folded letters → vocabulary words with them.
 const std::map<std::string, std::vector<std::string>>& ByLetters() {
@@ -67,11 +74,44 @@ int CharEdits(const icu::UnicodeString& a, const icu::UnicodeString& b) {
   return row[y.size()];
 }
 
+bool InVocabulary(const std::string& word) {
+  const std::string lower = [&] {
+    std::string out;
+    Lower(word).toUTF8String(out);
+    return out;
+  }();
+  return std::find(std::begin(kMarkWords), std::end(kMarkWords), lower) != std::end(kMarkWords);
+}
+
 // Vocabulary words one letter (folded) off `letters`: a glyph misread, doubled or dropped.
 std::vector<std::string> OneLetterOff(const std::string& letters) {
   std::vector<std::string> out;
   for (const auto& [key, words] : ByLetters())
     if (EditDistance(key, letters) == 1) out.insert(out.end(), words.begin(), words.end());
+  return out;
+}
+
+// A word's consonants: its folded letters without the vowels, which blur changes far more often
+// than the consonants around them.
+std::string Consonants(const std::string& word) {
+  std::string out;
+  for (char c : FoldLetters(word))
+    if (std::string_view("AEIOUY").find(c) == std::string_view::npos) out.push_back(c);
+  return out;
+}
+
+// Vocabulary words with the consonants of `word` and one character (a vowel or its marks) other.
+std::vector<std::string> OneVowelOff(const std::string& word) {
+  std::vector<std::string> out;
+  const icu::UnicodeString lower = Lower(word);
+  if (lower.countChar32() < kMinVowelOffChars) return out;
+  const std::string consonants = Consonants(word);
+  for (const char* v : kMarkWords) {
+    if (std::find(std::begin(kCompoundOnly), std::end(kCompoundOnly), v) != std::end(kCompoundOnly))
+      continue;
+    if (Consonants(v) == consonants && CharEdits(lower, icu::UnicodeString::fromUTF8(v)) == 1)
+      out.emplace_back(v);
+  }
   return out;
 }
 
@@ -82,8 +122,10 @@ std::string RespellWord(const std::string& word) {
   std::vector<std::string> candidates;
   if (it != ByLetters().end())
     candidates = it->second;
-  else if (letters.size() >= kMinLettersOff && !IsVietnameseSyllable(word))
-    candidates = OneLetterOff(letters);
+  else if (!IsVietnameseSyllable(word))
+    candidates = letters.size() >= kMinLettersOff ? OneLetterOff(letters) : candidates;
+  else if (!InVocabulary(word))
+    candidates = OneVowelOff(word);
   if (candidates.empty()) return word;
   const icu::UnicodeString lower = Lower(word);
   const std::string* best = nullptr;
@@ -107,15 +149,6 @@ std::string RespellWord(const std::string& word) {
 // a vocabulary word, is no part of a description: a label in another language read into the
 // value, or a smear read as letters. Shorter ones may be abbreviations and stay.
 constexpr size_t kMinForeignLetters = 4;
-
-bool InVocabulary(const std::string& word) {
-  const std::string lower = [&] {
-    std::string out;
-    Lower(word).toUTF8String(out);
-    return out;
-  }();
-  return std::find(std::begin(kMarkWords), std::end(kMarkWords), lower) != std::end(kMarkWords);
-}
 
 bool HasDigit(const std::string& s) {
   return std::any_of(s.begin(), s.end(),

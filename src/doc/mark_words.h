@@ -4,8 +4,12 @@
 // that are ("dầu", "trền", "phái") was misread in its marks and takes the one of them it differs
 // from in fewest characters ("đầu", "trên", "phải"). A word of three letters or more that is no
 // Vietnamese syllable and is one letter off vocabulary words ("tvên", "dưei": a glyph misread,
-// doubled or dropped) takes the nearest of them the same way. A tie, a word further off, or a real
-// syllable outside the vocabulary ("lớn") stays as read.
+// doubled or dropped) takes the nearest of them the same way. A syllable outside the vocabulary
+// with the consonants of exactly one vocabulary word and one character other ("chốm", "su", "đìu":
+// a vowel or its marks misread, which blur does far more often than a consonant) takes that word,
+// unless the word stands only in a compound ("tàn" of "tàn nhang").
+// A tie ("mát": "mắt" or "mặt"), a word further off, or a syllable outside the vocabulary that no
+// vowel change makes a vocabulary word ("lớn", "nhỏ") stays as read.
 //
 // Thread-safety: pure functions over an immutable table; safe from any thread.
 #pragma once

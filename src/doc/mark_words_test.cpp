@@ -28,11 +28,19 @@ TEST(DocMarkWords, NoSyllableOneLetterOffAVocabularyWord) {
   EXPECT_EQ(RespellMarkWords("SẸO DƯƠI CẰM"), "SẸO DƯỚI CẰM");
 }
 
+TEST(DocMarkWords, ASyllableOneVowelOffAVocabularyWord) {
+  EXPECT_EQ(RespellMarkWords("Sẹo chốm cách 1cm trên đìu mày"), "Sẹo chấm cách 1cm trên đầu mày");
+  EXPECT_EQ(RespellMarkWords("dưới su đuôi mày"), "dưới sau đuôi mày");
+  EXPECT_EQ(RespellMarkWords("Sẹ chấm"), "Sẹo chấm");
+  // Another consonant is no vowel misread: "hai" stays, though one letter off "tai".
+  EXPECT_EQ(RespellMarkWords("Sẹo hai bên"), "Sẹo hai bên");
+}
+
 TEST(DocMarkWords, OtherLettersAndTiesStayAsRead) {
-  // A syllable with other letters (a word outside the vocabulary, or a misread one) stays; "mắt"
-  // and "mặt" tie for "mát"; "tên" is one letter off both "trên" and "đen"; "Cacm" is as near
-  // "cách" as "cằm".
-  EXPECT_EQ(RespellMarkWords("Sẹo chốm lớn cách 1cm"), "Sẹo chốm lớn cách 1cm");
+  // A syllable that no vowel change makes a vocabulary word stays (a word outside the
+  // vocabulary); "mắt" and "mặt" tie for "mát"; "tên" is one letter off both "trên" and "đen";
+  // "Cacm" is as near "cách" as "cằm".
+  EXPECT_EQ(RespellMarkWords("Sẹo lớn nhỏ cách 1cm"), "Sẹo lớn nhỏ cách 1cm");
   EXPECT_EQ(RespellMarkWords("cách 1cm tên đầu mày"), "cách 1cm tên đầu mày");
   EXPECT_EQ(RespellMarkWords("Sẹo chấm Cacm dưới"), "Sẹo chấm Cacm dưới");
   EXPECT_EQ(RespellMarkWords("dưới mát trái"), "dưới mát trái");
