@@ -32,6 +32,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from style import ARRANGEMENTS, Style  # noqa: E402
+from marks import compose_mark  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -1019,6 +1020,8 @@ def main():
         qr_text = make_qr(t, p) if t in ("CCCD_CHIP", "CAN_CUOC") else None
         global STYLE
         STYLE = Style(True, random.Random(args.seed * 1000003 + i)) if args.style == "varied" else Style.classic()
+        if args.style == "varied":
+            p["mark"] = compose_mark(random.Random("mark-%d-%d" % (args.seed, i)))
         for side in sides_of(t):
             card, fields, photo = render_fitting(t, side, p, rng, faces, qr_text, mrz)
             for level in levels:
