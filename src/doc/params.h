@@ -171,6 +171,9 @@ struct RereadParams {
   // A date "dd/mm/yyyy" is about 6-7 times as wide as its line is tall (bold digits); a re-read box
   // is widened to this many heights when the page pass found less of it.
   double date_min_width_heights = 7.5;
+  // A passport name line the page pass read only the start of (the MRZ spells more): read on by the
+  // missing letters' width and this fraction more (wider letters, the space before them).
+  double read_on_slack = 0.3;
   // A passport surname missed by the page pass: the box right of its label, on its baseline.
   // (Integer fractions of the label height h.)
   int surname_gap_div = 3;     // h / 3 right of the label

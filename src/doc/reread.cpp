@@ -28,6 +28,22 @@ std::string DateOrNoExpiry(const std::string& text, bool* short_read) {
   return d;
 }
 
+// A name line whose end the page pass lost ("MINH TU" where the checked MRZ spells "MINH TUAN"):
+// the box read on to the right by the missing letters' width (at the read letters' pitch, with
+// room to spare), at most to `max_x`. Unchanged unless the reading is a proper start of the
+// spelling.
+cv::Rect ReadOnForSpelling(cv::Rect box, const std::string& read, const std::string& accent_free,
+                           int max_x) {
+  const std::string got = FoldKey(CleanName(read));
+  const std::string want = FoldKey(accent_free);
+  if (got.empty() || got.size() >= want.size() || !want.starts_with(got)) return box;
+  const double pitch = static_cast<double>(box.width) / static_cast<double>(got.size());
+  const double more =
+      pitch * static_cast<double>(want.size() - got.size()) * (1.0 + kReread.read_on_slack);
+  box.width = std::min(max_x - box.x, box.width + static_cast<int>(std::lround(more)));
+  return box;
+}
+
 }  // namespace
 
 const cv::Mat& FieldRereader::Plain() {
@@ -75,6 +91,8 @@ void FieldRereader::RereadText(const FieldSpec& spec, const std::string& accent_
     int n_orig = 0;
     double c = AlnumConf(sg, sp.from_word, sp.to_word, &n_orig);
     std::string t = WordsText(sg, sp.from_word, sp.to_word);
+    if (spec.kind == FieldKind::kName && e->spans.size() == 1 && !accent_free.empty())
+      box = ReadOnForSpelling(box, t, accent_free, gray_.cols);
     // Hypotheses: the page pass and the line alone (seen larger, without neighbours). Names also
     // get the line on the plain grey card and a per-word vote; other values keep the most
     // confident reading that lost no word (the re-read wins near-ties).

@@ -83,6 +83,39 @@ TEST(DocReread, TheMrzSpellingChoosesTheLetters) {
   EXPECT_EQ(e.text, "VŨ");
 }
 
+// A passport name whose end the page pass lost: the line is read on as far as the MRZ's letters
+// need, and the reading that spells them wins.
+TEST(DocReread, ANameShorterThanItsMrzSpellingIsReadOn) {
+  Fixture fx;
+  auto segs = Page({{"MINH", 366, 348, 80, 23, 0.9}, {"TU", 456, 348, 40, 23, 0.9}});
+  FieldSpec spec{"chu_dem_va_ten", FieldKind::kName, {"CHU DEM VA TEN"}};
+  Recognizers rec;
+  auto lines = std::make_shared<ScriptedLines>(
+      std::vector<LineReading>{{"MINH TUẤN", 0.8}, {"MINH TUẤN", 0.7}, {"MINH TUẦN", 0.6}});
+  rec.line = lines;
+  {
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 2}};
+    rr.RereadText(spec, "MINH TUAN", &e);
+    EXPECT_EQ(e.text, "MINH TUẤN");
+    ASSERT_EQ(lines->sizes.size(), 3u);
+    // 130 px for 7 characters, 2 more: read on by at least their width.
+    EXPECT_GE(lines->sizes[0].width, 130 + 2 * 130 / 7);
+  }
+  {
+    // A reading that is no start of the spelling keeps its box.
+    auto same = std::make_shared<ScriptedLines>(std::vector<LineReading>{{"MINH TU", 0.8}});
+    rec.line = same;
+    FieldRereader rr(rec, fx.gray, fx.card, segs);
+    Extracted e;
+    e.spans = {{0, 0, 2}};
+    rr.RereadText(spec, "MANH TUAN", &e);
+    ASSERT_FALSE(same->sizes.empty());
+    EXPECT_LT(same->sizes[0].width, 130 + 2 * 130 / 7);
+  }
+}
+
 TEST(DocReread, OtherTextKeepsAConfidentReReadThatLostNoWord) {
   Fixture fx;
   auto segs = Page({{"Xã", 380, 398, 30, 26, 0.6},
