@@ -142,28 +142,13 @@ void LabelMap::DropOutOfOrderShortLabels() {
 // are not in the column. Failing that, the lines under the previous field's label are searched
 // the same way.
 void LabelMap::InferMissingLabels() {
-  const LabelParams& p = kLabels;
   for (size_t f = 0; f + 1 < specs_.size(); ++f) {
     const FieldSpec& spec = specs_[f];
     if (matches_.count(spec.field) || spec.below) continue;
     auto next = matches_.find(specs_[f + 1].field);
-    if (next == matches_.end() || next->second.seg == 0) continue;
-    const int k = next->second.seg;
-    const int h = std::max(p.min_line_height_px, segs_[k].box.height);
-    int lines = 0;
-    int top = segs_[k].box.y;
-    for (int si = k - 1; si >= 0 && lines < spec.max_lines; --si) {
-      const Segment& seg = segs_[si];
-      if (seg.box.br().y > segs_[k].box.y + segs_[k].box.height / 4) continue;
-      if (std::abs(seg.box.x - segs_[k].box.x) > p.column_tolerance * h) continue;
-      if (IsLabelSegment(si) || top - seg.box.br().y > p.max_line_gap * h) break;
-      ++lines;
-      top = seg.box.y;
-      if (auto m = GarbledLabelAt(si, spec)) {
-        matches_[spec.field] = *m;
-        break;
-      }
-    }
+    if (next == matches_.end()) continue;
+    if (auto m = GarbledLabelInColumn(spec, next->second.seg, -1, spec.max_lines))
+      matches_[spec.field] = *m;
   }
   // The same from the other side, for a field with no label after it (the last of its column) or
   // none found: when the previous field's label was found, one of the lines under it in the same
@@ -174,25 +159,32 @@ void LabelMap::InferMissingLabels() {
     if (matches_.count(spec.field) || spec.below) continue;
     auto prev = matches_.find(specs_[f - 1].field);
     if (prev == matches_.end()) continue;
-    const int k = prev->second.seg;
-    const cv::Rect above = segs_[k].box;
-    const int h = std::max(p.min_line_height_px, above.height);
-    int lines = 0;
-    int bottom = above.br().y;
-    for (int si = k + 1; si < static_cast<int>(segs_.size()) && lines <= specs_[f - 1].max_lines;
-         ++si) {
-      const Segment& seg = segs_[si];
-      if (seg.box.y < above.y + above.height * 3 / 4) continue;  // on the label's own line
-      if (std::abs(seg.box.x - above.x) > p.column_tolerance * h) continue;
-      if (IsLabelSegment(si) || seg.box.y - bottom > p.max_line_gap * h) break;
-      ++lines;
-      bottom = seg.box.br().y;
-      if (auto m = GarbledLabelAt(si, spec)) {
-        matches_[spec.field] = *m;
-        break;
-      }
-    }
+    if (auto m = GarbledLabelInColumn(spec, prev->second.seg, 1, specs_[f - 1].max_lines + 1))
+      matches_[spec.field] = *m;
   }
+}
+
+std::optional<Match> LabelMap::GarbledLabelInColumn(const FieldSpec& spec, int anchor, int step,
+                                                    int max_lines) const {
+  const LabelParams& p = kLabels;
+  const cv::Rect a = segs_[anchor].box;
+  const int h = std::max(p.min_line_height_px, a.height);
+  const bool up = step < 0;
+  int edge = up ? a.y : a.br().y;  // the far edge of the last line passed
+  int lines = 0;
+  for (int si = anchor + step; si >= 0 && si < static_cast<int>(segs_.size()) && lines < max_lines;
+       si += step) {
+    const cv::Rect& b = segs_[si].box;
+    // On the label's own line: above its top quarter, below its top three quarters.
+    if (up ? b.br().y > a.y + a.height / 4 : b.y < a.y + a.height * 3 / 4) continue;
+    if (std::abs(b.x - a.x) > p.column_tolerance * h) continue;
+    const int gap = up ? edge - b.br().y : b.y - edge;
+    if (IsLabelSegment(si) || gap > p.max_line_gap * h) break;
+    ++lines;
+    edge = up ? b.y : b.br().y;
+    if (auto m = GarbledLabelAt(si, spec)) return m;
+  }
+  return std::nullopt;
 }
 
 // A label the page pass read only in part: its first word lost at the line's start (into the

@@ -58,6 +58,11 @@ class LabelMap {
   // colon within the label's word count, or, for a value printed in capitals, up to the label's
   // word count of words in lower case before a word in capitals ("nọ se TRẦN VĂN TÂM").
   std::optional<Match> GarbledLabelAt(int si, const FieldSpec& spec) const;
+  // Walking from the label in segment `anchor` up (`step` -1) or down (`step` +1) its column, past
+  // lines on the label's own line, the first of at most `max_lines` lines that starts with `spec`'s
+  // garbled label; the walk stops at another label or a gap of more than a line.
+  std::optional<Match> GarbledLabelInColumn(const FieldSpec& spec, int anchor, int step,
+                                            int max_lines) const;
 
   const std::vector<Segment>& segs_;
   const std::vector<FieldSpec>& specs_;

@@ -19,6 +19,10 @@ namespace {
 constexpr size_t kMinLettersOff = 3;
 // A syllable of one letter (a vowel alone, read apart from its word) is no word to respell.
 constexpr int32_t kMinVowelOffChars = 2;
+// A word with at least this many letters, none of whose letter runs is a Vietnamese syllable or
+// a vocabulary word, is no part of a description: a label in another language read into the
+// value, or a smear read as letters. Shorter ones may be abbreviations and stay.
+constexpr size_t kMinForeignLetters = 4;
 
 // The vocabulary of marks descriptions, lower case: kinds of mark, their shapes, parts of the face
 // and body, and positions (relative to a part, and the side).
@@ -122,9 +126,9 @@ std::string RespellWord(const std::string& word) {
   std::vector<std::string> candidates;
   if (it != ByLetters().end())
     candidates = it->second;
-  else if (!IsVietnameseSyllable(word))
-    candidates = letters.size() >= kMinLettersOff ? OneLetterOff(letters) : candidates;
-  else if (!InVocabulary(word))
+  else if (!IsVietnameseSyllable(word) && letters.size() >= kMinLettersOff)
+    candidates = OneLetterOff(letters);
+  else if (IsVietnameseSyllable(word) && !InVocabulary(word))
     candidates = OneVowelOff(word);
   if (candidates.empty()) return word;
   const icu::UnicodeString lower = Lower(word);
@@ -144,11 +148,6 @@ std::string RespellWord(const std::string& word) {
   if (best == nullptr || tie) return word;
   return InCaseOf(word, *best);
 }
-
-// A word with at least this many letters, none of whose letter runs is a Vietnamese syllable or
-// a vocabulary word, is no part of a description: a label in another language read into the
-// value, or a smear read as letters. Shorter ones may be abbreviations and stay.
-constexpr size_t kMinForeignLetters = 4;
 
 bool HasDigit(const std::string& s) {
   return std::any_of(s.begin(), s.end(),
